@@ -1,0 +1,140 @@
+"""Settings, read once from the environment (and a `.env` file when present) into a frozen object.
+
+A missing or malformed setting raises `SettingsError` with one line naming it; the CLI prints
+that line and exits, never a traceback. Tokens never appear in `repr()` or logs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
+DEFAULT_DATABASE_FILE = "consortium.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line that names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = SLACK_DEFAULT_API_URL
+    database_url: str = ""
+    public_url: str | None = None
+    port: int = DEFAULT_PORT
+
+    def require(self, *names: str) -> None:
+        """Stop with a clear line if a setting the chosen command needs is unset."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise SettingsError(f"{name} is not set: {_PURPOSE[name]}")
+
+
+_PURPOSE = {
+    "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from the app's OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "the signing secret from the app's Basic Information page",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
+}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read the settings; the process environment wins over the `.env` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    return Settings(
+        slack_bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", ("xoxb-",)),
+        slack_signing_secret=_secret(get("SLACK_SIGNING_SECRET")),
+        slack_app_token=_token(get("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", ("xapp-",)),
+        slack_api_url=_api_url(get("SLACK_API_URL")),
+        database_url=_database_url(get("DATABASE_URL")),
+        public_url=_public_url(get("PUBLIC_URL")),
+        port=_port(get("PORT")),
+    )
+
+
+def _token(value: str | None, name: str, prefixes: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(prefixes) or re.search(r"\s", value):
+        # Never echo the value: it may be a real secret pasted into the wrong variable.
+        raise SettingsError(f"{name} is malformed: it should start with {' or '.join(prefixes)}")
+    return value
+
+
+def _secret(value: str | None) -> str | None:
+    if value is not None and re.search(r"\s", value):
+        raise SettingsError("SLACK_SIGNING_SECRET is malformed: it contains whitespace")
+    return value
+
+
+def _http_url(value: str, name: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(f"{name} is malformed: {value!r} is not an http(s) URL")
+    return value
+
+
+def _api_url(value: str | None) -> str:
+    if value is None:
+        return SLACK_DEFAULT_API_URL
+    url = _http_url(value, "SLACK_API_URL")
+    # slack_sdk joins method names onto the base URL, which therefore has to end with a slash.
+    return url if url.endswith("/") else url + "/"
+
+
+def _public_url(value: str | None) -> str | None:
+    return None if value is None else _http_url(value, "PUBLIC_URL").rstrip("/")
+
+
+def _database_url(value: str | None) -> str:
+    if value is None:
+        return f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise SettingsError(
+            f"DATABASE_URL is malformed: expected sqlite:///FILE or "
+            f"postgresql+psycopg://USER@HOST/DB, got {_redact(value)!r}"
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "postgres":
+        return value
+    if backend not in ("sqlite", "postgresql"):
+        raise SettingsError(f"DATABASE_URL names an unsupported database {backend!r}")
+    if backend == "sqlite" and url.database in (None, "", ":memory:"):
+        raise SettingsError("DATABASE_URL must name a SQLite file, not an in-memory database")
+    return value
+
+
+def _redact(value: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", value)
+
+
+def _port(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_PORT
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"PORT is malformed: {value!r} is not a port number (1-65535)")
+    return int(value)

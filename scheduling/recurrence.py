@@ -1,0 +1,176 @@
+"""Repeat rules as people say them, turned into RFC 5545 RRULEs, and wall-clock checks.
+
+Recurrence is computed on naive wall-clock times in the series' own IANA zone and localised
+per occurrence, so 10:00 stays 10:00 across daylight-saving changes. Local times that do not
+exist (spring forward) or exist twice (fall back) are refused rather than shifted silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+WEEKDAYS = {
+    "monday": "MO",
+    "tuesday": "TU",
+    "wednesday": "WE",
+    "thursday": "TH",
+    "friday": "FR",
+    "saturday": "SA",
+    "sunday": "SU",
+}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_ORDINAL_WORDS = {value: word for word, value in ORDINALS.items()}
+_WEEKDAY_WORDS = {code: word for word, code in WEEKDAYS.items()}
+
+
+class RepeatError(ValueError):
+    """A repeat phrase that cannot be read; the message names the word at fault."""
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A parsed repeat phrase: `rrule` is None for a one-off event."""
+
+    rrule: str | None
+
+    def describe(self) -> str:
+        return describe_rrule(self.rrule)
+
+
+def parse_repeat(text: str) -> Repeat:
+    """Read `once`, `weekly on <weekday>`, `monthly|quarterly on the <nth> <weekday>`,
+    or `rrule <RFC 5545 RRULE>`."""
+    words = text.strip().lower().split()
+    if not words:
+        raise RepeatError("the repeat rule is empty (e.g. 'weekly on tuesday')")
+    head, rest = words[0], words[1:]
+    if head == "once":
+        if rest:
+            raise RepeatError(f"unexpected {' '.join(rest)!r} after 'once'")
+        return Repeat(None)
+    if head == "weekly":
+        return Repeat(f"FREQ=WEEKLY;BYDAY={_weekday_after_on(rest, head)}")
+    if head in ("monthly", "quarterly"):
+        interval = ";INTERVAL=3" if head == "quarterly" else ""
+        ordinal, weekday = _nth_weekday(rest, head)
+        return Repeat(f"FREQ=MONTHLY{interval};BYDAY={ordinal}{weekday}")
+    if head == "rrule":
+        rule = text.strip()[len("rrule") :].strip()
+        return Repeat(validate_rrule(rule))
+    raise RepeatError(f"cannot read {words[0]!r}: say once, weekly, monthly, quarterly or rrule")
+
+
+def _weekday_after_on(words: list[str], head: str) -> str:
+    if len(words) != 2 or words[0] != "on":
+        raise RepeatError(f"after {head!r} say 'on <weekday>', e.g. '{head} on tuesday'")
+    return _weekday(words[1])
+
+
+def _weekday(word: str) -> str:
+    code = WEEKDAYS.get(word.rstrip("s"))
+    if code is None:
+        raise RepeatError(f"cannot read {word!r} as a weekday (monday … sunday)")
+    return code
+
+
+def _nth_weekday(words: list[str], head: str) -> tuple[int, str]:
+    example = f"'{head} on the first thursday'"
+    if len(words) != 4 or words[:2] != ["on", "the"]:
+        raise RepeatError(
+            f"after {head!r} say 'on the <first|second|third|fourth|last> <weekday>', e.g. {example}"
+        )
+    ordinal = ORDINALS.get(words[2])
+    if ordinal is None:
+        raise RepeatError(f"cannot read {words[2]!r}: say first, second, third, fourth or last")
+    return ordinal, _weekday(words[3])
+
+
+def validate_rrule(rule: str) -> str:
+    """Check an RRULE with dateutil and return it in upper case, without a `RRULE:` prefix."""
+    cleaned = rule.strip()
+    if cleaned.upper().startswith("RRULE:"):
+        cleaned = cleaned[len("RRULE:") :]
+    cleaned = cleaned.upper()
+    if not cleaned or "FREQ=" not in cleaned:
+        raise RepeatError(f"{rule!r} is not an RRULE (it needs FREQ=…)")
+    if re.search(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", cleaned):
+        raise RepeatError("meetings repeat daily at most often (FREQ=DAILY or slower)")
+    try:
+        rrulestr(cleaned, dtstart=datetime(2024, 1, 1, 10, 0))
+    except (ValueError, TypeError) as error:
+        raise RepeatError(f"{rule!r} is not a valid RRULE: {error}") from None
+    return cleaned
+
+
+def describe_rrule(rule: str | None) -> str:
+    """The rule in words for the common forms; the raw RRULE otherwise."""
+    if rule is None:
+        return "once"
+    match = re.fullmatch(r"FREQ=WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)", rule)
+    if match:
+        return f"weekly on {_WEEKDAY_WORDS[match[1]]}"
+    match = re.fullmatch(r"FREQ=MONTHLY(;INTERVAL=3)?;BYDAY=(-?\d)(MO|TU|WE|TH|FR|SA|SU)", rule)
+    if match:
+        every = "quarterly" if match[1] else "monthly"
+        return f"{every} on the {_ORDINAL_WORDS[int(match[2])]} {_WEEKDAY_WORDS[match[3]]}"
+    return f"rrule {rule}"
+
+
+class WallClockError(ValueError):
+    """A local time that does not exist, or exists twice, in the series' zone."""
+
+
+def check_wall_clock(local: datetime, zone: str) -> None:
+    """Refuse a naive local time that the zone skips or repeats on that date."""
+    tz = ZoneInfo(zone)
+    earlier = local.replace(tzinfo=tz, fold=0)
+    later = local.replace(tzinfo=tz, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return
+    round_trip = earlier.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if round_trip != local:
+        raise WallClockError(
+            f"{local:%H:%M} does not exist in {zone} on {local:%Y-%m-%d} "
+            "(the clocks skip that hour); choose another time"
+        )
+    raise WallClockError(
+        f"{local:%H:%M} happens twice in {zone} on {local:%Y-%m-%d} "
+        "(the clocks go back that night); choose another time"
+    )
+
+
+def local_occurrences(
+    rule: str | None, start: datetime, *, until: datetime | None = None, limit: int = 1000
+) -> list[datetime]:
+    """Naive wall-clock occurrences of a series from its start (inclusive)."""
+    if rule is None:
+        return [start]
+    expansion = rrulestr(rule, dtstart=start)
+    found: list[datetime] = []
+    for occurrence in expansion:
+        if until is not None and occurrence > until or len(found) >= limit:
+            break
+        found.append(occurrence)
+    return found
+
+
+def check_series_wall_clock(
+    rule: str | None, start: datetime, zone: str, *, years: int = 5
+) -> None:
+    """Refuse a series any of whose next `years` of occurrences falls on a skipped or repeated time."""
+    until = start + timedelta(days=366 * years)
+    for occurrence in local_occurrences(rule, start, until=until, limit=10_000):
+        check_wall_clock(occurrence, zone)
+
+
+def starts_on_rule(rule: str | None, start: datetime) -> bool:
+    """Whether `start` is itself an occurrence of `rule` (RFC 5545 expects DTSTART to be one)."""
+    if rule is None:
+        return True
+    first = rrulestr(rule, dtstart=start)[0]
+    return bool(first == start)

@@ -1,0 +1,129 @@
+"""Engines and sessions: one engine per process, one session per request or job.
+
+SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE` for writing transactions, so that
+concurrent listener threads wait for the write lock instead of failing with
+"database is locked" (pysqlite's deferred BEGIN makes read-then-write transactions
+deadlock-prone). Read-only sessions keep a deferred BEGIN so readers never queue behind writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_SQLITE_BEGIN_OPTION = "consortium_sqlite_begin"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant stored as UTC and always returned aware, on SQLite and PostgreSQL alike.
+
+    SQLite has no time zone type and would hand back naive datetimes; refusing naive input
+    keeps a server's local zone from ever leaking into stored instants.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored as an instant")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out (`postgres://`) and pick the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def create_database_engine(url: str) -> Engine:
+    """Create the process's engine, with the SQLite settings concurrency needs."""
+    url = normalise_database_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, future=True)
+    if parsed.database in (None, "", ":memory:"):
+        raise ValueError("an in-memory SQLite database is not shared between threads; use a file")
+    engine = create_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    )
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so we can emit our own BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(_SQLITE_BEGIN_OPTION, "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+@dataclass(frozen=True)
+class Database:
+    """The engine and the two kinds of session the edges open: writing and read-only."""
+
+    engine: Engine
+    _writer: sessionmaker[Session]
+    _reader: sessionmaker[Session]
+
+    @classmethod
+    def connect(cls, url: str) -> Database:
+        engine = create_database_engine(url)
+        reader_bind = engine.execution_options(**{_SQLITE_BEGIN_OPTION: "DEFERRED"})
+        return cls(
+            engine=engine,
+            _writer=sessionmaker(engine, expire_on_commit=False),
+            _reader=sessionmaker(reader_bind, expire_on_commit=False),
+        )
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on any error."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for lookups; it never holds SQLite's write lock."""
+        with self._reader.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,156 @@
+"""The consortium's tables, as SQLAlchemy 2 typed models.
+
+Instants are `UTCDateTime`; wall-clock times of meetings are stored naive next to the IANA
+zone they belong to, because recurrence is computed in that zone (see scheduling/).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.db import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class CountryRole(enum.StrEnum):
+    CORE = "core"
+    SUPPORTING = "supporting"
+
+
+class MemberRole(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    WP_LEAD = "wp-lead"
+    PARTNER = "partner"
+    AMBASSADOR = "ambassador"
+
+
+class Consortium(Base):
+    """The one consortium this installation serves (a single row)."""
+
+    __tablename__ = "consortium"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    digest_channel: Mapped[str | None] = mapped_column(String(64))
+    digest_every: Mapped[str | None] = mapped_column(String(64))
+
+
+class Country(Base):
+    __tablename__ = "countries"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class Member(Base):
+    """A Slack user the consortium knows, with the countries they speak for and their roles."""
+
+    __tablename__ = "members"
+
+    slack_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    countries: Mapped[list[MemberCountry]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberCountry.position"
+    )
+    roles: Mapped[list[MemberRoleGrant]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberRoleGrant.role"
+    )
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [link.country_code for link in self.countries]
+
+    @property
+    def role_names(self) -> list[str]:
+        return [grant.role for grant in self.roles]
+
+
+class MemberCountry(Base):
+    __tablename__ = "member_countries"
+
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("members.slack_id", ondelete="CASCADE"), primary_key=True
+    )
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    member: Mapped[Member] = relationship(back_populates="countries")
+
+
+class MemberRoleGrant(Base):
+    __tablename__ = "member_roles"
+
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("members.slack_id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member: Mapped[Member] = relationship(back_populates="roles")
+
+
+class Channel(Base):
+    """A Slack channel by the purpose the consortium gives it (announcements, jour-fixe, ...)."""
+
+    __tablename__ = "channels"
+
+    purpose: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slack_channel_id: Mapped[str] = mapped_column(String(32))
+
+
+class Meeting(Base):
+    """A series (or a one-off event): wall-clock start in its own zone plus a recurrence rule."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(255), unique=True)
+    import_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(500))
+    rrule: Mapped[str | None] = mapped_column(Text)
+    starts_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    ends_local: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    timezone: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(Text)
+    join_url: Mapped[str | None] = mapped_column(Text)
+    channel_purpose: Mapped[str | None] = mapped_column(String(64))
+    audience: Mapped[str] = mapped_column(String(255), default="all")
+    reminder_minutes: Mapped[list[Any]] = mapped_column(default=list)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Round(Base):
+    """A call for country updates, open from `opens` until `due`."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(500), unique=True)
+    opens_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    audience: Mapped[str] = mapped_column(String(255), default="all")
+    sections: Mapped[list[Any]] = mapped_column(default=list)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

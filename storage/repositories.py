@@ -1,0 +1,73 @@
+"""Queries over the consortium's tables. Repositories take a Session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Channel, Consortium, Country, Meeting, Member, MemberRoleGrant, Round
+
+
+class DirectoryRepository:
+    """Countries, members, channels and the consortium row."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def consortium(self) -> Consortium | None:
+        return self.session.get(Consortium, 1)
+
+    def member(self, slack_id: str) -> Member | None:
+        return self.session.scalars(
+            select(Member)
+            .where(Member.slack_id == slack_id)
+            .options(selectinload(Member.countries), selectinload(Member.roles))
+        ).first()
+
+    def members(self) -> Sequence[Member]:
+        return self.session.scalars(
+            select(Member)
+            .order_by(Member.name)
+            .options(selectinload(Member.countries), selectinload(Member.roles))
+        ).all()
+
+    def members_with_role(self, role: str) -> Sequence[Member]:
+        return self.session.scalars(
+            select(Member)
+            .join(MemberRoleGrant)
+            .where(MemberRoleGrant.role == role)
+            .order_by(Member.name)
+        ).all()
+
+    def country(self, code: str) -> Country | None:
+        return self.session.get(Country, code)
+
+    def countries(self) -> Sequence[Country]:
+        return self.session.scalars(select(Country).order_by(Country.code)).all()
+
+    def channels(self) -> Sequence[Channel]:
+        return self.session.scalars(select(Channel).order_by(Channel.purpose)).all()
+
+
+class MeetingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_import_key(self, key: str) -> Meeting | None:
+        return self.session.scalars(select(Meeting).where(Meeting.import_key == key)).first()
+
+    def all(self) -> Sequence[Meeting]:
+        return self.session.scalars(select(Meeting).order_by(Meeting.id)).all()
+
+
+class RoundRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_title(self, title: str) -> Round | None:
+        return self.session.scalars(select(Round).where(Round.title == title)).first()
+
+    def all(self) -> Sequence[Round]:
+        return self.session.scalars(select(Round).order_by(Round.id)).all()
