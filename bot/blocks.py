@@ -1,0 +1,169 @@
+"""Block Kit builders. Each returns a `Message` (top-level text plus blocks) or a view dict.
+
+Blocks are built from slack_sdk's models, whose validators enforce Slack's limits when
+`to_dict()` runs; user text is escaped before it reaches mrkdwn and trimmed to fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot import ids
+from bot.catalogue import CommandHelp
+from bot.mrkdwn import escape, mention, truncate
+from scheduling.directory import Directory, MemberProfile
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_CONTEXT_ELEMENTS = 10
+
+ROLE_LABELS = {
+    "coordinator": "coordinator",
+    "wp-lead": "work-package lead",
+    "partner": "country partner",
+    "ambassador": "national ambassador",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message ready to send: the `text` notifications and screen readers read, and blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            raise ValueError("every message needs a meaningful top-level text")
+        if len(self.blocks) > MAX_MESSAGE_BLOCKS:
+            raise ValueError(f"{len(self.blocks)} blocks exceed Slack's {MAX_MESSAGE_BLOCKS}")
+
+    def as_ephemeral(self) -> dict[str, Any]:
+        """The body of an ack or response_url reply only the caller sees."""
+        return {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks}
+
+
+def _dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks]
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=truncate(text, MAX_HEADER_TEXT), emoji=True))
+
+
+def section(mrkdwn: str, block_id: str | None = None) -> SectionBlock:
+    return SectionBlock(
+        text=MarkdownTextObject(text=truncate(mrkdwn, MAX_SECTION_TEXT)), block_id=block_id
+    )
+
+
+def context(*mrkdwn: str) -> ContextBlock:
+    return ContextBlock(
+        elements=[MarkdownTextObject(text=truncate(t, MAX_SECTION_TEXT)) for t in mrkdwn][
+            :MAX_CONTEXT_ELEMENTS
+        ]
+    )
+
+
+def help_message(commands: Sequence[CommandHelp], consortium_name: str) -> Message:
+    lines = []
+    for entry in commands:
+        who = " _(coordinators)_" if entry.coordinators_only else ""
+        lines.append(f"`{entry.usage}`{who}\n{entry.summary} e.g. `{entry.example}`")
+    blocks: list[Block] = [header(f"{consortium_name} bot: commands")]
+    # One section per few commands keeps every section far below 3,000 characters.
+    for start in range(0, len(lines), 5):
+        blocks.append(section("\n\n".join(lines[start : start + 5]), block_id=f"{ids.HELP_BLOCK}{start}"))
+    text = f"{consortium_name} bot commands: " + ", ".join(entry.usage for entry in commands)
+    return Message(text=text, blocks=_dicts(blocks))
+
+
+def describe_roles(roles: Sequence[str]) -> str:
+    return ", ".join(ROLE_LABELS.get(role, role) for role in roles) or "no role yet"
+
+
+def whoami_message(profile: MemberProfile, consortium_name: str) -> Message:
+    countries = ", ".join(
+        f"{c.flag} {escape(c.name)} ({c.code}, {c.role} country)" for c in profile.countries
+    )
+    roles = describe_roles(profile.roles)
+    lines = [
+        f"*Country:* {countries or 'none'}",
+        f"*Roles:* {roles}",
+        f"*Time zone:* {escape(profile.timezone)}",
+    ]
+    text = (
+        f"You are {profile.name} in {consortium_name}: "
+        f"{', '.join(c.name for c in profile.countries) or 'no country'}; {roles}."
+    )
+    blocks = [
+        section(f"You are *{escape(profile.name)}* in {escape(consortium_name)}."),
+        section("\n".join(lines)),
+        context("Something wrong? Ask a coordinator to correct the consortium file."),
+    ]
+    return Message(text=text, blocks=_dicts(blocks))
+
+
+def stranger_message(directory: Directory) -> Message:
+    """The reply to anyone the consortium does not know, naming whom to ask."""
+    name = escape(directory.consortium_name)
+    if directory.coordinators:
+        whom = ", ".join(f"{mention(p.slack_id)} ({escape(p.name)})" for p in directory.coordinators)
+        ask = f"Ask a coordinator to add you: {whom}."
+        ask_plain = "Ask a coordinator to add you: " + ", ".join(p.name for p in directory.coordinators) + "."
+    else:
+        ask = "No coordinator is set up yet: ask whoever installed the bot to import the consortium file."
+        ask_plain = ask
+    text = f"You are not in the {directory.consortium_name} member list yet. {ask_plain}"
+    blocks = [section(f"You are not in the {name} member list yet, so I can't do that for you.\n{ask}")]
+    return Message(text=text, blocks=_dicts(blocks))
+
+
+def error_message(reference: str) -> Message:
+    text = f"Sorry, something went wrong on my side. Nothing was lost. Reference: {reference}"
+    blocks = [
+        section(
+            "Sorry, something went wrong on my side and I could not finish that.\n"
+            f"If it happens again, tell a coordinator the reference `{reference}`."
+        )
+    ]
+    return Message(text=text, blocks=_dicts(blocks))
+
+
+def unknown_subcommand_message(command: str, word: str, commands: Sequence[CommandHelp]) -> Message:
+    known = ", ".join(f"`{c.usage}`" for c in commands if c.command == command)
+    text = f"I don't know '{command} {word}'. Try {command} help."
+    blocks = [section(f"I don't know `{escape(command)} {escape(word)}`. Try one of: {known}.")]
+    return Message(text=text, blocks=_dicts(blocks))
+
+
+def home_view(
+    profile: MemberProfile | None, directory: Directory, commands: Sequence[CommandHelp]
+) -> dict[str, Any]:
+    """The App Home tab: who you are to the bot, and what you can ask it."""
+    about = whoami_message(profile, directory.consortium_name) if profile else stranger_message(directory)
+    blocks: list[dict[str, Any]] = [header(f"{directory.consortium_name} coordination").to_dict()]
+    blocks += about.blocks
+    blocks.append(DividerBlock().to_dict())
+    blocks += help_message(commands, directory.consortium_name).blocks
+    blocks.append(
+        context(
+            "This bot stores your Slack ID, name, country, roles and time zone for the "
+            "consortium's coordination. Ask a coordinator to see or remove your data."
+        ).to_dict()
+    )
+    return {"type": "home", "callback_id": ids.HOME_VIEW_CALLBACK, "blocks": blocks[:MAX_VIEW_BLOCKS]}

@@ -1,0 +1,167 @@
+"""`consortium-bot`: serve, socket, import, db, shell, demo.
+
+Every expected failure (a missing setting, a bad consortium file, an unreachable database or
+Slack) ends with one clear line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.runtime import StartupError, open_database
+from bot.settings import Settings, SettingsError, load_settings
+from scheduling.clock import SystemClock
+from scheduling.consortium_file import ConsortiumFileError, load_consortium_file
+from scheduling.consortium_import import import_consortium
+from storage.migrate import current_revision, head_revision, upgrade
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="consortium-bot", description="Slack coordination bot for a research consortium."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run in HTTP mode (Slack at POST /slack/events)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to bind (default: PORT, else 3000)")
+    serve.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs")
+
+    socket = commands.add_parser("socket", help="run in Socket Mode (needs SLACK_APP_TOKEN)")
+    socket.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs")
+
+    importer = commands.add_parser("import", help="load a consortium file (YAML) into the database")
+    importer.add_argument("file", type=Path, help="the consortium file, e.g. examples/capacities.yaml")
+
+    database = commands.add_parser("db", help="database maintenance")
+    database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    database_commands.add_parser("upgrade", help="apply pending migrations")
+    database_commands.add_parser("current", help="show the schema revision")
+
+    shell = commands.add_parser("shell", help="type slash commands on a local, emulated workspace")
+    shell.add_argument("--as", dest="as_user", help="the member to act as (Slack ID or name)")
+    shell.add_argument("--file", type=Path, help="consortium file (default: the embedded example)")
+
+    commands.add_parser("demo", help="a scripted walk through the example consortium, offline")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return _run(args)
+    except SettingsError as error:
+        print(f"consortium-bot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConsortiumFileError as error:
+        print(f"consortium-bot: the consortium file was rejected; nothing was changed:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_FAILURE
+    except StartupError as error:
+        print(f"consortium-bot: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except SlackApiError as error:
+        print(
+            f"consortium-bot: Slack refused the bot token: {error.response.get('error')}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except SlackRequestError as error:
+        print(f"consortium-bot: cannot reach Slack: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        from bot.local.demo import run_demo
+
+        return run_demo(sys.stdout)
+    if args.command == "shell":
+        from bot.local.shell import run_shell
+
+        return run_shell(args.file, args.as_user, sys.stdin, sys.stdout)
+    settings = load_settings()
+    if args.command == "import":
+        return _import(settings, args.file)
+    if args.command == "db":
+        return _db(settings, args.db_command)
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port or settings.port)
+    if args.command == "socket":
+        return _socket(settings)
+    raise AssertionError(args.command)
+
+
+def _import(settings: Settings, file: Path) -> int:
+    spec = load_consortium_file(file)
+    database = open_database(settings)
+    report = import_consortium(database, spec, SystemClock())
+    print(f"Imported {file} into {database.url}: {report.summary()}.")
+    return 0
+
+
+def _db(settings: Settings, action: str) -> int:
+    database = open_database(settings, migrate=False)
+    if action == "upgrade":
+        before = current_revision(database.engine)
+        upgrade(database.engine)
+        after = current_revision(database.engine)
+        print(f"Database {database.url}: schema {before or 'empty'} -> {after}.")
+    else:
+        print(
+            f"Database {database.url}: schema {current_revision(database.engine) or 'empty'} "
+            f"(latest {head_revision(database.engine)})."
+        )
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from bot.app import build_app
+    from bot.server import create_web_app
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    database = open_database(settings)
+    app = build_app(settings, database, SystemClock())
+    web_app = create_web_app(app, database, on_shutdown=database.dispose)
+    uvicorn.run(web_app, host=host, port=port, log_level="info", workers=1)
+    return 0
+
+
+def _socket(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app, make_web_client
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    if settings.slack_signing_secret is None:
+        # Socket Mode payloads arrive over an authenticated WebSocket, not signed HTTP.
+        settings = Settings(**{**settings.__dict__, "slack_signing_secret": "socket-mode"})
+    database = open_database(settings)
+    app = build_app(settings, database, SystemClock())
+    handler = SocketModeHandler(
+        app, settings.slack_app_token, web_client=make_web_client(settings, settings.slack_app_token)
+    )
+    handler.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Listener registration, one package a Slack surface."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners import commands, events
+
+
+def register_all(app: App) -> None:
+    commands.register(app)
+    events.register(app)

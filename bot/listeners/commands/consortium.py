@@ -1,0 +1,22 @@
+"""`/consortium <subcommand>`: answered in the ack itself, so no Web API call is needed."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack
+
+from bot.blocks import help_message, unknown_subcommand_message, whoami_message
+from bot.catalogue import COMMANDS, CONSORTIUM_COMMAND
+from scheduling.directory import DirectoryService, MemberProfile
+
+
+def handle(ack: Ack, command: dict[str, str], caller: MemberProfile, directory: DirectoryService) -> None:
+    words = command.get("text", "").split()
+    subcommand = words[0].lower() if words else "help"
+    name = directory.directory().consortium_name
+    if subcommand == "help":
+        message = help_message(COMMANDS, name)
+    elif subcommand == "whoami":
+        message = whoami_message(caller, name)
+    else:
+        message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
+    ack(**message.as_ephemeral())

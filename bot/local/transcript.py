@@ -1,0 +1,59 @@
+"""What a person in the local workspace would see after each request, as plain text."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.local.emulator import RecordedCall
+from bot.local.render import render_message, render_view
+from bot.local.workspace import Exchange
+
+_MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
+_VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
+
+
+def indent(text: str, prefix: str = "  │ ") -> str:
+    return "\n".join(prefix + line for line in text.splitlines() or [""])
+
+
+def describe_exchange(exchange: Exchange, viewer_tz: str, channel_names: dict[str, str]) -> str:
+    parts: list[str] = []
+    ack = exchange.ack
+    if exchange.status != 200:
+        parts.append(f"  (Slack got HTTP {exchange.status} from the bot)")
+    if isinstance(ack, dict) and (ack.get("text") or ack.get("blocks")):
+        shown = render_message(ack.get("text", ""), ack.get("blocks") or [], tz=viewer_tz)
+        parts.append("  only you can see this:\n" + indent(shown))
+    for call in exchange.calls:
+        described = describe_call(call, viewer_tz, channel_names)
+        if described:
+            parts.append(described)
+    return "\n".join(parts) if parts else "  (no reply)"
+
+
+def describe_call(call: RecordedCall, viewer_tz: str, channel_names: dict[str, str]) -> str | None:
+    params = call.params
+    failed = "" if call.response.get("ok", call.status == 200) else f" [rejected: {call.response.get('error')}]"
+    if call.method in _MESSAGE_METHODS:
+        where = params.get("channel", "")
+        place = f"#{channel_names[where]}" if where in channel_names else where or "your reply"
+        who = " (only visible to you)" if call.method == "chat.postEphemeral" else ""
+        blocks = _json_list(params.get("blocks"))
+        shown = render_message(params.get("text", ""), blocks, tz=viewer_tz)
+        return f"  bot → {place}{who}{failed}:\n" + indent(shown)
+    if call.method in _VIEW_METHODS:
+        view = params.get("view")
+        view_dict = json.loads(view) if isinstance(view, str) else view or {}
+        label = "App Home" if call.method == "views.publish" else "modal"
+        return f"  bot opens {label}{failed}:\n" + indent(render_view(view_dict))
+    if call.method == "files.completeUploadExternal":
+        return f"  bot shares a file{failed}: {params.get('files')}"
+    return None
+
+
+def _json_list(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        decoded = json.loads(value)
+        return decoded if isinstance(decoded, list) else []
+    return value if isinstance(value, list) else []

@@ -1,0 +1,188 @@
+"""A whole local Slack workspace: the emulator, a database loaded from a consortium file,
+and the real Bolt app, driven with signed requests exactly as Slack would send them.
+
+The shell, the demo and the end-to-end tests all drive the bot through this one door.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import build_app, make_web_client
+from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
+from bot.local.executor import TrackingExecutor
+from bot.settings import Settings
+from scheduling.clock import Clock, SystemClock
+from scheduling.consortium_file import ConsortiumSpec, load_consortium_file
+from scheduling.consortium_import import ImportReport, import_consortium
+from storage.db import Database
+from storage.migrate import upgrade
+
+EXAMPLE_CONSORTIUM_FILE = Path(__file__).with_name("capacities.yaml")
+LOCAL_TEAM_ID = "T0LOCAL"
+LOCAL_BOT_TOKEN = "xoxb-local-workspace"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request to the bot and everything it caused: the ack and the Web API calls."""
+
+    status: int
+    ack: dict[str, Any] | str
+    calls: list[RecordedCall] = field(default_factory=list)
+
+    @property
+    def ack_text(self) -> str:
+        return self.ack.get("text", "") if isinstance(self.ack, dict) else self.ack
+
+
+def sign(body: str, signing_secret: str, timestamp: int) -> dict[str, list[str]]:
+    """Headers of a request Slack signed (v0 HMAC-SHA256 over timestamp and raw body)."""
+    signature = SignatureVerifier(signing_secret).generate_signature(
+        timestamp=str(timestamp), body=body
+    )
+    return {
+        "x-slack-signature": [signature],
+        "x-slack-request-timestamp": [str(timestamp)],
+    }
+
+
+class LocalWorkspace:
+    """Start with `with LocalWorkspace.open(file, database_url) as workspace:`."""
+
+    def __init__(
+        self,
+        spec: ConsortiumSpec,
+        database: Database,
+        emulator: SlackEmulator,
+        clock: Clock,
+        import_report: ImportReport,
+    ) -> None:
+        self.spec = spec
+        self.database = database
+        self.emulator = emulator
+        self.clock = clock
+        self.import_report = import_report
+        self.signing_secret = secrets.token_hex(16)
+        self.settings = Settings(
+            slack_bot_token=LOCAL_BOT_TOKEN,
+            slack_signing_secret=self.signing_secret,
+            slack_api_url=emulator.api_url,
+            database_url=database.url,
+        )
+        self.executor = TrackingExecutor()
+        self.client = make_web_client(self.settings)
+        self.app: App = build_app(
+            self.settings, database, clock, client=self.client, listener_executor=self.executor
+        )
+        # Real Slack clock for signatures: Bolt checks them against the current time.
+        self._signature_clock = SystemClock()
+
+    @classmethod
+    @contextmanager
+    def open(
+        cls,
+        database_url: str,
+        consortium_file: Path = EXAMPLE_CONSORTIUM_FILE,
+        clock: Clock | None = None,
+    ) -> Iterator[LocalWorkspace]:
+        spec = load_consortium_file(consortium_file)
+        database = Database.connect(database_url)
+        upgrade(database.engine)
+        clock = clock or SystemClock()
+        report = import_consortium(database, spec, clock)
+        users = [EmulatedUser(m.slack_id, m.name, m.timezone) for m in spec.members]
+        channels = [EmulatedChannel(cid, purpose) for purpose, cid in spec.channels.items()]
+        with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
+            workspace = cls(spec, database, emulator, clock, report)
+            try:
+                yield workspace
+            finally:
+                workspace.executor.shutdown(wait=True)
+                database.dispose()
+
+    # -- sending requests as Slack would ------------------------------------------------------
+
+    def dispatch(self, body: str, content_type: str) -> tuple[int, dict[str, Any] | str]:
+        timestamp = int(self._signature_clock.now().timestamp())
+        headers = sign(body, self.signing_secret, timestamp)
+        headers["content-type"] = [content_type]
+        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        try:
+            parsed: dict[str, Any] | str = json.loads(response.body) if response.body else ""
+        except json.JSONDecodeError:
+            parsed = response.body
+        return response.status, parsed
+
+    def _exchange(self, body: str, content_type: str) -> Exchange:
+        before = len(self.emulator.calls())
+        status, ack = self.dispatch(body, content_type)
+        self.executor.wait_idle()
+        return Exchange(status, ack, self.emulator.calls()[before:])
+
+    def command(self, user_id: str, line: str, channel_id: str | None = None) -> Exchange:
+        """Send a slash command line such as `/consortium whoami` as `user_id`."""
+        command, _, text = line.strip().partition(" ")
+        if not command.startswith("/"):
+            raise ValueError(f"a slash command starts with '/': {line!r}")
+        channel = channel_id or next(iter(self.spec.channels.values()), "C0GENERAL")
+        body = urlencode(
+            {
+                "token": "unused-verification-token",
+                "team_id": LOCAL_TEAM_ID,
+                "team_domain": "local",
+                "channel_id": channel,
+                "channel_name": "local",
+                "user_id": user_id,
+                "user_name": user_id.lower(),
+                "command": command,
+                "text": text.strip(),
+                "api_app_id": "A0LOCAL",
+                "is_enterprise_install": "false",
+                "response_url": self.emulator.new_response_url(),
+                "trigger_id": self.emulator.issue_trigger_id(),
+            }
+        )
+        return self._exchange(body, "application/x-www-form-urlencoded")
+
+    def event(self, event: dict[str, Any], event_id: str | None = None) -> Exchange:
+        """Deliver an Events API callback (e.g. app_home_opened)."""
+        body = json.dumps(
+            {
+                "token": "unused-verification-token",
+                "team_id": LOCAL_TEAM_ID,
+                "api_app_id": "A0LOCAL",
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+                "event_time": int(self.clock.now().timestamp()),
+                "authorizations": [{"team_id": LOCAL_TEAM_ID, "user_id": "U0BOT", "is_bot": True}],
+                "event": event,
+            }
+        )
+        return self._exchange(body, "application/json")
+
+    def open_home(self, user_id: str) -> Exchange:
+        return self.event({"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": "home"})
+
+    def member_id(self, who: str) -> str:
+        """A member's Slack ID from their ID or (part of) their name, case-insensitively."""
+        for member in self.spec.members:
+            if who == member.slack_id:
+                return who
+        matches = [m.slack_id for m in self.spec.members if who.lower() in m.name.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches and who.upper().startswith("U"):
+            return who.upper()  # a stranger: the bot should tell them whom to ask
+        raise ValueError(f"{who!r} names {len(matches)} members; use a Slack ID")
+

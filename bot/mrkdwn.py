@@ -1,0 +1,51 @@
+"""Safe Slack text: escaping user input, mentions from IDs we trust, and date tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+def escape(text: str) -> str:
+    """Escape Slack's three control characters so user text cannot mention or link anyone.
+
+    Only `&`, `<` and `>` are decoded by Slack; HTML-escaping more (quotes) would show
+    entities literally.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(slack_id: str) -> str:
+    """A user mention built from an ID the bot holds, never from user-typed text."""
+    if not slack_id.isalnum():
+        raise ValueError(f"not a Slack ID: {slack_id!r}")
+    return f"<@{slack_id}>"
+
+
+def channel_link(channel_id: str) -> str:
+    if not channel_id.isalnum():
+        raise ValueError(f"not a Slack channel ID: {channel_id!r}")
+    return f"<#{channel_id}>"
+
+
+def date_token(instant: datetime, fallback_zone: str, token_format: str = "{date_short_pretty} {time}") -> str:
+    """A Slack date token: each reader sees `instant` in their own zone.
+
+    The fallback (for clients that cannot render tokens) names the zone explicitly.
+    """
+    if instant.tzinfo is None:
+        raise ValueError("date tokens need an aware datetime")
+    local = instant.astimezone(ZoneInfo(fallback_zone))
+    fallback = f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({fallback_zone})"
+    return f"<!date^{int(instant.timestamp())}^{token_format}|{escape(fallback)}>"
+
+
+def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
+    """At most `limit` characters, cut on a word boundary where one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ellipsis)]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut + ellipsis

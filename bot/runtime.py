@@ -1,0 +1,33 @@
+"""Start-up pieces shared by the CLI's commands: open and migrate the database, build the app."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import OperationalError
+
+from bot.settings import Settings, SettingsError
+from storage.db import Database
+from storage.migrate import upgrade
+
+logger = logging.getLogger("consortium_bot")
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is one line for the operator."""
+
+
+def open_database(settings: Settings, *, migrate: bool = True) -> Database:
+    """Connect to DATABASE_URL and (by default) apply pending migrations."""
+    try:
+        database = Database.connect(settings.database_url)
+    except (ValueError, ImportError) as error:
+        raise SettingsError(f"DATABASE_URL cannot be used: {error}") from None
+    if migrate:
+        try:
+            upgrade(database.engine)
+        except OperationalError as error:
+            raise StartupError(
+                f"cannot reach the database at {database.url}: {error.orig or error}"
+            ) from None
+    return database

@@ -1,0 +1,143 @@
+"""The consortium file: the example is accepted as is; every kind of error is named by line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scheduling.consortium_file import (
+    ConsortiumFileError,
+    load_consortium_file,
+    parse_consortium_text,
+)
+from tests.conftest import EXAMPLE_FILE, ROOT, SHARED_EXAMPLE_FILE
+
+MINIMAL = """\
+consortium:
+  name: Test
+  timezone: Europe/Vienna
+  channels:
+    announcements: C0ANNOUNCE
+countries:
+  - {code: AT, name: Austria, role: core}
+  - {code: NO, name: Norway, role: supporting}
+members:
+  - {slack_id: U0A, name: Anna, country: AT, roles: [coordinator], timezone: Europe/Vienna}
+"""
+
+
+def test_the_example_file_is_accepted_as_it_is() -> None:
+    spec = load_consortium_file(EXAMPLE_FILE)
+    assert spec.name == "CapaCITIES"
+    assert len(spec.countries) == 14
+    assert {m.slack_id for m in spec.members} >= {"U0COORD1", "U0COORD2", "U0TR"}
+    jour_fixe = next(m for m in spec.meetings if m.kind == "jour-fixe")
+    assert jour_fixe.rrule == "FREQ=MONTHLY;BYDAY=1TH"
+    assert jour_fixe.starts_local == datetime(2024, 1, 4, 10, 0)
+    assert jour_fixe.reminder_minutes == (1440, 60)
+    physical = next(m for m in spec.meetings if m.kind == "physical")
+    assert physical.all_day and physical.timezone == "Europe/Bucharest"
+    assert spec.rounds[0].sections == ("achievements", "challenges", "objectives", "needs")
+
+
+def test_the_project_copy_and_the_embedded_copy_equal_the_shared_example() -> None:
+    embedded = ROOT / "bot" / "local" / "capacities.yaml"
+    assert embedded.read_bytes() == EXAMPLE_FILE.read_bytes()
+    if SHARED_EXAMPLE_FILE.exists():
+        assert SHARED_EXAMPLE_FILE.read_bytes() == EXAMPLE_FILE.read_bytes()
+
+
+def test_norway_stays_a_country_code_and_is_not_read_as_false() -> None:
+    spec = parse_consortium_text(MINIMAL)
+    assert [c.code for c in spec.countries] == ["AT", "NO"]
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(ConsortiumFileError) as caught:
+        parse_consortium_text(text, "consortium.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        (("country: AT, roles", "country: XX, roles"), "consortium.yaml:10: unknown country code 'XX'"),
+        (("timezone: Europe/Vienna}", "timezone: Europe/Viena}"), "consortium.yaml:10: 'Europe/Viena' is not a time zone"),
+        (("{code: AT,", "{code: EL,"), "consortium.yaml:7: 'EL' is not an ISO 3166-1 country code"),
+        (("role: supporting", "role: observer"), "consortium.yaml:8: country role 'observer'"),
+        (("roles: [coordinator]", "roles: [boss]"), "consortium.yaml:10: role 'boss'"),
+        (("name: Test", "nmae: Test"), "unknown key 'nmae' in the consortium section (did you mean 'name'?)"),
+    ],
+)
+def test_each_error_names_file_line_and_reason(mutation: tuple[str, str], expected: str) -> None:
+    old, new = mutation
+    assert old in MINIMAL
+    problems = _problems(MINIMAL.replace(old, new))
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_duplicate_member_is_rejected_with_both_lines() -> None:
+    text = MINIMAL + "  - {slack_id: U0A, name: Anna again, country: AT}\n"
+    assert _problems(text) == ["consortium.yaml:11: member U0A is listed twice (first on line 10)"]
+
+
+def test_a_bad_date_in_a_round_is_rejected() -> None:
+    text = MINIMAL + "rounds:\n  - {title: R, opens: 2024-02-30, due: 2024-03-10}\n"
+    assert _problems(text) == ["consortium.yaml:12: cannot read '2024-02-30' as a date (YYYY-MM-DD)"]
+
+
+def test_a_meeting_at_a_time_the_clocks_skip_is_refused() -> None:
+    text = MINIMAL + (
+        "meetings:\n"
+        "  - kind: core-team\n"
+        "    title: Night owls\n"
+        "    repeat: weekly on sunday\n"
+        "    start: 2026-03-29 02:30\n"
+        "    duration: 30m\n"
+    )
+    problems = _problems(text)
+    assert problems == [
+        "consortium.yaml:15: 02:30 does not exist in Europe/Vienna on 2026-03-29 "
+        "(the clocks skip that hour); choose another time"
+    ]
+
+
+def test_a_meeting_whose_start_is_not_on_its_rule_is_refused() -> None:
+    text = MINIMAL + (
+        "meetings:\n"
+        "  - {kind: jour-fixe, title: JF, repeat: monthly on the first thursday,"
+        " start: 2024-01-05 10:00, duration: 1h}\n"
+    )
+    assert _problems(text) == [
+        "consortium.yaml:12: start 2024-01-05 is not itself an occurrence of the repeat rule"
+    ]
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    text = MINIMAL.replace("country: AT", "country: XX").replace("Europe/Vienna}", "Mars/Base}")
+    assert len(_problems(text)) == 2
+
+
+def test_broken_yaml_names_the_line() -> None:
+    problems = _problems("consortium:\n  name: [unclosed\n")
+    assert problems[0].startswith("consortium.yaml:")
+    assert "not valid YAML" in problems[0]
+
+
+def test_a_missing_file_is_a_clear_problem(tmp_path: Path) -> None:
+    with pytest.raises(ConsortiumFileError) as caught:
+        load_consortium_file(tmp_path / "nope.yaml")
+    assert "no such file" in str(caught.value)
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_either_a_consortium_or_a_list_of_problems(text: str) -> None:
+    try:
+        parse_consortium_text(text)
+    except ConsortiumFileError as error:
+        assert error.problems
+        assert all(p.reason for p in error.problems)
