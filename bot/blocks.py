@@ -87,7 +87,9 @@ def help_message(commands: Sequence[CommandHelp], consortium_name: str) -> Messa
     blocks: list[Block] = [header(f"{consortium_name} bot: commands")]
     # One section per few commands keeps every section far below 3,000 characters.
     for start in range(0, len(lines), 5):
-        blocks.append(section("\n\n".join(lines[start : start + 5]), block_id=f"{ids.HELP_BLOCK}{start}"))
+        blocks.append(
+            section("\n\n".join(lines[start : start + 5]), block_id=f"{ids.HELP_BLOCK}{start}")
+        )
     text = f"{consortium_name} bot commands: " + ", ".join(entry.usage for entry in commands)
     return Message(text=text, blocks=_dicts(blocks))
 
@@ -122,15 +124,33 @@ def stranger_message(directory: Directory) -> Message:
     """The reply to anyone the consortium does not know, naming whom to ask."""
     name = escape(directory.consortium_name)
     if directory.coordinators:
-        whom = ", ".join(f"{mention(p.slack_id)} ({escape(p.name)})" for p in directory.coordinators)
+        whom = ", ".join(
+            f"{mention(p.slack_id)} ({escape(p.name)})" for p in directory.coordinators
+        )
         ask = f"Ask a coordinator to add you: {whom}."
-        ask_plain = "Ask a coordinator to add you: " + ", ".join(p.name for p in directory.coordinators) + "."
+        ask_plain = (
+            "Ask a coordinator to add you: "
+            + ", ".join(p.name for p in directory.coordinators)
+            + "."
+        )
     else:
         ask = "No coordinator is set up yet: ask whoever installed the bot to import the consortium file."
         ask_plain = ask
     text = f"You are not in the {directory.consortium_name} member list yet. {ask_plain}"
-    blocks = [section(f"You are not in the {name} member list yet, so I can't do that for you.\n{ask}")]
+    blocks = [
+        section(f"You are not in the {name} member list yet, so I can't do that for you.\n{ask}")
+    ]
     return Message(text=text, blocks=_dicts(blocks))
+
+
+def stranger_view(directory: Directory) -> dict[str, Any]:
+    """A modal in place of a form a stranger tried to submit."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Not a member yet"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": stranger_message(directory).blocks,
+    }
 
 
 def error_message(reference: str) -> Message:
@@ -155,7 +175,11 @@ def home_view(
     profile: MemberProfile | None, directory: Directory, commands: Sequence[CommandHelp]
 ) -> dict[str, Any]:
     """The App Home tab: who you are to the bot, and what you can ask it."""
-    about = whoami_message(profile, directory.consortium_name) if profile else stranger_message(directory)
+    about = (
+        whoami_message(profile, directory.consortium_name)
+        if profile
+        else stranger_message(directory)
+    )
     blocks: list[dict[str, Any]] = [header(f"{directory.consortium_name} coordination").to_dict()]
     blocks += about.blocks
     blocks.append(DividerBlock().to_dict())
@@ -166,4 +190,8 @@ def home_view(
             "consortium's coordination. Ask a coordinator to see or remove your data."
         ).to_dict()
     )
-    return {"type": "home", "callback_id": ids.HOME_VIEW_CALLBACK, "blocks": blocks[:MAX_VIEW_BLOCKS]}
+    return {
+        "type": "home",
+        "callback_id": ids.HOME_VIEW_CALLBACK,
+        "blocks": blocks[:MAX_VIEW_BLOCKS],
+    }

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy.exc import OperationalError
 
 from bot.runtime import StartupError, open_database
 from bot.settings import Settings, SettingsError, load_settings
@@ -40,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     socket.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs")
 
     importer = commands.add_parser("import", help="load a consortium file (YAML) into the database")
-    importer.add_argument("file", type=Path, help="the consortium file, e.g. examples/capacities.yaml")
+    importer.add_argument(
+        "file", type=Path, help="the consortium file, e.g. examples/capacities.yaml"
+    )
 
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -61,13 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return _run(args)
     except SettingsError as error:
         print(f"consortium-bot: {error}", file=sys.stderr)
         return EXIT_USAGE
     except ConsortiumFileError as error:
-        print(f"consortium-bot: the consortium file was rejected; nothing was changed:", file=sys.stderr)
+        print(
+            "consortium-bot: the consortium file was rejected; nothing was changed:",
+            file=sys.stderr,
+        )
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_FAILURE
@@ -83,8 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SlackRequestError as error:
         print(f"consortium-bot: cannot reach Slack: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    except OperationalError as error:
+        print(
+            f"consortium-bot: cannot use the database: {_first_line(error.orig or error)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -157,9 +174,11 @@ def _socket(settings: Settings) -> int:
     database = open_database(settings)
     app = build_app(settings, database, SystemClock())
     handler = SocketModeHandler(
-        app, settings.slack_app_token, web_client=make_web_client(settings, settings.slack_app_token)
+        app,
+        settings.slack_app_token,
+        web_client=make_web_client(settings, settings.slack_app_token),
     )
-    handler.start()
+    handler.start()  # type: ignore[no-untyped-call]
     return 0
 
 

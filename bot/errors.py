@@ -28,7 +28,9 @@ def install(app: App) -> None:
         channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
         if user and channel:
             try:
-                client.chat_postEphemeral(channel=channel, user=user, text=message.text, blocks=message.blocks)
+                client.chat_postEphemeral(
+                    channel=channel, user=user, text=message.text, blocks=message.blocks
+                )
             except SlackApiError as failure:
                 # The apology is a courtesy; the trace is already logged with the reference.
                 logger.warning("could not deliver the apology: %s", failure.response.get("error"))

@@ -28,7 +28,9 @@ def channel_link(channel_id: str) -> str:
     return f"<#{channel_id}>"
 
 
-def date_token(instant: datetime, fallback_zone: str, token_format: str = "{date_short_pretty} {time}") -> str:
+def date_token(
+    instant: datetime, fallback_zone: str, token_format: str = "{date_short_pretty} {time}"
+) -> str:
     """A Slack date token: each reader sees `instant` in their own zone.
 
     The fallback (for clients that cannot render tokens) names the zone explicitly.

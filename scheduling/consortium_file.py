@@ -126,7 +126,7 @@ class _LineLoader(yaml.BaseLoader):
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 raise yaml.constructor.ConstructorError(
                     None, None, "keys must be plain words", key_node.start_mark
@@ -135,14 +135,14 @@ class _LineLoader(yaml.BaseLoader):
                 raise yaml.constructor.ConstructorError(
                     None, None, f"key {key!r} appears twice", key_node.start_mark
                 )
-            mapping[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_mapping,  # type: ignore[arg-type]
+    _LineLoader.construct_mapping,
 )
 
 
@@ -161,7 +161,7 @@ def load_consortium_file(path: Path) -> ConsortiumSpec:
 def parse_consortium_text(text: str, file_name: str = "<consortium file>") -> ConsortiumSpec:
     """Validate the YAML text of a consortium file."""
     try:
-        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - BaseLoader builds no objects
+        document = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0

@@ -8,7 +8,7 @@ A meeting keeps its calendar UID for life; a real change raises its SEQUENCE.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from scheduling.clock import Clock
 from scheduling.consortium_file import ConsortiumSpec, MeetingSpec
 from storage.db import Database
 from storage.models import (
+    Base,
     Channel,
     Consortium,
     Country,
@@ -81,66 +82,68 @@ class _Importer:
         self.uid_factory = uid_factory
 
     def run(self, spec: ConsortiumSpec) -> None:
-        self.consortium(spec)
+        now = self.clock.now()
+        self.upsert(
+            "consortium",
+            DirectoryRepository(self.session).consortium(),
+            Consortium,
+            {"id": 1},
+            {
+                "name": spec.name,
+                "timezone": spec.timezone,
+                "digest_channel": spec.digest_channel,
+                "digest_every": spec.digest_every,
+            },
+        )
         for country in spec.countries:
             self.upsert(
                 "countries",
                 self.session.get(Country, country.code),
-                lambda c=country: Country(code=c.code, name=c.name, role=c.role),
+                Country,
+                {"code": country.code},
                 {"name": country.name, "role": country.role},
             )
         for purpose, channel_id in spec.channels.items():
             self.upsert(
                 "channels",
                 self.session.get(Channel, purpose),
-                lambda p=purpose, c=channel_id: Channel(purpose=p, slack_channel_id=c),
+                Channel,
+                {"purpose": purpose},
                 {"slack_channel_id": channel_id},
             )
         self.session.flush()
         for member in spec.members:
-            self.member(member.slack_id, member.name, member.timezone, member.countries, member.roles)
+            self.member(
+                member.slack_id, member.name, member.timezone, member.countries, member.roles
+            )
         for meeting in spec.meetings:
             self.meeting(meeting)
         rounds = RoundRepository(self.session)
-        now = self.clock.now()
         for round_spec in spec.rounds:
-            values = {
-                "opens_on": round_spec.opens_on,
-                "due_on": round_spec.due_on,
-                "audience": round_spec.audience,
-                "sections": list(round_spec.sections),
-            }
             self.upsert(
                 "rounds",
                 rounds.by_title(round_spec.title),
-                lambda r=round_spec: Round(title=r.title, created_at=now, **values),
-                values,
+                Round,
+                {"title": round_spec.title, "created_at": now},
+                {
+                    "opens_on": round_spec.opens_on,
+                    "due_on": round_spec.due_on,
+                    "audience": round_spec.audience,
+                    "sections": list(round_spec.sections),
+                },
             )
-
-    def consortium(self, spec: ConsortiumSpec) -> None:
-        values = {
-            "name": spec.name,
-            "timezone": spec.timezone,
-            "digest_channel": spec.digest_channel,
-            "digest_every": spec.digest_every,
-        }
-        self.upsert(
-            "consortium",
-            DirectoryRepository(self.session).consortium(),
-            lambda: Consortium(id=1, **values),
-            values,
-        )
 
     def upsert(
         self,
         kind: str,
-        existing: object | None,
-        create: Callable[[], object],
-        values: dict[str, object],
+        existing: Base | None,
+        model: type[Base],
+        identity: Mapping[str, object],
+        values: Mapping[str, object],
     ) -> bool:
         """Create the row, or update the fields that differ; report which. True if changed."""
         if existing is None:
-            self.session.add(create())
+            self.session.add(model(**identity, **values))
             self.report.count("created", kind)
             return True
         changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
@@ -150,7 +153,12 @@ class _Importer:
         return bool(changed)
 
     def member(
-        self, slack_id: str, name: str, zone: str, countries: tuple[str, ...], roles: tuple[str, ...]
+        self,
+        slack_id: str,
+        name: str,
+        zone: str,
+        countries: tuple[str, ...],
+        roles: tuple[str, ...],
     ) -> None:
         existing = DirectoryRepository(self.session).member(slack_id)
         if existing is None:
@@ -194,20 +202,18 @@ class _Importer:
             "reminder_minutes": list(spec.reminder_minutes),
         }
         existing = MeetingRepository(self.session).by_import_key(spec.key)
-        created = self.upsert(
-            "meetings",
-            existing,
-            lambda: Meeting(
-                uid=self.uid_factory(),
-                import_key=spec.key,
-                sequence=0,
-                created_at=now,
-                updated_at=now,
-                **values,  # type: ignore[arg-type]
-            ),
-            values,
+        identity = (
+            {
+                "uid": self.uid_factory(),
+                "import_key": spec.key,
+                "sequence": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            if existing is None
+            else {}
         )
-        if existing is not None and created:
+        changed = self.upsert("meetings", existing, Meeting, identity, values)
+        if existing is not None and changed:
             existing.sequence += 1
             existing.updated_at = now
-

@@ -57,6 +57,10 @@ class DirectoryService:
     def __init__(self, database: Database) -> None:
         self.database = database
 
+    def __deepcopy__(self, memo: dict[int, object]) -> DirectoryService:
+        # One service is shared by all requests and threads; a copy would copy the engine.
+        return self
+
     def profile(self, slack_id: str) -> MemberProfile | None:
         """The member behind a Slack user ID, or None for someone the consortium does not know."""
         with self.database.read() as session:

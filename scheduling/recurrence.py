@@ -153,7 +153,7 @@ def local_occurrences(
     expansion = rrulestr(rule, dtstart=start)
     found: list[datetime] = []
     for occurrence in expansion:
-        if until is not None and occurrence > until or len(found) >= limit:
+        if (until is not None and occurrence > until) or len(found) >= limit:
             break
         found.append(occurrence)
     return found

@@ -65,12 +65,21 @@ def _problems(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("mutation", "expected"),
     [
-        (("country: AT, roles", "country: XX, roles"), "consortium.yaml:10: unknown country code 'XX'"),
-        (("timezone: Europe/Vienna}", "timezone: Europe/Viena}"), "consortium.yaml:10: 'Europe/Viena' is not a time zone"),
+        (
+            ("country: AT, roles", "country: XX, roles"),
+            "consortium.yaml:10: unknown country code 'XX'",
+        ),
+        (
+            ("timezone: Europe/Vienna}", "timezone: Europe/Viena}"),
+            "consortium.yaml:10: 'Europe/Viena' is not a time zone",
+        ),
         (("{code: AT,", "{code: EL,"), "consortium.yaml:7: 'EL' is not an ISO 3166-1 country code"),
         (("role: supporting", "role: observer"), "consortium.yaml:8: country role 'observer'"),
         (("roles: [coordinator]", "roles: [boss]"), "consortium.yaml:10: role 'boss'"),
-        (("name: Test", "nmae: Test"), "unknown key 'nmae' in the consortium section (did you mean 'name'?)"),
+        (
+            ("name: Test", "nmae: Test"),
+            "unknown key 'nmae' in the consortium section (did you mean 'name'?)",
+        ),
     ],
 )
 def test_each_error_names_file_line_and_reason(mutation: tuple[str, str], expected: str) -> None:
@@ -87,7 +96,9 @@ def test_a_duplicate_member_is_rejected_with_both_lines() -> None:
 
 def test_a_bad_date_in_a_round_is_rejected() -> None:
     text = MINIMAL + "rounds:\n  - {title: R, opens: 2024-02-30, due: 2024-03-10}\n"
-    assert _problems(text) == ["consortium.yaml:12: cannot read '2024-02-30' as a date (YYYY-MM-DD)"]
+    assert _problems(text) == [
+        "consortium.yaml:12: cannot read '2024-02-30' as a date (YYYY-MM-DD)"
+    ]
 
 
 def test_a_meeting_at_a_time_the_clocks_skip_is_refused() -> None:

@@ -65,7 +65,9 @@ def test_a_naive_instant_is_refused(sqlite_database: Database, clock: FixedClock
         session.flush()
 
 
-def test_importing_the_same_file_twice_changes_nothing(database: Database, clock: FixedClock) -> None:
+def test_importing_the_same_file_twice_changes_nothing(
+    database: Database, clock: FixedClock
+) -> None:
     spec = load_consortium_file(EXAMPLE_FILE)
     first = import_consortium(database, spec, clock)
     assert first.created == {
@@ -85,7 +87,9 @@ def test_a_changed_meeting_keeps_its_uid_and_raises_its_sequence(
 ) -> None:
     text_v1 = EXAMPLE_FILE.read_text(encoding="utf-8")
     import_consortium(database, parse_consortium_text(text_v1), clock)
-    text_v2 = text_v1.replace("join_url: https://zoom.example/j/jourfixe", "join_url: https://zoom.example/j/new")
+    text_v2 = text_v1.replace(
+        "join_url: https://zoom.example/j/jourfixe", "join_url: https://zoom.example/j/new"
+    )
     report = import_consortium(database, parse_consortium_text(text_v2), clock)
     assert report.updated == {"meetings": 1}
     with database.read() as session:
@@ -97,7 +101,10 @@ def test_a_changed_meeting_keeps_its_uid_and_raises_its_sequence(
 def test_a_member_whose_roles_change_is_updated(database: Database, clock: FixedClock) -> None:
     text_v1 = EXAMPLE_FILE.read_text(encoding="utf-8")
     import_consortium(database, parse_consortium_text(text_v1), clock)
-    text_v2 = text_v1.replace("roles: [partner], timezone: Europe/Helsinki", "roles: [partner, ambassador], timezone: Europe/Helsinki")
+    text_v2 = text_v1.replace(
+        "roles: [partner], timezone: Europe/Helsinki",
+        "roles: [partner, ambassador], timezone: Europe/Helsinki",
+    )
     report = import_consortium(database, parse_consortium_text(text_v2), clock)
     assert report.updated == {"members": 1}
     profile = DirectoryService(database).profile("U0FI")
@@ -105,7 +112,9 @@ def test_a_member_whose_roles_change_is_updated(database: Database, clock: Fixed
     assert profile.roles == ("ambassador", "partner")
 
 
-def test_a_failing_import_leaves_the_database_untouched(database: Database, clock: FixedClock) -> None:
+def test_a_failing_import_leaves_the_database_untouched(
+    database: Database, clock: FixedClock
+) -> None:
     import_consortium(database, load_consortium_file(EXAMPLE_FILE), clock)
     before = _counts(database)
     # A uid factory that fails half-way through simulates a crash inside the transaction.
@@ -117,7 +126,9 @@ def test_a_failing_import_leaves_the_database_untouched(database: Database, cloc
         raise RuntimeError("crash half-way")
 
     broken = parse_consortium_text(
-        EXAMPLE_FILE.read_text(encoding="utf-8").replace("title: Online consortium meeting", "title: Renamed meeting")
+        EXAMPLE_FILE.read_text(encoding="utf-8").replace(
+            "title: Online consortium meeting", "title: Renamed meeting"
+        )
     )
     with pytest.raises(RuntimeError):
         import_consortium(database, broken, clock, uid_factory=failing_uid)
@@ -125,7 +136,9 @@ def test_a_failing_import_leaves_the_database_untouched(database: Database, cloc
     assert _counts(database) == before
 
 
-def test_directory_profile_of_a_member_and_of_a_stranger(database: Database, clock: FixedClock) -> None:
+def test_directory_profile_of_a_member_and_of_a_stranger(
+    database: Database, clock: FixedClock
+) -> None:
     import_consortium(database, load_consortium_file(EXAMPLE_FILE), clock)
     directory = DirectoryService(database)
     turkish = directory.profile("U0TR")
@@ -159,7 +172,9 @@ def test_concurrent_read_then_write_transactions_never_hit_database_is_locked(
                 meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
                 assert meeting is not None
                 meeting.sequence += 1
-                session.add(Country(code="Z" + chr(ord("A") + index), name=f"C{index}", role="core"))
+                session.add(
+                    Country(code="Z" + chr(ord("A") + index), name=f"C{index}", role="core")
+                )
         except BaseException as error:
             failures.append(error)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import commands, events
+from bot.listeners import commands, events, members_only
 
 
 def register_all(app: App) -> None:
+    members_only.install(app)
     commands.register(app)
     events.register(app)

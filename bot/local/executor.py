@@ -34,4 +34,6 @@ class TrackingExecutor(ThreadPoolExecutor):
         """Block until every submitted task has finished; raise TimeoutError otherwise."""
         with self._idle:
             if not self._idle.wait_for(lambda: self._pending == 0, timeout=timeout):
-                raise TimeoutError(f"{self._pending} listener task(s) still running after {timeout}s")
+                raise TimeoutError(
+                    f"{self._pending} listener task(s) still running after {timeout}s"
+                )

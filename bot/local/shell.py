@@ -27,7 +27,9 @@ def run_shell(
     interactive = source.isatty()
     with tempfile.TemporaryDirectory(prefix="consortium-shell-") as folder:
         database_url = f"sqlite:///{Path(folder) / 'shell.db'}"
-        with LocalWorkspace.open(database_url, consortium_file or EXAMPLE_CONSORTIUM_FILE) as workspace:
+        with LocalWorkspace.open(
+            database_url, consortium_file or EXAMPLE_CONSORTIUM_FILE
+        ) as workspace:
             spec = workspace.spec
             channel_names = {cid: purpose for purpose, cid in spec.channels.items()}
             zones = {m.slack_id: m.timezone for m in spec.members}
@@ -37,7 +39,10 @@ def run_shell(
             except ValueError as error:
                 print(f"consortium-bot shell: {error}", file=out)
                 return 2
-            print(f"Local workspace of {spec.name}. You are {names.get(user, user)} ({user}).", file=out)
+            print(
+                f"Local workspace of {spec.name}. You are {names.get(user, user)} ({user}).",
+                file=out,
+            )
             print(HELP, file=out)
             while True:
                 if interactive:
@@ -54,7 +59,10 @@ def run_shell(
                     return 0
                 if line == ":who":
                     for member in spec.members:
-                        print(f"  {member.slack_id:10} {member.name} ({', '.join(member.countries)})", file=out)
+                        print(
+                            f"  {member.slack_id:10} {member.name} ({', '.join(member.countries)})",
+                            file=out,
+                        )
                     continue
                 if line.startswith(":as"):
                     try:
@@ -62,7 +70,10 @@ def run_shell(
                     except ValueError as error:
                         print(f"  {error}", file=out)
                         continue
-                    print(f"  You are now {names.get(user, 'someone the consortium does not know')} ({user}).", file=out)
+                    print(
+                        f"  You are now {names.get(user, 'someone the consortium does not know')} ({user}).",
+                        file=out,
+                    )
                     continue
                 if line == ":home":
                     exchange = workspace.open_home(user)
@@ -71,4 +82,7 @@ def run_shell(
                 else:
                     print("  Commands start with '/'. " + HELP.splitlines()[0], file=out)
                     continue
-                print(describe_exchange(exchange, zones.get(user, spec.timezone), channel_names), file=out)
+                print(
+                    describe_exchange(exchange, zones.get(user, spec.timezone), channel_names),
+                    file=out,
+                )

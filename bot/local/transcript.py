@@ -34,7 +34,11 @@ def describe_exchange(exchange: Exchange, viewer_tz: str, channel_names: dict[st
 
 def describe_call(call: RecordedCall, viewer_tz: str, channel_names: dict[str, str]) -> str | None:
     params = call.params
-    failed = "" if call.response.get("ok", call.status == 200) else f" [rejected: {call.response.get('error')}]"
+    failed = (
+        ""
+        if call.response.get("ok", call.status == 200)
+        else f" [rejected: {call.response.get('error')}]"
+    )
     if call.method in _MESSAGE_METHODS:
         where = params.get("channel", "")
         place = f"#{channel_names[where]}" if where in channel_names else where or "your reply"

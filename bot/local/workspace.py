@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +46,12 @@ class Exchange:
         return self.ack.get("text", "") if isinstance(self.ack, dict) else self.ack
 
 
-def sign(body: str, signing_secret: str, timestamp: int) -> dict[str, list[str]]:
+def sign(body: str, signing_secret: str, timestamp: int) -> dict[str, str | Sequence[str]]:
     """Headers of a request Slack signed (v0 HMAC-SHA256 over timestamp and raw body)."""
     signature = SignatureVerifier(signing_secret).generate_signature(
         timestamp=str(timestamp), body=body
     )
+    assert signature is not None  # only None when the secret is empty
     return {
         "x-slack-signature": [signature],
         "x-slack-request-timestamp": [str(timestamp)],
@@ -172,7 +173,9 @@ class LocalWorkspace:
         return self._exchange(body, "application/json")
 
     def open_home(self, user_id: str) -> Exchange:
-        return self.event({"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": "home"})
+        return self.event(
+            {"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": "home"}
+        )
 
     def member_id(self, who: str) -> str:
         """A member's Slack ID from their ID or (part of) their name, case-insensitively."""
@@ -185,4 +188,3 @@ class LocalWorkspace:
         if not matches and who.upper().startswith("U"):
             return who.upper()  # a stranger: the bot should tell them whom to ask
         raise ValueError(f"{who!r} names {len(matches)} members; use a Slack ID")
-

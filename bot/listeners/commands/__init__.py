@@ -6,8 +6,7 @@ from slack_bolt import App
 
 from bot.catalogue import CONSORTIUM_COMMAND
 from bot.listeners.commands import consortium
-from bot.listeners.members_only import members_only
 
 
 def register(app: App) -> None:
-    app.command(CONSORTIUM_COMMAND, middleware=[members_only])(consortium.handle)
+    app.command(CONSORTIUM_COMMAND)(consortium.handle)

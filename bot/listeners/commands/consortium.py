@@ -9,7 +9,9 @@ from bot.catalogue import COMMANDS, CONSORTIUM_COMMAND
 from scheduling.directory import DirectoryService, MemberProfile
 
 
-def handle(ack: Ack, command: dict[str, str], caller: MemberProfile, directory: DirectoryService) -> None:
+def handle(
+    ack: Ack, command: dict[str, str], caller: MemberProfile, directory: DirectoryService
+) -> None:
     words = command.get("text", "").split()
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
