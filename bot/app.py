@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor
+from urllib.parse import urlparse
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -24,7 +27,7 @@ logger = logging.getLogger("consortium_bot")
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A WebClient on SLACK_API_URL that waits out 429s and retries 5xx and dropped connections."""
-    return WebClient(
+    client = WebClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         retry_handlers=[
@@ -33,6 +36,10 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+    if urlparse(settings.slack_api_url).hostname in ("127.0.0.1", "localhost", "::1"):
+        # slack_sdk honours HTTPS_PROXY but not NO_PROXY: never send loopback calls to a proxy.
+        client.proxy = None
+    return client
 
 
 def build_app(
@@ -53,13 +60,19 @@ def build_app(
     on `listener_executor`.
     """
     settings.require("SLACK_SIGNING_SECRET")
-    app = App(
-        client=client or make_web_client(settings),
-        signing_secret=settings.slack_signing_secret,
-        process_before_response=True,
-        listener_executor=listener_executor,
-        logger=logging.getLogger("consortium_bot.bolt"),
-    )
+    try:
+        app = App(
+            client=client or make_web_client(settings),
+            signing_secret=settings.slack_signing_secret,
+            process_before_response=True,
+            listener_executor=listener_executor,
+            logger=logging.getLogger("consortium_bot.bolt"),
+        )
+    except BoltError as error:
+        # Bolt wraps auth.test's SlackApiError in a message; the error code is what helps.
+        if isinstance(error.__context__, SlackApiError):
+            raise error.__context__ from None
+        raise
     services.install(app, services.Services.create(settings, database, clock))
     errors.install(app)
     register_all(app)

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import OperationalError
@@ -87,8 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    except SlackRequestError as error:
-        print(f"consortium-bot: cannot reach Slack: {error}", file=sys.stderr)
+    except (SlackRequestError, URLError) as error:
+        print(f"consortium-bot: cannot reach Slack (SLACK_API_URL): {error}", file=sys.stderr)
         return EXIT_FAILURE
     except OperationalError as error:
         print(
