@@ -186,5 +186,8 @@ class LocalWorkspace:
         if len(matches) == 1:
             return matches[0]
         if not matches and who.upper().startswith("U"):
-            return who.upper()  # a stranger: the bot should tell them whom to ask
+            # Someone in the Slack workspace whom the consortium does not know (yet).
+            stranger = who.upper()
+            self.emulator.add_user(EmulatedUser(stranger, "Newcomer", self.spec.timezone))
+            return stranger
         raise ValueError(f"{who!r} names {len(matches)} members; use a Slack ID")

@@ -1,0 +1,68 @@
+"""`consortium-bot demo` and `shell`: offline, on their own temporary database."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.local.shell import run_shell
+from tests.conftest import ROOT
+
+
+def test_demo_runs_offline_exits_0_and_never_touches_database_url(tmp_path: Path) -> None:
+    forbidden = tmp_path / "real.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{forbidden}",
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",  # a real workspace would be here
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Imported capacities.yaml: created 1 consortium, 14 countries" in out
+    assert "Coordinator (FFG) (U0COORD1) types: /consortium help" in out
+    assert "*Country:* 🇵🇹 Portugal (PT, core country)" in out
+    assert "You are not in the CapaCITIES member list yet" in out
+    assert "bot opens App Home:" in out
+    assert "unchanged 1 consortium, 14 countries" in out
+    assert not forbidden.exists()
+    assert not (tmp_path / "consortium.db").exists()
+
+
+def test_shell_reads_commands_switches_members_and_renders_replies() -> None:
+    script = io.StringIO(
+        "/consortium whoami\n"
+        ":as turkish\n"
+        "/consortium whoami\n"
+        ":as U0NEWCOMER\n"
+        "/consortium help\n"
+        "hello\n"
+        ":home\n"
+        ":quit\n"
+    )
+    out = io.StringIO()
+    assert run_shell(None, "U0FI", script, out) == 0
+    transcript = out.getvalue()
+    assert "You are Finnish partner (U0FI)." in transcript
+    assert "🇫🇮 Finland (FI, core country)" in transcript
+    assert "You are now Turkish partner (U0TR)." in transcript
+    assert "🇹🇷 Türkiye (TR, core country)" in transcript
+    assert "You are now someone the consortium does not know (U0NEWCOMER)." in transcript
+    assert "You are not in the CapaCITIES member list yet" in transcript
+    assert "Commands start with '/'" in transcript
+    assert "bot opens App Home:" in transcript
+
+
+def test_shell_names_an_ambiguous_member() -> None:
+    out = io.StringIO()
+    assert run_shell(None, "partner", io.StringIO(""), out) == 2
+    assert "'partner' names" in out.getvalue()
