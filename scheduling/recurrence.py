@@ -174,3 +174,37 @@ def starts_on_rule(rule: str | None, start: datetime) -> bool:
         return True
     first = rrulestr(rule, dtstart=start)[0]
     return bool(first == start)
+
+
+_UNTIL = re.compile(r"UNTIL=(\d{8})(T(\d{6})(Z?))?")
+
+
+def normalise_until(rule: str | None, zone: str) -> str | None:
+    """Rewrite UNTIL as a UTC date-time, as RFC 5545 requires beside a DTSTART with TZID.
+
+    A bare date means "until the end of that local day"; a floating time is local.
+    """
+    if rule is None:
+        return None
+    match = _UNTIL.search(rule)
+    if match is None:
+        return rule
+    day = datetime.strptime(match[1], "%Y%m%d")
+    if match[2] is None:
+        local = day.replace(hour=23, minute=59, second=59)
+    elif match[4]:
+        return rule
+    else:
+        local = datetime.strptime(match[1] + match[3], "%Y%m%d%H%M%S")
+    instant = local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    return rule.replace(match[0], f"UNTIL={instant:%Y%m%dT%H%M%SZ}")
+
+
+def until_as_local(rule: str, zone: str) -> str:
+    """UNTIL in the series' wall-clock time, for expanding on naive local datetimes."""
+    match = _UNTIL.search(rule)
+    if match is None or not match[4]:
+        return rule
+    instant = datetime.strptime(match[1] + match[3], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    local = instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    return rule.replace(match[0], f"UNTIL={local:%Y%m%dT%H%M%S}")

@@ -10,7 +10,18 @@ import enum
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.db import UTCDateTime
@@ -139,6 +150,40 @@ class Meeting(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    exceptions: Mapped[list[MeetingException]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="MeetingException.original_start_local",
+    )
+
+
+class MeetingException(Base):
+    """One occurrence of a series that was cancelled or moved, named by its original start."""
+
+    __tablename__ = "meeting_exceptions"
+    __table_args__ = (UniqueConstraint("meeting_id", "original_start_local"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    original_start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    status: Mapped[str] = mapped_column(String(16))
+    new_start_local: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    meeting: Mapped[Meeting] = relationship(back_populates="exceptions")
+
+
+class FeedToken(Base):
+    """The secret part of a calendar feed URL, one per audience; revocable by replacing it."""
+
+    __tablename__ = "feed_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Round(Base):
