@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from urllib.parse import urlparse
 
 from slack_bolt import App
@@ -23,6 +23,9 @@ from scheduling.clock import Clock
 from storage.db import Database
 
 logger = logging.getLogger("consortium_bot")
+
+# Bolt's default of 5 threads lets a few slow Web API calls starve every other listener.
+LISTENER_THREADS = 16
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -60,12 +63,16 @@ def build_app(
     on `listener_executor`.
     """
     settings.require("SLACK_SIGNING_SECRET")
+    executor = listener_executor or ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="listener"
+    )
+    client = client or make_web_client(settings)
     try:
         app = App(
-            client=client or make_web_client(settings),
+            client=client,
             signing_secret=settings.slack_signing_secret,
             process_before_response=True,
-            listener_executor=listener_executor,
+            listener_executor=executor,
             logger=logging.getLogger("consortium_bot.bolt"),
         )
     except BoltError as error:
@@ -73,7 +80,7 @@ def build_app(
         if isinstance(error.__context__, SlackApiError):
             raise error.__context__ from None
         raise
-    services.install(app, services.Services.create(settings, database, clock))
+    services.install(app, services.Services.create(settings, database, clock, client, executor))
     errors.install(app)
     register_all(app)
     return app

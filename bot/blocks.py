@@ -24,6 +24,7 @@ from bot import ids
 from bot.catalogue import CommandHelp
 from bot.mrkdwn import escape, mention, truncate
 from scheduling.directory import Directory, MemberProfile
+from scheduling.feeds import FeedLink
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -57,7 +58,7 @@ class Message:
         return {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks}
 
 
-def _dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
+def as_dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
@@ -83,7 +84,9 @@ def help_message(commands: Sequence[CommandHelp], consortium_name: str) -> Messa
     lines = []
     for entry in commands:
         who = " _(coordinators)_" if entry.coordinators_only else ""
-        lines.append(f"`{entry.usage}`{who}\n{entry.summary} e.g. `{entry.example}`")
+        lines.append(
+            f"`{escape(entry.usage)}`{who}\n{escape(entry.summary)} e.g. `{escape(entry.example)}`"
+        )
     blocks: list[Block] = [header(f"{consortium_name} bot: commands")]
     # One section per few commands keeps every section far below 3,000 characters.
     for start in range(0, len(lines), 5):
@@ -91,7 +94,7 @@ def help_message(commands: Sequence[CommandHelp], consortium_name: str) -> Messa
             section("\n\n".join(lines[start : start + 5]), block_id=f"{ids.HELP_BLOCK}{start}")
         )
     text = f"{consortium_name} bot commands: " + ", ".join(entry.usage for entry in commands)
-    return Message(text=text, blocks=_dicts(blocks))
+    return Message(text=text, blocks=as_dicts(blocks))
 
 
 def describe_roles(roles: Sequence[str]) -> str:
@@ -117,7 +120,7 @@ def whoami_message(profile: MemberProfile, consortium_name: str) -> Message:
         section("\n".join(lines)),
         context("Something wrong? Ask a coordinator to correct the consortium file."),
     ]
-    return Message(text=text, blocks=_dicts(blocks))
+    return Message(text=text, blocks=as_dicts(blocks))
 
 
 def stranger_message(directory: Directory) -> Message:
@@ -140,7 +143,37 @@ def stranger_message(directory: Directory) -> Message:
     blocks = [
         section(f"You are not in the {name} member list yet, so I can't do that for you.\n{ask}")
     ]
-    return Message(text=text, blocks=_dicts(blocks))
+    return Message(text=text, blocks=as_dicts(blocks))
+
+
+CALENDAR_HOW_TO = (
+    "*Google Calendar:* Other calendars → + → From URL, paste the link.\n"
+    "*Outlook:* Add calendar → Subscribe from web, paste the link.\n"
+    "*Apple Calendar:* File → New Calendar Subscription, paste the link."
+)
+
+
+def subscribe_message(
+    links: Sequence[FeedLink], public_url: str | None, consortium_name: str
+) -> Message:
+    """The feed URLs that concern the caller and how to add them; links are secret."""
+    if public_url is None:
+        text = (
+            "The calendar feeds are not reachable yet: whoever runs the bot has to set PUBLIC_URL "
+            "to the address where it serves HTTP."
+        )
+        return Message(text=text, blocks=as_dicts([section(text)]))
+    lines = [f"*{escape(link.label)}*\n`{public_url}/calendar/{link.token}.ics`" for link in links]
+    text = f"Your {consortium_name} calendar feeds: " + ", ".join(
+        f"{link.label}: {public_url}/calendar/{link.token}.ics" for link in links
+    )
+    blocks = [
+        section(f"Subscribe to these {escape(consortium_name)} calendars; they update themselves:"),
+        section("\n\n".join(lines)),
+        section(CALENDAR_HOW_TO),
+        context("Keep these links to yourself: anyone with a link can read that calendar."),
+    ]
+    return Message(text=text, blocks=as_dicts(blocks))
 
 
 def stranger_view(directory: Directory) -> dict[str, Any]:
@@ -161,14 +194,14 @@ def error_message(reference: str) -> Message:
             f"If it happens again, tell a coordinator the reference `{reference}`."
         )
     ]
-    return Message(text=text, blocks=_dicts(blocks))
+    return Message(text=text, blocks=as_dicts(blocks))
 
 
 def unknown_subcommand_message(command: str, word: str, commands: Sequence[CommandHelp]) -> Message:
     known = ", ".join(f"`{c.usage}`" for c in commands if c.command == command)
     text = f"I don't know '{command} {word}'. Try {command} help."
     blocks = [section(f"I don't know `{escape(command)} {escape(word)}`. Try one of: {known}.")]
-    return Message(text=text, blocks=_dicts(blocks))
+    return Message(text=text, blocks=as_dicts(blocks))
 
 
 def home_view(

@@ -16,6 +16,7 @@ class CommandHelp:
 
 
 CONSORTIUM_COMMAND = "/consortium"
+MEETING_COMMAND = "/meeting"
 
 COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
@@ -29,6 +30,61 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/consortium whoami",
         "Show the country, roles and time zone the consortium has for you.",
         "/consortium whoami",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium subscribe",
+        "Get the calendar feeds that concern you, and how to add them to your calendar.",
+        "/consortium subscribe",
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting next [kind]",
+        "The next meetings, shown in your own time zone.",
+        "/meeting next webinar",
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting list",
+        "Every series and event with its number, rule and next date.",
+        "/meeting list",
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        '/meeting schedule <kind> "<title>" <repeat> [from DATE] at HH:MM [for DURATION] [tz ZONE] [in #channel]',
+        "Schedule a series or a one-off event (kinds: jour-fixe, consortium, core-team, "
+        "physical, webinar, workshop; repeat: once on DATE, weekly on <day>, monthly or "
+        "quarterly on the <first…last> <day>, rrule <RRULE>). `/meeting` alone opens a form.",
+        '/meeting schedule webinar "Alliance webinar: national governance" once on 2024-02-15 at 14:00 for 90m',
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting cancel <id> [on YYYY-MM-DD]",
+        "Cancel a whole series, or one occurrence.",
+        "/meeting cancel 1 on 2024-03-07",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting move <id> YYYY-MM-DD to YYYY-MM-DD [at HH:MM]",
+        "Move one occurrence.",
+        "/meeting move 1 2024-03-07 to 2024-03-08 at 11:00",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting edit <id> <title|time|duration|link|location|channel|reminders> <value>",
+        "Change one field of a meeting.",
+        "/meeting edit 1 link https://zoom.example/j/new",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting invite <id>",
+        "Post the meeting's invite and calendar file again.",
+        "/meeting invite 1",
+        coordinators_only=True,
     ),
 )
 

@@ -154,11 +154,15 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
     from bot.app import build_app
     from bot.server import create_web_app
+    from scheduling.feeds import FeedService
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     database = open_database(settings)
-    app = build_app(settings, database, SystemClock())
-    web_app = create_web_app(app, database, on_shutdown=database.dispose)
+    clock = SystemClock()
+    app = build_app(settings, database, clock)
+    web_app = create_web_app(
+        app, database, FeedService(database, clock), on_shutdown=database.dispose
+    )
     uvicorn.run(web_app, host=host, port=port, log_level="info", workers=1)
     return 0
 

@@ -1,4 +1,4 @@
-"""The HTTP front door (ASGI, served by uvicorn): Slack requests, health, and later the feeds.
+"""The HTTP front door (ASGI, served by uvicorn): Slack requests, calendar feeds, health.
 
 Bolt's own Starlette adapter calls the sync `App.dispatch` on the event loop, which serialises
 every request; here each dispatch runs in the thread pool, so one slow database lookup never
@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -20,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from scheduling.feeds import FeedService
 from storage.db import Database
 
 logger = logging.getLogger("consortium_bot.server")
@@ -30,6 +33,7 @@ SLACK_EVENTS_PATH = "/slack/events"
 def create_web_app(
     bolt_app: App,
     database: Database,
+    feeds: FeedService,
     *,
     on_startup: Callable[[], None] | None = None,
     on_shutdown: Callable[[], None] | None = None,
@@ -48,6 +52,20 @@ def create_web_app(
             return JSONResponse({"status": "unhealthy", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
+    async def calendar_feed(request: Request) -> Response:
+        name: str = request.path_params["name"]
+        if not name.endswith(".ics"):
+            return Response("Not found\n", status_code=404, media_type="text/plain")
+        document = await run_in_threadpool(feeds.document, name.removesuffix(".ics"))
+        if document is None:
+            return Response("Not found\n", status_code=404, media_type="text/plain")
+        headers = {"ETag": document.etag, "Cache-Control": "private, max-age=300"}
+        if document.last_modified is not None:
+            headers["Last-Modified"] = format_datetime(document.last_modified, usegmt=True)
+        if _not_modified(request, document.etag, document.last_modified):
+            return Response(status_code=304, headers=headers)
+        return Response(document.body, media_type="text/calendar; charset=utf-8", headers=headers)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if on_startup:
@@ -62,9 +80,25 @@ def create_web_app(
         routes=[
             Route(SLACK_EVENTS_PATH, slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/calendar/{name}", calendar_feed, methods=["GET", "HEAD"]),
         ],
         lifespan=lifespan,
     )
+
+
+def _not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """Conditional GET (RFC 9110): If-None-Match wins over If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return etag in tags or "*" in tags
+    since = request.headers.get("if-modified-since")
+    if since and last_modified is not None:
+        try:
+            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def _ping(database: Database) -> None:

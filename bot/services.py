@@ -1,21 +1,39 @@
 """The services listeners use, put into Bolt's context by one middleware.
 
 Bolt injects context keys into listeners by parameter name, so a listener declares
-`directory: DirectoryService` and receives it; nothing is global.
+`meetings: MeetingService` and receives it; nothing is global.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
 
+from bot.notifier import SlackNotifier
 from bot.settings import Settings
 from scheduling.clock import Clock
 from scheduling.directory import DirectoryService
+from scheduling.feeds import FeedService
+from scheduling.meetings import MeetingService
 from storage.db import Database
+
+
+class Background:
+    """Work that must not delay an ack (Web API calls, uploads), run on the listener pool."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Background:
+        return self
+
+    def run(self, work: Callable[..., Any], *args: Any) -> None:
+        self.executor.submit(work, *args)
 
 
 @dataclass(frozen=True)
@@ -24,18 +42,45 @@ class Services:
     database: Database
     clock: Clock
     directory: DirectoryService
+    meetings: MeetingService
+    feeds: FeedService
+    notifier: SlackNotifier
+    background: Background
 
     @classmethod
-    def create(cls, settings: Settings, database: Database, clock: Clock) -> Services:
-        return cls(settings, database, clock, DirectoryService(database))
+    def create(
+        cls,
+        settings: Settings,
+        database: Database,
+        clock: Clock,
+        client: WebClient,
+        executor: Executor,
+    ) -> Services:
+        directory = DirectoryService(database)
+        meetings = MeetingService(database, clock)
+        notifier = SlackNotifier(client, meetings, directory, clock, settings.public_url)
+        return cls(
+            settings=settings,
+            database=database,
+            clock=clock,
+            directory=directory,
+            meetings=meetings,
+            feeds=FeedService(database, clock),
+            notifier=notifier,
+            background=Background(executor),
+        )
 
 
 def install(app: App, services: Services) -> None:
     """Register the middleware that hands every listener the services by name."""
 
     @app.middleware
-    def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:
+    def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
         context["clock"] = services.clock
-        context["directory"] = services.directory
         context["settings"] = services.settings
+        context["directory"] = services.directory
+        context["meetings"] = services.meetings
+        context["feeds"] = services.feeds
+        context["notifier"] = services.notifier
+        context["background"] = services.background
         return next()

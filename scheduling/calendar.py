@@ -122,7 +122,11 @@ def invite_file(series: Series, consortium: str, now: datetime) -> bytes:
 
 
 def cancellation_file(
-    series: Series, consortium: str, organizer: str, now: datetime, occurrence_local: datetime | None = None
+    series: Series,
+    consortium: str,
+    organizer: str,
+    now: datetime,
+    occurrence_local: datetime | None = None,
 ) -> bytes:
     """METHOD:CANCEL for the whole series, or (with `occurrence_local`) one occurrence."""
     calendar = _calendar("CANCEL")

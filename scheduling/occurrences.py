@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil import rrule as dateutil_rrule
 
 from scheduling.recurrence import describe_rrule, until_as_local
 
@@ -80,17 +80,18 @@ class Series:
     def change_for(self, original_local: datetime) -> OccurrenceChange | None:
         return self._changes_by_original.get(original_local)
 
-    def _expansion(self) -> rrule | None:
+    @cached_property
+    def _expansion(self) -> dateutil_rrule.rrule | None:
         if self.rrule is None:
             return None
         rule = until_as_local(self.rrule, self.timezone)
-        expansion = rrulestr(rule, dtstart=self.starts_local)
-        assert isinstance(expansion, rrule)
+        expansion = dateutil_rrule.rrulestr(rule, dtstart=self.starts_local)
+        assert isinstance(expansion, dateutil_rrule.rrule)
         return expansion
 
     def local_starts_between(self, first: datetime, last: datetime) -> list[datetime]:
         """Scheduled (unchanged) wall-clock starts within [first, last], naive and local."""
-        expansion = self._expansion()
+        expansion = self._expansion
         if expansion is None:
             return [self.starts_local] if first <= self.starts_local <= last else []
         return list(expansion.between(first, last, inc=True))
@@ -154,9 +155,7 @@ def occurrences(series: Series, window_start: datetime, window_end: datetime) ->
     for change in series.changes:
         if change.status == MOVED and change.new_start_local is not None:
             found.append(_occurrence(series, change.original_local, change.new_start_local))
-    return sorted(
-        (o for o in found if window_start <= o.start < window_end), key=lambda o: o.start
-    )
+    return sorted((o for o in found if window_start <= o.start < window_end), key=lambda o: o.start)
 
 
 def next_occurrences(
@@ -171,6 +170,8 @@ def next_occurrences(
 def occurrence_on(series: Series, day: date) -> Occurrence | None:
     """The series' scheduled occurrence on a local date (by its original date), if any."""
     first = datetime.combine(day, time())
-    for original in series.local_starts_between(first, first + timedelta(days=1) - timedelta(seconds=1)):
+    for original in series.local_starts_between(
+        first, first + timedelta(days=1) - timedelta(seconds=1)
+    ):
         return _occurrence(series, original, original)
     return None

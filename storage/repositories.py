@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Channel, Consortium, Country, Meeting, Member, MemberRoleGrant, Round
+from storage.models import (
+    Channel,
+    Consortium,
+    Country,
+    FeedToken,
+    Meeting,
+    Member,
+    MemberRoleGrant,
+    Round,
+)
 
 
 class DirectoryRepository:
@@ -50,6 +59,9 @@ class DirectoryRepository:
     def channels(self) -> Sequence[Channel]:
         return self.session.scalars(select(Channel).order_by(Channel.purpose)).all()
 
+    def channel(self, purpose: str) -> Channel | None:
+        return self.session.get(Channel, purpose)
+
 
 class MeetingRepository:
     def __init__(self, session: Session) -> None:
@@ -58,8 +70,16 @@ class MeetingRepository:
     def by_import_key(self, key: str) -> Meeting | None:
         return self.session.scalars(select(Meeting).where(Meeting.import_key == key)).first()
 
-    def all(self) -> Sequence[Meeting]:
-        return self.session.scalars(select(Meeting).order_by(Meeting.id)).all()
+    def get(self, meeting_id: int) -> Meeting | None:
+        return self.session.scalars(
+            select(Meeting).where(Meeting.id == meeting_id).options(selectinload(Meeting.exceptions))
+        ).first()
+
+    def all(self, *, include_cancelled: bool = False) -> Sequence[Meeting]:
+        query = select(Meeting).options(selectinload(Meeting.exceptions)).order_by(Meeting.id)
+        if not include_cancelled:
+            query = query.where(Meeting.cancelled_at.is_(None))
+        return self.session.scalars(query).all()
 
 
 class RoundRepository:
@@ -71,3 +91,14 @@ class RoundRepository:
 
     def all(self) -> Sequence[Round]:
         return self.session.scalars(select(Round).order_by(Round.id)).all()
+
+
+class FeedTokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_token(self, token: str) -> FeedToken | None:
+        return self.session.get(FeedToken, token)
+
+    def by_audience(self, audience: str) -> FeedToken | None:
+        return self.session.scalars(select(FeedToken).where(FeedToken.audience == audience)).first()

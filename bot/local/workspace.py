@@ -25,6 +25,7 @@ from bot.settings import Settings
 from scheduling.clock import Clock, SystemClock
 from scheduling.consortium_file import ConsortiumSpec, load_consortium_file
 from scheduling.consortium_import import ImportReport, import_consortium
+from scheduling.feeds import FeedService
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -86,6 +87,7 @@ class LocalWorkspace:
         self.app: App = build_app(
             self.settings, database, clock, client=self.client, listener_executor=self.executor
         )
+        self.feeds = FeedService(database, clock)
         # Real Slack clock for signatures: Bolt checks them against the current time.
         self._signature_clock = SystemClock()
 

@@ -1,12 +1,13 @@
-"""Slash commands: `/consortium` (help, whoami)."""
+"""Slash commands: `/consortium` and `/meeting`."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.catalogue import CONSORTIUM_COMMAND
-from bot.listeners.commands import consortium
+from bot.catalogue import CONSORTIUM_COMMAND, MEETING_COMMAND
+from bot.listeners.commands import consortium, meeting
 
 
 def register(app: App) -> None:
     app.command(CONSORTIUM_COMMAND)(consortium.handle)
+    app.command(MEETING_COMMAND)(meeting.handle)

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from slack_bolt import Ack
 
-from bot.blocks import help_message, unknown_subcommand_message, whoami_message
+from bot.blocks import (
+    help_message,
+    subscribe_message,
+    unknown_subcommand_message,
+    whoami_message,
+)
 from bot.catalogue import COMMANDS, CONSORTIUM_COMMAND
+from bot.settings import Settings
 from scheduling.directory import DirectoryService, MemberProfile
+from scheduling.feeds import FeedService
 
 
 def handle(
-    ack: Ack, command: dict[str, str], caller: MemberProfile, directory: DirectoryService
+    ack: Ack,
+    command: dict[str, str],
+    caller: MemberProfile,
+    directory: DirectoryService,
+    feeds: FeedService,
+    settings: Settings,
 ) -> None:
     words = command.get("text", "").split()
     subcommand = words[0].lower() if words else "help"
@@ -19,6 +31,8 @@ def handle(
         message = help_message(COMMANDS, name)
     elif subcommand == "whoami":
         message = whoami_message(caller, name)
+    elif subcommand == "subscribe":
+        message = subscribe_message(feeds.links_for(caller), settings.public_url, name)
     else:
         message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
     ack(**message.as_ephemeral())

@@ -1,0 +1,119 @@
+"""`/meeting`: schedule, list, next, cancel, move, edit, invite; no text opens the form.
+
+Answers go in the ack; invites and the form (Web API calls) run in the background after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot import meeting_grammar as grammar
+from bot.meeting_blocks import (
+    confirmation_message,
+    coordinators_only_message,
+    meeting_list,
+    refusal_message,
+    schedule_modal,
+    upcoming_list,
+    usage_message,
+)
+from bot.notifier import Announcement, SlackNotifier
+from bot.services import Background
+from scheduling.directory import DirectoryService, MemberProfile
+from scheduling.meetings import MeetingChange, MeetingError, MeetingService
+
+_CHANGES = (grammar.Schedule, grammar.Cancel, grammar.Move, grammar.Edit, grammar.Invite)
+
+
+def handle(
+    ack: Ack,
+    command: dict[str, str],
+    caller: MemberProfile,
+    meetings: MeetingService,
+    directory: DirectoryService,
+    notifier: SlackNotifier,
+    background: Background,
+    client: WebClient,
+) -> None:
+    try:
+        parsed = grammar.parse_meeting_command(command.get("text", ""))
+    except grammar.GrammarError as error:
+        ack(**usage_message(error.reason, error.usage, error.example).as_ephemeral())
+        return
+    if isinstance(parsed, grammar.Help):
+        lines = "\n".join(
+            f"{usage}\n   e.g. {example}" for usage, example in grammar.USAGES.values()
+        )
+        ack(**confirmation_message(lines).as_ephemeral())
+        return
+    if isinstance(parsed, (grammar.OpenForm, *_CHANGES)) and not caller.is_coordinator:
+        names = [p.name for p in directory.directory().coordinators]
+        ack(**coordinators_only_message(names).as_ephemeral())
+        return
+    try:
+        if isinstance(parsed, grammar.OpenForm):
+            ack()
+            background.run(
+                open_form, client, command["trigger_id"], meetings, command.get("channel_id")
+            )
+        elif isinstance(parsed, grammar.ListMeetings):
+            entries = [(s, meetings.next_of(s)) for s in meetings.all()]
+            ack(**meeting_list(entries).as_ephemeral())
+        elif isinstance(parsed, grammar.NextMeetings):
+            ack(**upcoming_list(meetings.upcoming(parsed.kind), parsed.kind).as_ephemeral())
+        else:
+            change, headline, confirmation = _change(parsed, meetings, caller)
+            ack(**confirmation_message(confirmation).as_ephemeral())
+            background.run(notifier.announce, Announcement(change, headline, caller.slack_id))
+    except MeetingError as error:
+        ack(**refusal_message(str(error)).as_ephemeral())
+
+
+def _change(
+    parsed: Any, meetings: MeetingService, caller: MemberProfile
+) -> tuple[MeetingChange, str, str]:
+    """Apply a coordinator's change; returns it with the card headline and the reply."""
+    if isinstance(parsed, grammar.Schedule):
+        series = meetings.schedule(parsed.request, caller.slack_id)
+        return (
+            MeetingChange(series),
+            "New meeting",
+            f"Scheduled #{series.id} {series.title} ({series.rule_in_words}); posting the invite.",
+        )
+    if isinstance(parsed, grammar.Cancel):
+        change = meetings.cancel(parsed.meeting_id, parsed.on)
+        what = f"the {parsed.on:%Y-%m-%d} occurrence of" if change.occurrence_local else ""
+        return (
+            change,
+            "Cancelled",
+            f"Cancelled {what} #{parsed.meeting_id}".replace("  ", " ") + ".",
+        )
+    if isinstance(parsed, grammar.Move):
+        change = meetings.move(parsed.meeting_id, parsed.on, parsed.to_day, parsed.at)
+        assert change.new_local is not None
+        return (
+            change,
+            f"Moved from {parsed.on:%a %d %b}",
+            f"Moved #{parsed.meeting_id} from {parsed.on:%Y-%m-%d} to {change.new_local:%Y-%m-%d %H:%M}.",
+        )
+    if isinstance(parsed, grammar.Edit):
+        change = meetings.edit(parsed.meeting_id, parsed.field, parsed.value)
+        return (
+            change,
+            f"Changed: {parsed.field}",
+            f"Changed the {parsed.field} of #{parsed.meeting_id}.",
+        )
+    assert isinstance(parsed, grammar.Invite)
+    series = meetings.get(parsed.meeting_id)
+    return MeetingChange(series), "Invitation", f"Posting the invite for #{series.id} again."
+
+
+def open_form(
+    client: WebClient, trigger_id: str, meetings: MeetingService, channel_id: str | None
+) -> None:
+    zone = meetings.consortium_zone()
+    today = meetings.clock.now().date()
+    client.views_open(trigger_id=trigger_id, view=schedule_modal(zone, today, channel_id))
