@@ -93,7 +93,9 @@ def help_message(commands: Sequence[CommandHelp], consortium_name: str) -> Messa
         blocks.append(
             section("\n\n".join(lines[start : start + 5]), block_id=f"{ids.HELP_BLOCK}{start}")
         )
-    text = f"{consortium_name} bot commands: " + ", ".join(entry.usage for entry in commands)
+    text = escape(
+        f"{consortium_name} bot commands: " + ", ".join(entry.usage for entry in commands)
+    )
     return Message(text=text, blocks=as_dicts(blocks))
 
 
@@ -111,7 +113,7 @@ def whoami_message(profile: MemberProfile, consortium_name: str) -> Message:
         f"*Roles:* {roles}",
         f"*Time zone:* {escape(profile.timezone)}",
     ]
-    text = (
+    text = escape(
         f"You are {profile.name} in {consortium_name}: "
         f"{', '.join(c.name for c in profile.countries) or 'no country'}; {roles}."
     )
@@ -139,7 +141,7 @@ def stranger_message(directory: Directory) -> Message:
     else:
         ask = "No coordinator is set up yet: ask whoever installed the bot to import the consortium file."
         ask_plain = ask
-    text = f"You are not in the {directory.consortium_name} member list yet. {ask_plain}"
+    text = escape(f"You are not in the {directory.consortium_name} member list yet. {ask_plain}")
     blocks = [
         section(f"You are not in the {name} member list yet, so I can't do that for you.\n{ask}")
     ]
@@ -199,7 +201,7 @@ def error_message(reference: str) -> Message:
 
 def unknown_subcommand_message(command: str, word: str, commands: Sequence[CommandHelp]) -> Message:
     known = ", ".join(f"`{c.usage}`" for c in commands if c.command == command)
-    text = f"I don't know '{command} {word}'. Try {command} help."
+    text = escape(f"I don't know '{command} {word}'. Try {command} help.")
     blocks = [section(f"I don't know `{escape(command)} {escape(word)}`. Try one of: {known}.")]
     return Message(text=text, blocks=as_dicts(blocks))
 

@@ -98,7 +98,7 @@ def meeting_card(
     """The message posted to a meeting's channel with its invite file in the thread."""
     kind = KIND_LABELS.get(series.kind, series.kind)
     when = when_plain(occurrence) if occurrence else "no upcoming date"
-    text = f"{headline}: {series.title} ({kind}), {when}"
+    text = escape(f"{headline}: {series.title} ({kind}), {when}")
     blocks: list[Block] = [header(f"{kind}: {series.title}"), section(f"*{escape(headline)}*")]
     if note:
         blocks.append(section(note))
@@ -171,7 +171,7 @@ def upcoming_list(found: Sequence[Occurrence], kind: str | None) -> Message:
         series = occurrence.series
         moved = " _(moved)_" if occurrence.moved else ""
         lines.append(f"{when_mrkdwn(occurrence)} · *{escape(series.title)}* (#{series.id}){moved}")
-    text = (
+    text = escape(
         f"Next {what}: " + "; ".join(f"{o.series.title} {when_plain(o)}" for o in found[:3])
         if found
         else f"No upcoming {what}."
@@ -182,7 +182,7 @@ def upcoming_list(found: Sequence[Occurrence], kind: str | None) -> Message:
 
 
 def usage_message(reason: str, usage: str, example: str) -> Message:
-    text = f"{reason}. Usage: {usage}"
+    text = escape(f"{reason}. Usage: {usage}")
     blocks = [
         section(f"{escape(reason)}.\n*Usage:* `{escape(usage)}`\n*Example:* `{escape(example)}`")
     ]
@@ -190,17 +190,17 @@ def usage_message(reason: str, usage: str, example: str) -> Message:
 
 
 def refusal_message(reason: str) -> Message:
-    return Message(text=reason, blocks=as_dicts([section(escape(reason))]))
+    return Message(text=escape(reason), blocks=as_dicts([section(escape(reason))]))
 
 
 def coordinators_only_message(names: Sequence[str]) -> Message:
     who = ", ".join(names) or "a coordinator"
-    text = f"Only coordinators can change meetings. Ask {who}."
-    return Message(text=text, blocks=as_dicts([section(escape(text))]))
+    text = escape(f"Only coordinators can change meetings. Ask {who}.")
+    return Message(text=text, blocks=as_dicts([section(text)]))
 
 
 def confirmation_message(text: str) -> Message:
-    return Message(text=text, blocks=as_dicts([section(escape(text))]))
+    return Message(text=escape(text), blocks=as_dicts([section(escape(text))]))
 
 
 def _option(text: str, value: str) -> dict[str, Any]:

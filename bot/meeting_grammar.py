@@ -11,6 +11,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import date, time
 
+from bot.mrkdwn import unescape
 from scheduling.consortium_file import MEETING_KINDS
 from scheduling.durations import parse_duration_minutes
 from scheduling.meetings import ScheduleRequest
@@ -110,16 +111,12 @@ MeetingCommand = (
 )
 
 
-def unescape_slack(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 _EDIT = re.compile(r"\s*edit\s+#?(\d+)\s+(\S+)\s+(.+?)\s*", re.IGNORECASE | re.DOTALL)
 
 
 def parse_meeting_command(text: str) -> MeetingCommand:
     cleaned = _CHANNEL_TOKEN.sub(lambda m: f"#{m[1]}", text)
-    cleaned = unescape_slack(cleaned).translate({ord(q): '"' for q in "“”„«»"})
+    cleaned = unescape(cleaned).translate({ord(q): '"' for q in "“”„«»"})
     edit = _EDIT.fullmatch(cleaned)
     if edit:
         # The new value is taken as typed: a title may hold quotes or apostrophes.

@@ -15,6 +15,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of `&`, `<` and `>` in text it sends us (e.g. command text)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def mention(slack_id: str) -> str:
     """A user mention built from an ID the bot holds, never from user-typed text."""
     if not slack_id.isalnum():

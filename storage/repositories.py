@@ -72,7 +72,9 @@ class MeetingRepository:
 
     def get(self, meeting_id: int) -> Meeting | None:
         return self.session.scalars(
-            select(Meeting).where(Meeting.id == meeting_id).options(selectinload(Meeting.exceptions))
+            select(Meeting)
+            .where(Meeting.id == meeting_id)
+            .options(selectinload(Meeting.exceptions))
         ).first()
 
     def all(self, *, include_cancelled: bool = False) -> Sequence[Meeting]:

@@ -72,7 +72,7 @@ def test_a_stranger_is_told_whom_to_ask_from_every_command(
 
 def test_an_unknown_subcommand_is_named_and_help_suggested(workspace: LocalWorkspace) -> None:
     exchange = workspace.command(COORDINATOR, "/consortium <!channel>")
-    assert exchange.ack_text == "I don't know '/consortium <!channel>'. Try /consortium help."
+    assert exchange.ack_text == "I don't know '/consortium &lt;!channel&gt;'. Try /consortium help."
     blocks = json.dumps(exchange.ack["blocks"] if isinstance(exchange.ack, dict) else [])
     assert "<!channel>" not in blocks
     assert "&lt;!channel&gt;" in blocks

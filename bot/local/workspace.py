@@ -69,6 +69,7 @@ class LocalWorkspace:
         emulator: SlackEmulator,
         clock: Clock,
         import_report: ImportReport,
+        public_url: str | None = None,
     ) -> None:
         self.spec = spec
         self.database = database
@@ -81,6 +82,7 @@ class LocalWorkspace:
             slack_signing_secret=self.signing_secret,
             slack_api_url=emulator.api_url,
             database_url=database.url,
+            public_url=public_url,
         )
         self.executor = TrackingExecutor()
         self.client = make_web_client(self.settings)
@@ -98,6 +100,7 @@ class LocalWorkspace:
         database_url: str,
         consortium_file: Path = EXAMPLE_CONSORTIUM_FILE,
         clock: Clock | None = None,
+        public_url: str | None = "https://consortium.example.org",
     ) -> Iterator[LocalWorkspace]:
         spec = load_consortium_file(consortium_file)
         database = Database.connect(database_url)
@@ -107,7 +110,7 @@ class LocalWorkspace:
         users = [EmulatedUser(m.slack_id, m.name, m.timezone) for m in spec.members]
         channels = [EmulatedChannel(cid, purpose) for purpose, cid in spec.channels.items()]
         with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
-            workspace = cls(spec, database, emulator, clock, report)
+            workspace = cls(spec, database, emulator, clock, report, public_url)
             try:
                 yield workspace
             finally:
@@ -173,6 +176,23 @@ class LocalWorkspace:
             }
         )
         return self._exchange(body, "application/json")
+
+    def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any]) -> Exchange:
+        """Submit a modal the bot opened, with `values` as Slack's `view.state.values`."""
+        submitted = {**view, "state": {"values": values}}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
+            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
+            "api_app_id": "A0LOCAL",
+            "token": "unused-verification-token",
+            "trigger_id": self.emulator.issue_trigger_id(),
+            "view": submitted,
+            "is_enterprise_install": False,
+        }
+        return self._exchange(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
 
     def open_home(self, user_id: str) -> Exchange:
         return self.event(

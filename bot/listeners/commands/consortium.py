@@ -11,6 +11,7 @@ from bot.blocks import (
     whoami_message,
 )
 from bot.catalogue import COMMANDS, CONSORTIUM_COMMAND
+from bot.mrkdwn import unescape
 from bot.settings import Settings
 from scheduling.directory import DirectoryService, MemberProfile
 from scheduling.feeds import FeedService
@@ -24,7 +25,7 @@ def handle(
     feeds: FeedService,
     settings: Settings,
 ) -> None:
-    words = command.get("text", "").split()
+    words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
     if subcommand == "help":
