@@ -75,7 +75,7 @@ def install(app: App, services: Services) -> None:
     """Register the middleware that hands every listener the services by name."""
 
     @app.middleware
-    def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
+    def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:
         context["clock"] = services.clock
         context["settings"] = services.settings
         context["directory"] = services.directory
