@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.local.emulator import RecordedCall
+from bot.local.emulator import RecordedCall, UploadedFile
 from bot.local.render import render_message, render_view
 from bot.local.workspace import Exchange
 
@@ -17,7 +17,29 @@ def indent(text: str, prefix: str = "  │ ") -> str:
     return "\n".join(prefix + line for line in text.splitlines() or [""])
 
 
-def describe_exchange(exchange: Exchange, viewer_tz: str, channel_names: dict[str, str]) -> str:
+_CALENDAR_KEYS = (
+    "METHOD", "UID", "SEQUENCE", "STATUS", "SUMMARY", "DTSTART", "DTEND", "RRULE", "EXDATE",
+    "RECURRENCE-ID", "LOCATION", "URL", "BEGIN:VEVENT", "TZID:",
+)  # fmt: skip
+
+
+def describe_calendar(file: UploadedFile) -> str:
+    """The lines of an .ics file that say what it does, leaving out time-zone boilerplate."""
+    lines = file.content.decode("utf-8", "replace").replace("\r\n ", "").splitlines()
+    keep = [
+        line
+        for line in lines
+        if line.startswith(_CALENDAR_KEYS) and not line.startswith("DTSTART:")
+    ]
+    return f"[file] {file.filename} ({len(file.content)} bytes)\n" + "\n".join(keep)
+
+
+def describe_exchange(
+    exchange: Exchange,
+    viewer_tz: str,
+    channel_names: dict[str, str],
+    files: dict[str, UploadedFile] | None = None,
+) -> str:
     parts: list[str] = []
     ack = exchange.ack
     if exchange.status != 200:
@@ -26,13 +48,18 @@ def describe_exchange(exchange: Exchange, viewer_tz: str, channel_names: dict[st
         shown = render_message(ack.get("text", ""), ack.get("blocks") or [], tz=viewer_tz)
         parts.append("  only you can see this:\n" + indent(shown))
     for call in exchange.calls:
-        described = describe_call(call, viewer_tz, channel_names)
+        described = describe_call(call, viewer_tz, channel_names, files or {})
         if described:
             parts.append(described)
     return "\n".join(parts) if parts else "  (no reply)"
 
 
-def describe_call(call: RecordedCall, viewer_tz: str, channel_names: dict[str, str]) -> str | None:
+def describe_call(
+    call: RecordedCall,
+    viewer_tz: str,
+    channel_names: dict[str, str],
+    files: dict[str, UploadedFile],
+) -> str | None:
     params = call.params
     failed = (
         ""
@@ -52,7 +79,16 @@ def describe_call(call: RecordedCall, viewer_tz: str, channel_names: dict[str, s
         label = "App Home" if call.method == "views.publish" else "modal"
         return f"  bot opens {label}{failed}:\n" + indent(render_view(view_dict))
     if call.method == "files.completeUploadExternal":
-        return f"  bot shares a file{failed}: {params.get('files')}"
+        shared = params.get("files")
+        described = []
+        for entry in shared if isinstance(shared, list) else []:
+            uploaded = files.get(entry.get("id", ""))
+            if uploaded is not None:
+                described.append(describe_calendar(uploaded))
+        where = channel_names.get(params.get("channel_id", ""), params.get("channel_id", ""))
+        return f"  bot shares a file in #{where} (in the thread){failed}:\n" + indent(
+            "\n".join(described)
+        )
     return None
 
 

@@ -96,7 +96,7 @@ def _change(
         assert change.new_local is not None
         return (
             change,
-            f"Moved from {parsed.on:%a %d %b}",
+            f"Moved from {parsed.on:%a} {parsed.on.day} {parsed.on:%b}",
             f"Moved #{parsed.meeting_id} from {parsed.on:%Y-%m-%d} to {change.new_local:%Y-%m-%d %H:%M}.",
         )
     if isinstance(parsed, grammar.Edit):
