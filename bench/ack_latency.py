@@ -1,0 +1,316 @@
+"""Ack latency of `/consortium help`: `consortium-bot serve` against bare Bolt apps, in one run.
+
+Each target runs under uvicorn in its own process, one at a time (none shares the 2 cores with
+another), is warmed up, then gets the same signed slash command for a fixed time: on one
+connection (sequential), then on 16 at once. Bare targets (`bench/bare_apps.py`) only ack:
+`async_ack` / `async_ack_pbr` (AsyncApp without / with process_before_response; need aiohttp)
+and `sync_ack` (sync App behind Bolt's Starlette handler). `bot` is `consortium-bot serve` on a
+SQLite file holding `examples/capacities.yaml`, called by a member, so it answers the real help.
+
+The load generator is `wrk` when on PATH (`apt-get install wrk`), else Python threads on
+keep-alive connections, which compete with the server for the cores: their absolute numbers are
+pessimistic, so read the ratios, measured in the same run under the same generator.
+p50/p99 are per-request latencies in ms. Target: the bot's p99 at 16 concurrent within 1.5x of
+the fastest bare app's p99 and under 50 ms. The last block times the bot's ack path in-process
+(no HTTP), to show where its time goes. The Slack Web API is the in-process emulator.
+
+    python bench/ack_latency.py [--quick | --duration S] [--targets bot,async_ack_pbr]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import timeit
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import median
+
+from slack_sdk.signature import SignatureVerifier
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST, EVENTS_PATH = "127.0.0.1", "/slack/events"
+TOKEN, SECRET = "xoxb-bench-token", "bench-signing-secret"
+CALLER, HELP_MARKER = "U0COORD1", "bot commands"
+BODY = (  # a slash command as Slack sends it, form-urlencoded
+    "token=legacy&team_id=T0LOCAL&team_domain=consortium&channel_id=C0ANNOUNCE"
+    f"&channel_name=announcements&user_id={CALLER}&user_name=coordinator&command=%2Fconsortium"
+    "&text=help&api_app_id=A0BENCH&trigger_id=1.2.bench"
+    "&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fcommands%2FT0LOCAL%2F1%2Fbench"
+)
+BARE = ("async_ack", "async_ack_pbr", "sync_ack")
+TARGETS = (*BARE, "bot")
+MODES = (("sequential", 1, 1), ("16 concurrent", 16, 2))  # name, connections, wrk threads
+CONCURRENT = MODES[1][0]
+MAX_REQUESTS_PER_THREAD = 200_000  # the Python generator's bound besides its duration
+Load = tuple[int, int, float, float, float]  # requests, errors, p50 ms, p99 ms, seconds
+
+
+@dataclass(frozen=True)
+class Result:
+    target: str
+    mode: str
+    requests: int
+    errors: int
+    p50_ms: float
+    p99_ms: float
+    rps: float
+
+
+def signed_headers() -> dict[str, str]:
+    """Headers signing BODY now; Bolt accepts them for 5 minutes, so load can replay them."""
+    timestamp = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=BODY)
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": str(signature),
+    }
+
+
+@contextlib.contextmanager
+def serving(target: str, env: dict[str, str], workdir: Path) -> Iterator[int]:
+    """Start one target in its own process group, wait for /healthz; always stop it."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port = int(sock.getsockname()[1])
+    command = [sys.executable, "-m", "bot", "serve", "--host", HOST, "--port", str(port)]
+    if target != "bot":
+        command = [sys.executable, str(ROOT / "bench" / "bare_apps.py"), target, str(port)]
+    log_path = workdir / f"{target}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, env=env, cwd=workdir, stdout=log, stderr=log, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while request(port, "GET", "/healthz", b"", {})[0] != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log_tail = log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{target} did not come up on port {port}:\n{log_tail}")
+            time.sleep(0.1)
+        yield port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def request(
+    port: int, method: str, path: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, str]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    except OSError as error:
+        return 0, str(error)
+    finally:
+        connection.close()
+
+
+WRK_SCRIPT = """wrk.method = "POST"
+wrk.body = {body}
+{headers}
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def wrk_load(port: int, connections: int, threads: int, seconds: int, workdir: Path) -> Load:
+    """Run wrk for `seconds`; its Lua `done` hook prints exact percentiles (µs) and errors."""
+    script = workdir / "command.lua"
+    headers = "\n".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}"
+                        for k, v in signed_headers().items())  # fmt: skip
+    script.write_text(WRK_SCRIPT.format(body=json.dumps(BODY), headers=headers))
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+               "--timeout", "5s", "-s", str(script), f"http://{HOST}:{port}{EVENTS_PATH}"]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True)
+    line = next(x for x in run.stdout.splitlines() if x.startswith("RESULT "))
+    requests, duration_us, p50_us, p99_us, errors = (int(x) for x in line.split()[1:])
+    return requests, errors, p50_us / 1000, p99_us / 1000, duration_us / 1e6
+
+
+def python_load(port: int, connections: int, seconds: float) -> Load:
+    """Threads on keep-alive connections, each bounded by time and by count."""
+    body, headers = BODY.encode(), signed_headers()
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    start = time.perf_counter()
+
+    def worker(mine: list[float], index: int) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        while time.perf_counter() < start + seconds and len(mine) < MAX_REQUESTS_PER_THREAD:
+            began = time.perf_counter()
+            try:
+                connection.request("POST", EVENTS_PATH, body, headers)
+                response = connection.getresponse()
+                response.read()
+                errors[index] += response.status != 200
+            except (OSError, http.client.HTTPException):
+                errors[index] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=10)
+            mine.append(time.perf_counter() - began)
+        connection.close()
+
+    workers = [threading.Thread(target=worker, args=(mine, i)) for i, mine in enumerate(latencies)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    every = sorted(x * 1000 for mine in latencies for x in mine)
+
+    def pct(q: int) -> float:
+        return every[max(0, round(q / 100 * len(every)) - 1)] if every else float("nan")
+
+    return len(every), sum(errors), pct(50), pct(99), elapsed
+
+
+def measure(target: str, env: dict[str, str], workdir: Path, secs: int, wrk: bool) -> list[Result]:
+    results = []
+    with serving(target, env, workdir) as port:
+        status, text = request(port, "POST", EVENTS_PATH, BODY.encode(), signed_headers())
+        if status != 200 or (target == "bot" and HELP_MARKER not in text):
+            raise RuntimeError(f"{target} answered {status} without the help text: {text[:300]}")
+
+        def load(connections: int, threads: int, seconds: int) -> Load:
+            if wrk:
+                return wrk_load(port, connections, threads, seconds, workdir)
+            return python_load(port, connections, seconds)
+
+        load(16, 2, 1)  # warm-up: imports, first-request caches, connection pools
+        for mode, connections, threads in MODES:
+            requests, errors, p50, p99, elapsed = load(connections, threads, secs)
+            results.append(Result(target, mode, requests, errors, p50, p99, requests / elapsed))
+    return results
+
+
+def ack_path_breakdown(env: dict[str, str], rounds: int = 300) -> list[tuple[str, float]]:
+    """Median ms of the bot's ack path and its database lookups, in this process."""
+    from slack_bolt import BoltRequest
+
+    from bot.app import build_app
+    from bot.runtime import open_database
+    from bot.settings import load_settings
+    from scheduling.clock import SystemClock
+    from scheduling.directory import DirectoryService
+
+    settings = load_settings(env, env_file=None)
+    database = open_database(settings)
+    try:
+        app, directory = build_app(settings, database, SystemClock()), DirectoryService(database)
+        headers: dict[str, str | Sequence[str]] = {**signed_headers()}
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("members_only: directory.profile()", lambda: directory.profile(CALLER)),
+            ("handler: directory.directory()", directory.directory),
+            ("App.dispatch (the whole ack)", lambda: app.dispatch(BoltRequest(body=BODY, headers=headers))),
+        ]  # fmt: skip
+        return [(name, median(timeit.repeat(step, number=1, repeat=rounds)) * 1000)
+                for name, step in steps]  # fmt: skip
+    finally:
+        database.dispose()
+
+
+def report(results: list[Result]) -> None:
+    print(f"\n{'target':<14} {'mode':<14} {'requests':>9} {'errors':>6} "
+          f"{'p50 ms':>8} {'p99 ms':>8} {'req/s':>9}")  # fmt: skip
+    for r in results:
+        print(f"{r.target:<14} {r.mode:<14} {r.requests:>9} {r.errors:>6} "
+              f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.rps:>9.1f}")  # fmt: skip
+    concurrent = {r.target: r for r in results if r.mode == CONCURRENT}
+    bare = [concurrent[t] for t in BARE if t in concurrent]
+    bot = concurrent.get("bot")
+    if not bare or bot is None:
+        print("\n(the ratios need the bot and at least one bare app in --targets)")
+        return
+    fast = min(bare, key=lambda r: r.p99_ms)
+    busy = max(bare, key=lambda r: r.rps)
+    ratio = bot.p99_ms / fast.p99_ms
+    print(f"\nat {CONCURRENT}, against the fastest bare app:")
+    print(f"  bot p99 / {fast.target} p99: {ratio:.2f}x ({bot.p99_ms:.2f} / {fast.p99_ms:.2f} ms)")
+    print(f"  bot req/s / {busy.target} req/s: {bot.rps / busy.rps:.2f}x "
+          f"({bot.rps:.0f} / {busy.rps:.0f})")  # fmt: skip
+    met = ratio <= 1.5 and bot.p99_ms < 50 and bot.errors == 0
+    print(f"  target (p99 <= 1.5x and < 50 ms, no errors): {'MET' if met else 'NOT MET'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds a measurement (1-120)")
+    parser.add_argument("--quick", action="store_true", help="1 s a measurement (smoke run)")
+    parser.add_argument("--targets", default=",".join(TARGETS), help="comma-separated, in order")
+    parser.add_argument("--python-load", action="store_true", help="Python generator, not wrk")
+    args = parser.parse_args(argv)
+    seconds = 1 if args.quick else min(max(1, args.duration), 120)
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    if unknown := set(targets) - set(TARGETS):
+        parser.error(f"unknown targets {sorted(unknown)}; choose from {', '.join(TARGETS)}")
+    if importlib.util.find_spec("aiohttp") is None and any(t in BARE[:2] for t in targets):
+        print("skipping async_ack*: AsyncApp needs the aiohttp extra (pip install aiohttp)")
+        targets = [t for t in targets if t not in BARE[:2]]
+    wrk = shutil.which("wrk") is not None and not args.python_load
+    print(f"load generator: {'wrk' if wrk else 'Python threads (they compete for the cores)'}; "
+          f"{seconds} s a measurement; {os.cpu_count()} cores")  # fmt: skip
+
+    sys.path.insert(0, str(ROOT))
+    from bot.local.emulator import SlackEmulator
+
+    with tempfile.TemporaryDirectory(prefix="ack-bench-") as tmp, SlackEmulator() as emulator:
+        workdir = Path(tmp)
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": emulator.api_url,
+            "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        if "bot" in targets:
+            example = str(ROOT / "examples" / "capacities.yaml")
+            imported = subprocess.run([sys.executable, "-m", "bot", "import", example],
+                                      env=env, cwd=workdir, capture_output=True, timeout=120)  # fmt: skip
+            if imported.returncode != 0:
+                print(f"consortium-bot import failed:\n{imported.stderr.decode()}", file=sys.stderr)
+                return 1
+        results: list[Result] = []
+        for target in targets:
+            print(f"measuring {target} ...", file=sys.stderr, flush=True)
+            try:
+                results.extend(measure(target, env, workdir, seconds, wrk))
+            except (RuntimeError, subprocess.SubprocessError) as error:
+                print(f"ack_latency: {target}: {error}", file=sys.stderr)
+                return 1
+        report(results)
+        if "bot" in targets:
+            print("\nbot ack path in-process, no HTTP (median ms):")
+            for name, ms in ack_path_breakdown(env):
+                print(f"  {name:<36} {ms:7.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
