@@ -1,20 +1,26 @@
-"""The app factory: a Bolt App wired to settings, a database and a clock; no module globals."""
+"""The app factory: a Bolt AsyncApp wired to settings, a database and a clock; no globals.
+
+Acks run on the event loop and answer from memory (the directory snapshot) or from quick
+database calls made in a worker thread; Web API calls (invites, the Home tab, the form) run
+after the ack on the background pool with a synchronous, retrying WebClient.
+"""
 
 from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
 from urllib.parse import urlparse
 
-from slack_bolt import App
-from slack_bolt.error import BoltError
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import errors, services
 from bot.listeners import register_all
@@ -24,8 +30,12 @@ from storage.db import Database
 
 logger = logging.getLogger("consortium_bot")
 
-# Bolt's default of 5 threads lets a few slow Web API calls starve every other listener.
-LISTENER_THREADS = 16
+# Threads for work after the ack: Web API calls may wait out rate limits there.
+BACKGROUND_THREADS = 16
+
+
+def _is_loopback(url: str) -> bool:
+    return urlparse(url).hostname in ("127.0.0.1", "localhost", "::1")
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -39,10 +49,27 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
-    if urlparse(settings.slack_api_url).hostname in ("127.0.0.1", "localhost", "::1"):
+    if _is_loopback(settings.slack_api_url):
         # slack_sdk honours HTTPS_PROXY but not NO_PROXY: never send loopback calls to a proxy.
         client.proxy = None
     return client
+
+
+def make_async_web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    client = AsyncWebClient(
+        token=token or settings.slack_bot_token, base_url=settings.slack_api_url
+    )
+    if _is_loopback(settings.slack_api_url):
+        client.proxy = None
+    return client
+
+
+class _IgnoredTokenNotice(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN is ignored when `authorize` is given; here that is
+    the point (authorize answers with the token checked at start-up), so drop the notice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be ignored" not in record.getMessage()
 
 
 def build_app(
@@ -51,35 +78,41 @@ def build_app(
     clock: Clock,
     *,
     client: WebClient | None = None,
-    listener_executor: Executor | None = None,
-) -> App:
-    """Build the Bolt app. Every listener acks before any Web API call.
+    background_executor: Executor | None = None,
+) -> AsyncApp:
+    """Build the Bolt app; checks the bot token once with `auth.test` (SlackApiError if bad).
 
-    The bot token is checked with `auth.test` here, once, so a wrong token stops start-up
-    (SlackApiError) instead of failing the first user's command.
-
-    `process_before_response=True` sends the HTTP response as soon as the ack function
-    returns, instead of polling for the ack every 10 ms; slow work runs in lazy listeners
-    on `listener_executor`.
+    `process_before_response=True` sends the HTTP response as soon as the listener returns,
+    instead of polling for the ack every 10 ms.
     """
-    settings.require("SLACK_SIGNING_SECRET")
-    executor = listener_executor or ThreadPoolExecutor(
-        max_workers=LISTENER_THREADS, thread_name_prefix="listener"
-    )
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     client = client or make_web_client(settings)
-    try:
-        app = App(
-            client=client,
-            signing_secret=settings.slack_signing_secret,
-            process_before_response=True,
-            listener_executor=executor,
-            logger=logging.getLogger("consortium_bot.bolt"),
-        )
-    except BoltError as error:
-        # Bolt wraps auth.test's SlackApiError in a message; the error code is what helps.
-        if isinstance(error.__context__, SlackApiError):
-            raise error.__context__ from None
-        raise
+    identity = client.auth_test()
+    authorized = AuthorizeResult(
+        enterprise_id=identity.get("enterprise_id"),
+        team_id=identity.get("team_id"),
+        bot_token=settings.slack_bot_token,
+        bot_id=identity.get("bot_id"),
+        bot_user_id=identity.get("user_id"),
+    )
+
+    async def authorize(**_: Any) -> AuthorizeResult:
+        # One workspace, one token: the identity checked at start-up answers every request.
+        return authorized
+
+    executor = background_executor or ThreadPoolExecutor(
+        max_workers=BACKGROUND_THREADS, thread_name_prefix="background"
+    )
+    bolt_logger = logging.getLogger("consortium_bot.bolt")
+    if not any(isinstance(f, _IgnoredTokenNotice) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_IgnoredTokenNotice())
+    app = AsyncApp(
+        client=make_async_web_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        authorize=authorize,
+        process_before_response=True,
+        logger=bolt_logger,
+    )
     services.install(app, services.Services.create(settings, database, clock, client, executor))
     errors.install(app)
     register_all(app)

@@ -6,6 +6,7 @@ Blocks are built from slack_sdk's models, whose validators enforce Slack's limit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +81,9 @@ def context(*mrkdwn: str) -> ContextBlock:
     )
 
 
-def help_message(commands: Sequence[CommandHelp], consortium_name: str) -> Message:
+@functools.lru_cache(maxsize=8)
+def help_message(commands: tuple[CommandHelp, ...], consortium_name: str) -> Message:
+    """The help card; the same for everyone, so built once per consortium name."""
     lines = []
     for entry in commands:
         who = " _(coordinators)_" if entry.coordinators_only else ""
@@ -207,7 +210,7 @@ def unknown_subcommand_message(command: str, word: str, commands: Sequence[Comma
 
 
 def home_view(
-    profile: MemberProfile | None, directory: Directory, commands: Sequence[CommandHelp]
+    profile: MemberProfile | None, directory: Directory, commands: tuple[CommandHelp, ...]
 ) -> dict[str, Any]:
     """The App Home tab: who you are to the bot, and what you can ask it."""
     about = (

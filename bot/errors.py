@@ -6,18 +6,22 @@ import logging
 import secrets
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import error_message
+from bot.services import Background
 
 logger = logging.getLogger("consortium_bot.errors")
 
 
-def install(app: App) -> None:
+def install(app: AsyncApp) -> None:
     @app.error
-    def apologise(error: Exception, body: dict[str, Any], client: WebClient) -> BoltResponse:
+    async def apologise(
+        error: Exception, body: dict[str, Any], context: dict[str, Any]
+    ) -> BoltResponse:
         reference = secrets.token_hex(4)
         logger.error("listener failed (reference %s)", reference, exc_info=error)
         message = error_message(reference)
@@ -26,12 +30,18 @@ def install(app: App) -> None:
             return BoltResponse(status=200, body=message.as_ephemeral())
         user = body.get("user_id") or (body.get("user") or {}).get("id")
         channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-        if user and channel:
-            try:
-                client.chat_postEphemeral(
-                    channel=channel, user=user, text=message.text, blocks=message.blocks
-                )
-            except SlackApiError as failure:
-                # The apology is a courtesy; the trace is already logged with the reference.
-                logger.warning("could not deliver the apology: %s", failure.response.get("error"))
+        background: Background | None = context.get("background")
+        web: WebClient | None = context.get("web")
+        if user and channel and background is not None and web is not None:
+            background.run(_apologise_later, web, channel, user, message.text, message.blocks)
         return BoltResponse(status=200, body="")
+
+
+def _apologise_later(
+    web: WebClient, channel: str, user: str, text: str, blocks: list[dict[str, Any]]
+) -> None:
+    try:
+        web.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+    except SlackApiError as failure:
+        # The apology is a courtesy; the trace is already logged with the reference.
+        logger.warning("could not deliver the apology: %s", failure.response.get("error"))

@@ -1,8 +1,7 @@
 """The HTTP front door (ASGI, served by uvicorn): Slack requests, calendar feeds, health.
 
-Bolt's own Starlette adapter calls the sync `App.dispatch` on the event loop, which serialises
-every request; here each dispatch runs in the thread pool, so one slow database lookup never
-holds up other acks.
+Slack requests go to the AsyncApp on the event loop; listeners answer from memory or hand
+database work to worker threads, so a slow query never holds up other acks.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
+from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -31,7 +30,7 @@ SLACK_EVENTS_PATH = "/slack/events"
 
 
 def create_web_app(
-    bolt_app: App,
+    bolt_app: AsyncApp,
     database: Database,
     feeds: FeedService,
     *,
@@ -40,8 +39,7 @@ def create_web_app(
 ) -> Starlette:
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        bolt_request = to_bolt_request(request, body)
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
+        bolt_response = await bolt_app.async_dispatch(to_async_bolt_request(request, body))
         return to_starlette_response(bolt_response)
 
     async def healthz(_: Request) -> Response:

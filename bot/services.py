@@ -1,17 +1,18 @@
 """The services listeners use, put into Bolt's context by one middleware.
 
 Bolt injects context keys into listeners by parameter name, so a listener declares
-`meetings: MeetingService` and receives it; nothing is global.
+`meetings: MeetingService` and receives it; nothing is global. `web` is the synchronous,
+retrying WebClient used after the ack (Bolt's own `client` is the async one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk import WebClient
 
 from bot.notifier import SlackNotifier
@@ -46,6 +47,7 @@ class Services:
     feeds: FeedService
     notifier: SlackNotifier
     background: Background
+    web: WebClient
 
     @classmethod
     def create(
@@ -68,14 +70,17 @@ class Services:
             feeds=FeedService(database, clock),
             notifier=notifier,
             background=Background(executor),
+            web=client,
         )
 
 
-def install(app: App, services: Services) -> None:
+def install(app: AsyncApp, services: Services) -> None:
     """Register the middleware that hands every listener the services by name."""
 
     @app.middleware
-    def provide_services(context: BoltContext, next: Callable[[], Any]) -> Any:
+    async def provide_services(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
+    ) -> Any:
         context["clock"] = services.clock
         context["settings"] = services.settings
         context["directory"] = services.directory
@@ -83,4 +88,5 @@ def install(app: App, services: Services) -> None:
         context["feeds"] = services.feeds
         context["notifier"] = services.notifier
         context["background"] = services.background
-        return next()
+        context["web"] = services.web
+        return await next()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scheduling.countries import flag_emoji
@@ -53,40 +56,90 @@ class Directory:
     coordinators: tuple[PersonRef, ...]
 
 
+@dataclass(frozen=True)
+class DirectorySnapshot:
+    """Everyone the consortium knows, read in one go and kept in memory."""
+
+    directory: Directory
+    profiles: dict[str, MemberProfile]
+    loaded_at: float
+
+
 class DirectoryService:
-    def __init__(self, database: Database) -> None:
+    """Who is who, answered from an in-memory snapshot so acks need no database round trip.
+
+    The snapshot is reloaded when older than `max_age` seconds, so members imported by another
+    process are recognised within that time; an unknown user triggers an earlier reload (at
+    most every `min_reload` seconds) in case they were just added.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        max_age: float = 30.0,
+        min_reload: float = 2.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.database = database
+        self.max_age = max_age
+        self.min_reload = min_reload
+        self.monotonic = monotonic
+        self._snapshot: DirectorySnapshot | None = None
+        self._lock = threading.Lock()
 
     def __deepcopy__(self, memo: dict[int, object]) -> DirectoryService:
         # One service is shared by all requests and threads; a copy would copy the engine.
         return self
 
-    def profile(self, slack_id: str) -> MemberProfile | None:
-        """The member behind a Slack user ID, or None for someone the consortium does not know."""
-        with self.database.read() as session:
-            repository = DirectoryRepository(session)
-            member = repository.member(slack_id)
-            if member is None:
-                return None
-            countries = []
-            for link in member.countries:
-                country = repository.country(link.country_code)
-                if country is not None:
-                    countries.append(CountryRef(country.code, country.name, country.role))
-            return MemberProfile(
-                slack_id=member.slack_id,
-                name=member.name,
-                timezone=member.timezone,
-                countries=tuple(countries),
-                roles=tuple(member.role_names),
-            )
+    def cached(self) -> DirectorySnapshot | None:
+        """The snapshot if it is fresh enough, without touching the database."""
+        snapshot = self._snapshot
+        if snapshot is None or self.monotonic() - snapshot.loaded_at > self.max_age:
+            return None
+        return snapshot
 
-    def directory(self) -> Directory:
-        with self.database.read() as session:
+    def load(self) -> DirectorySnapshot:
+        """Read everyone from the database and keep the result."""
+        with self._lock, self.database.read() as session:
             repository = DirectoryRepository(session)
             consortium = repository.consortium()
-            coordinators = repository.members_with_role(MemberRole.COORDINATOR)
-            return Directory(
+            countries = {c.code: CountryRef(c.code, c.name, c.role) for c in repository.countries()}
+            profiles = {}
+            coordinators = []
+            for member in repository.members():
+                profile = MemberProfile(
+                    slack_id=member.slack_id,
+                    name=member.name,
+                    timezone=member.timezone,
+                    countries=tuple(
+                        countries[code] for code in member.country_codes if code in countries
+                    ),
+                    roles=tuple(member.role_names),
+                )
+                profiles[member.slack_id] = profile
+                if profile.is_coordinator:
+                    coordinators.append(PersonRef(member.slack_id, member.name))
+            directory = Directory(
                 consortium_name=consortium.name if consortium else "the consortium",
-                coordinators=tuple(PersonRef(m.slack_id, m.name) for m in coordinators),
+                coordinators=tuple(sorted(coordinators, key=lambda p: p.slack_id)),
             )
+            self._snapshot = DirectorySnapshot(directory, profiles, self.monotonic())
+            return self._snapshot
+
+    def invalidate(self) -> None:
+        self._snapshot = None
+
+    def snapshot(self) -> DirectorySnapshot:
+        return self.cached() or self.load()
+
+    def profile(self, slack_id: str) -> MemberProfile | None:
+        """The member behind a Slack user ID, or None for someone the consortium does not know."""
+        snapshot = self.snapshot()
+        profile = snapshot.profiles.get(slack_id)
+        if profile is None and self.monotonic() - snapshot.loaded_at > self.min_reload:
+            profile = self.load().profiles.get(slack_id)
+        return profile
+
+    def directory(self) -> Directory:
+        return self.snapshot().directory

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from slack_bolt.async_app import AsyncApp
 
 from bot.listeners import commands, events, members_only, views
 
 
-def register_all(app: App) -> None:
+def register_all(app: AsyncApp) -> None:
     members_only.install(app)
     commands.register(app)
     events.register(app)

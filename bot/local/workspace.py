@@ -6,8 +6,10 @@ The shell, the demo and the end-to-end tests all drive the bot through this one 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_bolt import App, BoltRequest
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app, make_web_client
@@ -86,9 +88,15 @@ class LocalWorkspace:
         )
         self.executor = TrackingExecutor()
         self.client = make_web_client(self.settings)
-        self.app: App = build_app(
-            self.settings, database, clock, client=self.client, listener_executor=self.executor
+        self.app: AsyncApp = build_app(
+            self.settings, database, clock, client=self.client, background_executor=self.executor
         )
+        # Bolt's AsyncApp runs on an event loop of its own, as under uvicorn.
+        self.loop = asyncio.new_event_loop()
+        self._loop_thread = threading.Thread(
+            target=self.loop.run_forever, name="bolt-loop", daemon=True
+        )
+        self._loop_thread.start()
         self.feeds = FeedService(database, clock)
         # Real Slack clock for signatures: Bolt checks them against the current time.
         self._signature_clock = SystemClock()
@@ -114,8 +122,15 @@ class LocalWorkspace:
             try:
                 yield workspace
             finally:
-                workspace.executor.shutdown(wait=True)
-                database.dispose()
+                workspace.close()
+
+    def close(self) -> None:
+        self.executor.wait_idle()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._loop_thread.join(timeout=10)
+        self.loop.close()
+        self.executor.shutdown(wait=True)
+        self.database.dispose()
 
     # -- sending requests as Slack would ------------------------------------------------------
 
@@ -123,7 +138,9 @@ class LocalWorkspace:
         timestamp = int(self._signature_clock.now().timestamp())
         headers = sign(body, self.signing_secret, timestamp)
         headers["content-type"] = [content_type]
-        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        request = AsyncBoltRequest(body=body, headers=headers)
+        pending = asyncio.run_coroutine_threadsafe(self.app.async_dispatch(request), self.loop)
+        response = pending.result(timeout=30)
         try:
             parsed: dict[str, Any] | str = json.loads(response.body) if response.body else ""
         except json.JSONDecodeError:

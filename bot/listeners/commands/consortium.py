@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack
+import asyncio
+
+from slack_bolt.async_app import AsyncAck
 
 from bot.blocks import (
     help_message,
@@ -17,8 +19,8 @@ from scheduling.directory import DirectoryService, MemberProfile
 from scheduling.feeds import FeedService
 
 
-def handle(
-    ack: Ack,
+async def handle(
+    ack: AsyncAck,
     command: dict[str, str],
     caller: MemberProfile,
     directory: DirectoryService,
@@ -33,7 +35,8 @@ def handle(
     elif subcommand == "whoami":
         message = whoami_message(caller, name)
     elif subcommand == "subscribe":
-        message = subscribe_message(feeds.links_for(caller), settings.public_url, name)
+        links = await asyncio.to_thread(feeds.links_for, caller)
+        message = subscribe_message(links, settings.public_url, name)
     else:
         message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
-    ack(**message.as_ephemeral())
+    await ack(**message.as_ephemeral())

@@ -5,12 +5,14 @@ Answers go in the ack; invites and the form (Web API calls) run in the backgroun
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot import meeting_grammar as grammar
+from bot.blocks import Message
 from bot.meeting_blocks import (
     confirmation_message,
     coordinators_only_message,
@@ -28,48 +30,56 @@ from scheduling.meetings import MeetingChange, MeetingError, MeetingService
 _CHANGES = (grammar.Schedule, grammar.Cancel, grammar.Move, grammar.Edit, grammar.Invite)
 
 
-def handle(
-    ack: Ack,
+async def handle(
+    ack: AsyncAck,
     command: dict[str, str],
     caller: MemberProfile,
     meetings: MeetingService,
     directory: DirectoryService,
     notifier: SlackNotifier,
     background: Background,
-    client: WebClient,
+    web: WebClient,
 ) -> None:
     try:
         parsed = grammar.parse_meeting_command(command.get("text", ""))
     except grammar.GrammarError as error:
-        ack(**usage_message(error.reason, error.usage, error.example).as_ephemeral())
+        await ack(**usage_message(error.reason, error.usage, error.example).as_ephemeral())
         return
     if isinstance(parsed, grammar.Help):
         lines = "\n".join(
             f"{usage}\n   e.g. {example}" for usage, example in grammar.USAGES.values()
         )
-        ack(**confirmation_message(lines).as_ephemeral())
+        await ack(**confirmation_message(lines).as_ephemeral())
         return
     if isinstance(parsed, (grammar.OpenForm, *_CHANGES)) and not caller.is_coordinator:
         names = [p.name for p in directory.directory().coordinators]
-        ack(**coordinators_only_message(names).as_ephemeral())
+        await ack(**coordinators_only_message(names).as_ephemeral())
+        return
+    if isinstance(parsed, grammar.OpenForm):
+        # The trigger_id dies 3 s after the command: ack, then open the form straight away.
+        await ack()
+        background.run(open_form, web, command["trigger_id"], meetings, command.get("channel_id"))
         return
     try:
-        if isinstance(parsed, grammar.OpenForm):
-            ack()
-            background.run(
-                open_form, client, command["trigger_id"], meetings, command.get("channel_id")
-            )
-        elif isinstance(parsed, grammar.ListMeetings):
-            entries = [(s, meetings.next_of(s)) for s in meetings.all()]
-            ack(**meeting_list(entries).as_ephemeral())
-        elif isinstance(parsed, grammar.NextMeetings):
-            ack(**upcoming_list(meetings.upcoming(parsed.kind), parsed.kind).as_ephemeral())
-        else:
-            change, headline, confirmation = _change(parsed, meetings, caller)
-            ack(**confirmation_message(confirmation).as_ephemeral())
-            background.run(notifier.announce, Announcement(change, headline, caller.slack_id))
+        message, announcement = await asyncio.to_thread(_answer, parsed, meetings, caller)
     except MeetingError as error:
-        ack(**refusal_message(str(error)).as_ephemeral())
+        await ack(**refusal_message(str(error)).as_ephemeral())
+        return
+    await ack(**message.as_ephemeral())
+    if announcement is not None:
+        background.run(notifier.announce, announcement)
+
+
+def _answer(
+    parsed: grammar.MeetingCommand, meetings: MeetingService, caller: MemberProfile
+) -> tuple[Message, Announcement | None]:
+    """The database work of a subcommand (run in a worker thread) and the reply it makes."""
+    if isinstance(parsed, grammar.ListMeetings):
+        return meeting_list([(s, meetings.next_of(s)) for s in meetings.all()]), None
+    if isinstance(parsed, grammar.NextMeetings):
+        return upcoming_list(meetings.upcoming(parsed.kind), parsed.kind), None
+    change, headline, confirmation = _change(parsed, meetings, caller)
+    return confirmation_message(confirmation), Announcement(change, headline, caller.slack_id)
 
 
 def _change(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.events import app_home
 
 
-def register(app: App) -> None:
-    app.event("app_home_opened")(ack=app_home.acknowledge, lazy=[app_home.publish])
+def register(app: AsyncApp) -> None:
+    app.event("app_home_opened")(app_home.opened)

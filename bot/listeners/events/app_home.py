@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot.blocks import home_view
 from bot.catalogue import COMMANDS
+from bot.services import Background
 from scheduling.directory import DirectoryService
 
 
-def acknowledge(ack: Ack) -> None:
-    ack()
-
-
-def publish(event: dict[str, Any], client: WebClient, directory: DirectoryService) -> None:
+async def opened(
+    ack: AsyncAck,
+    event: dict[str, Any],
+    directory: DirectoryService,
+    background: Background,
+    web: WebClient,
+) -> None:
+    await ack()
     # The event fires for the Messages tab too; only the Home tab is ours to draw.
-    if event.get("tab") != "home":
-        return
-    user_id = event["user"]
+    if event.get("tab") == "home":
+        background.run(publish, web, directory, event["user"])
+
+
+def publish(web: WebClient, directory: DirectoryService, user_id: str) -> None:
     view = home_view(directory.profile(user_id), directory.directory(), COMMANDS)
-    client.views_publish(user_id=user_id, view=view)
+    web.views_publish(user_id=user_id, view=view)

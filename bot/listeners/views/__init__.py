@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from slack_bolt.async_app import AsyncApp
 
 from bot import ids
 from bot.listeners.views import meeting_form
 
 
-def register(app: App) -> None:
+def register(app: AsyncApp) -> None:
     app.view(ids.MEETING_MODAL)(meeting_form.submit)

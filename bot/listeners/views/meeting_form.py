@@ -3,10 +3,11 @@ stored, and the invite posted in the background."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, time
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt.async_app import AsyncAck
 
 from bot import ids
 from bot.meeting_blocks import scheduled_view
@@ -62,8 +63,8 @@ def _field_for(message: str) -> str:
     return ids.MEETING_DATE
 
 
-def submit(
-    ack: Ack,
+async def submit(
+    ack: AsyncAck,
     view: dict[str, Any],
     caller: MemberProfile,
     meetings: MeetingService,
@@ -89,7 +90,7 @@ def submit(
     if not caller.is_coordinator:
         errors[ids.MEETING_TITLE] = "Only coordinators can schedule meetings."
     if errors or day is None:
-        ack(response_action="errors", errors=errors)
+        await ack(response_action="errors", errors=errors)
         return
     request = ScheduleRequest(
         kind=kind,
@@ -103,11 +104,12 @@ def submit(
         channel=_value(state, ids.MEETING_CHANNEL),
     )
     try:
-        series = meetings.schedule(request, caller.slack_id)
+        series = await asyncio.to_thread(meetings.schedule, request, caller.slack_id)
     except MeetingError as error:
-        ack(response_action="errors", errors={_field_for(str(error)): str(error)})
+        await ack(response_action="errors", errors={_field_for(str(error)): str(error)})
         return
-    ack(response_action="update", view=scheduled_view(series, meetings.next_of(series)))
+    upcoming = await asyncio.to_thread(meetings.next_of, series)
+    await ack(response_action="update", view=scheduled_view(series, upcoming))
     background.run(
         notifier.announce, Announcement(MeetingChange(series), "New meeting", caller.slack_id)
     )
