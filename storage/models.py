@@ -199,3 +199,44 @@ class Round(Base):
     sections: Mapped[list[Any]] = mapped_column(default=list)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class CountryUpdate(Base):
+    """A country's progress update, stored exactly as typed; edits keep a revision each."""
+
+    __tablename__ = "updates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"), index=True)
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL"), index=True
+    )
+    author_id: Mapped[str] = mapped_column(String(32))
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    challenges: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    needs: Mapped[str] = mapped_column(Text, default="")
+    events: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    posted_channel: Mapped[str | None] = mapped_column(String(32))
+    posted_ts: Mapped[str | None] = mapped_column(String(32))
+    revisions: Mapped[list[UpdateRevision]] = relationship(
+        back_populates="update", cascade="all, delete-orphan", order_by="UpdateRevision.id"
+    )
+
+
+class UpdateRevision(Base):
+    """Who changed which fields of an update, when, and what they said before."""
+
+    __tablename__ = "update_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[str] = mapped_column(String(32))
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    update: Mapped[CountryUpdate] = relationship(back_populates="revisions")

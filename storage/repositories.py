@@ -11,6 +11,7 @@ from storage.models import (
     Channel,
     Consortium,
     Country,
+    CountryUpdate,
     FeedToken,
     Meeting,
     Member,
@@ -91,8 +92,16 @@ class RoundRepository:
     def by_title(self, title: str) -> Round | None:
         return self.session.scalars(select(Round).where(Round.title == title)).first()
 
+    def get(self, round_id: int) -> Round | None:
+        return self.session.get(Round, round_id)
+
     def all(self) -> Sequence[Round]:
         return self.session.scalars(select(Round).order_by(Round.id)).all()
+
+    def open_rounds(self) -> Sequence[Round]:
+        return self.session.scalars(
+            select(Round).where(Round.closed_at.is_(None)).order_by(Round.due_on, Round.id)
+        ).all()
 
 
 class FeedTokenRepository:
@@ -104,3 +113,41 @@ class FeedTokenRepository:
 
     def by_audience(self, audience: str) -> FeedToken | None:
         return self.session.scalars(select(FeedToken).where(FeedToken.audience == audience)).first()
+
+
+class UpdateRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, update_id: int) -> CountryUpdate | None:
+        return self.session.scalars(
+            select(CountryUpdate)
+            .where(CountryUpdate.id == update_id)
+            .options(selectinload(CountryUpdate.revisions))
+        ).first()
+
+    def recent(
+        self,
+        *,
+        limit: int,
+        country_code: str | None = None,
+        round_id: int | None = None,
+        author_id: str | None = None,
+    ) -> Sequence[CountryUpdate]:
+        query = select(CountryUpdate).options(selectinload(CountryUpdate.revisions))
+        if country_code is not None:
+            query = query.where(CountryUpdate.country_code == country_code)
+        if round_id is not None:
+            query = query.where(CountryUpdate.round_id == round_id)
+        if author_id is not None:
+            query = query.where(CountryUpdate.author_id == author_id)
+        query = query.order_by(CountryUpdate.created_at.desc(), CountryUpdate.id.desc()).limit(limit)
+        return self.session.scalars(query).all()
+
+    def in_round(self, round_id: int) -> Sequence[CountryUpdate]:
+        return self.session.scalars(
+            select(CountryUpdate)
+            .where(CountryUpdate.round_id == round_id)
+            .options(selectinload(CountryUpdate.revisions))
+            .order_by(CountryUpdate.created_at, CountryUpdate.id)
+        ).all()
