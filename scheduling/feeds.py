@@ -90,11 +90,8 @@ class FeedService:
             consortium = directory.consortium()
             name = consortium.name if consortium else "Consortium"
             roles = {c.code: c.role for c in directory.countries()}
-            series = [
-                to_series(m)
-                for m in MeetingRepository(session).all(include_cancelled=True)
-                if in_audience(to_series(m), found.audience, roles)
-            ]
+            every = [to_series(m) for m in MeetingRepository(session).all(include_cancelled=True)]
+            series = [s for s in every if in_audience(s, found.audience, roles)]
             audience = found.audience
         title = name if audience == "all" else f"{name}: {AUDIENCE_LABELS[audience]}"
         body = feed(series, title, name)
