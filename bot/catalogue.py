@@ -17,6 +17,8 @@ class CommandHelp:
 
 CONSORTIUM_COMMAND = "/consortium"
 MEETING_COMMAND = "/meeting"
+UPDATE_COMMAND = "/update"
+ROUND_COMMAND = "/round"
 
 COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
@@ -84,6 +86,62 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/meeting invite <id>",
         "Post the meeting's invite and calendar file again.",
         "/meeting invite 1",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        UPDATE_COMMAND,
+        "/update",
+        "Open the form for your country's update: achievements, challenges, planned "
+        "objectives and actions, needs from the consortium, upcoming national events, links.",
+        "/update",
+    ),
+    CommandHelp(
+        UPDATE_COMMAND,
+        "/update <text>",
+        "Post a one-line note for your country (start with a country code if you have several).",
+        "/update PT: the national mission platform went live today",
+    ),
+    CommandHelp(
+        UPDATE_COMMAND,
+        "/update list [country | round]",
+        "Recent updates, of one country or one round.",
+        "/update list Portugal",
+    ),
+    CommandHelp(
+        UPDATE_COMMAND, "/update mine", "Your updates, each with an Edit button.", "/update mine"
+    ),
+    CommandHelp(
+        ROUND_COMMAND,
+        "/round status [id]",
+        "Who has submitted, who is late and who is missing, one line a country.",
+        "/round status",
+    ),
+    CommandHelp(
+        ROUND_COMMAND,
+        '/round open "<title>" due YYYY-MM-DD [for core|supporting|all|<codes>]',
+        "Open a collection round; the partners of each country get a DM with a button.",
+        '/round open "Annual Action Plan update 2025" due 2025-11-10 for core',
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        ROUND_COMMAND,
+        "/round remind [id]",
+        "DM the partners of every country still missing.",
+        "/round remind",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        ROUND_COMMAND,
+        "/round close [id]",
+        "Close a round.",
+        "/round close 1",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        ROUND_COMMAND,
+        "/round export [id] [md|docx|csv|json]",
+        "Get the round's report as a file in your DM with the bot.",
+        "/round export 1 docx",
         coordinators_only=True,
     ),
 )

@@ -12,3 +12,17 @@ MEETING_DURATION = "meeting_duration"
 MEETING_REPEAT = "meeting_repeat"
 MEETING_ZONE = "meeting_zone"
 MEETING_CHANNEL = "meeting_channel"
+
+UPDATE_FORM = "update_form"
+UPDATE_COUNTRY = "update_country"
+UPDATE_ROUND = "update_round"
+UPDATE_LINKS = "update_links"
+UPDATE_EDIT = "update_edit"
+UPDATE_SHOW_ALL = "update_show_all"
+ROUND_SUBMIT = "round_submit"
+NO_ROUND = "none"
+
+
+def update_field_block(name: str) -> str:
+    """Block (and action) ID of a section's input in the update form."""
+    return f"update_{name}"

@@ -7,8 +7,6 @@ and told to the person who asked, in a DM, rather than lost.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -21,6 +19,7 @@ from scheduling.calendar import cancellation_file, invite_file
 from scheduling.clock import Clock
 from scheduling.directory import DirectoryService
 from scheduling.meetings import MeetingChange, MeetingService
+from scheduling.naming import slugify
 
 logger = logging.getLogger("consortium_bot.notifier")
 
@@ -33,9 +32,7 @@ class Announcement:
 
 
 def ics_filename(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "meeting"
-    return f"{slug}.ics"
+    return f"{slugify(title, 'meeting')}.ics"
 
 
 class SlackNotifier:

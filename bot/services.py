@@ -17,10 +17,13 @@ from slack_sdk import WebClient
 
 from bot.notifier import SlackNotifier
 from bot.settings import Settings
+from bot.update_notifier import UpdateNotifier
 from scheduling.clock import Clock
 from scheduling.directory import DirectoryService
 from scheduling.feeds import FeedService
 from scheduling.meetings import MeetingService
+from scheduling.rounds import RoundService
+from scheduling.updates import UpdateService
 from storage.db import Database
 
 
@@ -48,6 +51,9 @@ class Services:
     notifier: SlackNotifier
     background: Background
     web: WebClient
+    updates: UpdateService
+    rounds: RoundService
+    update_notifier: UpdateNotifier
 
     @classmethod
     def create(
@@ -61,6 +67,8 @@ class Services:
         directory = DirectoryService(database)
         meetings = MeetingService(database, clock)
         notifier = SlackNotifier(client, meetings, directory, clock, settings.public_url)
+        updates = UpdateService(database, clock)
+        rounds = RoundService(database, clock)
         return cls(
             settings=settings,
             database=database,
@@ -71,6 +79,9 @@ class Services:
             notifier=notifier,
             background=Background(executor),
             web=client,
+            updates=updates,
+            rounds=rounds,
+            update_notifier=UpdateNotifier(client, database, clock, directory, updates, rounds),
         )
 
 
@@ -89,4 +100,7 @@ def install(app: AsyncApp, services: Services) -> None:
         context["notifier"] = services.notifier
         context["background"] = services.background
         context["web"] = services.web
+        context["updates"] = services.updates
+        context["rounds"] = services.rounds
+        context["update_notifier"] = services.update_notifier
         return await next()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.listeners import commands, events, members_only, views
+from bot.listeners import actions, commands, events, members_only, views
 
 
 def register_all(app: AsyncApp) -> None:
@@ -12,3 +12,4 @@ def register_all(app: AsyncApp) -> None:
     commands.register(app)
     events.register(app)
     views.register(app)
+    actions.register(app)
