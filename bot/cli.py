@@ -23,6 +23,9 @@ from bot.settings import Settings, SettingsError, load_settings
 from scheduling.clock import SystemClock
 from scheduling.consortium_file import ConsortiumFileError, load_consortium_file
 from scheduling.consortium_import import import_consortium
+from scheduling.exports import FORMATS, ExportError, build_report, import_json, render
+from scheduling.naming import slugify
+from scheduling.rounds import RoundError, RoundService
 from storage.migrate import current_revision, head_revision, upgrade
 
 EXIT_USAGE = 2
@@ -46,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="load a consortium file (YAML) into the database")
     importer.add_argument(
         "file", type=Path, help="the consortium file, e.g. examples/capacities.yaml"
+    )
+
+    exporter = commands.add_parser("export", help="write a round's report (md, docx, csv, json)")
+    exporter.add_argument("--round", required=True, dest="round_ref", help="round number or title")
+    exporter.add_argument("--format", choices=FORMATS, default="md", dest="format_name")
+    exporter.add_argument(
+        "-o", "--output", type=Path, help="file to write (default: standard output)"
     )
 
     database = commands.add_parser("db", help="database maintenance")
@@ -80,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (RoundError, ExportError) as error:
+        print(f"consortium-bot: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except StartupError as error:
         print(f"consortium-bot: {error}", file=sys.stderr)
@@ -119,6 +132,8 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.command == "import":
         return _import(settings, args.file)
+    if args.command == "export":
+        return _export(settings, args.round_ref, args.format_name, args.output)
     if args.command == "db":
         return _db(settings, args.db_command)
     if args.command == "serve":
@@ -129,10 +144,34 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, file: Path) -> int:
+    if file.suffix.lower() == ".json":
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ExportError(f"cannot read {file}: {error.strerror}") from None
+        database = open_database(settings)
+        loaded = import_json(database, SystemClock(), text)
+        print(f"Imported {file} into {database.url}: {loaded}.")
+        return 0
     spec = load_consortium_file(file)
     database = open_database(settings)
     report = import_consortium(database, spec, SystemClock())
     print(f"Imported {file} into {database.url}: {report.summary()}.")
+    return 0
+
+
+def _export(settings: Settings, reference: str, format_name: str, output: Path | None) -> int:
+    database = open_database(settings)
+    clock = SystemClock()
+    round_ = RoundService(database, clock).resolve(reference)
+    content = render(build_report(database, clock, round_.id), format_name)
+    if output is None and format_name == "docx":
+        output = Path(f"{slugify(round_.title, 'round')}.docx")
+    if output is None:
+        sys.stdout.write(content.decode())
+        return 0
+    output.write_bytes(content)
+    print(f"Wrote the {format_name} export of “{round_.title}” to {output}.", file=sys.stderr)
     return 0
 
 

@@ -56,3 +56,31 @@ def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     if space > limit * 0.8:
         cut = cut[:space]
     return cut + ellipsis
+
+
+def escaped_prefix_length(text: str, room: int) -> int:
+    """The longest prefix of `text` whose escaped form fits in `room` characters."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(escape(text[:middle])) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def escaped_chunks(text: str, limit: int) -> list[str]:
+    """`text` escaped and cut into pieces of at most `limit` characters, never inside an
+    entity, preferably after a line break or a space; joined, they are the whole text."""
+    chunks = []
+    rest = text
+    while rest:
+        cut = escaped_prefix_length(rest, limit)
+        if cut < len(rest):
+            boundary = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+            if boundary > cut // 2:
+                cut = boundary + 1
+        chunks.append(escape(rest[:cut]))
+        rest = rest[cut:]
+    return chunks

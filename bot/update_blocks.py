@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionB
 
 from bot import ids
 from bot.blocks import MAX_SECTION_TEXT, Message, as_dicts, context, header, section
-from bot.mrkdwn import escape, truncate
+from bot.mrkdwn import escape, escaped_chunks, escaped_prefix_length, truncate
 from scheduling.directory import CountryRef
 from scheduling.rounds import RoundStatus, RoundView
 from scheduling.updates import MAX_FIELD_LENGTH, SECTION_LABELS, SECTIONS, RoundRef, UpdateView
@@ -30,14 +30,7 @@ def _body(label: str, text: str, limit: int = MAX_SECTION_TEXT) -> tuple[str, bo
     room = limit - len(prefix)
     if len(escape(raw)) <= room:
         return prefix + escape(raw), False
-    low, high = 0, len(raw)  # the longest prefix whose escaped form fits
-    while low < high:
-        middle = (low + high + 1) // 2
-        if len(escape(raw[:middle])) <= room - 2:
-            low = middle
-        else:
-            high = middle - 1
-    return prefix + escape(raw[:low]) + " …", True
+    return prefix + escape(raw[: escaped_prefix_length(raw, room - 2)]) + " …", True
 
 
 def _who(update: UpdateView, names: Mapping[str, str]) -> str:
@@ -87,12 +80,11 @@ def full_update_view(update: UpdateView, names: Mapping[str, str]) -> dict[str, 
         ).to_dict()
     ]
     for name in _SHOWN_FIELDS:
-        text = escape(update.fields.get(name, "").strip())
+        text = update.fields.get(name, "").strip()
         if not text:
             continue
         blocks.append(section(f"*{escape(SECTION_LABELS[name])}*").to_dict())
-        for start in range(0, len(text), MAX_SECTION_TEXT):
-            blocks.append(section(text[start : start + MAX_SECTION_TEXT]).to_dict())
+        blocks += [section(chunk).to_dict() for chunk in escaped_chunks(text, MAX_SECTION_TEXT)]
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": truncate(f"{update.country.name} update", 24)},

@@ -16,6 +16,7 @@ from scheduling.rounds import RoundService, RoundStatus
 from scheduling.updates import FIELDS, SECTION_LABELS, SECTIONS, UpdateView, to_view
 from storage.db import Database
 from storage.models import (
+    Consortium,
     Country,
     CountryUpdate,
     Member,
@@ -38,11 +39,13 @@ class ExportError(ValueError):
 @dataclass(frozen=True)
 class RoundReport:
     consortium: str
+    timezone: str
     status: RoundStatus
     updates: tuple[UpdateView, ...]
     authors: dict[str, str]
     revisions: dict[int, list[dict[str, Any]]]
     members: tuple[dict[str, Any], ...]
+    countries: tuple[dict[str, str], ...]
 
     @property
     def title(self) -> str:
@@ -85,13 +88,22 @@ def build_report(database: Database, clock: Clock, round_id: int) -> RoundReport
                     "roles": member.role_names,
                 }
             )
+        needed = {row.country.code for row in status.countries}
+        needed |= {code for member in members for code in member["countries"]}
+        countries = tuple(
+            {"code": c.code, "name": c.name, "role": c.role}
+            for c in directory.countries()
+            if c.code in needed
+        )
     return RoundReport(
         consortium=consortium.name if consortium else "Consortium",
+        timezone=consortium.timezone if consortium else "UTC",
         status=status,
         updates=updates,
         authors=authors,
         revisions=revisions,
         members=tuple(members),
+        countries=countries,
     )
 
 
@@ -226,6 +238,7 @@ def to_json(report: RoundReport) -> str:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "consortium": report.consortium,
+        "timezone": report.timezone,
         "round": {
             "id": round_.id,
             "title": round_.title,
@@ -235,10 +248,7 @@ def to_json(report: RoundReport) -> str:
             "sections": list(round_.sections),
             "closed": round_.closed,
         },
-        "countries": [
-            {"code": row.country.code, "name": row.country.name, "role": row.country.role}
-            for row in report.status.countries
-        ],
+        "countries": list(report.countries),
         "members": list(report.members),
         "updates": [
             {
@@ -292,6 +302,10 @@ def _load(database: Database, clock: Clock, document: dict[str, Any]) -> str:
         directory = DirectoryRepository(session)
         if RoundRepository(session).by_title(round_data["title"]) is not None:
             raise ExportError(f"a round called “{round_data['title']}” already exists")
+        if directory.consortium() is None:
+            session.add(
+                Consortium(id=1, name=document["consortium"], timezone=document["timezone"])
+            )
         for country in document["countries"]:
             if directory.country(country["code"]) is None:
                 session.add(

@@ -124,7 +124,7 @@ class RoundService:
             return _view(round_)
 
     def resolve(self, reference: str | None) -> RoundView:
-        """A round by number or title; without one, the open round due soonest."""
+        """A round by number or title; without one, the open round opened last."""
         with self.database.read() as session:
             rounds = RoundRepository(session)
             if reference is None:

@@ -100,7 +100,9 @@ class RoundRepository:
 
     def open_rounds(self) -> Sequence[Round]:
         return self.session.scalars(
-            select(Round).where(Round.closed_at.is_(None)).order_by(Round.due_on, Round.id)
+            select(Round)
+            .where(Round.closed_at.is_(None))
+            .order_by(Round.opens_on.desc(), Round.id.desc())
         ).all()
 
 
@@ -141,7 +143,9 @@ class UpdateRepository:
             query = query.where(CountryUpdate.round_id == round_id)
         if author_id is not None:
             query = query.where(CountryUpdate.author_id == author_id)
-        query = query.order_by(CountryUpdate.created_at.desc(), CountryUpdate.id.desc()).limit(limit)
+        query = query.order_by(CountryUpdate.created_at.desc(), CountryUpdate.id.desc()).limit(
+            limit
+        )
         return self.session.scalars(query).all()
 
     def in_round(self, round_id: int) -> Sequence[CountryUpdate]:

@@ -28,6 +28,7 @@ from scheduling.clock import Clock, SystemClock
 from scheduling.consortium_file import ConsortiumSpec, load_consortium_file
 from scheduling.consortium_import import ImportReport, import_consortium
 from scheduling.feeds import FeedService
+from scheduling.updates import UpdateService
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -124,6 +125,10 @@ class LocalWorkspace:
             finally:
                 workspace.close()
 
+    def app_services_updates(self) -> UpdateService:
+        """The update service over the workspace's database, for tests to inspect."""
+        return UpdateService(self.database, self.clock)
+
     def close(self) -> None:
         self.executor.wait_idle()
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -206,6 +211,29 @@ class LocalWorkspace:
             "trigger_id": self.emulator.issue_trigger_id(),
             "view": submitted,
             "is_enterprise_install": False,
+        }
+        return self._exchange(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
+    def click(
+        self, user_id: str, action_id: str, value: str, channel_id: str | None = None
+    ) -> Exchange:
+        """Press a button the bot posted (a `block_actions` payload)."""
+        channel = channel_id or next(iter(self.spec.channels.values()), "C0GENERAL")
+        payload = {
+            "type": "block_actions",
+            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
+            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
+            "api_app_id": "A0LOCAL",
+            "token": "unused-verification-token",
+            "trigger_id": self.emulator.issue_trigger_id(),
+            "response_url": self.emulator.new_response_url(channel=channel, user=user_id),
+            "channel": {"id": channel},
+            "container": {"type": "message", "channel_id": channel},
+            "actions": [
+                {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
+            ],
         }
         return self._exchange(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"

@@ -1,0 +1,294 @@
+"""Country updates and rounds end to end: the form, edits, notes, rounds and their DMs,
+exports, and who may do what."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import ids
+from bot.local.render import render_message
+from bot.mrkdwn import unescape
+from bot.local.workspace import Exchange, LocalWorkspace
+from scheduling.clock import FixedClock
+from scheduling.updates import SECTIONS
+from tests.conftest import EXAMPLE_FILE
+from tests.slack_checks import assert_pings_nobody
+
+COORDINATOR = "U0COORD1"
+PORTUGUESE = "U0PT"
+FINNISH = "U0FI"
+STRANGER = "U0NOBODY"
+ANNOUNCEMENTS = "C0ANNOUNCE"
+NASTY = "Done <!channel> & <!here> <@U0COORD1> <https://evil.example|click> <!subteam^S1>"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 10, 6, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, clock: FixedClock) -> Iterator[LocalWorkspace]:
+    with LocalWorkspace.open(f"sqlite:///{tmp_path / 'u.db'}", EXAMPLE_FILE, clock) as workspace:
+        yield workspace
+
+
+def _opened_view(exchange: Exchange) -> dict[str, Any]:
+    (call,) = [c for c in exchange.calls if c.method == "views.open"]
+    assert call.response["ok"] is True, call.response
+    view: dict[str, Any] = call.response["view"]
+    return view
+
+
+def _values(
+    view: dict[str, Any], texts: dict[str, str], round_value: str | None = None
+) -> dict[str, Any]:
+    """Slack's view.state.values for the form Slack shows, filled in as a person would."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        block_id, element = block["block_id"], block["element"]
+        if element["type"] == "static_select":
+            chosen = element.get("initial_option")
+            if block_id == ids.UPDATE_ROUND and round_value is not None:
+                chosen = next(o for o in element["options"] if o["value"] == round_value)
+            values[block_id] = {block_id: {"type": "static_select", "selected_option": chosen}}
+        else:
+            name = block_id.removeprefix("update_")
+            text = texts.get(name, element.get("initial_value"))
+            values[block_id] = {block_id: {"type": "plain_text_input", "value": text}}
+    return values
+
+
+def _posted(exchange: Exchange, method: str = "chat.postMessage") -> list[dict[str, Any]]:
+    return [c.params for c in exchange.calls if c.method == method]
+
+
+def test_the_form_end_to_end_stores_exactly_and_posts_an_escaped_card(
+    workspace: LocalWorkspace,
+) -> None:
+    view = _opened_view(workspace.command(PORTUGUESE, "/update"))
+    assert view["blocks"][0]["type"] == "context"  # one country: no picker
+    for block in view["blocks"]:
+        if block["type"] == "input" and block["element"]["type"] == "plain_text_input":
+            assert block["element"]["max_length"] == 3000
+    submitted = workspace.submit_view(
+        PORTUGUESE,
+        view,
+        _values(view, {"achievements": NASTY, "needs": "Peer learning on financing"}),
+    )
+    assert submitted.ack["response_action"] == "update"  # type: ignore[index]
+    (card,) = _posted(submitted)
+    assert card["channel"] == ANNOUNCEMENTS
+    assert_pings_nobody(card)
+    shown = render_message(card["text"], card["blocks"])
+    assert NASTY in shown
+    assert "🇵🇹 *Portugal*" in shown
+    (stored,) = workspace.app_services_updates().recent(limit=5)
+    assert stored.fields["achievements"] == NASTY
+    assert stored.posted_ts == card_ts(submitted)
+
+
+def card_ts(exchange: Exchange) -> str:
+    (call,) = [c for c in exchange.calls if c.method == "chat.postMessage"]
+    return str(call.response["ts"])
+
+
+def test_editing_keeps_history_and_updates_the_card_in_place(workspace: LocalWorkspace) -> None:
+    view = _opened_view(workspace.command(PORTUGUESE, "/update"))
+    first = workspace.submit_view(
+        PORTUGUESE, view, _values(view, {"achievements": "Platform live"})
+    )
+    mine = workspace.command(PORTUGUESE, "/update mine")
+    buttons = [b["accessory"] for b in mine.ack["blocks"] if b.get("accessory")]  # type: ignore[index]
+    assert buttons and buttons[0]["action_id"] == ids.UPDATE_EDIT
+    edit_view = _opened_view(workspace.click(PORTUGUESE, ids.UPDATE_EDIT, buttons[0]["value"]))
+    achievements = next(
+        b for b in edit_view["blocks"] if b.get("block_id") == "update_achievements"
+    )
+    assert achievements["element"]["initial_value"] == "Platform live"
+    saved = workspace.submit_view(
+        PORTUGUESE, edit_view, _values(edit_view, {"achievements": "Platform live in 3 regions"})
+    )
+    (update_call,) = _posted(saved, "chat.update")
+    assert update_call["ts"] == card_ts(first)
+    history = workspace.app_services_updates().history(int(buttons[0]["value"]))
+    assert history == [
+        (
+            PORTUGUESE,
+            workspace.clock.now(),
+            {"achievements": ["Platform live", "Platform live in 3 regions"]},
+        )
+    ]
+
+
+def test_long_texts_are_kept_whole_and_the_card_offers_show_all(workspace: LocalWorkspace) -> None:
+    long_text = ("R&D <budget> " * 300)[:2990]
+    view = _opened_view(workspace.command(PORTUGUESE, "/update"))
+    texts = {name: long_text for name in SECTIONS}
+    posted = workspace.submit_view(PORTUGUESE, view, _values(view, texts))
+    (card,) = _posted(posted)
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in card["blocks"])
+    buttons = [e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [ids.UPDATE_SHOW_ALL]
+    full = _opened_view(workspace.click(FINNISH, ids.UPDATE_SHOW_ALL, buttons[0]["value"]))
+    texts = [b["text"]["text"] for b in full["blocks"] if b["type"] == "section"]
+    achievements = texts.index("*Achievements*")
+    challenges = texts.index("*Challenges*")
+    whole = unescape("".join(texts[achievements + 1 : challenges]))
+    assert whole == long_text.strip()
+    (stored,) = workspace.app_services_updates().recent(limit=1)
+    assert stored.fields["challenges"] == long_text
+
+
+def test_a_quick_note_and_a_coordinator_posting_for_another_country(
+    workspace: LocalWorkspace,
+) -> None:
+    note = workspace.command(PORTUGUESE, "/update the mission platform went live")
+    assert note.ack_text.startswith("Your note for Portugal is posted")
+    (card,) = _posted(note)
+    assert "the mission platform went live" in card["text"]
+    on_behalf = workspace.command(COORDINATOR, "/update FI: Finland's ministry joined the alliance")
+    assert on_behalf.ack_text.startswith("Your note for Finland is posted")
+    refused = workspace.command(FINNISH, "/update PT: not mine to say")
+    assert refused.ack_text.startswith(
+        "Your note for Finland is posted"
+    )  # PT: is just text for a single-country member
+
+
+def test_a_partner_cannot_edit_another_countrys_update(workspace: LocalWorkspace) -> None:
+    workspace.command(PORTUGUESE, "/update hello from Lisbon")
+    (update,) = workspace.app_services_updates().recent(limit=1)
+    clicked = workspace.click(FINNISH, ids.UPDATE_EDIT, str(update.id))
+    assert not [c for c in clicked.calls if c.method == "views.open"]
+    (reply,) = [c for c in clicked.calls if c.method == "response_url"]
+    assert (
+        reply.params["text"] == "Only members for Portugal and coordinators can edit its updates."
+    )
+
+
+def test_a_round_asks_partners_by_dm_and_tracks_who_answered(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    opened = workspace.command(
+        COORDINATOR, '/round open "Action Plan 2026" due 2025-10-20 for PT FI TR'
+    )
+    assert opened.ack_text.startswith(
+        "Opened round #2 “Action Plan 2026”, due 2025-10-20; asking 3 countries"
+    )
+    dms = _posted(opened)
+    assert sorted(d["channel"] for d in dms) == ["U0FI", "U0PT", "U0TR"]
+    button = next(e for b in dms[0]["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert button["action_id"] == ids.ROUND_SUBMIT
+    pt_button = next(
+        e["value"]
+        for d in dms
+        if d["channel"] == PORTUGUESE
+        for b in d["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    )
+    view = _opened_view(workspace.click(PORTUGUESE, ids.ROUND_SUBMIT, pt_button))
+    round_select = next(b for b in view["blocks"] if b.get("block_id") == ids.UPDATE_ROUND)
+    assert round_select["element"]["initial_option"]["value"] == "2"
+    workspace.submit_view(PORTUGUESE, view, _values(view, {"achievements": "On time"}))
+    clock.advance(timedelta(days=20))
+    workspace.command(FINNISH, "/update list")  # a member may look
+    late_view = _opened_view(workspace.command(FINNISH, "/update"))
+    workspace.submit_view(
+        FINNISH, late_view, _values(late_view, {"challenges": "Late but here"}, round_value="2")
+    )
+    status = workspace.command(FINNISH, "/round status")
+    shown = render_message(status.ack_text, status.ack["blocks"])  # type: ignore[index]
+    assert "Portugal: *submitted* 2025-10-06" in shown
+    assert "Finland: *late* 2025-10-26" in shown
+    assert "Türkiye: *missing, overdue*" in shown
+    remind = workspace.command(COORDINATOR, "/round remind")
+    assert remind.ack_text == "Reminding 1 countries of “Action Plan 2026”: TR."
+    assert [d["channel"] for d in _posted(remind)] == ["U0TR"]
+    assert (
+        workspace.command(COORDINATOR, "/round close 2").ack_text
+        == "Closed round #2 “Action Plan 2026”."
+    )
+
+
+def test_round_export_arrives_as_a_file_in_the_callers_dm(workspace: LocalWorkspace) -> None:
+    workspace.command(COORDINATOR, '/round open "Action Plan 2026" due 2025-10-20 for PT')
+    view = _opened_view(workspace.command(PORTUGUESE, "/update"))
+    workspace.submit_view(
+        PORTUGUESE,
+        view,
+        _values(view, {"achievements": "Ministry on board", "needs": "Templates"}, round_value="2"),
+    )
+    exchange = workspace.command(COORDINATOR, "/round export 2 md")
+    assert "arrives in your DM" in exchange.ack_text
+    assert [c.method for c in exchange.calls][:1] == ["conversations.open"]
+    (uploaded,) = [f for f in workspace.emulator.files() if f.filename.endswith(".md")]
+    report = uploaded.content.decode()
+    assert report.startswith("# Action Plan 2026\n")
+    assert "| Portugal (PT) | submitted | 2025-10-06 | 1 |" in report
+    assert "## Achievements\n\n### Portugal\n\nMinistry on board" in report
+
+
+# -- who may do what ------------------------------------------------------------------------------
+
+WHO = {
+    "coordinator": COORDINATOR,
+    "own partner": PORTUGUESE,
+    "other partner": FINNISH,
+    "stranger": STRANGER,
+}
+STRANGER_REPLY = "You are not in the CapaCITIES member list yet"
+COORDINATORS_ONLY = "Only coordinators can"
+
+TABLE = [
+    ("/update", {"coordinator": "views.open", "own partner": "views.open", "other partner": "views.open", "stranger": STRANGER_REPLY}),
+    ("/update a note", {"coordinator": "Your note for Austria", "own partner": "Your note for Portugal", "other partner": "Your note for Finland", "stranger": STRANGER_REPLY}),
+    ("/update list", {"coordinator": "Recent updates", "own partner": "Recent updates", "other partner": "Recent updates", "stranger": STRANGER_REPLY}),
+    ("/update mine", {"coordinator": "Your updates", "own partner": "Your updates", "other partner": "Your updates", "stranger": STRANGER_REPLY}),
+    ("edit PT update", {"coordinator": "views.open", "own partner": "views.open", "other partner": "Only members for Portugal", "stranger": STRANGER_REPLY}),
+    ('/round open "R" due 2025-12-01', {"coordinator": "Opened round", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
+    ("/round status 1", {"coordinator": "Annual Action Plan update 2024", "own partner": "Annual Action Plan update 2024", "other partner": "Annual Action Plan update 2024", "stranger": STRANGER_REPLY}),
+    ("/round remind 1", {"coordinator": "Reminding", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
+    ("/round export 1", {"coordinator": "Preparing the md export", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
+    ("/round close 1", {"coordinator": "Closed round #1", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("action", "who"), [(a, w) for a, _ in TABLE for w in WHO])
+def test_authorisation_table(workspace: LocalWorkspace, action: str, who: str) -> None:
+    expected = dict(TABLE)[action][who]
+    user = WHO[who]
+    if action == "edit PT update":
+        workspace.command(PORTUGUESE, "/update from Lisbon")
+        (update,) = workspace.app_services_updates().recent(limit=1)
+        exchange = workspace.click(user, ids.UPDATE_EDIT, str(update.id))
+    else:
+        exchange = workspace.command(user, action)
+    seen = [exchange.ack_text] + [c.method for c in exchange.calls]
+    seen += [str(c.params.get("text", "")) for c in exchange.calls if c.method == "response_url"]
+    if isinstance(exchange.ack, dict) and exchange.ack.get("blocks"):
+        seen.append(render_message("", exchange.ack["blocks"]))
+    assert any(expected in item for item in seen), (action, who, seen)
+    if expected in (STRANGER_REPLY, COORDINATORS_ONLY) or expected.startswith("Only members"):
+        assert not [
+            c
+            for c in exchange.calls
+            if c.method in ("chat.postMessage", "views.open", "files.completeUploadExternal")
+        ]
+
+
+def test_json_escape_in_dm_buttons_is_valid(workspace: LocalWorkspace) -> None:
+    opened = workspace.command(COORDINATOR, '/round open "R" due 2025-12-01 for PT')
+    (dm,) = _posted(opened)
+    value = next(e["value"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert json.loads(value) == {"round": 2, "country": "PT"}
+    assert re.search(r"R: please post the update for Portugal by Mon 1 Dec 2025", dm["text"])
