@@ -14,8 +14,8 @@ import pytest
 
 from bot import ids
 from bot.local.render import render_message
-from bot.mrkdwn import unescape
 from bot.local.workspace import Exchange, LocalWorkspace
+from bot.mrkdwn import unescape
 from scheduling.clock import FixedClock
 from scheduling.updates import SECTIONS
 from tests.conftest import EXAMPLE_FILE
