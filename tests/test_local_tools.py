@@ -34,6 +34,9 @@ def test_demo_runs_offline_exits_0_and_never_touches_database_url(tmp_path: Path
     assert "You are not in the CapaCITIES member list yet" in out
     assert "bot opens App Home:" in out
     assert "unchanged 1 consortium, 14 countries" in out
+    assert "2 of 3 countries submitted" in out
+    assert "| Portugal (PT) | submitted | 2024-01-08 | 1 |" in out
+    assert "METHOD:CANCEL" in out
     assert not forbidden.exists()
     assert not (tmp_path / "consortium.db").exists()
 

@@ -51,21 +51,9 @@ def _values(
     view: dict[str, Any], texts: dict[str, str], round_value: str | None = None
 ) -> dict[str, Any]:
     """Slack's view.state.values for the form Slack shows, filled in as a person would."""
-    values: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        block_id, element = block["block_id"], block["element"]
-        if element["type"] == "static_select":
-            chosen = element.get("initial_option")
-            if block_id == ids.UPDATE_ROUND and round_value is not None:
-                chosen = next(o for o in element["options"] if o["value"] == round_value)
-            values[block_id] = {block_id: {"type": "static_select", "selected_option": chosen}}
-        else:
-            name = block_id.removeprefix("update_")
-            text = texts.get(name, element.get("initial_value"))
-            values[block_id] = {block_id: {"type": "plain_text_input", "value": text}}
-    return values
+    by_block = {f"update_{name}": text for name, text in texts.items()}
+    choices = {ids.UPDATE_ROUND: round_value} if round_value is not None else None
+    return LocalWorkspace.fill(view, by_block, choices)
 
 
 def _posted(exchange: Exchange, method: str = "chat.postMessage") -> list[dict[str, Any]]:
@@ -212,7 +200,7 @@ def test_a_round_asks_partners_by_dm_and_tracks_who_answered(
     assert "Finland: *late* 2025-10-26" in shown
     assert "Türkiye: *missing, overdue*" in shown
     remind = workspace.command(COORDINATOR, "/round remind")
-    assert remind.ack_text == "Reminding 1 countries of “Action Plan 2026”: TR."
+    assert remind.ack_text == "Reminding 1 country of “Action Plan 2026”: TR."
     assert [d["channel"] for d in _posted(remind)] == ["U0TR"]
     assert (
         workspace.command(COORDINATOR, "/round close 2").ack_text

@@ -8,18 +8,21 @@ example file, so its transcript is the same on every run.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot import ids
 from bot.local.transcript import describe_exchange
-from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, LocalWorkspace
+from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.consortium_import import import_consortium
 
 DEMO_NOW = datetime(2024, 1, 8, 8, 0, tzinfo=UTC)
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
+FINNISH = "U0FI"
 STRANGER = "U0STRANGER"
 WORKSHOP = (
     '/meeting schedule workshop "Transition Labs workshop: Türkiye, Portugal & Finland" '
@@ -73,6 +76,8 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
                 files = {f.id: f for f in workspace.emulator.files()}
                 zone = zones.get(user, spec.timezone)
                 say(describe_exchange(exchange, zone, channel_names, files))
+            say("\n== Country updates and a collection round ==")
+            _updates_walkthrough(workspace, say, names, zones, channel_names)
             member = spec.members[3]
             say(f"\n-- {member.name} opens the bot's Home tab")
             exchange = workspace.open_home(member.slack_id)
@@ -85,3 +90,80 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
                 "every one was answered by the local emulator."
             )
     return 0
+
+
+ROUND_OPEN = '/round open "Annual Action Plan update 2024: second call" due 2024-01-19 for PT FI TR'
+
+
+def _updates_walkthrough(
+    workspace: LocalWorkspace,
+    say: Callable[[str], None],
+    names: dict[str, str],
+    zones: dict[str, str],
+    channel_names: dict[str, str],
+) -> None:
+    """Two countries answer a round through the form; the status and the report follow."""
+
+    def run(note: str, user: str, line: str) -> Exchange:
+        if note:
+            say(f"\n-- {note}")
+        say(f"{names.get(user, user)} ({user}) types: {line}")
+        exchange = workspace.command(user, line)
+        say(describe_exchange(exchange, zones.get(user, "UTC"), channel_names))
+        return exchange
+
+    opened = run(
+        "The coordinator opens a round; partners get a DM with a button.", COORDINATOR, ROUND_OPEN
+    )
+    button = next(
+        element["value"]
+        for call in opened.calls
+        if call.method == "chat.postMessage" and call.params.get("channel") == PARTNER
+        for block in call.params.get("blocks", [])
+        if block.get("type") == "actions"
+        for element in block["elements"]
+    )
+    say("\n-- The Portuguese partner presses “Submit update” and fills in the form.")
+    form = workspace.click(PARTNER, ids.ROUND_SUBMIT, button, channel_id=PARTNER)
+    say(describe_exchange(form, zones[PARTNER], channel_names))
+    view = next(c.response["view"] for c in form.calls if c.method == "views.open")
+    texts = {
+        ids.update_field_block("achievements"): "National mission platform launched with 9 cities; "
+        "first Transition Lab in Lisbon & Porto.",
+        ids.update_field_block(
+            "challenges"
+        ): "Ministries' budget cycle delays co-funding <until Q2>.",
+        ids.update_field_block("needs"): "Peer learning on city investment plans.",
+    }
+    say(
+        describe_exchange(
+            workspace.submit_view(PARTNER, view, workspace.fill(view, texts)),
+            zones[PARTNER],
+            channel_names,
+        )
+    )
+    say("\n-- The Finnish partner uses /update and picks the round in the form.")
+    form = workspace.command(FINNISH, "/update")
+    view = next(c.response["view"] for c in form.calls if c.method == "views.open")
+    texts = {
+        ids.update_field_block("objectives"): "Set up the national support structure, "
+        "connect Viable Cities' lessons.",
+        ids.update_field_block("events"): "Cities Mission day, Helsinki, 2024-03-14.",
+    }
+    say(
+        describe_exchange(
+            workspace.submit_view(FINNISH, view, workspace.fill(view, texts)),
+            zones[FINNISH],
+            channel_names,
+        )
+    )
+    run("Everyone can see who has answered.", FINNISH, "/round status")
+    run("", COORDINATOR, "/round remind")
+    run(
+        "The coordinator exports the round as Markdown (a file in their DM).",
+        COORDINATOR,
+        "/round export md",
+    )
+    report = next(f for f in workspace.emulator.files() if f.filename.endswith(".md"))
+    say(f"\n-- {report.filename}, as it would be pasted into the deliverable:")
+    say(report.content.decode())

@@ -83,12 +83,16 @@ def describe_call(
         described = []
         for entry in shared if isinstance(shared, list) else []:
             uploaded = files.get(entry.get("id", ""))
-            if uploaded is not None:
+            if uploaded is None:
+                continue
+            if uploaded.content.lstrip().startswith(b"BEGIN:VCALENDAR"):
                 described.append(describe_calendar(uploaded))
-        where = channel_names.get(params.get("channel_id", ""), params.get("channel_id", ""))
-        return f"  bot shares a file in #{where} (in the thread){failed}:\n" + indent(
-            "\n".join(described)
-        )
+            else:
+                described.append(f"[file] {uploaded.filename} ({len(uploaded.content)} bytes)")
+        channel = params.get("channel_id", "")
+        where = f"#{channel_names[channel]}" if channel in channel_names else "your DM with the bot"
+        thread = " (in the thread)" if params.get("thread_ts") else ""
+        return f"  bot shares a file in {where}{thread}{failed}:\n" + indent("\n".join(described))
     return None
 
 

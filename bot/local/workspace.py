@@ -199,6 +199,29 @@ class LocalWorkspace:
         )
         return self._exchange(body, "application/json")
 
+    @staticmethod
+    def fill(
+        view: dict[str, Any], texts: dict[str, str], choices: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """`view.state.values` of a form filled in as a person would: `texts` by block ID for
+        text inputs, `choices` (option values) for selects; the rest keeps its initial value."""
+        values: dict[str, Any] = {}
+        for block in view.get("blocks", []):
+            if block.get("type") != "input":
+                continue
+            block_id, element = block["block_id"], block["element"]
+            kind = element["type"]
+            if kind == "static_select":
+                wanted = (choices or {}).get(block_id)
+                chosen = element.get("initial_option")
+                if wanted is not None:
+                    chosen = next(o for o in element["options"] if o["value"] == wanted)
+                values[block_id] = {block_id: {"type": kind, "selected_option": chosen}}
+            elif kind == "plain_text_input":
+                text = texts.get(block_id, element.get("initial_value"))
+                values[block_id] = {block_id: {"type": kind, "value": text}}
+        return values
+
     def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any]) -> Exchange:
         """Submit a modal the bot opened, with `values` as Slack's `view.state.values`."""
         submitted = {**view, "state": {"values": values}}

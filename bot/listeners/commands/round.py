@@ -84,7 +84,8 @@ def _run(
             return plain_message(
                 f"Every country has answered “{round_.title}”; nobody to remind."
             ), None
-        text = f"Reminding {len(missing)} countries of “{round_.title}”: {', '.join(missing)}."
+        countries = "country" if len(missing) == 1 else "countries"
+        text = f"Reminding {len(missing)} {countries} of “{round_.title}”: {', '.join(missing)}."
         return plain_message(text), RoundRequests(
             round_.id, missing, reminder=True, requested_by=caller.slack_id
         )
