@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from scheduling.clock import Clock
 from scheduling.consortium_file import ConsortiumSpec, MeetingSpec
+from scheduling.series_store import refresh_next_reminder
 from storage.db import Database
 from storage.models import (
     Base,
@@ -217,3 +218,7 @@ class _Importer:
         if existing is not None and changed:
             existing.sequence += 1
             existing.updated_at = now
+        self.session.flush()
+        meeting = existing or MeetingRepository(self.session).by_import_key(spec.key)
+        if meeting is not None and (changed or meeting.next_reminder_at is None):
+            refresh_next_reminder(meeting, now)

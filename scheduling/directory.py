@@ -39,6 +39,7 @@ class MemberProfile:
     timezone: str
     countries: tuple[CountryRef, ...]
     roles: tuple[str, ...]
+    reminder_delivery: str = "channel"
 
     @property
     def is_coordinator(self) -> bool:
@@ -116,6 +117,7 @@ class DirectoryService:
                         countries[code] for code in member.country_codes if code in countries
                     ),
                     roles=tuple(member.role_names),
+                    reminder_delivery=member.reminder_delivery or "channel",
                 )
                 profiles[member.slack_id] = profile
                 if profile.is_coordinator:
@@ -129,6 +131,17 @@ class DirectoryService:
 
     def invalidate(self) -> None:
         self._snapshot = None
+
+    def set_reminder_delivery(self, slack_id: str, where: str) -> None:
+        """Reminders by `dm` or in the meeting's `channel`, for one member."""
+        if where not in ("dm", "channel"):
+            raise ValueError(f"reminders go by dm or channel, not {where!r}")
+        with self.database.write() as session:
+            member = DirectoryRepository(session).member(slack_id)
+            if member is None:
+                raise ValueError(f"{slack_id} is not a member")
+            member.reminder_delivery = where
+        self.invalidate()
 
     def snapshot(self) -> DirectorySnapshot:
         return self.cached() or self.load()

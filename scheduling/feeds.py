@@ -14,8 +14,8 @@ from datetime import datetime
 from scheduling.calendar import feed
 from scheduling.clock import Clock
 from scheduling.directory import MemberProfile
-from scheduling.meetings import to_series
 from scheduling.occurrences import Series
+from scheduling.series_store import to_series
 from storage.db import Database
 from storage.models import FeedToken
 from storage.repositories import DirectoryRepository, FeedTokenRepository, MeetingRepository

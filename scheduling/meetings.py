@@ -19,7 +19,6 @@ from scheduling.occurrences import (
     CANCELLED,
     MOVED,
     Occurrence,
-    OccurrenceChange,
     Series,
     next_occurrences,
     occurrences,
@@ -31,6 +30,7 @@ from scheduling.recurrence import (
     local_occurrences,
     normalise_until,
 )
+from scheduling.series_store import refresh_next_reminder, to_series
 from storage.db import Database
 from storage.models import Meeting, MeetingException
 from storage.repositories import DirectoryRepository, MeetingRepository
@@ -66,34 +66,6 @@ class MeetingChange:
     occurrence_local: datetime | None = None
     new_local: datetime | None = None
     cancelled: bool = False
-
-
-def to_series(meeting: Meeting) -> Series:
-    return Series(
-        id=meeting.id,
-        uid=meeting.uid,
-        kind=meeting.kind,
-        title=meeting.title,
-        rrule=meeting.rrule,
-        starts_local=meeting.starts_local,
-        timezone=meeting.timezone,
-        all_day=meeting.all_day,
-        duration_minutes=meeting.duration_minutes,
-        ends_local=meeting.ends_local,
-        location=meeting.location,
-        join_url=meeting.join_url,
-        channel_purpose=meeting.channel_purpose,
-        audience=meeting.audience,
-        reminder_minutes=tuple(meeting.reminder_minutes or ()),
-        sequence=meeting.sequence,
-        cancelled=meeting.cancelled_at is not None,
-        created_at=meeting.created_at,
-        updated_at=meeting.updated_at,
-        changes=tuple(
-            OccurrenceChange(e.original_start_local, e.status, e.new_start_local)
-            for e in meeting.exceptions
-        ),
-    )
 
 
 def check_zone(name: str) -> str:
@@ -231,6 +203,7 @@ class MeetingService:
             )
             session.add(meeting)
             session.flush()
+            refresh_next_reminder(meeting, now)
             return to_series(meeting)
 
     def _resolve_channel(self, channel: str | None) -> str | None:
@@ -366,6 +339,7 @@ class MeetingService:
     def _touch(meeting: Meeting, now: datetime) -> None:
         meeting.sequence += 1
         meeting.updated_at = now
+        refresh_next_reminder(meeting, now)
 
 
 def _first_on_or_after(rrule: str, start: datetime) -> datetime | None:

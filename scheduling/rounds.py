@@ -140,6 +140,10 @@ class RoundService:
                 )
             return _view(found)
 
+    def open_rounds(self) -> list[RoundView]:
+        with self.database.read() as session:
+            return [_view(r) for r in RoundRepository(session).open_rounds()]
+
     def close(self, round_id: int) -> RoundView:
         with self.database.write() as session:
             round_ = RoundRepository(session).get(round_id)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -80,6 +81,10 @@ class Member(Base):
     slack_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
+    # "channel" (default) or "dm": where this member wants meeting reminders.
+    reminder_delivery: Mapped[str] = mapped_column(
+        String(16), default="channel", server_default="channel"
+    )
     countries: Mapped[list[MemberCountry]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberCountry.position"
     )
@@ -152,6 +157,8 @@ class Meeting(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))
+    # When the sweep must next look at this series; indexed so a sweep reads only what is due.
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     exceptions: Mapped[list[MeetingException]] = relationship(
         back_populates="meeting",
         cascade="all, delete-orphan",
@@ -240,3 +247,54 @@ class UpdateRevision(Base):
     edited_at: Mapped[datetime] = mapped_column(UTCDateTime)
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     update: Mapped[CountryUpdate] = relationship(back_populates="revisions")
+
+
+class Delivery(Base):
+    """One message the bot sends on its own initiative, named by its delivery key.
+
+    Claimed (a unique key) before sending, marked sent with Slack's `ts` after; a claim whose
+    lease ran out, or a failure, is taken over by the next sweep. So nothing is sent twice
+    and nothing is dropped silently, whatever crashes or runs twice.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_status_retry", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Rsvp(Base):
+    """A member's answer for one occurrence; answering again replaces it."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (UniqueConstraint("meeting_id", "occurrence_local", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    occurrence_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    member_id: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JobRun(Base):
+    """When a scheduled job last ran and what it did, for `/consortium status`."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_result: Mapped[str] = mapped_column(Text, default="")

@@ -124,7 +124,7 @@ def test_import_then_import_again_then_db_current(tmp_path: Path) -> None:
     assert second.returncode == 0
     assert "created" not in second.stdout and "updated" not in second.stdout
     current = run_cli("db", "current", cwd=tmp_path, env=env)
-    assert "schema 0003 (latest 0003)" in current.stdout
+    assert "schema 0004 (latest 0004)" in current.stdout
 
 
 def test_a_bad_file_is_rejected_whole_with_file_and_line(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_db_upgrade_uses_the_default_sqlite_file_in_the_working_directory(tmp_pa
     result = run_cli("db", "upgrade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "consortium.db").exists()
-    assert "schema empty -> 0003" in result.stdout
+    assert "schema empty -> 0004" in result.stdout
 
 
 def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
