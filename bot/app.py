@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -32,6 +33,14 @@ logger = logging.getLogger("consortium_bot")
 
 # Threads for work after the ack: Web API calls may wait out rate limits there.
 BACKGROUND_THREADS = 16
+
+
+@dataclass(frozen=True)
+class Bot:
+    """The Bolt app and the services behind it (the scheduler needs the latter)."""
+
+    app: AsyncApp
+    services: services.Services
 
 
 def _is_loopback(url: str) -> bool:
@@ -79,7 +88,7 @@ def build_app(
     *,
     client: WebClient | None = None,
     background_executor: Executor | None = None,
-) -> AsyncApp:
+) -> Bot:
     """Build the Bolt app; checks the bot token once with `auth.test` (SlackApiError if bad).
 
     `process_before_response=True` sends the HTTP response as soon as the listener returns,
@@ -113,7 +122,8 @@ def build_app(
         process_before_response=True,
         logger=bolt_logger,
     )
-    services.install(app, services.Services.create(settings, database, clock, client, executor))
+    provided = services.Services.create(settings, database, clock, client, executor)
+    services.install(app, provided)
     errors.install(app)
     register_all(app)
-    return app
+    return Bot(app, provided)

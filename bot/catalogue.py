@@ -19,6 +19,7 @@ CONSORTIUM_COMMAND = "/consortium"
 MEETING_COMMAND = "/meeting"
 UPDATE_COMMAND = "/update"
 ROUND_COMMAND = "/round"
+DIGEST_COMMAND = "/digest"
 
 COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
@@ -44,6 +45,18 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/meeting next [kind]",
         "The next meetings, shown in your own time zone.",
         "/meeting next webinar",
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting who <id> [on YYYY-MM-DD]",
+        "Who is going, not going or undecided, and who has not answered, by country.",
+        "/meeting who 1",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium remind me dm|channel",
+        "Get meeting reminders as direct messages, or only in the meetings' channels.",
+        "/consortium remind me dm",
     ),
     CommandHelp(
         MEETING_COMMAND,
@@ -142,6 +155,26 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/round export [id] [md|docx|csv|json]",
         "Get the round's report as a file in your DM with the bot.",
         "/round export 1 docx",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        DIGEST_COMMAND,
+        "/digest preview",
+        "This week's digest, shown only to you.",
+        "/digest preview",
+    ),
+    CommandHelp(
+        DIGEST_COMMAND,
+        "/digest now",
+        "Post the digest to the digest channel now.",
+        "/digest now",
+        coordinators_only=True,
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium status",
+        "Scheduler state, last sweep, next digest, messages pending or failed with reasons.",
+        "/consortium status",
         coordinators_only=True,
     ),
 )

@@ -12,13 +12,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import OperationalError
 
-from bot.runtime import StartupError, open_database
+from bot.runtime import StartupError, open_database, start_jobs
 from bot.settings import Settings, SettingsError, load_settings
 from scheduling.clock import SystemClock
 from scheduling.consortium_file import ConsortiumFileError, load_consortium_file
@@ -68,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--file", type=Path, help="consortium file (default: the embedded example)")
 
     commands.add_parser("demo", help="a scripted walk through the example consortium, offline")
+
+    tick = commands.add_parser(
+        "tick", help="run the scheduled jobs once (reminders, digest) and exit: for cron"
+    )
+    tick.add_argument("--at", help="act as of this ISO-8601 instant (default: now)")
     return parser
 
 
@@ -137,9 +143,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "db":
         return _db(settings, args.db_command)
     if args.command == "serve":
-        return _serve(settings, args.host, args.port or settings.port)
+        return _serve(settings, args.host, args.port or settings.port, not args.no_scheduler)
     if args.command == "socket":
-        return _socket(settings)
+        return _socket(settings, not args.no_scheduler)
+    if args.command == "tick":
+        return _tick(settings, args.at)
     raise AssertionError(args.command)
 
 
@@ -190,7 +198,7 @@ def _db(settings: Settings, action: str) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
+def _serve(settings: Settings, host: str, port: int, with_scheduler: bool) -> int:
     import uvicorn
 
     from bot.app import build_app
@@ -200,10 +208,15 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     database = open_database(settings)
     clock = SystemClock()
-    app = build_app(settings, database, clock)
-    web_app = create_web_app(
-        app, database, FeedService(database, clock), on_shutdown=database.dispose
-    )
+    bot = build_app(settings, database, clock)
+    stop = start_jobs(bot) if with_scheduler else None
+
+    def shutdown() -> None:
+        if stop is not None:
+            stop()
+        database.dispose()
+
+    web_app = create_web_app(bot.app, database, FeedService(database, clock), on_shutdown=shutdown)
     # Everything loaded so far lives as long as the process: keep it out of the cyclic
     # collector's full passes, which otherwise show up as tail latency on acks.
     gc.collect()
@@ -212,7 +225,7 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
-def _socket(settings: Settings) -> int:
+def _socket(settings: Settings, with_scheduler: bool) -> int:
     import asyncio
 
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -224,10 +237,41 @@ def _socket(settings: Settings) -> int:
         # Socket Mode payloads arrive over an authenticated WebSocket, not signed HTTP.
         settings = replace(settings, slack_signing_secret="unused-in-socket-mode")
     database = open_database(settings)
-    app = build_app(settings, database, SystemClock())
+    bot = build_app(settings, database, SystemClock())
+    stop = start_jobs(bot) if with_scheduler else None
     web_client = make_async_web_client(settings, settings.slack_app_token)
-    handler = AsyncSocketModeHandler(app, settings.slack_app_token, web_client=web_client)
-    asyncio.run(handler.start_async())  # type: ignore[no-untyped-call]
+    handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token, web_client=web_client)
+    try:
+        asyncio.run(handler.start_async())  # type: ignore[no-untyped-call]
+    finally:
+        if stop is not None:
+            stop()
+    return 0
+
+
+def _tick(settings: Settings, at: str | None) -> int:
+    from bot.app import make_web_client
+    from bot.scheduled_notifier import SlackScheduledNotifier
+    from scheduling.clock import FixedClock
+    from scheduling.directory import DirectoryService
+    from scheduling.jobs import Jobs
+
+    settings.require("SLACK_BOT_TOKEN")
+    clock: SystemClock | FixedClock = SystemClock()
+    if at is not None:
+        try:
+            instant = datetime.fromisoformat(at)
+        except ValueError:
+            raise SettingsError(
+                f"--at {at!r} is not an ISO-8601 instant, e.g. 2024-01-08T09:00+01:00"
+            ) from None
+        if instant.tzinfo is None:
+            raise SettingsError(f"--at {at!r} needs a time zone, e.g. 2024-01-08T09:00Z or +01:00")
+        clock = FixedClock(instant)
+    database = open_database(settings)
+    directory = DirectoryService(database)
+    notifier = SlackScheduledNotifier(make_web_client(settings), directory)
+    print(Jobs(database, clock, notifier, directory).tick())
     return 0
 
 

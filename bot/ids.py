@@ -26,3 +26,7 @@ NO_ROUND = "none"
 def update_field_block(name: str) -> str:
     """Block (and action) ID of a section's input in the update form."""
     return f"update_{name}"
+
+
+RSVP_ACTIONS = {"going": "rsvp_going", "not_going": "rsvp_not_going", "maybe": "rsvp_maybe"}
+DELIVERY_EVENT_TYPE = "consortium_delivery"

@@ -39,6 +39,7 @@ USAGES = {
         "/meeting edit 3 reminders 1d 1h",
     ),
     "invite": ("/meeting invite <id>", "/meeting invite 3"),
+    "who": ("/meeting who <id> [on YYYY-MM-DD]", "/meeting who 3"),
 }
 _KEYWORDS = ("from", "at", "for", "tz", "in")
 _CHANNEL_TOKEN = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -97,6 +98,12 @@ class Invite:
 
 
 @dataclass(frozen=True)
+class Who:
+    meeting_id: int
+    on: date | None
+
+
+@dataclass(frozen=True)
 class OpenForm:
     pass
 
@@ -107,7 +114,7 @@ class Help:
 
 
 MeetingCommand = (
-    Schedule | ListMeetings | NextMeetings | Cancel | Move | Edit | Invite | OpenForm | Help
+    Schedule | ListMeetings | NextMeetings | Cancel | Move | Edit | Invite | Who | OpenForm | Help
 )
 
 
@@ -156,12 +163,19 @@ def parse_meeting_command(text: str) -> MeetingCommand:
         if len(rest) < 3:
             raise GrammarError("say which field and its new value", "edit")
         return Edit(meeting_id, rest[1].lower(), " ".join(rest[2:]))
+    if head == "who":
+        meeting_id = _meeting_id(rest, "who")
+        if len(rest) == 1:
+            return Who(meeting_id, None)
+        if len(rest) == 3 and rest[1].lower() == "on":
+            return Who(meeting_id, _date(rest[2], "who"))
+        raise GrammarError(f"cannot read {' '.join(rest[1:])!r}: say `on YYYY-MM-DD`", "who")
     if head == "invite":
         meeting_id = _meeting_id(rest, "invite")
         _no_more(rest[1:], "invite")
         return Invite(meeting_id)
     raise GrammarError(
-        f"I don't know {words[0]!r}: say schedule, list, next, cancel, move, edit or invite"
+        f"I don't know {words[0]!r}: say schedule, list, next, who, cancel, move, edit or invite"
     )
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
 
 from bot.settings import Settings, SettingsError
 from storage.db import Database
 from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from bot.app import Bot
 
 logger = logging.getLogger("consortium_bot")
 
@@ -31,3 +36,19 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
                 f"cannot reach the database at {database.url}: {error.orig or error}"
             ) from None
     return database
+
+
+def start_jobs(bot: Bot) -> Callable[[], None]:
+    """Start APScheduler for this process's bot; returns the function that stops it."""
+    from bot.scheduler import start_scheduler
+
+    jobs = bot.services.jobs
+    zone, every = jobs.consortium_schedule()
+    scheduler = start_scheduler(jobs, zone, every)
+    bot.services.scheduler.running = lambda: bool(scheduler.running)
+    logger.info("scheduler started: reminder sweep every minute, digest %s (%s)", every, zone)
+
+    def stop() -> None:
+        scheduler.shutdown(wait=False)
+
+    return stop

@@ -16,11 +16,13 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk import WebClient
 
 from bot.notifier import SlackNotifier
+from bot.scheduled_notifier import SlackScheduledNotifier
 from bot.settings import Settings
 from bot.update_notifier import UpdateNotifier
 from scheduling.clock import Clock
 from scheduling.directory import DirectoryService
 from scheduling.feeds import FeedService
+from scheduling.jobs import Jobs
 from scheduling.meetings import MeetingService
 from scheduling.rounds import RoundService
 from scheduling.updates import UpdateService
@@ -40,6 +42,16 @@ class Background:
         self.executor.submit(work, *args)
 
 
+class SchedulerState:
+    """Whether this process runs the scheduler: None when it does not (`--no-scheduler`)."""
+
+    def __init__(self) -> None:
+        self.running: Callable[[], bool] | None = None
+
+    def __deepcopy__(self, memo: dict[int, object]) -> SchedulerState:
+        return self
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -54,6 +66,8 @@ class Services:
     updates: UpdateService
     rounds: RoundService
     update_notifier: UpdateNotifier
+    jobs: Jobs
+    scheduler: SchedulerState
 
     @classmethod
     def create(
@@ -82,6 +96,8 @@ class Services:
             updates=updates,
             rounds=rounds,
             update_notifier=UpdateNotifier(client, database, clock, directory, updates, rounds),
+            jobs=Jobs(database, clock, SlackScheduledNotifier(client, directory), directory),
+            scheduler=SchedulerState(),
         )
 
 
@@ -103,4 +119,7 @@ def install(app: AsyncApp, services: Services) -> None:
         context["updates"] = services.updates
         context["rounds"] = services.rounds
         context["update_notifier"] = services.update_notifier
+        context["jobs"] = services.jobs
+        context["rsvps"] = services.jobs.rsvps
+        context["scheduler"] = services.scheduler
         return await next()

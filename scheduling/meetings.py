@@ -112,6 +112,12 @@ class MeetingService:
         found = next_occurrences([series], self.clock.now(), 1)
         return found[0] if found else None
 
+    def occurrence_on(self, series: Series, day: date) -> Occurrence | None:
+        """The occurrence happening on a local date (a moved one counts on its new date)."""
+        start = datetime.combine(day, time(), series.zone)
+        found = occurrences(series, start - timedelta(days=1), start + timedelta(days=2))
+        return next((o for o in found if o.start_local.date() == day), None)
+
     def channel_id(self, series: Series) -> str | None:
         """The Slack channel a meeting belongs to: its purpose's channel, or an ID given as is."""
         target = series.channel_purpose

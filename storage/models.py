@@ -271,6 +271,8 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+    # Where Slack put it: a DM addressed to a user ID lives in a D… channel.
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

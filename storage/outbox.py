@@ -99,11 +99,18 @@ class Outbox:
             dict(existing.payload),
         )
 
-    def mark_sent(self, claim_id: int, slack_ts: str, now: datetime) -> None:
+    def mark_sent(self, claim_id: int, slack_channel: str, slack_ts: str, now: datetime) -> None:
         self.session.execute(
             update(Delivery)
             .where(Delivery.id == claim_id)
-            .values(status=SENT, slack_ts=slack_ts, sent_at=now, error=None, lease_until=None)
+            .values(
+                status=SENT,
+                slack_channel=slack_channel,
+                slack_ts=slack_ts,
+                sent_at=now,
+                error=None,
+                lease_until=None,
+            )
         )
 
     def mark_failed(self, claim_id: int, error: str, retry_at: datetime) -> None:
@@ -130,7 +137,7 @@ class Outbox:
                         error=reason,
                         payload={},
                         created_at=now,
-                    )  # fmt: skip
+                    )
                 )
         except IntegrityError:
             return False

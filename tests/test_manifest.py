@@ -30,4 +30,7 @@ def test_home_tab_interactivity_and_events_are_declared() -> None:
 
 def test_only_the_scopes_the_features_use() -> None:
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "chat:write", "im:write", "files:write"}
+    assert scopes == {
+        "commands", "chat:write", "im:write", "files:write",
+        "channels:history", "groups:history", "im:history",
+    }  # fmt: skip

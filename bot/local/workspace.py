@@ -89,9 +89,10 @@ class LocalWorkspace:
         )
         self.executor = TrackingExecutor()
         self.client = make_web_client(self.settings)
-        self.app: AsyncApp = build_app(
+        self.bot = build_app(
             self.settings, database, clock, client=self.client, background_executor=self.executor
         )
+        self.app: AsyncApp = self.bot.app
         # Bolt's AsyncApp runs on an event loop of its own, as under uvicorn.
         self.loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(

@@ -14,9 +14,13 @@ from bot.blocks import (
 )
 from bot.catalogue import COMMANDS, CONSORTIUM_COMMAND
 from bot.mrkdwn import unescape
+from bot.reminder_blocks import status_message
+from bot.services import SchedulerState
 from bot.settings import Settings
+from bot.update_blocks import plain_message
 from scheduling.directory import DirectoryService, MemberProfile
 from scheduling.feeds import FeedService
+from scheduling.jobs import Jobs
 
 
 async def handle(
@@ -26,6 +30,8 @@ async def handle(
     directory: DirectoryService,
     feeds: FeedService,
     settings: Settings,
+    jobs: Jobs,
+    scheduler: SchedulerState,
 ) -> None:
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
@@ -37,6 +43,27 @@ async def handle(
     elif subcommand == "subscribe":
         links = await asyncio.to_thread(feeds.links_for, caller)
         message = subscribe_message(links, settings.public_url, name)
+    elif subcommand == "remind":
+        where = words[-1].lower() if len(words) >= 2 else ""
+        if words[1:2] != ["me"] or where not in ("dm", "channel"):
+            message = plain_message(
+                "Say `/consortium remind me dm` or `/consortium remind me channel`."
+            )
+        else:
+            await asyncio.to_thread(directory.set_reminder_delivery, caller.slack_id, where)
+            message = plain_message(
+                "From now on your meeting reminders come as direct messages."
+                if where == "dm"
+                else "From now on your meeting reminders are posted in the meetings' channels only."
+            )
+    elif subcommand == "status":
+        if not caller.is_coordinator:
+            who = ", ".join(p.name for p in directory.directory().coordinators)
+            message = plain_message(f"Only coordinators can see the bot's status. Ask {who}.")
+        else:
+            status = await asyncio.to_thread(jobs.status)
+            running = scheduler.running() if scheduler.running is not None else None
+            message = status_message(status, running)
     else:
         message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
     await ack(**message.as_ephemeral())

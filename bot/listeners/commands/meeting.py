@@ -21,11 +21,14 @@ from bot.meeting_blocks import (
     schedule_modal,
     upcoming_list,
     usage_message,
+    when_plain,
 )
 from bot.notifier import Announcement, SlackNotifier
+from bot.reminder_blocks import who_message
 from bot.services import Background
 from scheduling.directory import DirectoryService, MemberProfile
 from scheduling.meetings import MeetingChange, MeetingError, MeetingService
+from scheduling.rsvp import RsvpService
 
 _CHANGES = (grammar.Schedule, grammar.Cancel, grammar.Move, grammar.Edit, grammar.Invite)
 
@@ -39,6 +42,7 @@ async def handle(
     notifier: SlackNotifier,
     background: Background,
     web: WebClient,
+    rsvps: RsvpService,
 ) -> None:
     try:
         parsed = grammar.parse_meeting_command(command.get("text", ""))
@@ -60,6 +64,13 @@ async def handle(
         await ack()
         background.run(open_form, web, command["trigger_id"], meetings, command.get("channel_id"))
         return
+    if isinstance(parsed, grammar.Who):
+        try:
+            message = await asyncio.to_thread(_who, parsed, meetings, rsvps)
+        except MeetingError as error:
+            message = refusal_message(str(error))
+        await ack(**message.as_ephemeral())
+        return
     try:
         message, announcement = await asyncio.to_thread(_answer, parsed, meetings, caller)
     except MeetingError as error:
@@ -68,6 +79,17 @@ async def handle(
     await ack(**message.as_ephemeral())
     if announcement is not None:
         background.run(notifier.announce, announcement)
+
+
+def _who(parsed: grammar.Who, meetings: MeetingService, rsvps: RsvpService) -> Message:
+    series = meetings.get(parsed.meeting_id)
+    occurrence = (
+        meetings.occurrence_on(series, parsed.on) if parsed.on else meetings.next_of(series)
+    )
+    if occurrence is None:
+        raise MeetingError(f"#{series.id} has no upcoming occurrence; say `on YYYY-MM-DD`")
+    table = rsvps.who(series.id, occurrence.original_local, series.audience)
+    return who_message(series.title, when_plain(occurrence), table)
 
 
 def _answer(

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", storage.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sent_at", storage.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("slack_ts", sa.String(length=32), nullable=True),
+        sa.Column("slack_channel", sa.String(length=32), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),

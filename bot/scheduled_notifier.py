@@ -1,0 +1,121 @@
+"""The Slack side of scheduled delivery: reminders and digests posted with a delivery key
+in the message metadata, so after a crash the bot can ask Slack whether a message went out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.reminder_blocks import country_names_of, digest_messages, reminder_message
+from scheduling.digest import Digest
+from scheduling.directory import DirectoryService
+from scheduling.jobs import DeliveryError, Posted, ReminderNotice
+
+logger = logging.getLogger("consortium_bot.delivery")
+
+
+def _failure(error: SlackApiError) -> DeliveryError:
+    response = error.response
+    retry_after = None
+    if response.status_code == 429:
+        header = (response.headers or {}).get("Retry-After") or (response.headers or {}).get(
+            "retry-after"
+        )
+        retry_after = float(header) if header else 60.0
+    code = response.get("error") if isinstance(response.data, dict) else None
+    return DeliveryError(code or f"http_{response.status_code}", retry_after)
+
+
+class SlackScheduledNotifier:
+    def __init__(self, client: WebClient, directory: DirectoryService) -> None:
+        self.client = client
+        self.directory = directory
+
+    def _metadata(self, key: str) -> dict[str, object]:
+        return {"event_type": ids.DELIVERY_EVENT_TYPE, "event_payload": {"key": key}}
+
+    def send_reminder(self, notice: ReminderNotice) -> Posted:
+        names = country_names_of(self.directory.snapshot().profiles.values())
+        message = reminder_message(notice, names)
+        try:
+            posted = self.client.chat_postMessage(
+                channel=notice.channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=self._metadata(notice.key),
+                unfurl_links=False,
+            )
+        except SlackApiError as error:
+            raise _failure(error) from None
+        return Posted(str(posted["channel"]), str(posted["ts"]))
+
+    def update_reminder(self, posted: Posted, notice: ReminderNotice) -> None:
+        names = country_names_of(self.directory.snapshot().profiles.values())
+        message = reminder_message(notice, names)
+        try:
+            self.client.chat_update(
+                channel=posted.channel,
+                ts=posted.ts,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=self._metadata(notice.key),
+            )
+        except SlackApiError as error:
+            raise _failure(error) from None
+
+    def send_digest(self, channel: str, digest: Digest, key: str) -> Posted:
+        names = country_names_of(self.directory.snapshot().profiles.values())
+        messages = digest_messages(digest, names)
+        try:
+            first = self.client.chat_postMessage(
+                channel=channel,
+                text=messages[0].text,
+                blocks=messages[0].blocks,
+                metadata=self._metadata(key),
+                unfurl_links=False,
+            )
+            for part in messages[1:]:
+                self.client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=first["ts"],
+                    text=part.text,
+                    blocks=part.blocks,
+                    unfurl_links=False,
+                )
+        except SlackApiError as error:
+            raise _failure(error) from None
+        return Posted(str(first["channel"]), str(first["ts"]))
+
+    def already_sent(self, channel: str, key: str, since: datetime) -> Posted | None:
+        """Look for the key in recent history; None when it is not there or cannot be read."""
+        try:
+            target = channel
+            if channel.startswith(("U", "W")):
+                target = self.client.conversations_open(users=channel)["channel"]["id"]
+            history = self.client.conversations_history(
+                channel=target,
+                oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+            )
+        except SlackApiError as error:
+            logger.warning(
+                "cannot check whether %s was sent (%s); sending again",
+                key,
+                error.response.get("error"),
+            )
+            return None
+        messages: list[dict[str, Any]] = history.get("messages") or []
+        for message in messages:
+            metadata = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == ids.DELIVERY_EVENT_TYPE
+                and (metadata.get("event_payload") or {}).get("key") == key
+            ):
+                return Posted(target, str(message["ts"]))
+        return None

@@ -1,0 +1,74 @@
+"""APScheduler inside `serve` and `socket`: a sweep every minute and the weekly digest.
+
+Only *when to look* lives here; what is due and what was sent live in the database, so the
+jobs are a few with stable IDs (`replace_existing=True`), nothing is pickled, and two
+instances or a restart send nothing twice. Every trigger carries its time zone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduling.digest import DEFAULT_EVERY
+from scheduling.jobs import Jobs
+
+logger = logging.getLogger("consortium_bot.scheduler")
+
+SWEEP_JOB_ID = "reminder-sweep"
+DIGEST_JOB_ID = "weekly-digest"
+# APScheduler's default grace of 1 s would silently drop a sweep delayed by a busy process;
+# the sweep itself knows what is late, so let a late run happen.
+SWEEP_MISFIRE_GRACE = 5 * 60
+DIGEST_MISFIRE_GRACE = 6 * 60 * 60
+_DAY_NAMES = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu",
+              "friday": "fri", "saturday": "sat", "sunday": "sun"}  # fmt: skip
+
+
+def digest_trigger(every: str | None, zone: str) -> CronTrigger:
+    """`monday 09:00` as a cron trigger in the consortium's zone; day names, never numbers
+    (APScheduler 3 counts Monday as 0, crontab as 1)."""
+    match = re.fullmatch(r"\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*", (every or DEFAULT_EVERY).lower())
+    day, hour, minute = ("monday", 9, 0) if not match else (match[1], int(match[2]), int(match[3]))
+    return CronTrigger(
+        day_of_week=_DAY_NAMES.get(day, "mon"), hour=hour, minute=minute, timezone=ZoneInfo(zone)
+    )
+
+
+def _log_problem(event: JobExecutionEvent) -> None:
+    if event.exception is not None:
+        logger.error("job %s failed", event.job_id, exc_info=event.exception)
+    else:
+        logger.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
+
+
+def start_scheduler(jobs: Jobs, zone: str, every: str | None) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone=ZoneInfo("UTC"),
+        job_defaults={"coalesce": True, "max_instances": 1},
+    )
+    scheduler.add_listener(_log_problem, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    scheduler.add_job(
+        jobs.sweep,
+        IntervalTrigger(minutes=1, timezone=ZoneInfo("UTC")),
+        id=SWEEP_JOB_ID,
+        replace_existing=True,
+        misfire_grace_time=SWEEP_MISFIRE_GRACE,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        jobs.digest,
+        digest_trigger(every, zone),
+        id=DIGEST_JOB_ID,
+        replace_existing=True,
+        misfire_grace_time=DIGEST_MISFIRE_GRACE,
+        coalesce=True,
+    )
+    scheduler.start()
+    return scheduler
