@@ -225,7 +225,10 @@ def ack_path_breakdown(env: dict[str, str], rounds: int = 300) -> list[tuple[str
     database = open_database(settings)
     loop = asyncio.new_event_loop()
     try:
-        app, directory = build_app(settings, database, SystemClock()).app, DirectoryService(database)
+        app, directory = (
+            build_app(settings, database, SystemClock()).app,
+            DirectoryService(database),
+        )
         headers: dict[str, str | Sequence[str]] = {**signed_headers()}
 
         def dispatch() -> object:

@@ -44,8 +44,8 @@ from scheduling.calendar import feed  # noqa: E402
 from scheduling.clock import FixedClock  # noqa: E402
 from scheduling.consortium_file import load_consortium_file  # noqa: E402
 from scheduling.consortium_import import import_consortium  # noqa: E402
-from scheduling.series_store import to_series  # noqa: E402
 from scheduling.occurrences import CANCELLED, MOVED, OccurrenceChange, Series, occurrences  # noqa: E402
+from scheduling.series_store import to_series  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.repositories import MeetingRepository  # noqa: E402

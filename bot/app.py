@@ -8,6 +8,7 @@ after the ack on the background pool with a synchronous, retrying WebClient.
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -16,15 +17,11 @@ from urllib.parse import urlparse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import errors, services
 from bot.listeners import register_all
+from bot.retries import Sleep, retry_handlers
 from bot.settings import Settings
 from scheduling.clock import Clock
 from storage.db import Database
@@ -47,16 +44,14 @@ def _is_loopback(url: str) -> bool:
     return urlparse(url).hostname in ("127.0.0.1", "localhost", "::1")
 
 
-def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+def make_web_client(
+    settings: Settings, token: str | None = None, sleep: Sleep = time.sleep
+) -> WebClient:
     """A WebClient on SLACK_API_URL that waits out 429s and retries 5xx and dropped connections."""
     client = WebClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=retry_handlers(sleep),
     )
     if _is_loopback(settings.slack_api_url):
         # slack_sdk honours HTTPS_PROXY but not NO_PROXY: never send loopback calls to a proxy.

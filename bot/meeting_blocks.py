@@ -73,8 +73,9 @@ def when_plain(occurrence: Occurrence) -> str:
     return f"{_day_text(local.date())} {local:%H:%M} {local.tzname()}"
 
 
-def _link(url: str, label: str) -> str:
-    return f"<{escape(url)}|{escape(label)}>"
+def link(url: str, label: str) -> str:
+    """A link the bot builds from a URL it validated; `|` would end the URL early."""
+    return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
 
 
 def series_details(series: Series, occurrence: Occurrence | None) -> str:
@@ -87,7 +88,7 @@ def series_details(series: Series, occurrence: Occurrence | None) -> str:
     if series.location:
         lines.append(f"*Where:* {escape(series.location)}")
     if series.join_url:
-        lines.append(f"*Join:* {_link(series.join_url, 'join link')}")
+        lines.append(f"*Join:* {link(series.join_url, 'join link')}")
     lines.append(f"*For:* {escape(audience_words(series.audience))}")
     return "\n".join(lines)
 

@@ -18,7 +18,7 @@ from bot.blocks import (
     header,
     section,
 )
-from bot.meeting_blocks import KIND_LABELS, when_mrkdwn, when_plain
+from bot.meeting_blocks import KIND_LABELS, link, when_mrkdwn, when_plain
 from bot.mrkdwn import escape, truncate
 from scheduling.digest import Digest
 from scheduling.directory import MemberProfile
@@ -54,7 +54,7 @@ def reminder_message(notice: ReminderNotice, country_names: Mapping[str, str]) -
     if not series.all_day:
         lines.append(f"*Duration:* {format_duration(int(series.duration.total_seconds() // 60))}")
     if series.join_url:
-        lines.append(f"*Join:* <{escape(series.join_url)}|join link>")
+        lines.append(f"*Join:* {link(series.join_url, 'join link')}")
     if series.location:
         lines.append(f"*Where:* {escape(series.location)}")
     value = rsvp_value(series.id, occurrence.original_local, notice.reminder.offset_minutes)

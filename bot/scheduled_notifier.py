@@ -27,8 +27,10 @@ def _failure(error: SlackApiError) -> DeliveryError:
             "retry-after"
         )
         retry_after = float(header) if header else 60.0
+    if response.status_code != 200:
+        return DeliveryError(f"http_{response.status_code}", retry_after)
     code = response.get("error") if isinstance(response.data, dict) else None
-    return DeliveryError(code or f"http_{response.status_code}", retry_after)
+    return DeliveryError(str(code or "unknown_error"), retry_after)
 
 
 class SlackScheduledNotifier:

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.local.emulator import (
+    DEFAULT_HISTORY_LIMIT,
     MAX_ACTIONS_ELEMENTS,
     MAX_BUTTON_TEXT_CHARS,
     MAX_HEADER_TEXT_CHARS,
@@ -177,6 +178,218 @@ def test_lookups(client: WebClient) -> None:
     assert (user["name"], user["tz"]) == ("alice", "Europe/Lisbon")
 
 
+# message metadata
+
+META = {"event_type": "meeting_scheduled", "event_payload": {"meeting_id": 7, "tags": ["wp2"]}}
+
+
+def history(client: WebClient, channel: str = "C0GENERAL", **params: Any) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = client.conversations_history(channel=channel, **params)[
+        "messages"
+    ]
+    return messages
+
+
+def test_metadata_round_trip(client: WebClient, emulator: SlackEmulator) -> None:
+    posted = client.chat_postMessage(channel="C0GENERAL", text="planned", metadata=META)
+    assert posted["message"]["metadata"] == META
+    assert "warning" not in posted.data
+    assert emulator.messages()[0].metadata == META
+
+    [with_metadata] = history(client, include_all_metadata=True)
+    assert (with_metadata["ts"], with_metadata["metadata"]) == (posted["ts"], META)
+    [without] = history(client)
+    assert "metadata" not in without
+    [explicitly_without] = history(client, include_all_metadata=False)
+    assert "metadata" not in explicitly_without
+
+
+def test_form_encoded_metadata_is_decoded(client: WebClient, emulator: SlackEmulator) -> None:
+    client.api_call(
+        "chat.postMessage",
+        params={"channel": "C0GENERAL", "text": "hi", "metadata": json.dumps(META)},
+    )
+    assert emulator.messages()[0].metadata == META
+
+
+def test_update_replaces_keeps_and_removes_metadata(
+    client: WebClient, emulator: SlackEmulator
+) -> None:
+    ts = client.chat_postMessage(channel="C0GENERAL", text="v1", metadata=META)["ts"]
+    changed = {"event_type": "meeting_moved", "event_payload": {"meeting_id": 7}}
+    updated = client.chat_update(channel="C0GENERAL", ts=ts, text="v2", metadata=changed)
+    assert updated["message"]["metadata"] == changed
+
+    client.chat_update(channel="C0GENERAL", ts=ts, text="v3")
+    assert emulator.messages()[0].metadata == changed
+
+    removed = client.chat_update(channel="C0GENERAL", ts=ts, text="v4", metadata={})
+    assert "metadata" not in removed["message"]
+    assert emulator.messages()[0].metadata is None
+    assert "metadata" not in history(client, include_all_metadata=True)[0]
+    # Only chat.update gives an empty object that meaning.
+    error = error_of(lambda: client.chat_postMessage(channel="C0GENERAL", text="x", metadata={}))
+    assert error.response["error"] == "invalid_metadata_format"
+
+
+INVALID_METADATA = [
+    pytest.param("not json", id="not-json"),
+    pytest.param([META], id="array"),
+    pytest.param({"event_payload": {"a": 1}}, id="no-event-type"),
+    pytest.param({"event_type": "", "event_payload": {"a": 1}}, id="empty-event-type"),
+    pytest.param({"event_type": 5, "event_payload": {"a": 1}}, id="event-type-not-a-string"),
+    pytest.param({"event_type": "moved"}, id="no-event-payload"),
+    pytest.param({"event_type": "moved", "event_payload": [1]}, id="event-payload-not-an-object"),
+]
+
+
+@pytest.mark.parametrize("metadata", INVALID_METADATA)
+def test_invalid_metadata_is_rejected(
+    client: WebClient, emulator: SlackEmulator, metadata: Any
+) -> None:
+    error = error_of(
+        lambda: client.chat_postMessage(channel="C0GENERAL", text="x", metadata=metadata)
+    )
+    assert error.response["error"] == "invalid_metadata_format"
+    assert error.response["response_metadata"]["messages"]
+    assert emulator.messages() == []
+
+    ts = client.chat_postMessage(channel="C0GENERAL", text="kept", metadata=META)["ts"]
+    error = error_of(
+        lambda: client.chat_update(channel="C0GENERAL", ts=ts, text="new", metadata=metadata)
+    )
+    assert error.response["error"] == "invalid_metadata_format"
+    [message] = emulator.messages()
+    assert (message.text, message.metadata) == ("kept", META)
+
+
+def test_metadata_with_an_invalid_event_type_is_ignored_with_a_warning(
+    client: WebClient, emulator: SlackEmulator
+) -> None:
+    odd = {"event_type": "meeting.scheduled", "event_payload": {"meeting_id": 7}}
+    posted = client.chat_postMessage(channel="C0GENERAL", text="x", metadata=odd)
+    assert posted["warning"] == "invalid_metadata_schema"
+    assert posted["response_metadata"]["warnings"] == ["invalid_metadata_schema"]
+    assert "metadata" not in posted["message"]
+    assert emulator.messages()[0].metadata is None
+
+
+# conversations.history
+
+
+def post(client: WebClient, text: str, channel: str = "C0GENERAL", **extra: Any) -> str:
+    ts: str = client.chat_postMessage(channel=channel, text=text, **extra)["ts"]
+    return ts
+
+
+def test_history_lists_newest_first_in_slack_shape(
+    client: WebClient, emulator: SlackEmulator
+) -> None:
+    first = post(client, "first", blocks=[section("first")])
+    second = post(client, "second")
+    response = client.conversations_history(channel="C0GENERAL")
+    assert {k: response[k] for k in ("ok", "has_more", "pin_count", "response_metadata")} == {
+        "ok": True,
+        "has_more": False,
+        "pin_count": 0,
+        "response_metadata": {"next_cursor": ""},
+    }
+    newest, oldest = response["messages"]
+    assert (newest["ts"], newest["text"], newest["blocks"]) == (second, "second", [])
+    assert (oldest["ts"], oldest["blocks"]) == (first, [section("first")])
+    assert {"type": "message", "user": "U0BOT", "bot_id": "B0BOT"}.items() <= oldest.items()
+    assert "thread_ts" not in oldest
+    [call] = emulator.calls("conversations.history")
+    assert (call.status, call.params["channel"]) == (200, "C0GENERAL")
+    assert history(client, "#general") == response["messages"]
+
+
+def test_history_keeps_to_its_channel(client: WebClient) -> None:
+    post(client, "general")
+    opened = client.conversations_open(users="U0ALICE")["channel"]["id"]
+    post(client, "dm", channel=opened)
+    post(client, "to a user id", channel="U0BOB")
+    assert [m["text"] for m in history(client)] == ["general"]
+    assert [m["text"] for m in history(client, opened)] == ["dm"]
+    bob_dm = client.conversations_open(users="U0BOB")["channel"]["id"]
+    assert [m["text"] for m in history(client, bob_dm)] == ["to a user id"]
+    assert [m["text"] for m in history(client, "U0BOB")] == ["to a user id"]
+
+
+def test_history_window_is_exclusive_unless_inclusive(client: WebClient) -> None:
+    stamps = [post(client, str(i)) for i in range(5)]
+
+    def texts(**window: Any) -> list[str]:
+        return [m["text"] for m in history(client, **window)]
+
+    assert texts(oldest=stamps[1], latest=stamps[3]) == ["2"]
+    assert texts(oldest=stamps[1], latest=stamps[3], inclusive=True) == ["3", "2", "1"]
+    assert texts(oldest=stamps[2]) == ["4", "3"]
+    assert texts(oldest=stamps[2], inclusive=True) == ["4", "3", "2"]
+    assert texts(latest=stamps[2]) == ["1", "0"]
+    assert texts(latest=stamps[2], inclusive=True) == ["2", "1", "0"]
+    assert texts(oldest=stamps[4]) == []
+    whole_seconds = str(int(float(stamps[0])))
+    assert texts(oldest=whole_seconds, inclusive=True) == ["4", "3", "2", "1", "0"]
+
+
+def test_history_pages_with_limit_and_cursor(client: WebClient) -> None:
+    stamps = [post(client, str(i)) for i in range(5)]
+    pages: list[list[str]] = []
+    cursor = None
+    while True:
+        response = client.conversations_history(channel="C0GENERAL", limit=2, cursor=cursor)
+        pages.append([m["ts"] for m in response["messages"]])
+        cursor = response["response_metadata"]["next_cursor"]
+        assert response["has_more"] == bool(cursor)
+        if not cursor:
+            break
+    assert pages == [stamps[4:2:-1], stamps[2:0:-1], stamps[:1]]
+
+    # A cursor stays within the window it was issued for.
+    first = client.conversations_history(channel="C0GENERAL", limit=1, oldest=stamps[2])
+    assert [m["ts"] for m in first["messages"]] == [stamps[4]]
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel="C0GENERAL", oldest=stamps[2], cursor=cursor)
+    assert ([m["ts"] for m in rest["messages"]], rest["has_more"]) == ([stamps[3]], False)
+
+
+def test_history_limit_defaults_to_a_hundred(client: WebClient) -> None:
+    for i in range(DEFAULT_HISTORY_LIMIT + 1):
+        post(client, str(i))
+    response = client.conversations_history(channel="C0GENERAL")
+    assert (len(response["messages"]), response["has_more"]) == (DEFAULT_HISTORY_LIMIT, True)
+    assert response["messages"][-1]["text"] == "1"
+    # Slack answers at most 999 messages a page rather than refusing a larger limit.
+    assert len(history(client, limit=5000)) == DEFAULT_HISTORY_LIMIT + 1
+
+
+def test_history_leaves_out_replies_deleted_and_private_messages(
+    client: WebClient, emulator: SlackEmulator
+) -> None:
+    parent = post(client, "parent")
+    post(client, "quiet reply", thread_ts=parent)
+    broadcast = post(client, "loud reply", thread_ts=parent, reply_broadcast=True)
+    gone = post(client, "deleted")
+    client.chat_delete(channel="C0GENERAL", ts=gone)
+    deleted_reply = post(client, "deleted reply", thread_ts=parent)
+    client.chat_delete(channel="C0GENERAL", ts=deleted_reply)
+    client.chat_postEphemeral(channel="C0GENERAL", user="U0ALICE", text="ephemeral")
+    WebhookClient(emulator.new_response_url(channel="C0GENERAL")).send(
+        text="via response_url", response_type="in_channel"
+    )
+    assert len(emulator.messages("C0GENERAL")) == 5
+
+    loud, root = history(client)
+    assert (loud["ts"], loud["subtype"], loud["thread_ts"]) == (
+        broadcast,
+        "thread_broadcast",
+        parent,
+    )
+    assert (root["ts"], root["thread_ts"], root["reply_count"]) == (parent, parent, 2)
+    assert (root["latest_reply"], root["reply_users"]) == (broadcast, ["U0BOT"])
+
+
 # Slack's validation
 
 
@@ -291,6 +504,36 @@ def test_message_block_limits(
         pytest.param(lambda c: c.conversations_open(users="U0NOPE"), "user_not_found", id="open"),
         pytest.param(lambda c: c.files_info(file="F0NOPE"), "file_not_found", id="file"),
         pytest.param(lambda c: c.api_call("chat.levitate"), "unknown_method", id="method"),
+        pytest.param(
+            lambda c: c.conversations_history(channel="C0NOPE"),
+            "channel_not_found",
+            id="history-channel",
+        ),
+        pytest.param(
+            lambda c: c.api_call("conversations.history", http_verb="GET", params={}),
+            "channel_not_found",
+            id="history-no-channel",
+        ),
+        pytest.param(
+            lambda c: c.conversations_history(channel="C0GENERAL", oldest="yesterday"),
+            "invalid_ts_oldest",
+            id="history-oldest",
+        ),
+        pytest.param(
+            lambda c: c.conversations_history(channel="C0GENERAL", latest="1.2.3"),
+            "invalid_ts_latest",
+            id="history-latest",
+        ),
+        pytest.param(
+            lambda c: c.conversations_history(channel="C0GENERAL", cursor="bm90IGEgY3Vyc29y"),
+            "invalid_cursor",
+            id="history-cursor",
+        ),
+        pytest.param(
+            lambda c: c.conversations_history(channel="C0GENERAL", limit=0),
+            "invalid_arguments",
+            id="history-limit",
+        ),
     ],
 )
 def test_rejected_calls(
@@ -502,6 +745,131 @@ def test_invalid_fault_arguments(emulator: SlackEmulator) -> None:
         emulator.inject_fault("auth.test", status=200)
     with pytest.raises(ValueError):
         emulator.inject_fault("auth.test", times=0)
+
+
+# chat.postMessage rate limit
+
+
+RANDOM = EmulatedChannel("C0RANDOM", "random")
+
+
+@pytest.fixture
+def limited_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def limited(limited_clock: FakeClock) -> Iterator[SlackEmulator]:
+    with SlackEmulator(
+        users=[ALICE], channels=[GENERAL, RANDOM], clock=limited_clock, post_rate_limit=(1.0, 3)
+    ) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def limited_client(limited: SlackEmulator) -> WebClient:
+    # No retry handlers: the test sees every 429 rather than the client sleeping through it.
+    return WebClient(base_url=limited.api_url, token="xoxb-test", retry_handlers=[])
+
+
+def rate_limited(client: WebClient, channel: str = "C0GENERAL") -> SlackApiError:
+    error = error_of(lambda: client.chat_postMessage(channel=channel, text="too soon"))
+    assert (error.response.status_code, error.response.data) == (
+        429,
+        {"ok": False, "error": "ratelimited"},
+    )
+    return error
+
+
+def test_post_rate_limit_allows_a_burst_then_answers_429(
+    limited_client: WebClient, limited: SlackEmulator, limited_clock: FakeClock
+) -> None:
+    for i in range(3):
+        post(limited_client, f"burst {i}")
+    error = rate_limited(limited_client)
+    assert error.response.headers["Retry-After"] == "1"
+    calls = limited.calls("chat.postMessage")
+    assert [c.status for c in calls] == [200, 200, 200, 429]
+    assert calls[-1].params["text"] == "too soon"
+    assert calls[-1].response == {"ok": False, "error": "ratelimited"}
+    assert len(limited.messages()) == 3
+
+    limited_clock.now += 1
+    post(limited_client, "after a second")
+    rate_limited(limited_client)
+    assert [m.text for m in limited.messages()][-1] == "after a second"
+    assert len(limited.messages()) == 4
+
+
+def test_post_rate_limit_is_per_channel(limited_client: WebClient, limited: SlackEmulator) -> None:
+    for _ in range(3):
+        post(limited_client, "general")
+    rate_limited(limited_client)
+    rate_limited(limited_client, "#general")
+    post(limited_client, "random", channel="C0RANDOM")
+    post(limited_client, "dm", channel="U0ALICE")
+    assert [m.channel for m in limited.messages()][-2:] == ["C0RANDOM", "DU0ALICE"]
+    # Other methods are not limited.
+    assert limited_client.chat_postEphemeral(channel="C0GENERAL", user="U0ALICE", text="x")["ok"]
+
+
+def test_post_rate_limit_counts_rejected_posts_but_not_unknown_channels(
+    limited_client: WebClient, limited: SlackEmulator
+) -> None:
+    for _ in range(3):
+        error = error_of(lambda: limited_client.chat_postMessage(channel="C0NOPE", text="x"))
+        assert error.response["error"] == "channel_not_found"
+    bad = [{"type": "nope"}]
+    for _ in range(3):
+        error = error_of(
+            lambda: limited_client.chat_postMessage(channel="C0GENERAL", text="x", blocks=bad)
+        )
+        assert error.response["error"] == "invalid_blocks"
+    rate_limited(limited_client)
+    assert limited.messages() == []
+
+
+def test_retry_after_rounds_up_to_the_next_token(
+    limited_client: WebClient, limited: SlackEmulator, limited_clock: FakeClock
+) -> None:
+    limited.set_post_rate_limit(0.25, burst=1)
+    post(limited_client, "one")
+    assert rate_limited(limited_client).response.headers["Retry-After"] == "4"
+    limited_clock.now += 2.5
+    assert rate_limited(limited_client).response.headers["Retry-After"] == "2"
+    limited_clock.now += 1.5
+    post(limited_client, "two")
+    # A long pause refills the bucket only up to the burst.
+    limited_clock.now += 60
+    post(limited_client, "three")
+    rate_limited(limited_client)
+
+
+def test_set_post_rate_limit_at_run_time(
+    limited_client: WebClient, limited: SlackEmulator, limited_clock: FakeClock
+) -> None:
+    limited.set_post_rate_limit(None)
+    for i in range(10):
+        post(limited_client, str(i))
+    limited.set_post_rate_limit(2.0, burst=2)
+    post(limited_client, "a")
+    post(limited_client, "b")
+    rate_limited(limited_client)
+    limited_clock.now += 0.5
+    post(limited_client, "c")
+    # reset() refills every bucket but keeps the limit.
+    limited.reset()
+    post(limited_client, "d")
+    post(limited_client, "e")
+    rate_limited(limited_client)
+
+
+@pytest.mark.parametrize(("rate", "burst"), [(0.0, 1), (-1.0, 1), (float("inf"), 1), (1.0, 0)])
+def test_invalid_rate_limits(rate: float, burst: int) -> None:
+    with pytest.raises(ValueError):
+        SlackEmulator(post_rate_limit=(rate, burst))
+    with pytest.raises(ValueError):
+        SlackEmulator().set_post_rate_limit(rate, burst)
 
 
 # files

@@ -10,16 +10,38 @@ Every error carries ``response_metadata.messages`` naming what was wrong by JSON
 
 Besides ``/api/<method>`` the server answers two kinds of one-off URLs, recorded as calls under
 the pseudo-methods ``upload_url`` (file bodies posted by ``files_upload_v2``) and ``response_url``.
+
+Message metadata (``{"event_type": ..., "event_payload": {...}}``) is accepted by
+``chat.postMessage`` and ``chat.update``, kept on ``PostedMessage.metadata`` and returned by
+``conversations.history`` only when asked with ``include_all_metadata``. A malformed object
+answers ``invalid_metadata_format``; an ``event_type`` with characters other than letters, digits,
+``_`` and ``-`` is dropped with the warning ``invalid_metadata_schema``, as on Slack.
+
+``conversations.history`` lists a conversation's top-level messages and thread broadcasts, newest
+first, in pages linked by ``response_metadata.next_cursor``. Thread replies, deleted messages,
+ephemeral messages and response_url replies are not part of a conversation's history.
+
+Slack allows about one ``chat.postMessage`` per second per channel, with short bursts. The
+emulator enforces that only when asked: ``SlackEmulator(post_rate_limit=(rate, burst))`` or
+``set_post_rate_limit(rate, burst)`` gives each channel a token bucket holding up to ``burst``
+posts and refilled at ``rate`` posts per second of the emulator's ``clock``. Every
+``chat.postMessage`` to a known channel takes a token, valid or not; with none left it answers
+HTTP 429 ``{"ok": false, "error": "ratelimited"}`` with ``Retry-After`` set to the whole seconds
+(at least 1) until the next token, stores nothing and is recorded with status 429.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import copy
 import itertools
 import json
 import logging
+import math
 import mimetypes
+import re
 import secrets
 import threading
 import time
@@ -27,6 +49,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -55,6 +78,8 @@ MAX_VIEW_TITLE_CHARS = 24
 MAX_PRIVATE_METADATA_CHARS = 3000
 MAX_RESPONSE_URL_USES = 5
 DEFAULT_TRIGGER_TTL = 3.0
+DEFAULT_HISTORY_LIMIT = 100
+MAX_HISTORY_LIMIT = 999
 
 UPLOAD_URL_METHOD = "upload_url"
 RESPONSE_URL_METHOD = "response_url"
@@ -84,6 +109,11 @@ _RESPONSE_PREFIX = "/response/"
 # Fields Slack accepts as JSON-encoded strings in form-encoded requests.
 _JSON_ENCODED_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_auth_blocks")
 _TOKEN_PREFIXES = ("xoxb-", "xoxp-")
+# Slack's documented alphabet for metadata event types.
+_EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
+_CURSOR_PREFIX = "next_ts:"
+# Slack's rate limiter works in whole requests; this absorbs float error in refilled tokens.
+_TOKEN_EPSILON = 1e-9
 
 MessageKind = Literal["message", "ephemeral", "response_url"]
 
@@ -128,6 +158,8 @@ class PostedMessage:
     response_type: str | None = None
     replace_original: bool = False
     delete_original: bool = False
+    reply_broadcast: bool = False
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -149,6 +181,14 @@ class _ApiError(Exception):
 
     def response(self) -> dict[str, Any]:
         return {"ok": False, "error": self.code, "response_metadata": {"messages": self.messages}}
+
+
+class _RateLimitedError(Exception):
+    """Ends a call with HTTP 429, as Slack's rate limiter does, instead of an ok:false body."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"ratelimited; retry after {retry_after}s")
+        self.retry_after = retry_after
 
 
 def _missing(name: str) -> str:
@@ -347,6 +387,96 @@ def _flag_param(params: Mapping[str, Any], name: str) -> bool:
     return bool(value)
 
 
+def _ts_micros(value: str) -> int | None:
+    """Microseconds since the epoch of a Slack timestamp such as ``1712345678.000100``."""
+    try:
+        seconds = Decimal(value.strip())
+    except InvalidOperation:
+        return None
+    if not seconds.is_finite() or seconds < 0:
+        return None
+    return int(seconds * 1_000_000)
+
+
+def _ts_param(params: Mapping[str, Any], name: str, error: str) -> int | None:
+    value = _text_param(params, name)
+    if not value:
+        return None
+    micros = _ts_micros(value)
+    if micros is None:
+        raise _ApiError(error, f"[ERROR] {name} must be a timestamp such as 1712345678.000100")
+    return micros
+
+
+def _limit_param(params: Mapping[str, Any], default: int, maximum: int) -> int:
+    value = _text_param(params, "limit")
+    if not value:
+        return default
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise _ApiError(
+            "invalid_arguments", "[ERROR] must be a positive integer [json-pointer:/limit]"
+        )
+    # Slack documents the maximum and answers fewer messages rather than failing.
+    return min(limit, maximum)
+
+
+def _encode_cursor(ts: str) -> str:
+    # Slack's history cursors are base64 of "next_ts:" and the first timestamp of the next page.
+    micros = _ts_micros(ts) or 0
+    return base64.b64encode(f"{_CURSOR_PREFIX}{micros}".encode("ascii")).decode("ascii")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        decoded = base64.b64decode(cursor, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        decoded = ""
+    digits = decoded.removeprefix(_CURSOR_PREFIX)
+    if not decoded.startswith(_CURSOR_PREFIX) or not digits.isdigit():
+        raise _ApiError("invalid_cursor", f"[ERROR] not a cursor this method returned: {cursor}")
+    return int(digits)
+
+
+def _metadata_param(
+    params: Mapping[str, Any], *, allow_empty: bool = False
+) -> tuple[dict[str, Any] | None, bool]:
+    """Returns the message metadata to store, if any, and whether Slack would ignore it.
+
+    Metadata whose ``event_type`` strays from Slack's alphabet is ignored with a warning rather
+    than refused. ``allow_empty`` accepts ``{}``, chat.update's way to remove the metadata.
+    """
+    metadata = params.get("metadata")
+    if metadata is None or metadata == "":
+        return None, False
+    if allow_empty and metadata == {}:
+        return {}, False
+    if not isinstance(metadata, dict):
+        raise _ApiError("invalid_metadata_format", "[ERROR] metadata must be a JSON object")
+    event_type, event_payload = metadata.get("event_type"), metadata.get("event_payload")
+    problems = _Problems()
+    if not isinstance(event_type, str) or not event_type:
+        problems.add("/metadata/event_type", "missing required field: event_type")
+    if not isinstance(event_payload, dict):
+        problems.add("/metadata/event_payload", "must be a JSON object")
+    if problems:
+        raise _ApiError("invalid_metadata_format", *problems.messages)
+    if _EVENT_TYPE.fullmatch(str(event_type)) is None:
+        return None, True
+    return {"event_type": event_type, "event_payload": copy.deepcopy(event_payload)}, False
+
+
+def _with_warning(response: dict[str, Any], ignored_metadata: bool) -> dict[str, Any]:
+    if ignored_metadata:
+        # Slack's shape for warnings on a successful call.
+        response["warning"] = "invalid_metadata_schema"
+        response["response_metadata"] = {"warnings": ["invalid_metadata_schema"]}
+    return response
+
+
 def _parse_params(content_type: str, body: bytes, query: str) -> dict[str, Any]:
     """Decodes form, JSON and query parameters the way Slack does."""
     params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
@@ -392,6 +522,20 @@ class _Fault:
 
 
 @dataclass
+class _Bucket:
+    tokens: float
+    refilled_at: float
+
+
+def _checked_rate_limit(rate: float, burst: int) -> tuple[float, int]:
+    if not (math.isfinite(rate) and rate > 0):
+        raise ValueError(f"rate must be a positive number of posts per second, not {rate}")
+    if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
+        raise ValueError(f"burst must be a whole number of at least 1, not {burst}")
+    return float(rate), burst
+
+
+@dataclass
 class _Trigger:
     issued_at: float
     used: bool = False
@@ -430,7 +574,9 @@ class _Reply:
 class SlackEmulator:
     """An in-process Slack workspace answering the Web API on a free local port.
 
-    ``clock`` (monotonic seconds) decides when trigger_ids expire, so tests can move time on.
+    ``clock`` (monotonic seconds) decides when trigger_ids expire and how fast rate-limit buckets
+    refill, so tests can move time on. ``post_rate_limit=(rate, burst)`` limits chat.postMessage
+    to ``rate`` posts per second per channel with bursts of ``burst`` (see the module docstring).
     """
 
     def __init__(
@@ -443,6 +589,7 @@ class SlackEmulator:
         bot_id: str = "B0BOT",
         trigger_ttl: float = DEFAULT_TRIGGER_TTL,
         clock: Callable[[], float] = time.monotonic,
+        post_rate_limit: tuple[float, int] | None = None,
     ) -> None:
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -467,6 +614,10 @@ class SlackEmulator:
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._post_rate_limit = (
+            None if post_rate_limit is None else _checked_rate_limit(*post_rate_limit)
+        )
+        self._post_buckets: dict[str, _Bucket] = {}
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -477,6 +628,7 @@ class SlackEmulator:
             "views.push": self._views_open,
             "views.update": self._views_update,
             "views.publish": self._views_publish,
+            "conversations.history": self._conversations_history,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
@@ -588,9 +740,19 @@ class SlackEmulator:
             fault = _Fault(status=status, retry_after=retry_after, error=error, remaining=times)
             self._faults.setdefault(method, deque()).append(fault)
 
-    def reset(self) -> None:
-        """Forgets calls, messages, files, views, triggers and faults; keeps users and channels."""
+    def set_post_rate_limit(self, rate: float | None, burst: int = 1) -> None:
+        """Limits chat.postMessage to ``rate`` posts per second per channel, in bursts of
+        ``burst``; ``None`` lifts the limit. Every channel's bucket starts full again."""
+        limit = None if rate is None else _checked_rate_limit(rate, burst)
         with self._lock:
+            self._post_rate_limit = limit
+            self._post_buckets.clear()
+
+    def reset(self) -> None:
+        """Forgets calls, messages, files, views, triggers, faults and the state of rate-limit
+        buckets; keeps users, channels and the configured rate limit."""
+        with self._lock:
+            self._post_buckets.clear()
             self._calls.clear()
             self._messages.clear()
             self._pending_uploads.clear()
@@ -690,6 +852,12 @@ class SlackEmulator:
                     raise _ApiError("unknown_method", f"[ERROR] unknown method: {method}")
                 self._check_token(token)
                 response = {"ok": True, **handler(params)}
+            except _RateLimitedError as limited:
+                response = {"ok": False, "error": "ratelimited"}
+                self._record(method, params, 429, response)
+                reply = _Reply.of_json(429, response)
+                reply.headers["Retry-After"] = str(limited.retry_after)
+                return reply
             except _ApiError as error:
                 response = error.response()
                 if error.code == "unknown_method":
@@ -842,6 +1010,22 @@ class SlackEmulator:
             raise _ApiError("channel_not_found", f"[ERROR] unknown channel: {channel}")
         return resolved
 
+    def _take_post_token(self, channel: str) -> None:
+        """Takes a token from ``channel``'s chat.postMessage bucket, if one is configured."""
+        if self._post_rate_limit is None:
+            return
+        rate, burst = self._post_rate_limit
+        now = self._clock()
+        bucket = self._post_buckets.setdefault(channel, _Bucket(float(burst), now))
+        if now > bucket.refilled_at:
+            bucket.tokens = min(float(burst), bucket.tokens + (now - bucket.refilled_at) * rate)
+            bucket.refilled_at = now
+        if bucket.tokens + _TOKEN_EPSILON >= 1:
+            bucket.tokens = max(0.0, bucket.tokens - 1)
+            return
+        wait = (1 - bucket.tokens) / rate
+        raise _RateLimitedError(max(1, math.ceil(wait - _TOKEN_EPSILON)))
+
     def _known_user(self, user_id: str) -> None:
         if user_id not in self._users and user_id != self.bot_user_id:
             raise _ApiError("user_not_found", f"[ERROR] unknown user: {user_id}")
@@ -871,7 +1055,7 @@ class SlackEmulator:
             raise _ApiError("invalid_blocks", *problems.messages)
         return text, list(blocks or []), list(attachments or [])
 
-    def _message_payload(self, message: PostedMessage) -> dict[str, Any]:
+    def _message_payload(self, message: PostedMessage, *, metadata: bool = True) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "type": "message",
             "text": message.text,
@@ -886,8 +1070,12 @@ class SlackEmulator:
             payload["attachments"] = message.attachments
         if message.thread_ts:
             payload["thread_ts"] = message.thread_ts
+            if message.reply_broadcast:
+                payload["subtype"] = "thread_broadcast"
         if message.file_ids:
             payload["files"] = [self._file_payload(self._files[i]) for i in message.file_ids]
+        if metadata and message.metadata:
+            payload["metadata"] = copy.deepcopy(message.metadata)
         return payload
 
     def _find_message(self, channel: str, ts: str | None) -> PostedMessage:
@@ -916,17 +1104,23 @@ class SlackEmulator:
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(params)
+        self._take_post_token(channel)
         text, blocks, attachments = self._message_content(params)
+        metadata, ignored_metadata = _metadata_param(params)
+        thread_ts = _text_param(params, "thread_ts")
         message = PostedMessage(
             channel=channel,
             ts=self._next_ts(),
             text=text,
             blocks=blocks,
-            thread_ts=_text_param(params, "thread_ts"),
+            thread_ts=thread_ts,
             attachments=attachments,
+            reply_broadcast=bool(thread_ts) and _flag_param(params, "reply_broadcast"),
+            metadata=metadata,
         )
         self._messages.append(message)
-        return {"channel": channel, "ts": message.ts, "message": self._message_payload(message)}
+        response = {"channel": channel, "ts": message.ts, "message": self._message_payload(message)}
+        return _with_warning(response, ignored_metadata)
 
     def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(params)
@@ -952,20 +1146,25 @@ class SlackEmulator:
         channel = self._resolve_channel(params)
         message = self._find_message(channel, _text_param(params, "ts"))
         text, blocks, attachments = self._message_content(params)
-        # As on Slack, fields left out of chat.update keep their previous value.
+        metadata, ignored_metadata = _metadata_param(params, allow_empty=True)
+        # As on Slack, fields left out of chat.update keep their previous value; metadata is
+        # removed with an empty object.
         if "text" in params or "markdown_text" in params:
             message.text = text
         if "blocks" in params:
             message.blocks = blocks
         if "attachments" in params:
             message.attachments = attachments
+        if metadata is not None:
+            message.metadata = metadata or None
         message.updated = True
-        return {
+        response = {
             "channel": channel,
             "ts": message.ts,
             "text": message.text,
             "message": self._message_payload(message),
         }
+        return _with_warning(response, ignored_metadata)
 
     def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(params)
@@ -1069,6 +1268,66 @@ class SlackEmulator:
         view_id = view_id or self._new_id("V")
         self._view_users[view_id] = user_id
         return {"view": self._store_view(view, view_id, None)}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = _text_param(params, "channel")
+        resolved = self._lookup_channel(channel) if channel else None
+        if resolved is None:
+            raise _ApiError(
+                "channel_not_found",
+                f"[ERROR] unknown channel: {channel}" if channel else _missing("channel"),
+            )
+        oldest = _ts_param(params, "oldest", "invalid_ts_oldest")
+        latest = _ts_param(params, "latest", "invalid_ts_latest")
+        inclusive = _flag_param(params, "inclusive")
+        limit = _limit_param(params, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT)
+        cursor = _text_param(params, "cursor")
+        page_start = _decode_cursor(cursor) if cursor else None
+        with_metadata = _flag_param(params, "include_all_metadata")
+
+        replies: dict[str, list[PostedMessage]] = {}
+        listed: list[tuple[int, PostedMessage]] = []
+        for message in self._messages:
+            if message.channel != resolved or message.kind != "message" or message.deleted:
+                continue
+            is_reply = message.thread_ts is not None and message.thread_ts != message.ts
+            if is_reply:
+                replies.setdefault(message.thread_ts or "", []).append(message)
+            if is_reply and not message.reply_broadcast:
+                continue
+            ts = _ts_micros(message.ts) or 0
+            if oldest is not None and (ts < oldest or (ts == oldest and not inclusive)):
+                continue
+            if latest is not None and (ts > latest or (ts == latest and not inclusive)):
+                continue
+            if page_start is not None and ts > page_start:
+                continue
+            listed.append((ts, message))
+        listed.sort(key=lambda entry: entry[0], reverse=True)
+        page, rest = listed[:limit], listed[limit:]
+
+        messages = []
+        for _, message in page:
+            payload = self._message_payload(message, metadata=with_metadata)
+            payload.setdefault("blocks", [])
+            thread = replies.get(message.ts) if message.thread_ts in (None, message.ts) else None
+            if thread:
+                # Every message the emulator lists was posted by the bot.
+                reply_users = [self.bot_user_id]
+                payload.update(
+                    thread_ts=message.ts,
+                    reply_count=len(thread),
+                    reply_users_count=len(reply_users),
+                    latest_reply=max(thread, key=lambda r: _ts_micros(r.ts) or 0).ts,
+                    reply_users=reply_users,
+                )
+            messages.append(payload)
+        return {
+            "messages": messages,
+            "has_more": bool(rest),
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": _encode_cursor(rest[0][1].ts) if rest else ""},
+        }
 
     def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         users = [u.strip() for u in (_text_param(params, "users") or "").split(",") if u.strip()]

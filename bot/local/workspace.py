@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -24,10 +25,11 @@ from bot.app import build_app, make_web_client
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.executor import TrackingExecutor
 from bot.settings import Settings
-from scheduling.clock import Clock, SystemClock
+from scheduling.clock import Clock, FixedClock, SystemClock
 from scheduling.consortium_file import ConsortiumSpec, load_consortium_file
 from scheduling.consortium_import import ImportReport, import_consortium
 from scheduling.feeds import FeedService
+from scheduling.jobs import Jobs
 from scheduling.updates import UpdateService
 from storage.db import Database
 from storage.migrate import upgrade
@@ -88,7 +90,9 @@ class LocalWorkspace:
             public_url=public_url,
         )
         self.executor = TrackingExecutor()
-        self.client = make_web_client(self.settings)
+        # Retry-After is honoured on the workspace's clock, not by really waiting.
+        self.waits: list[float] = []
+        self.client = make_web_client(self.settings, sleep=self._wait)
         self.bot = build_app(
             self.settings, database, clock, client=self.client, background_executor=self.executor
         )
@@ -129,6 +133,15 @@ class LocalWorkspace:
     def app_services_updates(self) -> UpdateService:
         """The update service over the workspace's database, for tests to inspect."""
         return UpdateService(self.database, self.clock)
+
+    def _wait(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if isinstance(self.clock, FixedClock):
+            self.clock.advance(timedelta(seconds=seconds))
+
+    @property
+    def jobs(self) -> Jobs:
+        return self.bot.services.jobs
 
     def close(self) -> None:
         self.executor.wait_idle()
