@@ -221,7 +221,23 @@ def test_a_quiet_week_says_so_in_one_line(tmp_path: Path) -> None:
 def test_a_digest_of_15_countries_with_long_updates_posts_without_slack_errors(
     tmp_path: Path,
 ) -> None:
-    codes = ["AT", "CZ", "FI", "FR", "GR", "HU", "IT", "NL", "PL", "PT", "RO", "SE", "TR", "BG", "DK"]
+    codes = [
+        "AT",
+        "CZ",
+        "FI",
+        "FR",
+        "GR",
+        "HU",
+        "IT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "TR",
+        "BG",
+        "DK",
+    ]
     text = EXAMPLE_FILE.read_text(encoding="utf-8").replace(
         "  - {code: BG, name: Bulgaria, role: supporting}",
         "  - {code: BG, name: Bulgaria, role: supporting}\n  - {code: DK, name: Denmark, role: supporting}",
@@ -276,7 +292,7 @@ def test_digest_pages_respect_slack_limits_by_construction() -> None:
                     fields={"note": f"{n} " + "<!channel> & long " * 400},
                     posted_channel="C1",
                     posted_ts=f"{n}.000100",
-                )  # fmt: skip
+                )
                 for n in range(40)
             ),
         )
