@@ -94,14 +94,15 @@ class SlackScheduledNotifier:
         return Posted(str(first["channel"]), str(first["ts"]))
 
     def already_sent(self, channel: str, key: str, since: datetime) -> Posted | None:
-        """Look for the key in recent history; None when it is not there or cannot be read."""
+        """Look for the key among the channel's latest messages; None when it is not there or
+        history cannot be read. `since` is not sent as `oldest`: with `tick --at` the bot's
+        clock is not Slack's, and a claim is minutes old, well within the last 200 messages."""
         try:
             target = channel
             if channel.startswith(("U", "W")):
                 target = self.client.conversations_open(users=channel)["channel"]["id"]
             history = self.client.conversations_history(
                 channel=target,
-                oldest=f"{since.timestamp():.6f}",
                 include_all_metadata=True,
                 limit=200,
             )

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from scheduling.audience import audience_members
@@ -470,12 +471,21 @@ class Jobs:
         return f"reminders: {swept.summary()}; digest: {digested.summary()}"
 
     def _record(self, name: str, now: datetime, result: str) -> None:
+        """Remember the run; two instances finishing at once must not trip over each other."""
         with self.database.write() as session:
             run = session.get(JobRun, name)
-            if run is None:
-                session.add(JobRun(name=name, last_run_at=now, last_result=result))
-            else:
+            if run is not None:
                 run.last_run_at, run.last_result = now, result
+                return
+            try:
+                with session.begin_nested():
+                    session.add(JobRun(name=name, last_run_at=now, last_result=result))
+            except IntegrityError:
+                session.execute(
+                    update(JobRun)
+                    .where(JobRun.name == name)
+                    .values(last_run_at=now, last_result=result)
+                )
 
     def status(self) -> JobStatus:
         with self.database.read() as session:
