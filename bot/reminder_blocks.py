@@ -117,7 +117,8 @@ def digest_messages(digest: Digest, country_names: Mapping[str, str]) -> list[Me
             for chunk in _split_lines(body):
                 blocks.append(section(chunk))
     if digest.upcoming:
-        blocks.append(DividerBlock())
+        if len(blocks) > 1:
+            blocks.append(DividerBlock())
         blocks.append(section("*The next 14 days*"))
         lines = []
         for occurrence, answers in digest.upcoming:
@@ -125,7 +126,8 @@ def digest_messages(digest: Digest, country_names: Mapping[str, str]) -> list[Me
         for chunk in _split_lines("\n".join(lines)):
             blocks.append(section(chunk))
     if digest.rounds:
-        blocks.append(DividerBlock())
+        if len(blocks) > 1:
+            blocks.append(DividerBlock())
         lines = [
             f"*{escape(r.title)}* (due {r.due_on:%a} {r.due_on.day} {r.due_on:%b}): "
             + (f"missing {escape(', '.join(missing))}" if missing else "every country has answered")
@@ -134,7 +136,8 @@ def digest_messages(digest: Digest, country_names: Mapping[str, str]) -> list[Me
         for chunk in _split_lines("*Open rounds*\n" + "\n".join(lines)):
             blocks.append(section(chunk))
     if digest.changes:
-        blocks.append(DividerBlock())
+        if len(blocks) > 1:
+            blocks.append(DividerBlock())
         lines = [
             f"{c.what.capitalize()}: *{escape(c.title)}* (#{c.meeting_id}), {escape(c.detail)}"
             for c in digest.changes

@@ -116,7 +116,10 @@ def _changes(
 ) -> tuple[ScheduleChange, ...]:
     changes = []
     for meeting in meetings:
-        if since < meeting.created_at <= until:
+        still_ahead = meeting.rrule is not None or meeting.starts_local >= until.replace(
+            tzinfo=None
+        )
+        if since < meeting.created_at <= until and still_ahead:
             changes.append(
                 ScheduleChange(
                     "new", meeting.title, meeting.id, _local_day(meeting.starts_local.date())

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
+
+from sqlalchemy import func, select
 
 from bot import ids
 from bot.local.transcript import describe_exchange
 from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.consortium_import import import_consortium
+from storage.models import Meeting
 
 DEMO_NOW = datetime(2024, 1, 8, 8, 0, tzinfo=UTC)
 COORDINATOR = "U0COORD1"
@@ -78,6 +81,8 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
                 say(describe_exchange(exchange, zone, channel_names, files))
             say("\n== Country updates and a collection round ==")
             _updates_walkthrough(workspace, say, names, zones, channel_names)
+            say("\n== A week goes by: reminders, an RSVP and the Monday digest ==")
+            _week_walkthrough(workspace, clock, say, names, zones, channel_names)
             member = spec.members[3]
             say(f"\n-- {member.name} opens the bot's Home tab")
             exchange = workspace.open_home(member.slack_id)
@@ -167,3 +172,67 @@ def _updates_walkthrough(
     report = next(f for f in workspace.emulator.files() if f.filename.endswith(".md"))
     say(f"\n-- {report.filename}, as it would be pasted into the deliverable:")
     say(report.content.decode())
+
+
+def _week_walkthrough(
+    workspace: LocalWorkspace,
+    clock: FixedClock,
+    say: Callable[[str], None],
+    names: dict[str, str],
+    zones: dict[str, str],
+    channel_names: dict[str, str],
+) -> None:
+    """Run the scheduled jobs (`tick`) at every instant something is due during a week."""
+    say(f"{names[PARTNER]} ({PARTNER}) types: /consortium remind me dm")
+    exchange = workspace.command(PARTNER, "/consortium remind me dm")
+    say(describe_exchange(exchange, zones[PARTNER], channel_names))
+    end = clock.now() + timedelta(days=7, hours=1)
+    rsvp_done = False
+    while clock.now() < end:
+        before = len(workspace.emulator.calls())
+        summary = workspace.jobs.tick()
+        workspace.executor.wait_idle()
+        calls = workspace.emulator.calls()[before:]
+        if calls:
+            say(f"\n-- {clock.now():%a %d %b %Y %H:%M} UTC, tick: {summary}")
+            say(describe_exchange(Exchange(200, "", calls), zones[PARTNER], channel_names))
+        reminder = next(
+            (
+                c
+                for c in calls
+                if c.method == "chat.postMessage" and c.params.get("channel") == PARTNER
+            ),
+            None,
+        )
+        if reminder is not None and not rsvp_done:
+            value = next(
+                e["value"]
+                for b in reminder.params["blocks"]
+                if b["type"] == "actions"
+                for e in b["elements"]
+            )
+            say(
+                f"\n-- {names[PARTNER]} presses “Going” in the DM; every copy of the reminder shows it."
+            )
+            clicked = workspace.click(PARTNER, ids.RSVP_ACTIONS["going"], value, channel_id=PARTNER)
+            say(describe_exchange(clicked, zones[PARTNER], channel_names))
+            rsvp_done = True
+        clock.set(_next_due(workspace, clock.now(), end))
+    say(f"\nStatus as a coordinator sees it ({COORDINATOR} types /consortium status):")
+    say(
+        describe_exchange(
+            workspace.command(COORDINATOR, "/consortium status"), zones[COORDINATOR], channel_names
+        )
+    )
+
+
+def _next_due(workspace: LocalWorkspace, now: datetime, end: datetime) -> datetime:
+    """The next instant a minutely scheduler would find work: a reminder or the digest."""
+    with workspace.database.read() as session:
+        due = session.scalar(
+            select(func.min(Meeting.next_reminder_at)).where(Meeting.cancelled_at.is_(None))
+        )
+    candidates = [end, workspace.jobs.next_digest()]
+    if due is not None and due > now:
+        candidates.append(due)
+    return max(min(candidates), now + timedelta(minutes=1))
