@@ -73,7 +73,11 @@ class SlackNotifier:
         else:
             ics = invite_file(series, consortium, now)
             note = None
-            occurrence = self.meetings.next_of(series)
+            occurrence = (
+                self.meetings.occurrence_on(series, change.new_local.date())
+                if change.new_local is not None
+                else None
+            ) or self.meetings.next_of(series)
         card = meeting_card(series, occurrence, announcement.headline, note)
         try:
             posted = self.client.chat_postMessage(

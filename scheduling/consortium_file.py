@@ -23,6 +23,7 @@ from scheduling.recurrence import (
     RepeatError,
     WallClockError,
     check_series_wall_clock,
+    normalise_until,
     parse_repeat,
     starts_on_rule,
 )
@@ -477,6 +478,8 @@ class _Validator:
             if starts_local and not all_day and duration is None and ends_local is None:
                 self.problem(entry.line, f"{where} needs 'duration' (e.g. 60m) or 'end'")
             if starts_local and rrule is not None:
+                rrule = normalise_until(rrule, zone)
+                assert rrule is not None
                 self.check_rule(entry, rrule, starts_local, all_day, zone)
             channel = self.text(entry, "channel", where, required=False)
             if channel is not None and channel not in channels:
@@ -512,7 +515,7 @@ class _Validator:
         self, entry: _Mapping, rrule: str, start: datetime, all_day: bool, zone: str
     ) -> None:
         line = self.line_of(entry, "start")
-        if not starts_on_rule(rrule, start):
+        if not starts_on_rule(rrule, start, zone):
             self.problem(
                 line, f"start {start:%Y-%m-%d} is not itself an occurrence of the repeat rule"
             )

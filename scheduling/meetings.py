@@ -168,7 +168,7 @@ class MeetingService:
         rrule = normalise_until(request.rrule, zone)
         if rrule is not None:
             # RFC 5545 expects DTSTART to be the first occurrence: move it onto the rule.
-            from_rule = _first_on_or_after(rrule, start)
+            from_rule = _first_on_or_after(rrule, start, zone)
             if from_rule is None:
                 raise MeetingError(
                     "the repeat rule has no occurrence in the two years after the start"
@@ -295,7 +295,15 @@ class MeetingService:
         return meeting
 
     def _occurrence_on(self, series: Series, on: date) -> datetime:
-        """The original start of the occurrence planned for `on` (moved or not)."""
+        """The original start of the occurrence on `on`: a moved one by its new date first,
+        then the series' own occurrence of that date."""
+        for change in series.changes:
+            if (
+                change.status == MOVED
+                and change.new_start_local
+                and change.new_start_local.date() == on
+            ):
+                return change.original_local
         for change in series.changes:
             if change.original_local.date() == on:
                 if change.status == CANCELLED:
@@ -348,8 +356,8 @@ class MeetingService:
         refresh_next_reminder(meeting, now)
 
 
-def _first_on_or_after(rrule: str, start: datetime) -> datetime | None:
-    found = local_occurrences(rrule, start, until=start + timedelta(days=800), limit=1)
+def _first_on_or_after(rrule: str, start: datetime, zone: str) -> datetime | None:
+    found = local_occurrences(rrule, start, until=start + timedelta(days=800), limit=1, zone=zone)
     return found[0] if found else None
 
 
@@ -388,7 +396,12 @@ def _apply_edit(
                 check_series_wall_clock(meeting.rrule, new_start, meeting.timezone)
         except WallClockError as error:
             raise MeetingError(str(error)) from None
+        shift = new_start - meeting.starts_local
         meeting.starts_local = new_start
+        # Cancelled and moved occurrences are named by their original start: keep them
+        # attached to the same occurrences at the new time.
+        for exception in meeting.exceptions:
+            exception.original_start_local += shift
     elif name == "duration":
         try:
             minutes = parse_duration_minutes(value)
@@ -411,12 +424,14 @@ def _apply_edit(
     elif name == "channel":
         meeting.channel_purpose = resolve_channel(value.lstrip("#"))
     elif name == "reminders":
+        words = value.replace(",", " ").split()
+        if [w.lower() for w in words] == ["none"]:
+            meeting.reminder_minutes = []
+            return
+        if not words:
+            raise MeetingError("say the reminders, e.g. `1d 1h`, or `none`")
         try:
-            offsets = sorted(
-                {parse_duration_minutes(v) for v in value.replace(",", " ").split()}, reverse=True
-            )
+            offsets = sorted({parse_duration_minutes(w) for w in words}, reverse=True)
         except ValueError as error:
             raise MeetingError(str(error)) from None
-        if not offsets and value.lower() != "none":
-            raise MeetingError("say the reminders, e.g. `1d 1h`, or `none`")
         meeting.reminder_minutes = offsets

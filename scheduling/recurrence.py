@@ -101,7 +101,7 @@ def validate_rrule(rule: str) -> str:
     if re.search(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", cleaned):
         raise RepeatError("meetings repeat daily at most often (FREQ=DAILY or slower)")
     try:
-        rrulestr(cleaned, dtstart=datetime(2024, 1, 1, 10, 0))
+        rrulestr(until_as_local(cleaned, "UTC"), dtstart=datetime(2024, 1, 1, 10, 0))
     except (ValueError, TypeError) as error:
         raise RepeatError(f"{rule!r} is not a valid RRULE: {error}") from None
     return cleaned
@@ -145,12 +145,18 @@ def check_wall_clock(local: datetime, zone: str) -> None:
 
 
 def local_occurrences(
-    rule: str | None, start: datetime, *, until: datetime | None = None, limit: int = 1000
+    rule: str | None,
+    start: datetime,
+    *,
+    until: datetime | None = None,
+    limit: int = 1000,
+    zone: str = "UTC",
 ) -> list[datetime]:
-    """Naive wall-clock occurrences of a series from its start (inclusive)."""
+    """Naive wall-clock occurrences of a series from its start (inclusive); a UTC `UNTIL`
+    is read in the series' `zone`."""
     if rule is None:
         return [start]
-    expansion = rrulestr(rule, dtstart=start)
+    expansion = rrulestr(until_as_local(rule, zone), dtstart=start)
     found: list[datetime] = []
     for occurrence in expansion:
         if (until is not None and occurrence > until) or len(found) >= limit:
@@ -164,16 +170,16 @@ def check_series_wall_clock(
 ) -> None:
     """Refuse a series any of whose next `years` of occurrences falls on a skipped or repeated time."""
     until = start + timedelta(days=366 * years)
-    for occurrence in local_occurrences(rule, start, until=until, limit=10_000):
+    for occurrence in local_occurrences(rule, start, until=until, limit=10_000, zone=zone):
         check_wall_clock(occurrence, zone)
 
 
-def starts_on_rule(rule: str | None, start: datetime) -> bool:
+def starts_on_rule(rule: str | None, start: datetime, zone: str = "UTC") -> bool:
     """Whether `start` is itself an occurrence of `rule` (RFC 5545 expects DTSTART to be one)."""
     if rule is None:
         return True
-    first = rrulestr(rule, dtstart=start)[0]
-    return bool(first == start)
+    first = local_occurrences(rule, start, limit=1, zone=zone)
+    return bool(first) and first[0] == start
 
 
 _UNTIL = re.compile(r"UNTIL=(\d{8})(T(\d{6})(Z?))?")

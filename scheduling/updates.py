@@ -173,10 +173,13 @@ class UpdateService:
         body = text.strip()
         match = re.match(r"([A-Za-z]{2})\s*:\s*(.+)", body, re.DOTALL)
         codes = [c.code for c in self.countries_for(profile)]
+        known = self._country_codes()
         if match and match[1].upper() in codes:
             country, body = match[1].upper(), match[2].strip()
-        elif profile.is_coordinator and match and match[1].upper() not in codes:
-            raise UpdateError(f"{match[1].upper()} is not one of the consortium's countries")
+        elif match and match[1].upper() in known:
+            raise UpdateError(
+                f"You can post only for {', '.join(codes) or 'no country'}, not {match[1].upper()}."
+            )
         elif len(profile.countries) == 1:
             country = profile.countries[0].code
         elif not profile.countries:
@@ -260,6 +263,10 @@ class UpdateService:
                 if text.upper() == country.code or text.casefold() == country.name.casefold():
                     return CountryRef(country.code, country.name, country.role)
         return None
+
+    def _country_codes(self) -> set[str]:
+        with self.database.read() as session:
+            return {c.code for c in DirectoryRepository(session).countries()}
 
     def _check_may_post(self, profile: MemberProfile, country_code: str) -> None:
         if not self.may_post(profile, country_code):

@@ -225,3 +225,26 @@ def test_feeds_over_http_with_etag_and_unknown_tokens(workspace: LocalWorkspace)
         changed = http.get(urls[0], headers={"If-None-Match": response.headers["etag"]})
         assert changed.status_code == 200
         assert len(icalendar.Calendar.from_ical(changed.content).walk("VEVENT")) == 5
+
+
+def test_regression_the_moved_card_shows_the_new_time(workspace: LocalWorkspace) -> None:
+    meeting = _scheduled_id(workspace.command(COORDINATOR, JOUR_FIXE))
+    moved = workspace.command(
+        COORDINATOR, f"/meeting move {meeting} 2025-02-06 to 2025-02-07 at 11:00"
+    )
+    (card,) = _posts(moved, "chat.postMessage")
+    shown = render_message(card["text"], card["blocks"], tz="Europe/Vienna")
+    assert "*When:* Fri 7 Feb 2025 11:00 CET" in shown
+
+
+def test_regression_a_rule_with_until_from_slack(workspace: LocalWorkspace) -> None:
+    exchange = workspace.command(
+        COORDINATOR,
+        '/meeting schedule core-team "Sprint" rrule FREQ=WEEKLY;BYDAY=MO;UNTIL=20250331 from 2025-01-06 at 09:00',
+    )
+    assert exchange.ack_text.startswith(
+        "Scheduled #7 Sprint (rrule FREQ=WEEKLY;BYDAY=MO;UNTIL=20250331T"
+    )
+    (uploaded,) = workspace.emulator.files()
+    (event,) = icalendar.Calendar.from_ical(uploaded.content).walk("VEVENT")
+    assert event["RRULE"]["UNTIL"][0] == datetime(2025, 3, 31, 21, 59, 59, tzinfo=UTC)

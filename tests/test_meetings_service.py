@@ -228,3 +228,53 @@ def test_an_all_day_physical_meeting(service: MeetingService) -> None:
     )
     assert only.start == datetime(2024, 6, 9, 21, 0, tzinfo=UTC)
     assert only.end == datetime(2024, 6, 11, 21, 0, tzinfo=UTC)
+
+
+def test_regression_a_repeat_rule_with_until_is_scheduled_not_crashed(
+    service: MeetingService,
+) -> None:
+    series = service.schedule(
+        _request(rrule="FREQ=WEEKLY;BYDAY=TH;UNTIL=20240229", first_date=date(2024, 1, 4)), None
+    )
+    assert series.rrule == "FREQ=WEEKLY;BYDAY=TH;UNTIL=20240229T225959Z"
+    found = occurrences(series, datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
+    assert [o.start_local.date() for o in found][-1] == date(2024, 2, 29)
+    assert len(found) == 9
+
+
+def test_regression_editing_the_time_keeps_changed_occurrences_attached(
+    service: MeetingService,
+) -> None:
+    series = service.schedule(_request(rrule="FREQ=WEEKLY;BYDAY=TH"), None)
+    service.cancel(series.id, date(2024, 1, 11))
+    service.move(series.id, date(2024, 1, 18), date(2024, 1, 19), time(9, 0))
+    service.edit(series.id, "time", "11:00")
+    found = [
+        f"{o.start_local:%m-%d %H:%M}"
+        for o in occurrences(
+            service.get(series.id),
+            datetime(2024, 1, 1, tzinfo=UTC),
+            datetime(2024, 1, 27, tzinfo=UTC),
+        )
+    ]
+    assert found == ["01-04 11:00", "01-19 09:00", "01-25 11:00"]
+
+
+def test_regression_a_moved_occurrence_is_found_by_its_new_date(service: MeetingService) -> None:
+    series = service.schedule(_request(rrule="FREQ=WEEKLY;BYDAY=TH"), None)
+    service.move(series.id, date(2024, 1, 18), date(2024, 1, 19), time(9, 0))
+    service.cancel(series.id, date(2024, 1, 19))
+    found = [
+        o.start_local.date()
+        for o in occurrences(
+            service.get(series.id),
+            datetime(2024, 1, 15, tzinfo=UTC),
+            datetime(2024, 1, 27, tzinfo=UTC),
+        )
+    ]
+    assert found == [date(2024, 1, 25)]
+
+
+def test_regression_reminders_none_clears_them(service: MeetingService) -> None:
+    series = service.schedule(_request(), None)
+    assert service.edit(series.id, "reminders", "none").series.reminder_minutes == ()

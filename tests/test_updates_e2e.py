@@ -147,9 +147,8 @@ def test_a_quick_note_and_a_coordinator_posting_for_another_country(
     on_behalf = workspace.command(COORDINATOR, "/update FI: Finland's ministry joined the alliance")
     assert on_behalf.ack_text.startswith("Your note for Finland is posted")
     refused = workspace.command(FINNISH, "/update PT: not mine to say")
-    assert refused.ack_text.startswith(
-        "Your note for Finland is posted"
-    )  # PT: is just text for a single-country member
+    assert refused.ack_text.startswith("You can post only for FI, not PT.")
+    assert refused.calls == []
 
 
 def test_a_partner_cannot_edit_another_countrys_update(workspace: LocalWorkspace) -> None:

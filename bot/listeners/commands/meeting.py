@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
@@ -147,5 +148,5 @@ def open_form(
     client: WebClient, trigger_id: str, meetings: MeetingService, channel_id: str | None
 ) -> None:
     zone = meetings.consortium_zone()
-    today = meetings.clock.now().date()
+    today = meetings.clock.now().astimezone(ZoneInfo(zone)).date()
     client.views_open(trigger_id=trigger_id, view=schedule_modal(zone, today, channel_id))
