@@ -192,7 +192,7 @@ def stranger_view(directory: Directory) -> dict[str, Any]:
 
 
 def error_message(reference: str) -> Message:
-    text = f"Sorry, something went wrong on my side. Nothing was lost. Reference: {reference}"
+    text = f"Sorry, something went wrong on my side. Reference: {reference}"
     blocks = [
         section(
             "Sorry, something went wrong on my side and I could not finish that.\n"

@@ -28,6 +28,15 @@ def install(app: AsyncApp) -> None:
         # A slash command's HTTP response is still open here: answer in it.
         if body.get("command"):
             return BoltResponse(status=200, body=message.as_ephemeral())
+        if body.get("type") == "view_submission":
+            # Keep the form open with what was typed, and say so on its first input.
+            inputs = [b for b in body.get("view", {}).get("blocks", []) if b.get("type") == "input"]
+            if inputs:
+                text = f"Something went wrong on my side (reference {reference}). Your text is still here; try again."
+                errors = {inputs[0]["block_id"]: text}
+                return BoltResponse(
+                    status=200, body={"response_action": "errors", "errors": errors}
+                )
         user = body.get("user_id") or (body.get("user") or {}).get("id")
         channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
         background: Background | None = context.get("background")

@@ -7,8 +7,10 @@ retrying WebClient used after the ack (Bolt's own `client` is the async one).
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,8 @@ from scheduling.rounds import RoundService
 from scheduling.updates import UpdateService
 from storage.db import Database
 
+logger = logging.getLogger("consortium_bot.background")
+
 
 class Background:
     """Work that must not delay an ack (Web API calls, uploads), run on the listener pool."""
@@ -39,7 +43,16 @@ class Background:
         return self
 
     def run(self, work: Callable[..., Any], *args: Any) -> None:
-        self.executor.submit(work, *args)
+        future = self.executor.submit(work, *args)
+        future.add_done_callback(_log_failure)
+
+
+def _log_failure(future: Future[Any]) -> None:
+    """Nothing run after an ack may fail silently: log it with a reference."""
+    error = future.exception()
+    if error is not None:
+        reference = secrets.token_hex(4)
+        logger.error("background work failed (reference %s)", reference, exc_info=error)
 
 
 class SchedulerState:

@@ -133,11 +133,17 @@ def update_form(
             "type": "static_select",
             "action_id": ids.UPDATE_ROUND,
             "options": round_options,
+            # A preset round no longer offered (closed) falls back to "no round", never another.
             "initial_option": selected
-            or (round_options[1] if len(round_options) > 1 else round_options[0]),
+            or (
+                round_options[1]
+                if round_id is None and len(round_options) > 1
+                else round_options[0]
+            ),
         }
         blocks.append(_input(ids.UPDATE_ROUND, "Answers the round", round_element))
-    for name in (*SECTIONS, "links"):
+    editable = (*SECTIONS, "links", "note") if fields.get("note") else (*SECTIONS, "links")
+    for name in editable:
         element = {
             "type": "plain_text_input",
             "action_id": ids.update_field_block(name),
@@ -149,8 +155,6 @@ def update_form(
         blocks.append(
             _input(ids.update_field_block(name), SECTION_LABELS[name], element, optional=True)
         )
-    if fields.get("note"):
-        blocks.append(context(f"*Note:* {escape(truncate(fields['note'], 2900))}").to_dict())
     blocks.append(
         context(
             "Fill in at least one section. Everything you write is posted to the consortium."
@@ -272,7 +276,7 @@ def round_status_message(status: RoundStatus, today: date) -> Message:
     round_ = status.round
     lines = []
     for row in status.countries:
-        when = f" {row.submitted_at:%Y-%m-%d}" if row.submitted_at else ""
+        when = f" {row.submitted_on:%Y-%m-%d}" if row.submitted_on else ""
         extra = f" ({row.updates} updates)" if row.updates > 1 else ""
         lines.append(f"{row.country.flag} {escape(row.country.name)}: *{row.state}*{when}{extra}")
     state = "closed" if round_.closed else ("overdue" if today > round_.due_on else "open")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.mrkdwn import escape
 from bot.update_blocks import round_request, update_card
 from scheduling.clock import Clock
 from scheduling.directory import CountryRef, DirectoryService
@@ -143,11 +144,15 @@ class UpdateNotifier:
                 content=content,
                 filename=f"{slugify(report.title, 'round')}.{format_name}",
                 title=f"{report.title} ({format_name})",
-                initial_comment=f"The {format_name} export of “{report.title}”.",
+                initial_comment=f"The {format_name} export of “{escape(report.title)}”.",
             )
         except SlackApiError as error:
             logger.warning("export of round %s failed: %s", round_id, error.response.get("error"))
             self._tell(user_id, f"The export could not be sent: {error.response.get('error')}.")
+        except Exception:
+            # Whatever broke (a report, a file format), the person waiting must hear of it.
+            logger.exception("export of round %s failed", round_id)
+            self._tell(user_id, "The export could not be made; the error is in the bot's log.")
 
     def _countries(self) -> list[CountryRef]:
         with self.database.read() as session:

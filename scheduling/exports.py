@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -118,7 +119,7 @@ def _by_country(report: RoundReport) -> list[tuple[CountryRef, list[UpdateView]]
     ]
 
 
-def _submitted(value: datetime | None) -> str:
+def _submitted(value: date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
 
 
@@ -138,7 +139,7 @@ def to_markdown(report: RoundReport) -> str:
     for row in report.status.countries:
         lines.append(
             f"| {row.country.name} ({row.country.code}) | {row.state} | "
-            f"{_submitted(row.submitted_at)} | {row.updates} |"
+            f"{_submitted(row.submitted_on)} | {row.updates} |"
         )
     grouped = _by_country(report)
     for section in (*SECTIONS, "note", "links"):
@@ -181,7 +182,7 @@ def to_docx(report: RoundReport) -> bytes:
         values = (
             f"{row.country.name} ({row.country.code})",
             row.state,
-            _submitted(row.submitted_at),
+            _submitted(row.submitted_on),
             str(row.updates),
         )
         for cell, text in zip(cells, values, strict=True):
@@ -197,10 +198,25 @@ def to_docx(report: RoundReport) -> bytes:
             document.add_heading(country.name, level=2)
             for update in updates:
                 for paragraph in update.fields[section].strip().split("\n"):
-                    document.add_paragraph(paragraph)
+                    document.add_paragraph(_xml_safe(paragraph))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Word cannot hold control characters (e.g. a pasted vertical tab): make them spaces."""
+    return _XML_ILLEGAL.sub(" ", text)
+
+
+def _cell(value: object) -> object:
+    """Spreadsheets run cells starting with = + - @ as formulas: keep partner text as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 CSV_COLUMNS = (
@@ -215,7 +231,8 @@ def to_csv(report: RoundReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for update in report.updates:
         writer.writerow(
-            [
+            _cell(value)
+            for value in [
                 update.id,
                 report.status.round.id,
                 report.title,

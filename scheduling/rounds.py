@@ -36,6 +36,7 @@ class RoundView:
 class CountryStatus:
     country: CountryRef
     submitted_at: datetime | None
+    submitted_on: date | None  # in the consortium's zone, as people count days
     updates: int
     late: bool
     overdue: bool
@@ -133,7 +134,11 @@ class RoundService:
                     raise RoundError("No round is open; name one by its number or title.")
                 return _view(open_rounds[0])
             text = reference.strip().lstrip("#")
-            found = rounds.get(int(text)) if text.isdigit() else rounds.by_title(reference.strip())
+            found = (
+                rounds.get(int(text))
+                if text.isdecimal() and text.isascii()
+                else rounds.by_title(reference.strip())
+            )
             if found is None:
                 raise RoundError(
                     f"There is no round {reference!r}; `/round status` shows the open one."
@@ -175,6 +180,7 @@ class RoundService:
                     CountryStatus(
                         country=CountryRef(country.code, country.name, country.role),
                         submitted_at=first,
+                        submitted_on=first.astimezone(zone).date() if first else None,
                         updates=len(mine),
                         late=first is not None and first.astimezone(zone).date() > round_.due_on,
                         overdue=today > round_.due_on,

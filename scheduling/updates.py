@@ -29,9 +29,10 @@ SECTION_LABELS = {
     "note": "Note",
 }
 FIELDS = (*SECTIONS, "links", "note")
-# Slack's plain_text_input allows at most 3,000 characters; a note comes from a command line.
+# Slack's plain_text_input allows at most 3,000 characters; a note is held to the same so it
+# can be edited in the form.
 MAX_FIELD_LENGTH = 3000
-MAX_NOTE_LENGTH = 4000
+MAX_NOTE_LENGTH = 3000
 
 
 class UpdateError(ValueError):

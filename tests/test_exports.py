@@ -165,3 +165,20 @@ def test_cli_export_and_import_json(tmp_path: Path, clock: FixedClock) -> None:
     missing = run_cli("export", "--round", "Nope", cwd=tmp_path, env=into)
     assert missing.returncode == 1
     assert "There is no round 'Nope'" in missing.stderr
+
+
+def test_regression_csv_cells_are_never_formulas_and_word_survives_control_characters(
+    sqlite_database: Database, clock: FixedClock
+) -> None:
+    round_id = _seeded(sqlite_database, clock)
+    portugal = DirectoryService(sqlite_database).profile("U0PT")
+    assert portugal is not None
+    UpdateService(sqlite_database, clock).submit(
+        portugal,
+        UpdateDraft("PT", round_id, {"challenges": '=HYPERLINK("https://evil")\x0bsoft break'}),
+    )
+    report = build_report(sqlite_database, clock, round_id)
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode())))
+    assert any(r["challenges"].startswith("'=HYPERLINK") for r in rows)
+    document = docx.Document(io.BytesIO(render(report, "docx")))
+    assert any("soft break" in p.text for p in document.paragraphs)

@@ -252,7 +252,7 @@ def test_a_digest_of_15_countries_with_long_updates_posts_without_slack_errors(
     with LocalWorkspace.open(f"sqlite:///{tmp_path / 'b.db'}", big, clock) as workspace:
         for code in codes:
             for n in range(12):
-                line = f"/update {code} news {n}: " + ("long text & <more> " * 250)[:3900]
+                line = f"/update {code} news {n}: " + ("long text & <more> " * 250)[:2900]
                 assert workspace.command(f"U1{code}", line).status == 200
         clock.set(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
         workspace.command("U0COORD1", "/digest now")

@@ -279,3 +279,43 @@ def test_json_escape_in_dm_buttons_is_valid(workspace: LocalWorkspace) -> None:
     value = next(e["value"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert json.loads(value) == {"round": 2, "country": "PT"}
     assert re.search(r"R: please post the update for Portugal by Mon 1 Dec 2025", dm["text"])
+
+
+def test_regression_a_crash_in_the_form_keeps_it_open_with_the_text(
+    workspace: LocalWorkspace,
+) -> None:
+    view = _opened_view(workspace.command(PORTUGUESE, "/update"))
+    workspace.database.dispose()
+    with workspace.database.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE update_revisions")
+        connection.exec_driver_sql("DROP TABLE updates")
+    failed = workspace.submit_view(PORTUGUESE, view, _values(view, {"achievements": "Kept"}))
+    assert isinstance(failed.ack, dict)
+    assert failed.ack["response_action"] == "errors"
+    (message,) = failed.ack["errors"].values()
+    assert "Your text is still here" in message
+
+
+def test_regression_note_only_updates_can_be_edited(workspace: LocalWorkspace) -> None:
+    workspace.command(PORTUGUESE, "/update just a note")
+    (update,) = workspace.app_services_updates().recent(limit=1)
+    view = _opened_view(workspace.click(PORTUGUESE, ids.UPDATE_EDIT, str(update.id)))
+    saved = workspace.submit_view(PORTUGUESE, view, _values(view, {"note": "just a better note"}))
+    assert saved.ack["response_action"] == "update"  # type: ignore[index]
+    assert workspace.app_services_updates().get(update.id).fields["note"] == "just a better note"
+
+
+def test_regression_reminding_a_closed_round_is_refused(workspace: LocalWorkspace) -> None:
+    workspace.command(COORDINATOR, "/round close 1")
+    refused = workspace.command(COORDINATOR, "/round remind 1")
+    assert refused.ack_text.endswith("is closed; there is nobody to remind.")
+    assert refused.calls == []
+
+
+def test_regression_a_strange_round_reference_is_answered_not_crashed(
+    workspace: LocalWorkspace,
+) -> None:
+    assert "There is no round '²'" in workspace.command(FINNISH, "/round status ²").ack_text
+    clicked = workspace.click(FINNISH, ids.UPDATE_SHOW_ALL, "not-a-number")
+    (reply,) = [c for c in clicked.calls if c.method == "response_url"]
+    assert "no longer works" in reply.params["text"]

@@ -20,6 +20,11 @@ def _value(body: dict[str, Any]) -> str:
     return str((body.get("actions") or [{}])[0].get("value", ""))
 
 
+def _update_id(body: dict[str, Any]) -> int | None:
+    value = _value(body)
+    return int(value) if value.isdecimal() and value.isascii() else None
+
+
 async def edit(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -30,8 +35,10 @@ async def edit(
     respond: AsyncRespond,
 ) -> None:
     await ack()
-    update_id = int(_value(body))
+    update_id = _update_id(body)
     try:
+        if update_id is None:
+            raise UpdateError("That button no longer works; use `/update mine`.")
         update = await asyncio.to_thread(updates.get, update_id)
     except UpdateError as error:
         await respond(text=str(error), response_type="ephemeral", replace_original=False)
@@ -58,9 +65,17 @@ async def show_all(
     directory: DirectoryService,
     background: Background,
     web: WebClient,
+    respond: AsyncRespond,
 ) -> None:
     await ack()
-    update = await asyncio.to_thread(updates.get, int(_value(body)))
+    update_id = _update_id(body)
+    try:
+        if update_id is None:
+            raise UpdateError("That button no longer works; use `/update list`.")
+        update = await asyncio.to_thread(updates.get, update_id)
+    except UpdateError as error:
+        await respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
     names = {p.slack_id: p.name for p in directory.snapshot().profiles.values()}
     background.run(_open, web, body["trigger_id"], full_update_view(update, names))
 
@@ -74,7 +89,12 @@ async def submit_for_round(
     web: WebClient,
 ) -> None:
     await ack()
-    preset = json.loads(_value(body) or "{}")
+    try:
+        preset = json.loads(_value(body) or "{}")
+        if not isinstance(preset, dict):
+            raise ValueError(preset)
+    except ValueError:
+        preset = {}
     background.run(
         open_form,
         web,

@@ -78,7 +78,11 @@ def _run(
     round_ = rounds.resolve(parsed.reference)
     if parsed.action == "status":
         return round_status_message(rounds.status(round_.id), rounds.today()), None
+    if parsed.action == "remind" and round_.closed:
+        raise RoundError(f"The round “{round_.title}” is closed; there is nobody to remind.")
     if parsed.action == "remind":
+        if round_.closed:
+            raise RoundError(f"The round “{round_.title}” is closed; there is nobody to remind.")
         missing = tuple(row.country.code for row in rounds.status(round_.id).missing)
         if not missing:
             return plain_message(

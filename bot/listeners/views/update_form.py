@@ -35,15 +35,11 @@ async def submit(
 ) -> None:
     state = view.get("state", {}).get("values", {})
     metadata = json.loads(view.get("private_metadata") or "{}")
-    fields = {
-        name: _state_value(state, ids.update_field_block(name)) or ""
-        for name in (*SECTIONS, "links")
-    }
+    present = [n for n in (*SECTIONS, "links", "note") if ids.update_field_block(n) in state]
+    fields = {name: _state_value(state, ids.update_field_block(name)) or "" for name in present}
     update_id = metadata.get("update_id")
     first_field = ids.update_field_block(SECTIONS[0])
-    if not any(fields[name].strip() for name in SECTIONS) and not (
-        update_id and fields.get("note")
-    ):
+    if not any(fields.get(name, "").strip() for name in (*SECTIONS, "note")):
         await ack(response_action="errors", errors={first_field: "Fill in at least one section."})
         return
     try:
