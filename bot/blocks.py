@@ -81,6 +81,24 @@ def context(*mrkdwn: str) -> ContextBlock:
     )
 
 
+def input_block(
+    block_id: str, label: str, element: dict[str, Any], optional: bool = False
+) -> dict[str, Any]:
+    """A form input whose action ID is its block ID, so state values are easy to read back."""
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": {"action_id": block_id, **element},
+    }
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    """A select option within Slack's 75-character text limit."""
+    return {"text": {"type": "plain_text", "text": truncate(text, 75)}, "value": value}
+
+
 @functools.lru_cache(maxsize=8)
 def help_message(commands: tuple[CommandHelp, ...], consortium_name: str) -> Message:
     """The help card; the same for everyone, so built once per consortium name."""

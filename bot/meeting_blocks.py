@@ -17,6 +17,8 @@ from bot.blocks import (
     as_dicts,
     context,
     header,
+    input_block,
+    option,
     section,
 )
 from bot.mrkdwn import date_token, escape
@@ -204,18 +206,14 @@ def confirmation_message(text: str) -> Message:
     return Message(text=escape(text), blocks=as_dicts([section(escape(text))]))
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
-
-
 def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> dict[str, Any]:
     """The `/meeting` form: the same fields as the command, with pickers."""
-    kinds = [_option(KIND_LABELS[k], k) for k in MEETING_KINDS]
+    kinds = [option(KIND_LABELS[k], k) for k in MEETING_KINDS]
     repeats = [
-        _option("Once", "once"),
-        _option("Every week, same weekday", "weekly"),
-        _option("Every month, same weekday (e.g. first Thursday)", "monthly"),
-        _option("Every quarter, same weekday", "quarterly"),
+        option("Once", "once"),
+        option("Every week, same weekday", "weekly"),
+        option("Every month, same weekday (e.g. first Thursday)", "monthly"),
+        option("Every quarter, same weekday", "quarterly"),
     ]
     channel_element: dict[str, Any] = {
         "type": "conversations_select",
@@ -225,39 +223,39 @@ def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> di
     if channel_id:
         channel_element["initial_conversation"] = channel_id
     blocks: list[dict[str, Any]] = [
-        _input(
+        input_block(
             ids.MEETING_KIND,
             "Kind",
             {"type": "static_select", "options": kinds, "initial_option": kinds[0]},
         ),
-        _input(ids.MEETING_TITLE, "Title", {"type": "plain_text_input", "max_length": 250}),
-        _input(
+        input_block(ids.MEETING_TITLE, "Title", {"type": "plain_text_input", "max_length": 250}),
+        input_block(
             ids.MEETING_DATE,
             "Date (the first one)",
             {"type": "datepicker", "initial_date": today.isoformat()},
         ),
-        _input(
+        input_block(
             ids.MEETING_TIME,
             "Start time (leave empty for an all-day physical meeting)",
             {"type": "timepicker", "initial_time": "10:00"},
             optional=True,
         ),
-        _input(
+        input_block(
             ids.MEETING_DURATION,
             "Duration (e.g. 90m, 2h; days for all-day meetings, e.g. 2d)",
             {"type": "plain_text_input", "initial_value": "1h", "max_length": 20},
         ),
-        _input(
+        input_block(
             ids.MEETING_REPEAT,
             "Repeats",
             {"type": "static_select", "options": repeats, "initial_option": repeats[0]},
         ),
-        _input(
+        input_block(
             ids.MEETING_ZONE,
             "Time zone of the meeting (IANA name)",
             {"type": "plain_text_input", "initial_value": default_zone, "max_length": 64},
         ),
-        _input(ids.MEETING_CHANNEL, "Channel for the invite and reminders", channel_element),
+        input_block(ids.MEETING_CHANNEL, "Channel for the invite and reminders", channel_element),
     ]
     return {
         "type": "modal",
@@ -266,18 +264,6 @@ def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> di
         "submit": {"type": "plain_text", "text": "Schedule"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
-    }
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], optional: bool = False
-) -> dict[str, Any]:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": {"action_id": block_id, **element},
     }
 
 

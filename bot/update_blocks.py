@@ -10,7 +10,16 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
 from bot import ids
-from bot.blocks import MAX_SECTION_TEXT, Message, as_dicts, context, header, section
+from bot.blocks import (
+    MAX_SECTION_TEXT,
+    Message,
+    as_dicts,
+    context,
+    header,
+    input_block,
+    option,
+    section,
+)
 from bot.mrkdwn import escape, escaped_chunks, escaped_prefix_length, truncate
 from scheduling.directory import CountryRef
 from scheduling.rounds import RoundStatus, RoundView
@@ -93,10 +102,6 @@ def full_update_view(update: UpdateView, names: Mapping[str, str]) -> dict[str, 
     }
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": truncate(text, 75)}, "value": value}
-
-
 def update_form(
     countries: Sequence[CountryRef],
     rounds: Sequence[RoundRef],
@@ -115,7 +120,7 @@ def update_form(
         metadata["country"] = chosen.code
         blocks.append(context(f"For {chosen.flag} *{escape(chosen.name)}*").to_dict())
     else:
-        options = [_option(f"{c.name} ({c.code})", c.code) for c in countries][:100]
+        options = [option(f"{c.name} ({c.code})", c.code) for c in countries][:100]
         element: dict[str, Any] = {
             "type": "static_select",
             "action_id": ids.UPDATE_COUNTRY,
@@ -124,10 +129,10 @@ def update_form(
         initial = next((o for o in options if o["value"] == country), None)
         if initial:
             element["initial_option"] = initial
-        blocks.append(_input(ids.UPDATE_COUNTRY, "Country", element))
+        blocks.append(input_block(ids.UPDATE_COUNTRY, "Country", element))
     if update_id is None:
-        round_options = [_option("No round (a free update)", ids.NO_ROUND)]
-        round_options += [_option(r.title, str(r.id)) for r in rounds][:99]
+        round_options = [option("No round (a free update)", ids.NO_ROUND)]
+        round_options += [option(r.title, str(r.id)) for r in rounds][:99]
         selected = next((o for o in round_options if o["value"] == str(round_id)), None)
         round_element: dict[str, Any] = {
             "type": "static_select",
@@ -141,7 +146,7 @@ def update_form(
                 else round_options[0]
             ),
         }
-        blocks.append(_input(ids.UPDATE_ROUND, "Answers the round", round_element))
+        blocks.append(input_block(ids.UPDATE_ROUND, "Answers the round", round_element))
     editable = (*SECTIONS, "links", "note") if fields.get("note") else (*SECTIONS, "links")
     for name in editable:
         element = {
@@ -153,7 +158,7 @@ def update_form(
         if fields.get(name):
             element["initial_value"] = fields[name]
         blocks.append(
-            _input(ids.update_field_block(name), SECTION_LABELS[name], element, optional=True)
+            input_block(ids.update_field_block(name), SECTION_LABELS[name], element, optional=True)
         )
     blocks.append(
         context(
@@ -168,18 +173,6 @@ def update_form(
         "submit": {"type": "plain_text", "text": "Save" if update_id else "Post update"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
-    }
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], optional: bool = False
-) -> dict[str, Any]:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": {"action_id": block_id, **element},
     }
 
 
