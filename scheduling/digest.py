@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scheduling.directory import CountryRef
-from scheduling.occurrences import CANCELLED, MOVED, Occurrence, next_occurrences
+from scheduling.occurrences import CANCELLED, MOVED, Occurrence, occurrences
 from scheduling.rounds import RoundService, RoundView
 from scheduling.rsvp import RsvpService, RsvpSummary
 from scheduling.series_store import to_series
@@ -83,9 +83,10 @@ def build_digest(
             .options(selectinload(CountryUpdate.revisions))
             .order_by(CountryUpdate.country_code, CountryUpdate.created_at)
         ).all()
+        countries = {c.code: CountryRef(c.code, c.name, c.role) for c in directory.countries()}
         grouped: dict[str, list[UpdateView]] = {}
         for update in found:
-            grouped.setdefault(update.country_code, []).append(to_view(session, update))
+            grouped.setdefault(update.country_code, []).append(to_view(session, update, countries))
         updates = tuple(
             (views[0].country, tuple(views))
             for views in sorted(grouped.values(), key=lambda v: v[0].country.name)
@@ -96,11 +97,11 @@ def build_digest(
             since,
             until,
         )
-    upcoming_occurrences = [
-        o
-        for o in next_occurrences(series, until, 200)
-        if o.start < until + timedelta(days=UPCOMING_DAYS)
-    ]
+    horizon = until + timedelta(days=UPCOMING_DAYS)
+    upcoming_occurrences = sorted(
+        (o for one in series for o in occurrences(one, until, horizon)),
+        key=lambda o: (o.start, o.series.id),
+    )
     upcoming = tuple(
         (o, rsvps.summary(o.series.id, o.original_local)) for o in upcoming_occurrences
     )

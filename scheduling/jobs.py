@@ -23,7 +23,7 @@ from scheduling.audience import audience_members
 from scheduling.clock import Clock
 from scheduling.digest import Digest, build_digest, digest_instant, iso_week
 from scheduling.directory import DirectoryService, MemberProfile
-from scheduling.meetings import MeetingService
+from scheduling.meetings import MeetingError, MeetingService
 from scheduling.occurrences import occurrences
 from scheduling.reminders import DueReminder, next_reminder_at, reminders_between
 from scheduling.rounds import RoundService
@@ -149,10 +149,14 @@ class Jobs:
                 .options(selectinload(Meeting.exceptions))
             ).all()
             work = [(to_series(m), m.next_reminder_at) for m in due]
-        profiles = self.directory.snapshot().profiles.values()
+        # Only a sweep with work to do needs the directory (for who wants DMs).
+        profiles = self.directory.snapshot().profiles.values() if work else ()
         for series, next_at in work:
             assert next_at is not None
-            targets = self._targets(series.id, series.audience, profiles)
+            try:
+                targets = self._targets(series.id, series.audience, profiles)
+            except MeetingError:
+                continue  # cancelled while this sweep ran
             for reminder in reminders_between(series, next_at - timedelta(microseconds=1), now):
                 for channel, direct in targets:
                     self._remind(reminder, channel, direct, now, report)
@@ -248,7 +252,16 @@ class Jobs:
                 )
             if posted is None:
                 posted = send()
-        except DeliveryError as error:
+        except Exception as failure:
+            # Anything that outlived the client's own retries (a dropped connection, a bug)
+            # is recorded and retried like a Slack error, never left hanging in a claim.
+            error = (
+                failure
+                if isinstance(failure, DeliveryError)
+                else DeliveryError(type(failure).__name__)
+            )
+            if not isinstance(failure, DeliveryError):
+                logger.exception("delivery %s raised", claim.key)
             wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
             if error.retry_after:
                 wait = max(wait, timedelta(seconds=error.retry_after))

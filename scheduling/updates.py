@@ -85,7 +85,10 @@ def _country(session: Session, code: str) -> CountryRef:
     return CountryRef(country.code, country.name, country.role)
 
 
-def to_view(session: Session, update: CountryUpdate) -> UpdateView:
+def to_view(
+    session: Session, update: CountryUpdate, countries: dict[str, CountryRef] | None = None
+) -> UpdateView:
+    """The update as plain values; pass `countries` when converting many, to read them once."""
     round_ref = None
     if update.round_id is not None:
         found = RoundRepository(session).get(update.round_id)
@@ -93,7 +96,8 @@ def to_view(session: Session, update: CountryUpdate) -> UpdateView:
             round_ref = RoundRef(found.id, found.title)
     return UpdateView(
         id=update.id,
-        country=_country(session, update.country_code),
+        country=(countries or {}).get(update.country_code)
+        or _country(session, update.country_code),
         round=round_ref,
         author_id=update.author_id,
         fields={name: getattr(update, name) or "" for name in FIELDS},

@@ -258,7 +258,11 @@ class Delivery(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_status_retry", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_status_retry", "status", "next_attempt_at"),
+        # The last digest sent to a channel, found without reading every delivery.
+        Index("ix_deliveries_kind_channel_status_due", "kind", "channel", "status", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)

@@ -44,6 +44,11 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_deliveries_status_retry", ["status", "next_attempt_at"], unique=False
         )
+        batch_op.create_index(
+            "ix_deliveries_kind_channel_status_due",
+            ["kind", "channel", "status", "due_at"],
+            unique=False,
+        )
 
     op.create_table(
         "job_runs",
@@ -101,6 +106,7 @@ def downgrade() -> None:
     op.drop_table("rsvps")
     op.drop_table("job_runs")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_deliveries_kind_channel_status_due")
         batch_op.drop_index("ix_deliveries_status_retry")
 
     op.drop_table("deliveries")
