@@ -13,7 +13,8 @@ def in_audience(profile: MemberProfile, audience: str) -> bool:
     if audience in ("core", "supporting"):
         return any(c.role == audience for c in profile.countries)
     if audience == "wp-lead":
-        return "wp-lead" in profile.roles
+        # Coordinators lead the core team's work too, and get the wp-lead feed for it.
+        return "wp-lead" in profile.roles or profile.is_coordinator
     if audience.startswith("countries:"):
         codes = audience.removeprefix("countries:").split(",")
         return any(profile.speaks_for(code) for code in codes)

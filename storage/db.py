@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Writers wait for each other rather than fail; writes are short, so waits stay far below this.
+SQLITE_BUSY_TIMEOUT_MS = 5_000
 _SQLITE_BEGIN_OPTION = "consortium_sqlite_begin"
 
 

@@ -48,7 +48,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -590,12 +590,15 @@ class SlackEmulator:
         trigger_ttl: float = DEFAULT_TRIGGER_TTL,
         clock: Callable[[], float] = time.monotonic,
         post_rate_limit: tuple[float, int] | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.trigger_ttl = trigger_ttl
         self._clock = clock
+        # Slack's own wall clock (message ts, file creation): a server's time, not the bot's.
+        self._wall_clock = wall_clock
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._server: _EmulatorServer | None = None
@@ -708,7 +711,7 @@ class SlackEmulator:
     def issue_trigger_id(self) -> str:
         """Returns a trigger_id that views.open/push accept once, within ``trigger_ttl`` seconds."""
         with self._lock:
-            trigger_id = f"{next(self._ids)}.{int(time.time())}.{secrets.token_hex(8)}"
+            trigger_id = f"{next(self._ids)}.{int(self._wall_clock())}.{secrets.token_hex(8)}"
             self._triggers[trigger_id] = _Trigger(issued_at=self._clock())
             return trigger_id
 
@@ -943,7 +946,7 @@ class SlackEmulator:
             params=copy.deepcopy(params),
             status=status,
             response=copy.deepcopy(response),
-            at=time.time(),
+            at=self._wall_clock(),
         )
         self._calls.append(call)
         self._changed.notify_all()
@@ -979,7 +982,7 @@ class SlackEmulator:
 
     def _next_ts(self) -> str:
         # Slack timestamps double as message ids, so they must never repeat.
-        micros = max(int(time.time() * 1_000_000), self._last_ts_micros + 1)
+        micros = max(int(self._wall_clock() * 1_000_000), self._last_ts_micros + 1)
         self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
@@ -1220,7 +1223,7 @@ class SlackEmulator:
             "callback_id": view.get("callback_id", ""),
             "external_id": external_id,
             "state": {"values": {}},
-            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "hash": f"{int(self._wall_clock())}.{secrets.token_hex(4)}",
             "clear_on_close": bool(view.get("clear_on_close", False)),
             "notify_on_close": bool(view.get("notify_on_close", False)),
             "root_view_id": previous["root_view_id"] if previous else view_id,
@@ -1378,7 +1381,7 @@ class SlackEmulator:
         user_id = _text_param(params, "user") or ""
         self._known_user(user_id)
         user = self._users.get(user_id) or EmulatedUser(user_id, "consortium-bot", "UTC")
-        now = datetime.now(ZoneInfo(user.tz))
+        now = datetime.fromtimestamp(self._wall_clock(), ZoneInfo(user.tz))
         offset = now.utcoffset()
         return {
             "user": {
@@ -1462,7 +1465,7 @@ class SlackEmulator:
         extension = uploaded.filename.rpartition(".")[2].lower() if "." in uploaded.filename else ""
         return {
             "id": uploaded.id,
-            "created": int(datetime.now(UTC).timestamp()),
+            "created": int(self._wall_clock()),
             "name": uploaded.filename,
             "title": uploaded.title,
             "mimetype": mimetype,
