@@ -255,6 +255,18 @@ class UpdateService:
             )
             return [to_view(session, u) for u in found]
 
+    def find_round(self, reference: str) -> RoundRef | None:
+        """Any round, open or closed, by number or title."""
+        text = reference.strip().lstrip("#")
+        with self.database.read() as session:
+            rounds = RoundRepository(session)
+            found = (
+                rounds.get(int(text))
+                if text.isdecimal() and text.isascii()
+                else rounds.by_title(reference.strip())
+            )
+            return RoundRef(found.id, found.title) if found else None
+
     def record_post(self, update_id: int, channel: str, ts: str) -> None:
         with self.database.write() as session:
             update = UpdateRepository(session).get(update_id)

@@ -319,3 +319,21 @@ def test_regression_a_strange_round_reference_is_answered_not_crashed(
     clicked = workspace.click(FINNISH, ids.UPDATE_SHOW_ALL, "not-a-number")
     (reply,) = [c for c in clicked.calls if c.method == "response_url"]
     assert "no longer works" in reply.params["text"]
+
+
+def test_update_list_by_country_name_and_by_round_even_when_closed(
+    workspace: LocalWorkspace,
+) -> None:
+    workspace.command(COORDINATOR, '/round open "Autumn" due 2025-10-20 for PT')
+    view = _opened_view(workspace.command(PORTUGUESE, "/update"))
+    workspace.submit_view(
+        PORTUGUESE, view, _values(view, {"achievements": "In the round"}, round_value="2")
+    )
+    workspace.command(PORTUGUESE, "/update outside any round")
+    workspace.command(COORDINATOR, "/round close 2")
+    by_round = workspace.command(FINNISH, "/update list Autumn")
+    assert by_round.ack_text.startswith("Updates for Autumn: Portugal #1: In the round")
+    by_name = workspace.command(FINNISH, "/update list portugal")
+    assert by_name.ack_text.startswith("Updates from Portugal: Portugal #2")
+    unknown = workspace.command(FINNISH, "/update list Atlantis")
+    assert unknown.ack_text == "'Atlantis' is neither a country (code or name) nor a round."

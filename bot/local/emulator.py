@@ -109,6 +109,7 @@ _RESPONSE_PREFIX = "/response/"
 # Fields Slack accepts as JSON-encoded strings in form-encoded requests.
 _JSON_ENCODED_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_auth_blocks")
 _TOKEN_PREFIXES = ("xoxb-", "xoxp-")
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # these take the app-level xapp- token
 # Slack's documented alphabet for metadata event types.
 _EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
 _CURSOR_PREFIX = "next_ts:"
@@ -708,6 +709,11 @@ class SlackEmulator:
         with self._lock:
             self._channels[channel.id] = channel
 
+    def add_method(self, name: str, handler: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Serves one more Web API method: ``handler(params)`` returns the fields besides ok."""
+        with self._lock:
+            self._methods[name] = handler
+
     def issue_trigger_id(self) -> str:
         """Returns a trigger_id that views.open/push accept once, within ``trigger_ttl`` seconds."""
         with self._lock:
@@ -853,7 +859,7 @@ class SlackEmulator:
                 handler = self._methods.get(method)
                 if handler is None:
                     raise _ApiError("unknown_method", f"[ERROR] unknown method: {method}")
-                self._check_token(token)
+                self._check_token(token, method)
                 response = {"ok": True, **handler(params)}
             except _RateLimitedError as limited:
                 response = {"ok": False, "error": "ratelimited"}
@@ -971,10 +977,13 @@ class SlackEmulator:
         self._record(method, params, fault.status, response)
         return reply
 
-    def _check_token(self, token: str | None) -> None:
+    def _check_token(self, token: str | None, method: str = "") -> None:
         if not token:
             raise _ApiError("not_authed", "[ERROR] no token: send Authorization: Bearer xoxb-...")
-        if not token.startswith(_TOKEN_PREFIXES):
+        if method in _APP_TOKEN_METHODS:
+            if not token.startswith("xapp-"):
+                raise _ApiError("invalid_auth", f"[ERROR] {method} takes an app token (xapp-...)")
+        elif not token.startswith(_TOKEN_PREFIXES):
             raise _ApiError("invalid_auth", "[ERROR] token must start with xoxb- or xoxp-")
 
     def _new_id(self, prefix: str) -> str:

@@ -85,15 +85,11 @@ def _listing(
     if country is not None:
         found = updates.recent(limit=10, country_code=country.code)
         return update_list(f"Updates from {country.name}", found, names, editable=False)
-    rounds = [
-        r
-        for r in updates.open_rounds()
-        if argument.lstrip("#") == str(r.id) or argument.casefold() == r.title.casefold()
-    ]
-    if not rounds:
-        raise UpdateError(f"{argument!r} is neither a country (code or name) nor an open round.")
-    found = updates.recent(limit=20, round_id=rounds[0].id)
-    return update_list(f"Updates for {rounds[0].title}", found, names, editable=False)
+    found_round = updates.find_round(argument)
+    if found_round is None:
+        raise UpdateError(f"{argument!r} is neither a country (code or name) nor a round.")
+    found = updates.recent(limit=20, round_id=found_round.id)
+    return update_list(f"Updates for {found_round.title}", found, names, editable=False)
 
 
 def open_form(
