@@ -73,7 +73,8 @@ class _IgnoredTokenNotice(logging.Filter):
     the point (authorize answers with the token checked at start-up), so drop the notice."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "will be ignored" not in record.getMessage()
+        message = record.getMessage()
+        return "will be ignored" not in message and "will be unused" not in message
 
 
 def build_app(

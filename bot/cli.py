@@ -240,9 +240,18 @@ def _socket(settings: Settings, with_scheduler: bool) -> int:
     bot = build_app(settings, database, SystemClock())
     stop = start_jobs(bot) if with_scheduler else None
     web_client = make_async_web_client(settings, settings.slack_app_token)
-    handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token, web_client=web_client)
+    app_token = settings.slack_app_token
+
+    async def run() -> None:
+        # The SDK's Socket Mode client opens an aiohttp session, which needs a running loop.
+        handler = AsyncSocketModeHandler(bot.app, app_token, web_client=web_client)
+        try:
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
     try:
-        asyncio.run(handler.start_async())  # type: ignore[no-untyped-call]
+        asyncio.run(run())
     finally:
         if stop is not None:
             stop()
