@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock
@@ -21,7 +21,6 @@ from bot.blocks import (
 from bot.meeting_blocks import KIND_LABELS, link, when_mrkdwn, when_plain
 from bot.mrkdwn import escape, truncate
 from scheduling.digest import Digest
-from scheduling.directory import MemberProfile
 from scheduling.durations import format_duration
 from scheduling.jobs import JobStatus, ReminderNotice
 from scheduling.occurrences import Occurrence
@@ -231,7 +230,3 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
         ]
     text = f"Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed"
     return Message(text=escape(text), blocks=as_dicts(blocks))
-
-
-def country_names_of(profiles: Iterable[MemberProfile]) -> dict[str, str]:
-    return {c.code: c.name for p in profiles for c in p.countries}

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.reminder_blocks import country_names_of, digest_messages, reminder_message
+from bot.reminder_blocks import digest_messages, reminder_message
 from scheduling.digest import Digest
 from scheduling.directory import DirectoryService
 from scheduling.jobs import DeliveryError, Posted, ReminderNotice
@@ -42,7 +42,7 @@ class SlackScheduledNotifier:
         return {"event_type": ids.DELIVERY_EVENT_TYPE, "event_payload": {"key": key}}
 
     def send_reminder(self, notice: ReminderNotice) -> Posted:
-        names = country_names_of(self.directory.snapshot().profiles.values())
+        names = self.directory.country_names()
         message = reminder_message(notice, names)
         try:
             posted = self.client.chat_postMessage(
@@ -57,7 +57,7 @@ class SlackScheduledNotifier:
         return Posted(str(posted["channel"]), str(posted["ts"]))
 
     def update_reminder(self, posted: Posted, notice: ReminderNotice) -> None:
-        names = country_names_of(self.directory.snapshot().profiles.values())
+        names = self.directory.country_names()
         message = reminder_message(notice, names)
         try:
             self.client.chat_update(
@@ -71,7 +71,7 @@ class SlackScheduledNotifier:
             raise _failure(error) from None
 
     def send_digest(self, channel: str, digest: Digest, key: str) -> Posted:
-        names = country_names_of(self.directory.snapshot().profiles.values())
+        names = self.directory.country_names()
         messages = digest_messages(digest, names)
         try:
             first = self.client.chat_postMessage(

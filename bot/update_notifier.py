@@ -67,7 +67,7 @@ class UpdateNotifier:
     def publish(self, update_id: int, author_id: str) -> None:
         """Post the update's card, or refresh it in place after an edit (its thread stays)."""
         update = self.updates.get(update_id)
-        names = {p.slack_id: p.name for p in self.directory.snapshot().profiles.values()}
+        names = self.directory.names()
         card = update_card(update, names)
         try:
             if update.posted_channel and update.posted_ts:

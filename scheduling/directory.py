@@ -64,6 +64,7 @@ class DirectorySnapshot:
     directory: Directory
     profiles: dict[str, MemberProfile]
     loaded_at: float
+    countries: dict[str, CountryRef]
 
 
 class DirectoryService:
@@ -126,7 +127,7 @@ class DirectoryService:
                 consortium_name=consortium.name if consortium else "the consortium",
                 coordinators=tuple(sorted(coordinators, key=lambda p: p.slack_id)),
             )
-            self._snapshot = DirectorySnapshot(directory, profiles, self.monotonic())
+            self._snapshot = DirectorySnapshot(directory, profiles, self.monotonic(), countries)
             return self._snapshot
 
     def invalidate(self) -> None:
@@ -156,3 +157,11 @@ class DirectoryService:
 
     def directory(self) -> Directory:
         return self.snapshot().directory
+
+    def country_names(self) -> dict[str, str]:
+        """Every consortium country's name by code (not only those with members)."""
+        return {code: country.name for code, country in self.snapshot().countries.items()}
+
+    def names(self) -> dict[str, str]:
+        """Display names by Slack ID, for cards that name authors without mentioning them."""
+        return {p.slack_id: p.name for p in self.snapshot().profiles.values()}

@@ -20,7 +20,6 @@ from storage.db import Database
 from storage.models import FeedToken
 from storage.repositories import DirectoryRepository, FeedTokenRepository, MeetingRepository
 
-FEED_AUDIENCES = ("all", "core", "supporting", "wp-lead")
 AUDIENCE_LABELS = {
     "all": "Whole consortium",
     "core": "Core countries",

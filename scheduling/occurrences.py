@@ -96,10 +96,6 @@ class Series:
             return [self.starts_local] if first <= self.starts_local <= last else []
         return list(expansion.between(first, last, inc=True))
 
-    def is_scheduled_start(self, local: datetime) -> bool:
-        """Whether `local` is one of the series' own (original) starts."""
-        return local in self.local_starts_between(local, local)
-
 
 @dataclass(frozen=True)
 class Occurrence:
@@ -165,13 +161,3 @@ def next_occurrences(
     window_end = after + timedelta(days=horizon_days)
     found = [o for s in series_list for o in occurrences(s, after, window_end)]
     return sorted(found, key=lambda o: (o.start, o.series.id))[:limit]
-
-
-def occurrence_on(series: Series, day: date) -> Occurrence | None:
-    """The series' scheduled occurrence on a local date (by its original date), if any."""
-    first = datetime.combine(day, time())
-    for original in series.local_starts_between(
-        first, first + timedelta(days=1) - timedelta(seconds=1)
-    ):
-        return _occurrence(series, original, original)
-    return None

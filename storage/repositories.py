@@ -15,7 +15,6 @@ from storage.models import (
     FeedToken,
     Meeting,
     Member,
-    MemberRoleGrant,
     Round,
 )
 
@@ -41,14 +40,6 @@ class DirectoryRepository:
             select(Member)
             .order_by(Member.name)
             .options(selectinload(Member.countries), selectinload(Member.roles))
-        ).all()
-
-    def members_with_role(self, role: str) -> Sequence[Member]:
-        return self.session.scalars(
-            select(Member)
-            .join(MemberRoleGrant)
-            .where(MemberRoleGrant.role == role)
-            .order_by(Member.name)
         ).all()
 
     def country(self, code: str) -> Country | None:

@@ -13,7 +13,7 @@ from bot.listeners.commands.update import open_form
 from bot.services import Background
 from bot.update_blocks import full_update_view, update_form
 from scheduling.directory import DirectoryService, MemberProfile
-from scheduling.updates import UpdateError, UpdateService
+from scheduling.updates import UpdateError, UpdateService, UpdateView
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -23,6 +23,20 @@ def _value(body: dict[str, Any]) -> str:
 def _update_id(body: dict[str, Any]) -> int | None:
     value = _value(body)
     return int(value) if value.isdecimal() and value.isascii() else None
+
+
+async def _update_of(
+    body: dict[str, Any], updates: UpdateService, respond: AsyncRespond
+) -> UpdateView | None:
+    """The update a button names, or None after telling the presser why not."""
+    update_id = _update_id(body)
+    try:
+        if update_id is None:
+            raise UpdateError("That button no longer works; use `/update list`.")
+        return await asyncio.to_thread(updates.get, update_id)
+    except UpdateError as error:
+        await respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return None
 
 
 async def edit(
@@ -35,13 +49,8 @@ async def edit(
     respond: AsyncRespond,
 ) -> None:
     await ack()
-    update_id = _update_id(body)
-    try:
-        if update_id is None:
-            raise UpdateError("That button no longer works; use `/update mine`.")
-        update = await asyncio.to_thread(updates.get, update_id)
-    except UpdateError as error:
-        await respond(text=str(error), response_type="ephemeral", replace_original=False)
+    update = await _update_of(body, updates, respond)
+    if update is None:
         return
     if not updates.may_post(caller, update.country.code):
         text = f"Only members for {update.country.name} and coordinators can edit its updates."
@@ -68,15 +77,10 @@ async def show_all(
     respond: AsyncRespond,
 ) -> None:
     await ack()
-    update_id = _update_id(body)
-    try:
-        if update_id is None:
-            raise UpdateError("That button no longer works; use `/update list`.")
-        update = await asyncio.to_thread(updates.get, update_id)
-    except UpdateError as error:
-        await respond(text=str(error), response_type="ephemeral", replace_original=False)
+    update = await _update_of(body, updates, respond)
+    if update is None:
         return
-    names = {p.slack_id: p.name for p in directory.snapshot().profiles.values()}
+    names = directory.names()
     background.run(_open, web, body["trigger_id"], full_update_view(update, names))
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.reminder_blocks import country_names_of, digest_messages
+from bot.reminder_blocks import digest_messages
 from bot.services import Background
 from bot.update_blocks import plain_message
 from scheduling.directory import DirectoryService, MemberProfile
@@ -26,7 +26,7 @@ async def handle(
     word = (command.get("text") or "preview").strip().lower()
     if word == "preview":
         digest = await asyncio.to_thread(jobs.preview)
-        pages = digest_messages(digest, country_names_of(directory.snapshot().profiles.values()))
+        pages = digest_messages(digest, directory.country_names())
         first = pages[0]
         body = first.as_ephemeral()
         if len(pages) > 1:

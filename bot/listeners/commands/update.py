@@ -47,7 +47,7 @@ async def handle(
     if word == "help":
         await ack(**plain_message(USAGE).as_ephemeral())
         return
-    names = {p.slack_id: p.name for p in directory.snapshot().profiles.values()}
+    names = directory.names()
     if word in ("list", "mine"):
         argument = text.split(maxsplit=1)[1] if " " in text else None
         try:

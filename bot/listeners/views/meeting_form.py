@@ -16,9 +16,7 @@ from bot.services import Background
 from scheduling.directory import MemberProfile
 from scheduling.durations import parse_duration_minutes
 from scheduling.meetings import MeetingChange, MeetingError, MeetingService, ScheduleRequest
-from scheduling.recurrence import ORDINALS, WEEKDAYS
-
-_ORDINAL_BY_NUMBER = {number: word for word, number in ORDINALS.items()}
+from scheduling.recurrence import WEEKDAYS
 
 
 def _value(state: dict[str, Any], block_id: str) -> Any:
