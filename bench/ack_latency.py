@@ -219,7 +219,7 @@ def ack_path_breakdown(env: dict[str, str], rounds: int = 300) -> list[tuple[str
     from bot.runtime import open_database
     from bot.settings import load_settings
     from scheduling.clock import SystemClock
-    from scheduling.directory import DirectoryService
+    from scheduling.consortium.directory import DirectoryService
 
     settings = load_settings(env, env_file=None)
     database = open_database(settings)

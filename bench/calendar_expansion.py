@@ -40,12 +40,12 @@ import recurring_ical_events
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scheduling.calendar import feed  # noqa: E402
 from scheduling.clock import FixedClock  # noqa: E402
-from scheduling.consortium_file import load_consortium_file  # noqa: E402
-from scheduling.consortium_import import import_consortium  # noqa: E402
-from scheduling.occurrences import CANCELLED, MOVED, OccurrenceChange, Series, occurrences  # noqa: E402
-from scheduling.series_store import to_series  # noqa: E402
+from scheduling.consortium.file import load_consortium_file  # noqa: E402
+from scheduling.consortium.importer import import_consortium  # noqa: E402
+from scheduling.meetings.calendar import feed  # noqa: E402
+from scheduling.meetings.mapping import to_series  # noqa: E402
+from scheduling.meetings.occurrences import CANCELLED, MOVED, OccurrenceChange, Series, occurrences  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.repositories import MeetingRepository  # noqa: E402

@@ -40,13 +40,13 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import make_web_client  # noqa: E402
 from bot.local.emulator import EmulatedChannel, EmulatedUser, SlackEmulator  # noqa: E402
-from bot.scheduled_notifier import SlackScheduledNotifier  # noqa: E402
+from bot.reminders.notifier import SlackScheduledNotifier  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from scheduling.clock import FixedClock  # noqa: E402
-from scheduling.consortium_file import parse_consortium_text  # noqa: E402
-from scheduling.consortium_import import import_consortium  # noqa: E402
-from scheduling.directory import DirectoryService  # noqa: E402
-from scheduling.jobs import Jobs  # noqa: E402
+from scheduling.consortium.directory import DirectoryService  # noqa: E402
+from scheduling.consortium.file import parse_consortium_text  # noqa: E402
+from scheduling.consortium.importer import import_consortium  # noqa: E402
+from scheduling.delivery.jobs import Jobs  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Delivery, Meeting, Member  # noqa: E402

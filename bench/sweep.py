@@ -35,13 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scheduling.clock import FixedClock  # noqa: E402
-from scheduling.consortium_file import parse_consortium_text  # noqa: E402
-from scheduling.consortium_import import import_consortium  # noqa: E402
-from scheduling.digest import Digest, iso_week  # noqa: E402
-from scheduling.directory import DirectoryService  # noqa: E402
-from scheduling.jobs import SWEEP, Jobs, Posted, ReminderNotice, SweepReport  # noqa: E402
-from scheduling.occurrences import occurrences  # noqa: E402
-from scheduling.updates import UpdateService  # noqa: E402
+from scheduling.consortium.directory import DirectoryService  # noqa: E402
+from scheduling.consortium.file import parse_consortium_text  # noqa: E402
+from scheduling.consortium.importer import import_consortium  # noqa: E402
+from scheduling.delivery.digest import Digest, iso_week  # noqa: E402
+from scheduling.delivery.jobs import SWEEP, Jobs, Posted, ReminderNotice, SweepReport  # noqa: E402
+from scheduling.meetings.occurrences import occurrences  # noqa: E402
+from scheduling.updates.service import UpdateService  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Delivery, Meeting  # noqa: E402

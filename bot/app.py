@@ -19,9 +19,10 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import errors, services
-from bot.listeners import register_all
-from bot.retries import Sleep, retry_handlers
+from bot import composition as services
+from bot import consortium, meetings, reminders, rounds, updates
+from bot.core import access, errors
+from bot.core.retries import Sleep, retry_handlers
 from bot.settings import Settings
 from scheduling.clock import Clock
 from storage.db import Database
@@ -121,5 +122,7 @@ def build_app(
     provided = services.Services.create(settings, database, clock, client, executor)
     services.install(app, provided)
     errors.install(app)
-    register_all(app)
+    access.install(app)
+    for feature in (consortium, meetings, updates, rounds, reminders):
+        feature.register(app)
     return Bot(app, provided)

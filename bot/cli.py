@@ -22,11 +22,11 @@ from sqlalchemy.exc import OperationalError
 from bot.runtime import StartupError, open_database, start_jobs
 from bot.settings import Settings, SettingsError, load_settings
 from scheduling.clock import SystemClock
-from scheduling.consortium_file import ConsortiumFileError, load_consortium_file
-from scheduling.consortium_import import import_consortium
-from scheduling.exports import FORMATS, ExportError, build_report, import_json, render
+from scheduling.consortium.file import ConsortiumFileError, load_consortium_file
+from scheduling.consortium.importer import import_consortium
 from scheduling.naming import slugify
-from scheduling.rounds import RoundError, RoundService
+from scheduling.updates.exports import FORMATS, ExportError, build_report, import_json, render
+from scheduling.updates.rounds import RoundError, RoundService
 from storage.migrate import current_revision, head_revision, upgrade
 
 EXIT_USAGE = 2
@@ -203,7 +203,7 @@ def _serve(settings: Settings, host: str, port: int, with_scheduler: bool) -> in
 
     from bot.app import build_app
     from bot.server import create_web_app
-    from scheduling.feeds import FeedService
+    from scheduling.meetings.feeds import FeedService
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     database = open_database(settings)
@@ -260,10 +260,10 @@ def _socket(settings: Settings, with_scheduler: bool) -> int:
 
 def _tick(settings: Settings, at: str | None) -> int:
     from bot.app import make_web_client
-    from bot.scheduled_notifier import SlackScheduledNotifier
+    from bot.reminders.notifier import SlackScheduledNotifier
     from scheduling.clock import FixedClock
-    from scheduling.directory import DirectoryService
-    from scheduling.jobs import Jobs
+    from scheduling.consortium.directory import DirectoryService
+    from scheduling.delivery.jobs import Jobs
 
     settings.require("SLACK_BOT_TOKEN")
     clock: SystemClock | FixedClock = SystemClock()

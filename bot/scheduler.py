@@ -16,8 +16,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduling.digest import DEFAULT_EVERY
-from scheduling.jobs import Jobs
+from scheduling.delivery.digest import DEFAULT_EVERY
+from scheduling.delivery.jobs import Jobs
 
 logger = logging.getLogger("consortium_bot.scheduler")
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from scheduling.feeds import FeedService
+from scheduling.meetings.feeds import FeedService
 from storage.db import Database
 
 logger = logging.getLogger("consortium_bot.server")

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from starlette.testclient import TestClient
 
-from bot.catalogue import COMMANDS
+from bot.core.catalogue import COMMANDS
 from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace, sign
 from bot.server import create_web_app

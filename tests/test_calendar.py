@@ -11,9 +11,9 @@ import pytest
 import recurring_ical_events
 import vobject
 
-from scheduling.calendar import cancellation_file, feed, invite_file
-from scheduling.occurrences import CANCELLED, MOVED, OccurrenceChange, Series, occurrences
-from scheduling.recurrence import normalise_until
+from scheduling.meetings.calendar import cancellation_file, feed, invite_file
+from scheduling.meetings.occurrences import CANCELLED, MOVED, OccurrenceChange, Series, occurrences
+from scheduling.meetings.recurrence import normalise_until
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 # Two DST changes in the window: 2026-03-29 (spring) and 2026-10-25 (autumn).

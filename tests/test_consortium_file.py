@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduling.consortium_file import (
+from scheduling.consortium.file import (
     ConsortiumFileError,
     load_consortium_file,
     parse_consortium_text,

@@ -17,9 +17,9 @@ import pytest
 
 from bot.local.emulator import EmulatedChannel, EmulatedUser, SlackEmulator
 from scheduling.clock import FixedClock
-from scheduling.consortium_file import parse_consortium_text
-from scheduling.consortium_import import import_consortium
-from scheduling.directory import DirectoryService
+from scheduling.consortium.directory import DirectoryService
+from scheduling.consortium.file import parse_consortium_text
+from scheduling.consortium.importer import import_consortium
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.conftest import ROOT

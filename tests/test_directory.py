@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from scheduling.clock import FixedClock
-from scheduling.consortium_file import load_consortium_file, parse_consortium_text
-from scheduling.consortium_import import import_consortium
-from scheduling.directory import DirectoryService
+from scheduling.consortium.directory import DirectoryService
+from scheduling.consortium.file import load_consortium_file, parse_consortium_text
+from scheduling.consortium.importer import import_consortium
 from storage.db import Database
 from tests.conftest import EXAMPLE_FILE
 

@@ -13,12 +13,19 @@ import docx
 import pytest
 
 from scheduling.clock import FixedClock
-from scheduling.consortium_file import load_consortium_file
-from scheduling.consortium_import import import_consortium
-from scheduling.directory import DirectoryService
-from scheduling.exports import CSV_COLUMNS, ExportError, build_report, import_json, render, to_json
-from scheduling.rounds import RoundService
-from scheduling.updates import UpdateDraft, UpdateService
+from scheduling.consortium.directory import DirectoryService
+from scheduling.consortium.file import load_consortium_file
+from scheduling.consortium.importer import import_consortium
+from scheduling.updates.exports import (
+    CSV_COLUMNS,
+    ExportError,
+    build_report,
+    import_json,
+    render,
+    to_json,
+)
+from scheduling.updates.rounds import RoundService
+from scheduling.updates.service import UpdateDraft, UpdateService
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.conftest import EXAMPLE_FILE

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from bot.catalogue import slash_commands
+from bot.core.catalogue import slash_commands
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.meeting_grammar import (
+from bot.meetings.grammar import (
     Cancel,
     Edit,
     GrammarError,

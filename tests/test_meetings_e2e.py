@@ -14,7 +14,7 @@ import icalendar
 import pytest
 from starlette.testclient import TestClient
 
-from bot import ids
+from bot.core import ids
 from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from bot.server import create_web_app

@@ -8,8 +8,8 @@ from itertools import count
 import pytest
 
 from scheduling.clock import FixedClock
-from scheduling.meetings import MeetingError, MeetingService, ScheduleRequest
-from scheduling.occurrences import occurrences
+from scheduling.meetings.occurrences import occurrences
+from scheduling.meetings.service import MeetingError, MeetingService, ScheduleRequest
 from storage.db import Database
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import ids
+from bot.core import ids
 from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
@@ -271,10 +271,10 @@ def test_a_digest_of_15_countries_with_long_updates_posts_without_slack_errors(
 
 
 def test_digest_pages_respect_slack_limits_by_construction() -> None:
-    from bot.reminder_blocks import digest_messages
-    from scheduling.digest import Digest
-    from scheduling.directory import CountryRef
-    from scheduling.updates import UpdateView
+    from bot.reminders.blocks import digest_messages
+    from scheduling.consortium.directory import CountryRef
+    from scheduling.delivery.digest import Digest
+    from scheduling.updates.service import UpdateView
 
     now = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
     countries = [CountryRef(f"A{chr(65 + i)}", f"Country {i}", "core") for i in range(15)]

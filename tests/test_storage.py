@@ -13,9 +13,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from scheduling.clock import FixedClock
-from scheduling.consortium_file import load_consortium_file, parse_consortium_text
-from scheduling.consortium_import import import_consortium
-from scheduling.directory import DirectoryService
+from scheduling.consortium.directory import DirectoryService
+from scheduling.consortium.file import load_consortium_file, parse_consortium_text
+from scheduling.consortium.importer import import_consortium
 from storage.db import Database
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import Base, Country, Meeting, Member, Round

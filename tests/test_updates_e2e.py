@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot import ids
+from bot.core import ids
+from bot.core.mrkdwn import unescape
 from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
-from bot.mrkdwn import unescape
 from scheduling.clock import FixedClock
-from scheduling.updates import SECTIONS
+from scheduling.updates.service import SECTIONS
 from tests.conftest import EXAMPLE_FILE
 from tests.slack_checks import assert_pings_nobody
 

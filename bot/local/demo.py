@@ -15,11 +15,11 @@ from typing import TextIO
 
 from sqlalchemy import func, select
 
-from bot import ids
+from bot.core import ids
 from bot.local.transcript import describe_exchange
 from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
-from scheduling.consortium_import import import_consortium
+from scheduling.consortium.importer import import_consortium
 from storage.models import Meeting
 
 DEMO_NOW = datetime(2024, 1, 8, 8, 0, tzinfo=UTC)

@@ -26,11 +26,11 @@ from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, Slac
 from bot.local.executor import TrackingExecutor
 from bot.settings import Settings
 from scheduling.clock import Clock, FixedClock, SystemClock
-from scheduling.consortium_file import ConsortiumSpec, load_consortium_file
-from scheduling.consortium_import import ImportReport, import_consortium
-from scheduling.feeds import FeedService
-from scheduling.jobs import Jobs
-from scheduling.updates import UpdateService
+from scheduling.consortium.file import ConsortiumSpec, load_consortium_file
+from scheduling.consortium.importer import ImportReport, import_consortium
+from scheduling.delivery.jobs import Jobs
+from scheduling.meetings.feeds import FeedService
+from scheduling.updates.service import UpdateService
 from storage.db import Database
 from storage.migrate import upgrade
 

@@ -1,0 +1,69 @@
+"""`/consortium <subcommand>`: answered in the ack itself, so no Web API call is needed."""
+
+from __future__ import annotations
+
+import asyncio
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.core.background import SchedulerState
+from bot.core.blocks import (
+    help_message,
+    subscribe_message,
+    unknown_subcommand_message,
+    whoami_message,
+)
+from bot.core.catalogue import COMMANDS, CONSORTIUM_COMMAND
+from bot.core.mrkdwn import unescape
+from bot.reminders.blocks import status_message
+from bot.settings import Settings
+from bot.updates.blocks import plain_message
+from scheduling.consortium.directory import DirectoryService, MemberProfile
+from scheduling.delivery.jobs import Jobs
+from scheduling.meetings.feeds import FeedService
+
+
+async def handle(
+    ack: AsyncAck,
+    command: dict[str, str],
+    caller: MemberProfile,
+    directory: DirectoryService,
+    feeds: FeedService,
+    settings: Settings,
+    jobs: Jobs,
+    scheduler: SchedulerState,
+) -> None:
+    words = unescape(command.get("text", "")).split()
+    subcommand = words[0].lower() if words else "help"
+    name = directory.directory().consortium_name
+    if subcommand == "help":
+        message = help_message(COMMANDS, name)
+    elif subcommand == "whoami":
+        message = whoami_message(caller, name)
+    elif subcommand == "subscribe":
+        links = await asyncio.to_thread(feeds.links_for, caller)
+        message = subscribe_message(links, settings.public_url, name)
+    elif subcommand == "remind":
+        where = words[-1].lower() if len(words) >= 2 else ""
+        if words[1:2] != ["me"] or where not in ("dm", "channel"):
+            message = plain_message(
+                "Say `/consortium remind me dm` or `/consortium remind me channel`."
+            )
+        else:
+            await asyncio.to_thread(directory.set_reminder_delivery, caller.slack_id, where)
+            message = plain_message(
+                "From now on your meeting reminders come as direct messages."
+                if where == "dm"
+                else "From now on your meeting reminders are posted in the meetings' channels only."
+            )
+    elif subcommand == "status":
+        if not caller.is_coordinator:
+            who = ", ".join(p.name for p in directory.directory().coordinators)
+            message = plain_message(f"Only coordinators can see the bot's status. Ask {who}.")
+        else:
+            status = await asyncio.to_thread(jobs.status)
+            running = scheduler.running() if scheduler.running is not None else None
+            message = status_message(status, running)
+    else:
+        message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
+    await ack(**message.as_ephemeral())

@@ -1,0 +1,56 @@
+"""The one error handler: the user gets a short apology with a reference; the log gets the trace."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.background import Background
+from bot.core.blocks import error_message
+
+logger = logging.getLogger("consortium_bot.errors")
+
+
+def install(app: AsyncApp) -> None:
+    @app.error
+    async def apologise(
+        error: Exception, body: dict[str, Any], context: dict[str, Any]
+    ) -> BoltResponse:
+        reference = secrets.token_hex(4)
+        logger.error("listener failed (reference %s)", reference, exc_info=error)
+        message = error_message(reference)
+        # A slash command's HTTP response is still open here: answer in it.
+        if body.get("command"):
+            return BoltResponse(status=200, body=message.as_ephemeral())
+        if body.get("type") == "view_submission":
+            # Keep the form open with what was typed, and say so on its first input.
+            inputs = [b for b in body.get("view", {}).get("blocks", []) if b.get("type") == "input"]
+            if inputs:
+                text = f"Something went wrong on my side (reference {reference}). Your text is still here; try again."
+                errors = {inputs[0]["block_id"]: text}
+                return BoltResponse(
+                    status=200, body={"response_action": "errors", "errors": errors}
+                )
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        background: Background | None = context.get("background")
+        web: WebClient | None = context.get("web")
+        if user and channel and background is not None and web is not None:
+            background.run(_apologise_later, web, channel, user, message.text, message.blocks)
+        return BoltResponse(status=200, body="")
+
+
+def _apologise_later(
+    web: WebClient, channel: str, user: str, text: str, blocks: list[dict[str, Any]]
+) -> None:
+    try:
+        web.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+    except SlackApiError as failure:
+        # The apology is a courtesy; the trace is already logged with the reference.
+        logger.warning("could not deliver the apology: %s", failure.response.get("error"))

@@ -1,0 +1,14 @@
+"""`/meeting` and its form: schedule, list, next, who, cancel, move, edit, invite."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.core import ids
+from bot.core.catalogue import MEETING_COMMAND
+from bot.meetings import commands, form
+
+
+def register(app: AsyncApp) -> None:
+    app.command(MEETING_COMMAND)(commands.handle)
+    app.view(ids.MEETING_MODAL)(form.submit)

@@ -1,0 +1,54 @@
+"""`/digest preview` (anyone, only you see it) and `/digest now` (coordinators: post it)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.core.background import Background
+from bot.reminders.blocks import digest_messages
+from bot.updates.blocks import plain_message
+from scheduling.consortium.directory import DirectoryService, MemberProfile
+from scheduling.delivery.jobs import Jobs
+
+USAGE = "`/digest preview` shows this week's digest to you; `/digest now` posts it (coordinators)."
+
+
+async def handle(
+    ack: AsyncAck,
+    command: dict[str, str],
+    caller: MemberProfile,
+    jobs: Jobs,
+    directory: DirectoryService,
+    background: Background,
+) -> None:
+    word = (command.get("text") or "preview").strip().lower()
+    if word == "preview":
+        digest = await asyncio.to_thread(jobs.preview)
+        pages = digest_messages(digest, directory.country_names())
+        first = pages[0]
+        body = first.as_ephemeral()
+        if len(pages) > 1:
+            body["text"] = f"{first.text} (showing part 1 of {len(pages)})"
+        await ack(**body)
+        return
+    if word == "now":
+        if not caller.is_coordinator:
+            who = ", ".join(p.name for p in directory.directory().coordinators)
+            await ack(
+                **plain_message(f"Only coordinators can post the digest. Ask {who}.").as_ephemeral()
+            )
+            return
+        channel = await asyncio.to_thread(jobs.digest_channel)
+        if channel is None:
+            await ack(
+                **plain_message(
+                    "No digest channel is set up in the consortium file."
+                ).as_ephemeral()
+            )
+            return
+        await ack(**plain_message("Posting the digest now.").as_ephemeral())
+        background.run(lambda: jobs.digest(manual=True))
+        return
+    await ack(**plain_message(USAGE).as_ephemeral())

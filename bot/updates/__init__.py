@@ -1,0 +1,17 @@
+"""`/update`, its form, and the Edit and Show all buttons on update cards."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.core import ids
+from bot.core.catalogue import UPDATE_COMMAND
+from bot.updates import buttons, commands, form
+
+
+def register(app: AsyncApp) -> None:
+    app.command(UPDATE_COMMAND)(commands.handle)
+    app.view(ids.UPDATE_FORM)(form.submit)
+    app.action(ids.UPDATE_EDIT)(buttons.edit)
+    app.action(ids.UPDATE_SHOW_ALL)(buttons.show_all)
+    app.action(ids.ROUND_SUBMIT)(buttons.submit_for_round)

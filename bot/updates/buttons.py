@@ -1,0 +1,113 @@
+"""Buttons that open a modal: each acks, then opens it at once in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk import WebClient
+
+from bot.core.background import Background
+from bot.updates.blocks import full_update_view, update_form
+from bot.updates.commands import open_form
+from scheduling.consortium.directory import DirectoryService, MemberProfile
+from scheduling.updates.service import UpdateError, UpdateService, UpdateView
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("value", ""))
+
+
+def _update_id(body: dict[str, Any]) -> int | None:
+    value = _value(body)
+    return int(value) if value.isdecimal() and value.isascii() else None
+
+
+async def _update_of(
+    body: dict[str, Any], updates: UpdateService, respond: AsyncRespond
+) -> UpdateView | None:
+    """The update a button names, or None after telling the presser why not."""
+    update_id = _update_id(body)
+    try:
+        if update_id is None:
+            raise UpdateError("That button no longer works; use `/update list`.")
+        return await asyncio.to_thread(updates.get, update_id)
+    except UpdateError as error:
+        await respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return None
+
+
+async def edit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    caller: MemberProfile,
+    updates: UpdateService,
+    background: Background,
+    web: WebClient,
+    respond: AsyncRespond,
+) -> None:
+    await ack()
+    update = await _update_of(body, updates, respond)
+    if update is None:
+        return
+    if not updates.may_post(caller, update.country.code):
+        text = f"Only members for {update.country.name} and coordinators can edit its updates."
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    countries = await asyncio.to_thread(updates.countries_for, caller)
+    view = update_form(
+        countries or [update.country],
+        [],
+        country=update.country.code,
+        fields=update.fields,
+        update_id=update.id,
+    )
+    background.run(_open, web, body["trigger_id"], view)
+
+
+async def show_all(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    updates: UpdateService,
+    directory: DirectoryService,
+    background: Background,
+    web: WebClient,
+    respond: AsyncRespond,
+) -> None:
+    await ack()
+    update = await _update_of(body, updates, respond)
+    if update is None:
+        return
+    names = directory.names()
+    background.run(_open, web, body["trigger_id"], full_update_view(update, names))
+
+
+async def submit_for_round(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    caller: MemberProfile,
+    updates: UpdateService,
+    background: Background,
+    web: WebClient,
+) -> None:
+    await ack()
+    try:
+        preset = json.loads(_value(body) or "{}")
+        if not isinstance(preset, dict):
+            raise ValueError(preset)
+    except ValueError:
+        preset = {}
+    background.run(
+        open_form,
+        web,
+        body["trigger_id"],
+        updates,
+        caller,
+        (preset.get("round"), preset.get("country")),
+    )
+
+
+def _open(web: WebClient, trigger_id: str, view: dict[str, Any]) -> None:
+    web.views_open(trigger_id=trigger_id, view=view)

@@ -1,0 +1,47 @@
+"""Meetings as stored, turned into the domain's `Series`, and the sweep index kept current."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from scheduling.meetings.occurrences import OccurrenceChange, Series
+from scheduling.meetings.reminders import next_reminder_at
+from storage.models import Meeting
+
+
+def to_series(meeting: Meeting) -> Series:
+    return Series(
+        id=meeting.id,
+        uid=meeting.uid,
+        kind=meeting.kind,
+        title=meeting.title,
+        rrule=meeting.rrule,
+        starts_local=meeting.starts_local,
+        timezone=meeting.timezone,
+        all_day=meeting.all_day,
+        duration_minutes=meeting.duration_minutes,
+        ends_local=meeting.ends_local,
+        location=meeting.location,
+        join_url=meeting.join_url,
+        channel_purpose=meeting.channel_purpose,
+        audience=meeting.audience,
+        reminder_minutes=tuple(meeting.reminder_minutes or ()),
+        sequence=meeting.sequence,
+        cancelled=meeting.cancelled_at is not None,
+        created_at=meeting.created_at,
+        updated_at=meeting.updated_at,
+        changes=tuple(
+            OccurrenceChange(e.original_start_local, e.status, e.new_start_local)
+            for e in meeting.exceptions
+        ),
+    )
+
+
+# A change may land between a reminder's time and the next sweep: look back this far so the
+# sweep still sends it (delivery keys stop anything already sent from going twice).
+REMINDER_LOOKBACK = timedelta(minutes=30)
+
+
+def refresh_next_reminder(meeting: Meeting, now: datetime) -> None:
+    """Keep the indexed `next_reminder_at` right after any change to a series."""
+    meeting.next_reminder_at = next_reminder_at(to_series(meeting), now - REMINDER_LOOKBACK)
