@@ -65,7 +65,8 @@ def consortium_series() -> tuple[str, list[Series]]:
         database = Database.connect(f"sqlite:///{tmp}/bench.db")
         upgrade(database.engine)
         import_consortium(database, spec, FixedClock(datetime(2023, 10, 1, tzinfo=UTC)))
-        with database.read() as session:
+        with database.read() as work:
+            session = work.session
             stored = [to_series(m) for m in MeetingRepository(session).all()]
         database.engine.dispose()
     return spec.name, [with_changes(s) for s in stored]

@@ -4,7 +4,7 @@ Real time throughout: `SlackEmulator` (in this process, real monotonic clock) wi
 `post_rate_limit=(1.0, burst)` for bursts 1 and 3 (and no limit, as the baseline), a real
 `WebClient` from `make_web_client(settings)` (its RateLimitRetry sleeps Retry-After plus up to
 0.25 s of jitter in the sending thread; the sleeps are summed as "slept s") and
-`SlackScheduledNotifier`, driven by `Jobs.sweep()` on a `FixedClock` at the reminder instant.
+`SlackDeliveryNotifier`, driven by `Jobs.sweep()` on a `FixedClock` at the reminder instant.
 Each case has its own temporary SQLite file, undone (deliveries, next_reminder_at) between runs.
 
 - dm: 200 members who all chose DM reminders and one meeting due now: 201 posts (its channel
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import make_web_client  # noqa: E402
 from bot.local.emulator import EmulatedChannel, EmulatedUser, SlackEmulator  # noqa: E402
-from bot.reminders.notifier import SlackScheduledNotifier  # noqa: E402
+from bot.reminders.notifier import SlackDeliveryNotifier  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from scheduling.clock import FixedClock  # noqa: E402
 from scheduling.consortium.directory import DirectoryService  # noqa: E402
@@ -94,9 +94,11 @@ class Case:
         spec = parse_consortium_text(consortium_text(members, meetings))
         import_consortium(self.database, spec, FixedClock(IMPORTED_AT))
         if dm:  # as `set_reminder_delivery` does, for everyone in one statement
-            with self.database.write() as session:
+            with self.database.write() as work:
+                session = work.session
                 session.execute(update(Member).values(reminder_delivery="dm"))
-        with self.database.read() as session:
+        with self.database.read() as work:
+            session = work.session
             self.saved = list(session.execute(select(Meeting.id, Meeting.next_reminder_at)))
         self.users = [EmulatedUser(m.slack_id, m.name, "UTC") for m in spec.members]
 
@@ -121,7 +123,7 @@ class Case:
             time.sleep(seconds)
 
         directory = DirectoryService(self.database)
-        notifier = SlackScheduledNotifier(make_web_client(settings, sleep=sleep), directory)
+        notifier = SlackDeliveryNotifier(make_web_client(settings, sleep=sleep), directory)
         jobs = Jobs(self.database, FixedClock(DUE_AT), notifier, directory)
         began = time.perf_counter()
         report = jobs.sweep()
@@ -132,7 +134,8 @@ class Case:
         keys = Counter(
             str((m.metadata or {}).get("event_payload", {}).get("key")) for m in messages
         )
-        with self.database.read() as session:
+        with self.database.read() as work:
+            session = work.session
             outbox = {
                 key: status
                 for key, status in session.execute(select(Delivery.key, Delivery.status))

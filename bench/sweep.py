@@ -118,7 +118,8 @@ class World:
         for slack_id in DM_MEMBERS:
             self.directory.set_reminder_delivery(slack_id, "dm")
         self.jobs = Jobs(self.database, self.clock, NullNotifier(), self.directory)
-        with self.database.read() as session:
+        with self.database.read() as work:
+            session = work.session
             first: datetime | None = session.scalar(select(func.min(Meeting.next_reminder_at)))
             assert first is not None
             self.due_at = first
@@ -137,14 +138,16 @@ class World:
             self.clock.set(self.idle_at - timedelta(days=6) + j * step)
             service.note(profiles[j % len(profiles)], f"Progress report {j}: workshop held.")
         rows = history(copies)
-        with self.database.write() as session:
+        with self.database.write() as work:
+            session = work.session
             session.execute(insert(Delivery), rows)
             self.history, self.last_id = len(rows), session.scalar(select(func.max(Delivery.id)))
 
     def prepare(self, instant: datetime, reload: bool = False, undo: bool = False) -> None:
         """Untimed, before a run: undo a sweep's writes, set the clock, drop the snapshot."""
         if undo:
-            with self.database.write() as session:
+            with self.database.write() as work:
+                session = work.session
                 session.execute(delete(Delivery).where(Delivery.id > self.last_id))
                 for meeting_id, next_at in self.saved:
                     changed = update(Meeting).where(Meeting.id == meeting_id)
@@ -184,7 +187,8 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         return partial(world.prepare, instant, reload, undo)
 
     def due_select() -> None:
-        with world.database.read() as session:
+        with world.database.read() as work:
+            session = work.session
             where = Meeting.next_reminder_at <= idle, Meeting.cancelled_at.is_(None)
             session.scalars(select(Meeting).where(*where)).all()
 

@@ -1,4 +1,4 @@
-"""The app factory: a Bolt AsyncApp wired to settings, a database and a clock; no globals.
+"""The app factory: a Bolt AsyncApp wired to the services of the composition root; no globals.
 
 Acks run on the event loop and answer from memory (the directory snapshot) or from quick
 database calls made in a worker thread; Web API calls (invites, the Home tab, the form) run
@@ -8,29 +8,27 @@ after the ack on the background pool with a synchronous, retrying WebClient.
 from __future__ import annotations
 
 import logging
-import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import composition as services
 from bot import consortium, meetings, reminders, rounds, updates
+from bot.composition import Services, compose, provide
 from bot.core import access, errors
-from bot.core.retries import Sleep, retry_handlers
+from bot.core.slack import make_async_web_client, make_web_client
 from bot.settings import Settings
-from scheduling.clock import Clock
+from scheduling.ports import Clock
 from storage.db import Database
 
 logger = logging.getLogger("consortium_bot")
 
 # Threads for work after the ack: Web API calls may wait out rate limits there.
 BACKGROUND_THREADS = 16
+FEATURES = (consortium, meetings, updates, rounds, reminders)
 
 
 @dataclass(frozen=True)
@@ -38,35 +36,7 @@ class Bot:
     """The Bolt app and the services behind it (the scheduler needs the latter)."""
 
     app: AsyncApp
-    services: services.Services
-
-
-def _is_loopback(url: str) -> bool:
-    return urlparse(url).hostname in ("127.0.0.1", "localhost", "::1")
-
-
-def make_web_client(
-    settings: Settings, token: str | None = None, sleep: Sleep = time.sleep
-) -> WebClient:
-    """A WebClient on SLACK_API_URL that waits out 429s and retries 5xx and dropped connections."""
-    client = WebClient(
-        token=token or settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        retry_handlers=retry_handlers(sleep),
-    )
-    if _is_loopback(settings.slack_api_url):
-        # slack_sdk honours HTTPS_PROXY but not NO_PROXY: never send loopback calls to a proxy.
-        client.proxy = None
-    return client
-
-
-def make_async_web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    client = AsyncWebClient(
-        token=token or settings.slack_bot_token, base_url=settings.slack_api_url
-    )
-    if _is_loopback(settings.slack_api_url):
-        client.proxy = None
-    return client
+    services: Services
 
 
 class _IgnoredTokenNotice(logging.Filter):
@@ -119,10 +89,10 @@ def build_app(
         process_before_response=True,
         logger=bolt_logger,
     )
-    provided = services.Services.create(settings, database, clock, client, executor)
-    services.install(app, provided)
+    services = compose(settings, database, clock, client, executor)
+    provide(app, services)
     errors.install(app)
     access.install(app)
-    for feature in (consortium, meetings, updates, rounds, reminders):
+    for feature in FEATURES:
         feature.register(app)
-    return Bot(app, provided)
+    return Bot(app, services)

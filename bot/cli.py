@@ -24,9 +24,9 @@ from bot.settings import Settings, SettingsError, load_settings
 from scheduling.clock import SystemClock
 from scheduling.consortium.file import ConsortiumFileError, load_consortium_file
 from scheduling.consortium.importer import import_consortium
+from scheduling.errors import FieldError
 from scheduling.naming import slugify
-from scheduling.updates.exports import FORMATS, ExportError, build_report, import_json, render
-from scheduling.updates.rounds import RoundError, RoundService
+from scheduling.updates.exports import FORMATS, ExportError, import_json, render
 from storage.migrate import current_revision, head_revision, upgrade
 
 EXIT_USAGE = 2
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_FAILURE
-    except (RoundError, ExportError) as error:
+    except FieldError as error:
         print(f"consortium-bot: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except StartupError as error:
@@ -169,17 +169,18 @@ def _import(settings: Settings, file: Path) -> int:
 
 
 def _export(settings: Settings, reference: str, format_name: str, output: Path | None) -> int:
-    database = open_database(settings)
-    clock = SystemClock()
-    round_ = RoundService(database, clock).resolve(reference)
-    content = render(build_report(database, clock, round_.id), format_name)
+    from bot.composition import compose_domain
+
+    domain = compose_domain(open_database(settings), SystemClock())
+    report = domain.rounds.report(None, reference)
+    content = render(report, format_name)
     if output is None and format_name == "docx":
-        output = Path(f"{slugify(round_.title, 'round')}.docx")
+        output = Path(f"{slugify(report.title, 'round')}.docx")
     if output is None:
         sys.stdout.write(content.decode())
         return 0
     output.write_bytes(content)
-    print(f"Wrote the {format_name} export of “{round_.title}” to {output}.", file=sys.stderr)
+    print(f"Wrote the {format_name} export of “{report.title}” to {output}.", file=sys.stderr)
     return 0
 
 
@@ -203,7 +204,6 @@ def _serve(settings: Settings, host: str, port: int, with_scheduler: bool) -> in
 
     from bot.app import build_app
     from bot.server import create_web_app
-    from scheduling.meetings.feeds import FeedService
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     database = open_database(settings)
@@ -216,7 +216,7 @@ def _serve(settings: Settings, host: str, port: int, with_scheduler: bool) -> in
             stop()
         database.dispose()
 
-    web_app = create_web_app(bot.app, database, FeedService(database, clock), on_shutdown=shutdown)
+    web_app = create_web_app(bot.app, database, bot.services.feeds, on_shutdown=shutdown)
     # Everything loaded so far lives as long as the process: keep it out of the cyclic
     # collector's full passes, which otherwise show up as tail latency on acks.
     gc.collect()
@@ -230,7 +230,8 @@ def _socket(settings: Settings, with_scheduler: bool) -> int:
 
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-    from bot.app import build_app, make_async_web_client
+    from bot.app import build_app
+    from bot.core.slack import make_async_web_client
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     if settings.slack_signing_secret is None:
@@ -259,11 +260,11 @@ def _socket(settings: Settings, with_scheduler: bool) -> int:
 
 
 def _tick(settings: Settings, at: str | None) -> int:
-    from bot.app import make_web_client
-    from bot.reminders.notifier import SlackScheduledNotifier
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.composition import compose
+    from bot.core.slack import make_web_client
     from scheduling.clock import FixedClock
-    from scheduling.consortium.directory import DirectoryService
-    from scheduling.delivery.jobs import Jobs
 
     settings.require("SLACK_BOT_TOKEN")
     clock: SystemClock | FixedClock = SystemClock()
@@ -278,9 +279,9 @@ def _tick(settings: Settings, at: str | None) -> int:
             raise SettingsError(f"--at {at!r} needs a time zone, e.g. 2024-01-08T09:00Z or +01:00")
         clock = FixedClock(instant)
     database = open_database(settings)
-    directory = DirectoryService(database)
-    notifier = SlackScheduledNotifier(make_web_client(settings), directory)
-    print(Jobs(database, clock, notifier, directory).tick())
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        services = compose(settings, database, clock, make_web_client(settings), executor)
+        print(services.jobs.tick())
     return 0
 
 

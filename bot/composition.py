@@ -1,103 +1,119 @@
-"""The services listeners use, put into Bolt's context by one middleware.
+"""The composition root: every service built once, from settings, a database and a clock.
 
-Bolt injects context keys into listeners by parameter name, so a listener declares
-`meetings: MeetingService` and receives it; nothing is global. `web` is the synchronous,
-retrying WebClient used after the ack (Bolt's own `client` is the async one).
+`compose_domain` builds what needs no Slack (the CLI's import and export use it); `compose`
+adds the Slack side (notifiers, the background pool) for `serve`, `socket`, `tick` and the
+local workspace. `build_app` only wires Bolt to what this returns. Listeners receive these
+services by name through Bolt's context (`provide`), declaring them as typed parameters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk import WebClient
 
 from bot.core.background import Background, SchedulerState
-from bot.meetings.announcer import SlackNotifier
-from bot.reminders.notifier import SlackScheduledNotifier
+from bot.meetings.announcer import MeetingAnnouncer
+from bot.reminders.notifier import SlackDeliveryNotifier
+from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
-from bot.updates.publisher import UpdateNotifier
-from scheduling.clock import Clock
+from bot.updates.publisher import UpdatePublisher
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.jobs import Jobs
 from scheduling.meetings.feeds import FeedService
+from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
+from scheduling.ports import Clock
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
 from storage.db import Database
 
 
 @dataclass(frozen=True)
-class Services:
-    settings: Settings
-    database: Database
-    clock: Clock
+class Domain:
+    """The domain's services: no Slack in them."""
+
     directory: DirectoryService
     meetings: MeetingService
+    rsvps: RsvpService
     feeds: FeedService
-    notifier: SlackNotifier
-    background: Background
-    web: WebClient
     updates: UpdateService
     rounds: RoundService
-    update_notifier: UpdateNotifier
+
+
+def compose_domain(database: Database, clock: Clock) -> Domain:
+    directory = DirectoryService(database)
+    return Domain(
+        directory=directory,
+        meetings=MeetingService(database, clock),
+        rsvps=RsvpService(database, clock, directory),
+        feeds=FeedService(database, clock),
+        updates=UpdateService(database, clock),
+        rounds=RoundService(database, clock),
+    )
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a listener may ask for by name, and what the scheduler runs."""
+
+    settings: Settings
+    directory: DirectoryService
+    meetings: MeetingService
+    rsvps: RsvpService
+    feeds: FeedService
+    updates: UpdateService
+    rounds: RoundService
     jobs: Jobs
+    announcer: MeetingAnnouncer
+    publisher: UpdatePublisher
+    messenger: RoundMessenger
+    background: Background
+    web: WebClient
     scheduler: SchedulerState
 
-    @classmethod
-    def create(
-        cls,
-        settings: Settings,
-        database: Database,
-        clock: Clock,
-        client: WebClient,
-        executor: Executor,
-    ) -> Services:
-        directory = DirectoryService(database)
-        meetings = MeetingService(database, clock)
-        notifier = SlackNotifier(client, meetings, directory, clock, settings.public_url)
-        updates = UpdateService(database, clock)
-        rounds = RoundService(database, clock)
-        return cls(
-            settings=settings,
-            database=database,
-            clock=clock,
-            directory=directory,
-            meetings=meetings,
-            feeds=FeedService(database, clock),
-            notifier=notifier,
-            background=Background(executor),
-            web=client,
-            updates=updates,
-            rounds=rounds,
-            update_notifier=UpdateNotifier(client, database, clock, directory, updates, rounds),
-            jobs=Jobs(database, clock, SlackScheduledNotifier(client, directory), directory),
-            scheduler=SchedulerState(),
-        )
+    def by_name(self) -> dict[str, Any]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
-def install(app: AsyncApp, services: Services) -> None:
+def compose(
+    settings: Settings,
+    database: Database,
+    clock: Clock,
+    client: WebClient,
+    executor: Executor,
+) -> Services:
+    domain = compose_domain(database, clock)
+    notifier = SlackDeliveryNotifier(client, domain.directory)
+    return Services(
+        settings=settings,
+        directory=domain.directory,
+        meetings=domain.meetings,
+        rsvps=domain.rsvps,
+        feeds=domain.feeds,
+        updates=domain.updates,
+        rounds=domain.rounds,
+        jobs=Jobs(database, clock, notifier, domain.directory),
+        announcer=MeetingAnnouncer(client, clock, settings.public_url),
+        publisher=UpdatePublisher(client, domain.directory, domain.updates),
+        messenger=RoundMessenger(client),
+        background=Background(executor),
+        web=client,
+        scheduler=SchedulerState(),
+    )
+
+
+def provide(app: AsyncApp, services: Services) -> None:
     """Register the middleware that hands every listener the services by name."""
+    named = services.by_name()
 
     @app.middleware
     async def provide_services(
         context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
     ) -> Any:
-        context["clock"] = services.clock
-        context["settings"] = services.settings
-        context["directory"] = services.directory
-        context["meetings"] = services.meetings
-        context["feeds"] = services.feeds
-        context["notifier"] = services.notifier
-        context["background"] = services.background
-        context["web"] = services.web
-        context["updates"] = services.updates
-        context["rounds"] = services.rounds
-        context["update_notifier"] = services.update_notifier
-        context["jobs"] = services.jobs
-        context["rsvps"] = services.jobs.rsvps
-        context["scheduler"] = services.scheduler
+        context.update(named)
         return await next()

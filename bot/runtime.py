@@ -43,10 +43,14 @@ def start_jobs(bot: Bot) -> Callable[[], None]:
     from bot.scheduler import start_scheduler
 
     jobs = bot.services.jobs
-    zone, every = jobs.consortium_schedule()
-    scheduler = start_scheduler(jobs, zone, every)
+    setting = jobs.digest_setting()
+    scheduler = start_scheduler(jobs, setting.zone, setting.every)
     bot.services.scheduler.running = lambda: bool(scheduler.running)
-    logger.info("scheduler started: reminder sweep every minute, digest %s (%s)", every, zone)
+    logger.info(
+        "scheduler started: reminder sweep every minute, digest %s (%s)",
+        setting.every,
+        setting.zone,
+    )
 
     def stop() -> None:
         scheduler.shutdown(wait=False)

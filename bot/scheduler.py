@@ -8,7 +8,6 @@ instances or a restart send nothing twice. Every trigger carries its time zone.
 from __future__ import annotations
 
 import logging
-import re
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
@@ -16,8 +15,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduling.delivery.digest import DEFAULT_EVERY
 from scheduling.delivery.jobs import Jobs
+from scheduling.vocabulary import DigestSchedule
 
 logger = logging.getLogger("consortium_bot.scheduler")
 
@@ -27,17 +26,16 @@ DIGEST_JOB_ID = "weekly-digest"
 # the sweep itself knows what is late, so let a late run happen.
 SWEEP_MISFIRE_GRACE = 5 * 60
 DIGEST_MISFIRE_GRACE = 6 * 60 * 60
-_DAY_NAMES = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu",
-              "friday": "fri", "saturday": "sat", "sunday": "sun"}  # fmt: skip
 
 
-def digest_trigger(every: str | None, zone: str) -> CronTrigger:
-    """`monday 09:00` as a cron trigger in the consortium's zone; day names, never numbers
-    (APScheduler 3 counts Monday as 0, crontab as 1)."""
-    match = re.fullmatch(r"\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*", (every or DEFAULT_EVERY).lower())
-    day, hour, minute = ("monday", 9, 0) if not match else (match[1], int(match[2]), int(match[3]))
+def digest_trigger(every: DigestSchedule, zone: str) -> CronTrigger:
+    """The digest's schedule as a cron trigger in the consortium's zone; day names, never
+    numbers (APScheduler 3 counts Monday as 0, crontab as 1)."""
     return CronTrigger(
-        day_of_week=_DAY_NAMES.get(day, "mon"), hour=hour, minute=minute, timezone=ZoneInfo(zone)
+        day_of_week=every.weekday.value[:3],
+        hour=every.hour,
+        minute=every.minute,
+        timezone=ZoneInfo(zone),
     )
 
 
@@ -48,7 +46,7 @@ def _log_problem(event: JobExecutionEvent) -> None:
         logger.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
 
 
-def start_scheduler(jobs: Jobs, zone: str, every: str | None) -> BackgroundScheduler:
+def start_scheduler(jobs: Jobs, zone: str, every: DigestSchedule) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=ZoneInfo("UTC"),
         job_defaults={"coalesce": True, "max_instances": 1},

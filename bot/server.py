@@ -14,7 +14,6 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -44,7 +43,7 @@ def create_web_app(
 
     async def healthz(_: Request) -> Response:
         try:
-            await run_in_threadpool(_ping, database)
+            await run_in_threadpool(database.ping)
         except Exception:
             logger.exception("health check: the database is unreachable")
             return JSONResponse({"status": "unhealthy", "database": "unreachable"}, status_code=503)
@@ -97,8 +96,3 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
         except (TypeError, ValueError):
             return False
     return False
-
-
-def _ping(database: Database) -> None:
-    with database.read() as session:
-        session.execute(text("SELECT 1"))

@@ -1,4 +1,4 @@
-"""The one place the bot learns what time it is.
+"""The one place the bot learns what time it is: the clocks behind `ports.Clock`.
 
 Everything else receives a `Clock` so tests (and `consortium-bot tick --at`) can set time.
 """
@@ -7,13 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
-
-
-class Clock(Protocol):
-    """Gives the current instant as an aware UTC datetime."""
-
-    def now(self) -> datetime: ...
 
 
 class SystemClock:

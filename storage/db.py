@@ -11,43 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
-from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+
+from storage.repositories import UnitOfWork
 
 # Writers wait for each other rather than fail; writes are short, so waits stay far below this.
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 _SQLITE_BEGIN_OPTION = "consortium_sqlite_begin"
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An instant stored as UTC and always returned aware, on SQLite and PostgreSQL alike.
-
-    SQLite has no time zone type and would hand back naive datetimes; refusing naive input
-    keeps a server's local zone from ever leaking into stored instants.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r} cannot be stored as an instant")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 def normalise_database_url(url: str) -> str:
@@ -115,16 +89,21 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on any error."""
+    def write(self) -> Iterator[UnitOfWork]:
+        """One transaction that commits on success and rolls back on any error."""
         with self._writer.begin() as session:
-            yield session
+            yield UnitOfWork(session)
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for lookups; it never holds SQLite's write lock."""
+    def read(self) -> Iterator[UnitOfWork]:
+        """One transaction for lookups; it never holds SQLite's write lock."""
         with self._reader.begin() as session:
-            yield session
+            yield UnitOfWork(session)
+
+    def ping(self) -> None:
+        """Check that the database answers (the health check)."""
+        with self.read() as work:
+            work.ping()
 
     def dispose(self) -> None:
         self.engine.dispose()

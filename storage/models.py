@@ -6,7 +6,6 @@ zone they belong to, because recurrence is computed in that zone (see scheduling
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.db import UTCDateTime
+from storage.types import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,18 +38,6 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class CountryRole(enum.StrEnum):
-    CORE = "core"
-    SUPPORTING = "supporting"
-
-
-class MemberRole(enum.StrEnum):
-    COORDINATOR = "coordinator"
-    WP_LEAD = "wp-lead"
-    PARTNER = "partner"
-    AMBASSADOR = "ambassador"
 
 
 class Consortium(Base):
@@ -234,6 +221,9 @@ class CountryUpdate(Base):
     revisions: Mapped[list[UpdateRevision]] = relationship(
         back_populates="update", cascade="all, delete-orphan", order_by="UpdateRevision.id"
     )
+    # Loaded with the update (selectin), so turning many updates into values reads each once.
+    country: Mapped[Country] = relationship(lazy="raise")
+    round: Mapped[Round | None] = relationship(lazy="raise")
 
 
 class UpdateRevision(Base):

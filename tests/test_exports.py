@@ -38,19 +38,20 @@ def _seeded(database: Database, clock: FixedClock) -> int:
     directory = DirectoryService(database)
     rounds = RoundService(database, clock)
     updates = UpdateService(database, clock)
-    opened = rounds.open("Action Plan 2026", date(2024, 1, 20), ["PT", "FI", "TR"], "U0COORD1")
     portugal, finland, coordinator = (directory.profile(u) for u in ("U0PT", "U0FI", "U0COORD1"))
     assert portugal and finland and coordinator
+    opened = rounds.open(coordinator, "Action Plan 2026", date(2024, 1, 20), ["PT", "FI", "TR"])
     first = updates.submit(
-        portugal, UpdateDraft("PT", opened.id, {"achievements": TRICKY, "needs": "Templates"})
-    )
+        portugal,
+        UpdateDraft("PT", opened.round.id, {"achievements": TRICKY, "needs": "Templates"}),
+    ).update
     clock.advance(timedelta(days=30))
     updates.submit(
         finland,
-        UpdateDraft("FI", opened.id, {"challenges": "Staffing", "links": "https://x.example"}),
+        UpdateDraft("FI", opened.round.id, {"challenges": "Staffing", "links": "https://x.example"}),
     )
     updates.edit(coordinator, first.id, {"achievements": TRICKY + " (edited)"})
-    return opened.id
+    return opened.round.id
 
 
 def test_markdown_is_grouped_by_section_and_country(

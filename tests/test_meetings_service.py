@@ -8,9 +8,16 @@ from itertools import count
 import pytest
 
 from scheduling.clock import FixedClock
+from scheduling.consortium.directory import MemberProfile
+from scheduling.errors import NotAllowedError
 from scheduling.meetings.occurrences import occurrences
 from scheduling.meetings.service import MeetingError, MeetingService, ScheduleRequest
+from scheduling.vocabulary import MemberRole
 from storage.db import Database
+
+COORDINATOR = MemberProfile(
+    "U0COORD1", "Coordinator", "Europe/Vienna", (), (MemberRole.COORDINATOR,)
+)
 
 
 def _request(**overrides: object) -> ScheduleRequest:
@@ -45,7 +52,7 @@ def _utc_hours(
 
 
 def test_a_jour_fixe_stays_at_ten_vienna_time_in_january_and_july(service: MeetingService) -> None:
-    series = service.schedule(_request(), "U0COORD1")
+    series = service.schedule(COORDINATOR, _request()).series
     found = _utc_hours(
         service, series.id, datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 8, 1, tzinfo=UTC)
     )
@@ -68,6 +75,7 @@ def test_weekly_series_keep_their_wall_clock_across_spring_forward(
 ) -> None:
     clock.set(datetime(2026, 3, 1, tzinfo=UTC))
     series = service.schedule(
+        COORDINATOR,
         _request(
             kind="core-team",
             rrule="FREQ=WEEKLY;BYDAY=TH",
@@ -75,8 +83,7 @@ def test_weekly_series_keep_their_wall_clock_across_spring_forward(
             at=time(9, 0),
             timezone=zone,
         ),
-        None,
-    )
+    ).series
     found = occurrences(series, datetime(2026, 3, 19, tzinfo=UTC), datetime(2026, 4, 3, tzinfo=UTC))
     assert [o.start.hour for o in found] == hours
 
@@ -84,10 +91,13 @@ def test_weekly_series_keep_their_wall_clock_across_spring_forward(
 def test_a_past_date_is_refused_unless_from_says_so(service: MeetingService) -> None:
     with pytest.raises(MeetingError, match="2023-12-01 is in the past"):
         service.schedule(
-            _request(rrule=None, first_date=date(2023, 12, 1), explicit_from=False), None
-        )
+            COORDINATOR, _request(rrule=None, first_date=date(2023, 12, 1), explicit_from=False)
+        ).series
     assert (
-        service.schedule(_request(first_date=date(2023, 12, 7), explicit_from=True), None).id == 1
+        service.schedule(
+            COORDINATOR, _request(first_date=date(2023, 12, 7), explicit_from=True)
+        ).series.id
+        == 1
     )
 
 
@@ -104,8 +114,8 @@ def test_times_the_clocks_skip_or_repeat_are_refused_not_shifted(
     clock.set(datetime(2026, 3, 1, tzinfo=UTC))
     with pytest.raises(MeetingError, match=message):
         service.schedule(
-            _request(rrule=None, first_date=day, explicit_from=False, at=time(2, 30)), None
-        )
+            COORDINATOR, _request(rrule=None, first_date=day, explicit_from=False, at=time(2, 30))
+        ).series
 
 
 def test_a_series_whose_later_occurrence_hits_a_skipped_hour_is_refused(
@@ -114,26 +124,26 @@ def test_a_series_whose_later_occurrence_hits_a_skipped_hour_is_refused(
     clock.set(datetime(2026, 3, 1, tzinfo=UTC))
     with pytest.raises(MeetingError, match="2026-03-29"):
         service.schedule(
+            COORDINATOR,
             _request(
                 rrule="FREQ=WEEKLY;BYDAY=SU",
                 first_date=date(2026, 3, 8),
                 explicit_from=False,
                 at=time(2, 30),
             ),
-            None,
-        )
+        ).series
 
 
 def test_the_start_is_moved_onto_the_rule(service: MeetingService) -> None:
-    series = service.schedule(_request(first_date=date(2024, 1, 5)), None)
+    series = service.schedule(COORDINATOR, _request(first_date=date(2024, 1, 5))).series
     assert series.starts_local == datetime(2024, 2, 1, 10, 0)
 
 
 def test_cancel_one_occurrence_then_move_another(service: MeetingService) -> None:
-    series = service.schedule(_request(), None)
-    cancelled = service.cancel(series.id, date(2024, 3, 7))
+    series = service.schedule(COORDINATOR, _request()).series
+    cancelled = service.cancel(COORDINATOR, series.id, date(2024, 3, 7))
     assert cancelled.occurrence_local == datetime(2024, 3, 7, 10, 0)
-    moved = service.move(series.id, date(2024, 4, 4), date(2024, 4, 5), time(11, 0))
+    moved = service.move(COORDINATOR, series.id, date(2024, 4, 4), date(2024, 4, 5), time(11, 0))
     assert moved.series.sequence == 2
     assert moved.series.uid == series.uid
     found = _utc_hours(
@@ -143,23 +153,23 @@ def test_cancel_one_occurrence_then_move_another(service: MeetingService) -> Non
 
 
 def test_cancelling_a_date_without_an_occurrence_names_nearby_ones(service: MeetingService) -> None:
-    series = service.schedule(_request(), None)
+    series = service.schedule(COORDINATOR, _request()).series
     with pytest.raises(
         MeetingError, match=r"no occurrence on 2024-03-08; nearby: 2024-02-01, 2024-03-07"
     ):
-        service.cancel(series.id, date(2024, 3, 8))
+        service.cancel(COORDINATOR, series.id, date(2024, 3, 8))
 
 
 def test_cancelling_the_same_occurrence_twice_is_refused(service: MeetingService) -> None:
-    series = service.schedule(_request(), None)
-    service.cancel(series.id, date(2024, 3, 7))
+    series = service.schedule(COORDINATOR, _request()).series
+    service.cancel(COORDINATOR, series.id, date(2024, 3, 7))
     with pytest.raises(MeetingError, match="already cancelled"):
-        service.cancel(series.id, date(2024, 3, 7))
+        service.cancel(COORDINATOR, series.id, date(2024, 3, 7))
 
 
 def test_cancelling_a_series_hides_it(service: MeetingService) -> None:
-    series = service.schedule(_request(), None)
-    change = service.cancel(series.id)
+    series = service.schedule(COORDINATOR, _request()).series
+    change = service.cancel(COORDINATOR, series.id)
     assert change.series.cancelled and change.series.sequence == 1
     assert service.all() == []
     with pytest.raises(MeetingError, match="there is no meeting #1"):
@@ -184,8 +194,8 @@ def test_cancelling_a_series_hides_it(service: MeetingService) -> None:
 def test_each_edit_changes_its_field_and_raises_the_sequence(
     service: MeetingService, field: str, value: str, check: object
 ) -> None:
-    series = service.schedule(_request(), None)
-    changed = service.edit(series.id, field, value).series
+    series = service.schedule(COORDINATOR, _request()).series
+    changed = service.edit(COORDINATOR, series.id, field, value).series
     assert check(changed)  # type: ignore[operator]
     assert changed.sequence == series.sequence + 1
     assert changed.uid == series.uid
@@ -204,14 +214,15 @@ def test_each_edit_changes_its_field_and_raises_the_sequence(
 def test_bad_edits_are_refused_and_change_nothing(
     service: MeetingService, field: str, value: str, message: str
 ) -> None:
-    series = service.schedule(_request(), None)
+    series = service.schedule(COORDINATOR, _request()).series
     with pytest.raises(MeetingError, match=message):
-        service.edit(series.id, field, value)
+        service.edit(COORDINATOR, series.id, field, value)
     assert service.get(series.id).sequence == series.sequence
 
 
 def test_an_all_day_physical_meeting(service: MeetingService) -> None:
     series = service.schedule(
+        COORDINATOR,
         _request(
             kind="physical",
             rrule=None,
@@ -220,8 +231,7 @@ def test_an_all_day_physical_meeting(service: MeetingService) -> None:
             duration_minutes=2 * 24 * 60,
             timezone="Europe/Bucharest",
         ),
-        None,
-    )
+    ).series
     assert series.all_day
     (only,) = occurrences(
         series, datetime(2024, 6, 1, tzinfo=UTC), datetime(2024, 7, 1, tzinfo=UTC)
@@ -234,8 +244,9 @@ def test_regression_a_repeat_rule_with_until_is_scheduled_not_crashed(
     service: MeetingService,
 ) -> None:
     series = service.schedule(
-        _request(rrule="FREQ=WEEKLY;BYDAY=TH;UNTIL=20240229", first_date=date(2024, 1, 4)), None
-    )
+        COORDINATOR,
+        _request(rrule="FREQ=WEEKLY;BYDAY=TH;UNTIL=20240229", first_date=date(2024, 1, 4)),
+    ).series
     assert series.rrule == "FREQ=WEEKLY;BYDAY=TH;UNTIL=20240229T225959Z"
     found = occurrences(series, datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
     assert [o.start_local.date() for o in found][-1] == date(2024, 2, 29)
@@ -245,10 +256,10 @@ def test_regression_a_repeat_rule_with_until_is_scheduled_not_crashed(
 def test_regression_editing_the_time_keeps_changed_occurrences_attached(
     service: MeetingService,
 ) -> None:
-    series = service.schedule(_request(rrule="FREQ=WEEKLY;BYDAY=TH"), None)
-    service.cancel(series.id, date(2024, 1, 11))
-    service.move(series.id, date(2024, 1, 18), date(2024, 1, 19), time(9, 0))
-    service.edit(series.id, "time", "11:00")
+    series = service.schedule(COORDINATOR, _request(rrule="FREQ=WEEKLY;BYDAY=TH")).series
+    service.cancel(COORDINATOR, series.id, date(2024, 1, 11))
+    service.move(COORDINATOR, series.id, date(2024, 1, 18), date(2024, 1, 19), time(9, 0))
+    service.edit(COORDINATOR, series.id, "time", "11:00")
     found = [
         f"{o.start_local:%m-%d %H:%M}"
         for o in occurrences(
@@ -261,9 +272,9 @@ def test_regression_editing_the_time_keeps_changed_occurrences_attached(
 
 
 def test_regression_a_moved_occurrence_is_found_by_its_new_date(service: MeetingService) -> None:
-    series = service.schedule(_request(rrule="FREQ=WEEKLY;BYDAY=TH"), None)
-    service.move(series.id, date(2024, 1, 18), date(2024, 1, 19), time(9, 0))
-    service.cancel(series.id, date(2024, 1, 19))
+    series = service.schedule(COORDINATOR, _request(rrule="FREQ=WEEKLY;BYDAY=TH")).series
+    service.move(COORDINATOR, series.id, date(2024, 1, 18), date(2024, 1, 19), time(9, 0))
+    service.cancel(COORDINATOR, series.id, date(2024, 1, 19))
     found = [
         o.start_local.date()
         for o in occurrences(
@@ -276,5 +287,5 @@ def test_regression_a_moved_occurrence_is_found_by_its_new_date(service: Meeting
 
 
 def test_regression_reminders_none_clears_them(service: MeetingService) -> None:
-    series = service.schedule(_request(), None)
-    assert service.edit(series.id, "reminders", "none").series.reminder_minutes == ()
+    series = service.schedule(COORDINATOR, _request()).series
+    assert service.edit(COORDINATOR, series.id, "reminders", "none").series.reminder_minutes == ()

@@ -93,7 +93,8 @@ def test_a_bot_down_past_a_reminder_sends_it_late_only_within_the_grace(
     assert len(posts(workspace, JOUR_FIXE_CHANNEL)) == 1
     sweep_at(workspace, clock, datetime(2026, 3, 5, 8, 45, tzinfo=UTC))  # 45 min late: skipped
     assert len(posts(workspace, JOUR_FIXE_CHANNEL)) == 1
-    with workspace.database.read() as session:
+    with workspace.database.read() as work:
+        session = work.session
         skipped = session.scalars(
             select(Delivery.key).where(
                 Delivery.status == "skipped", Delivery.key.like("reminder:1:%")

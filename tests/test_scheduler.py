@@ -17,6 +17,7 @@ from bot.local.workspace import LocalWorkspace
 from bot.runtime import start_jobs
 from bot.scheduler import DIGEST_JOB_ID, SWEEP_JOB_ID, digest_trigger, start_scheduler
 from scheduling.clock import FixedClock
+from scheduling.vocabulary import DigestSchedule
 from tests.conftest import EXAMPLE_FILE, ROOT
 
 
@@ -33,7 +34,9 @@ def test_apscheduler_is_3_11_2_or_later_and_not_4() -> None:
 
 
 def test_two_jobs_with_stable_ids_zones_grace_and_coalescing(workspace: LocalWorkspace) -> None:
-    scheduler = start_scheduler(workspace.jobs, "Europe/Vienna", "monday 09:00")
+    scheduler = start_scheduler(
+        workspace.jobs, "Europe/Vienna", DigestSchedule.parse("monday 09:00")
+    )
     try:
         sweep, digest = scheduler.get_job(SWEEP_JOB_ID), scheduler.get_job(DIGEST_JOB_ID)
         assert {job.id for job in scheduler.get_jobs()} == {SWEEP_JOB_ID, DIGEST_JOB_ID}
@@ -54,7 +57,7 @@ def test_two_jobs_with_stable_ids_zones_grace_and_coalescing(workspace: LocalWor
 
 
 def test_the_digest_fires_at_nine_vienna_time_in_winter_and_summer() -> None:
-    trigger = digest_trigger("monday 09:00", "Europe/Vienna")
+    trigger = digest_trigger(DigestSchedule.parse("monday 09:00"), "Europe/Vienna")
     winter = trigger.get_next_fire_time(None, datetime(2026, 3, 20, tzinfo=UTC))
     summer = trigger.get_next_fire_time(None, datetime(2026, 3, 31, tzinfo=UTC))
     assert winter is not None and summer is not None

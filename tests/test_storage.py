@@ -23,7 +23,8 @@ from tests.conftest import EXAMPLE_FILE
 
 
 def _counts(database: Database) -> dict[str, int]:
-    with database.read() as session:
+    with database.read() as work:
+        session = work.session
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
             for model in (Country, Member, Meeting, Round)
@@ -45,11 +46,13 @@ def test_instants_come_back_aware_and_in_utc(database: Database, clock: FixedClo
     import_consortium(database, load_consortium_file(EXAMPLE_FILE), clock)
     vienna_summer = timezone(timedelta(hours=2))
     instant = datetime(2026, 3, 29, 3, 30, tzinfo=vienna_summer)
-    with database.write() as session:
+    with database.write() as work:
+        session = work.session
         meeting = session.scalars(select(Meeting)).first()
         assert meeting is not None
         meeting.updated_at = instant
-    with database.read() as session:
+    with database.read() as work:
+        session = work.session
         stored = session.scalars(select(Meeting).where(Meeting.id == meeting.id)).one().updated_at
     assert stored == instant
     assert stored.tzinfo is UTC
@@ -58,7 +61,8 @@ def test_instants_come_back_aware_and_in_utc(database: Database, clock: FixedClo
 
 def test_a_naive_instant_is_refused(sqlite_database: Database, clock: FixedClock) -> None:
     import_consortium(sqlite_database, load_consortium_file(EXAMPLE_FILE), clock)
-    with pytest.raises(Exception, match="naive datetime"), sqlite_database.write() as session:
+    with pytest.raises(Exception, match="naive datetime"), sqlite_database.write() as work:
+        session = work.session
         meeting = session.scalars(select(Meeting)).first()
         assert meeting is not None
         meeting.updated_at = datetime(2026, 1, 1, 9, 0)
@@ -73,12 +77,14 @@ def test_importing_the_same_file_twice_changes_nothing(
     assert first.created == {
         "consortium": 1, "countries": 14, "channels": 3, "members": 10, "meetings": 6, "rounds": 1,
     }  # fmt: skip
-    with database.read() as session:
+    with database.read() as work:
+        session = work.session
         uids = {m.import_key: (m.uid, m.sequence) for m in session.scalars(select(Meeting))}
     clock.advance(timedelta(days=1))
     second = import_consortium(database, spec, clock)
     assert not second.changed_anything
-    with database.read() as session:
+    with database.read() as work:
+        session = work.session
         assert {m.import_key: (m.uid, m.sequence) for m in session.scalars(select(Meeting))} == uids
 
 
@@ -92,7 +98,8 @@ def test_a_changed_meeting_keeps_its_uid_and_raises_its_sequence(
     )
     report = import_consortium(database, parse_consortium_text(text_v2), clock)
     assert report.updated == {"meetings": 1}
-    with database.read() as session:
+    with database.read() as work:
+        session = work.session
         meeting = session.scalars(select(Meeting).where(Meeting.kind == "jour-fixe")).one()
     assert meeting.sequence == 1
     assert meeting.join_url == "https://zoom.example/j/new"
@@ -151,7 +158,8 @@ def test_directory_profile_of_a_member_and_of_a_stranger(
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_database: Database) -> None:
-    with sqlite_database.read() as session:
+    with sqlite_database.read() as work:
+        session = work.session
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert (session.execute(text("PRAGMA busy_timeout")).scalar() or 0) >= 5000
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -168,7 +176,8 @@ def test_concurrent_read_then_write_transactions_never_hit_database_is_locked(
     def read_then_write(index: int) -> None:
         try:
             barrier.wait()
-            with sqlite_database.write() as session:
+            with sqlite_database.write() as work:
+                session = work.session
                 meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
                 assert meeting is not None
                 meeting.sequence += 1
@@ -184,7 +193,8 @@ def test_concurrent_read_then_write_transactions_never_hit_database_is_locked(
     for thread in threads:
         thread.join()
     assert failures == []
-    with sqlite_database.read() as session:
+    with sqlite_database.read() as work:
+        session = work.session
         first = session.scalars(select(Meeting).order_by(Meeting.id)).first()
         assert first is not None
         assert first.sequence == workers

@@ -6,18 +6,18 @@ import asyncio
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.core.background import SchedulerState
-from bot.core.blocks import (
+from bot.consortium.blocks import (
     help_message,
+    status_message,
     subscribe_message,
     unknown_subcommand_message,
     whoami_message,
 )
+from bot.core.background import SchedulerState
+from bot.core.blocks import plain_message
 from bot.core.catalogue import COMMANDS, CONSORTIUM_COMMAND
 from bot.core.mrkdwn import unescape
-from bot.reminders.blocks import status_message
 from bot.settings import Settings
-from bot.updates.blocks import plain_message
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.meetings.feeds import FeedService
@@ -57,13 +57,9 @@ async def handle(
                 else "From now on your meeting reminders are posted in the meetings' channels only."
             )
     elif subcommand == "status":
-        if not caller.is_coordinator:
-            who = ", ".join(p.name for p in directory.directory().coordinators)
-            message = plain_message(f"Only coordinators can see the bot's status. Ask {who}.")
-        else:
-            status = await asyncio.to_thread(jobs.status)
-            running = scheduler.running() if scheduler.running is not None else None
-            message = status_message(status, running)
+        status = await asyncio.to_thread(jobs.status)
+        running = scheduler.running() if scheduler.running is not None else None
+        message = status_message(status, running)
     else:
         message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
     await ack(**message.as_ephemeral())

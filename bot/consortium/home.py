@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
+from bot.consortium.blocks import home_view
 from bot.core.background import Background
-from bot.core.blocks import home_view
 from bot.core.catalogue import COMMANDS
 from scheduling.consortium.directory import DirectoryService
 

@@ -17,9 +17,6 @@ class Background:
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
 
-    def __deepcopy__(self, memo: dict[int, object]) -> Background:
-        return self
-
     def run(self, work: Callable[..., Any], *args: Any) -> None:
         future = self.executor.submit(work, *args)
         future.add_done_callback(_log_failure)
@@ -38,6 +35,3 @@ class SchedulerState:
 
     def __init__(self) -> None:
         self.running: Callable[[], bool] | None = None
-
-    def __deepcopy__(self, memo: dict[int, object]) -> SchedulerState:
-        return self

@@ -1,5 +1,6 @@
-"""Every slash command the bot answers, with one example each: the source of `help`,
-and checked against manifest.yml by the tests so the two never drift apart."""
+"""Every slash command the bot answers, with one example each and who may use it: the source
+of `help` and of the role check at the door (`access.py`), and checked against manifest.yml
+by the tests so the three never drift apart."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ class CommandHelp:
     summary: str
     example: str
     coordinators_only: bool = False
+    # The first words of the command's text that select this entry ("" for no text at all),
+    # and what the door tells others: "Only coordinators can <refusal>."
+    words: tuple[str, ...] = ()
+    refusal: str = ""
 
 
 CONSORTIUM_COMMAND = "/consortium"
@@ -72,6 +77,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "quarterly on the <first…last> <day>, rrule <RRULE>). `/meeting` alone opens a form.",
         '/meeting schedule webinar "Alliance webinar: national governance" once on 2024-02-15 at 14:00 for 90m',
         coordinators_only=True,
+        words=("schedule", ""),
+        refusal="change meetings",
     ),
     CommandHelp(
         MEETING_COMMAND,
@@ -79,6 +86,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Cancel a whole series, or one occurrence.",
         "/meeting cancel 1 on 2024-03-07",
         coordinators_only=True,
+        words=("cancel",),
+        refusal="change meetings",
     ),
     CommandHelp(
         MEETING_COMMAND,
@@ -86,6 +95,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Move one occurrence.",
         "/meeting move 1 2024-03-07 to 2024-03-08 at 11:00",
         coordinators_only=True,
+        words=("move",),
+        refusal="change meetings",
     ),
     CommandHelp(
         MEETING_COMMAND,
@@ -93,6 +104,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Change one field of a meeting.",
         "/meeting edit 1 link https://zoom.example/j/new",
         coordinators_only=True,
+        words=("edit",),
+        refusal="change meetings",
     ),
     CommandHelp(
         MEETING_COMMAND,
@@ -100,6 +113,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Post the meeting's invite and calendar file again.",
         "/meeting invite 1",
         coordinators_only=True,
+        words=("invite",),
+        refusal="change meetings",
     ),
     CommandHelp(
         UPDATE_COMMAND,
@@ -135,6 +150,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Open a collection round; the partners of each country get a DM with a button.",
         '/round open "Annual Action Plan update 2025" due 2025-11-10 for core',
         coordinators_only=True,
+        words=("open",),
+        refusal="open rounds",
     ),
     CommandHelp(
         ROUND_COMMAND,
@@ -142,6 +159,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "DM the partners of every country still missing.",
         "/round remind",
         coordinators_only=True,
+        words=("remind",),
+        refusal="remind rounds",
     ),
     CommandHelp(
         ROUND_COMMAND,
@@ -149,6 +168,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Close a round.",
         "/round close 1",
         coordinators_only=True,
+        words=("close",),
+        refusal="close rounds",
     ),
     CommandHelp(
         ROUND_COMMAND,
@@ -156,6 +177,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Get the round's report as a file in your DM with the bot.",
         "/round export 1 docx",
         coordinators_only=True,
+        words=("export",),
+        refusal="export rounds",
     ),
     CommandHelp(
         DIGEST_COMMAND,
@@ -169,6 +192,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Post the digest to the digest channel now.",
         "/digest now",
         coordinators_only=True,
+        words=("now",),
+        refusal="post the digest",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
@@ -176,8 +201,21 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Scheduler state, last sweep, next digest, messages pending or failed with reasons.",
         "/consortium status",
         coordinators_only=True,
+        words=("status",),
+        refusal="see the bot's status",
     ),
 )
+
+
+# Modals whose submission is for coordinators only: callback ID -> what the door says.
+COORDINATOR_VIEWS = {"meeting_schedule": "schedule meetings"}
+
+
+def entry_for(command: str, text: str) -> CommandHelp | None:
+    """The catalogue entry a command line selects by its first word, if one names it."""
+    words = text.split()
+    first = words[0].lower() if words else ""
+    return next((c for c in COMMANDS if c.command == command and first in c.words), None)
 
 
 def slash_commands() -> list[str]:

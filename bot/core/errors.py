@@ -12,9 +12,20 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.background import Background
-from bot.core.blocks import error_message
+from bot.core.blocks import Message, as_dicts, section
 
 logger = logging.getLogger("consortium_bot.errors")
+
+
+def error_message(reference: str) -> Message:
+    text = f"Sorry, something went wrong on my side. Reference: {reference}"
+    blocks = [
+        section(
+            "Sorry, something went wrong on my side and I could not finish that.\n"
+            f"If it happens again, tell a coordinator the reference `{reference}`."
+        )
+    ]
+    return Message(text=text, blocks=as_dicts(blocks))
 
 
 def install(app: AsyncApp) -> None:

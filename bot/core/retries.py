@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -24,15 +24,17 @@ from slack_sdk.http_retry.state import RetryState
 Sleep = Callable[[float], None]
 
 
-def retry_after_seconds(response: HttpResponse) -> float:
-    """Slack's Retry-After in seconds (1 when absent or unreadable)."""
-    for name, values in response.headers.items():
+def retry_after_seconds(headers: Mapping[str, str | list[str]], default: float = 1.0) -> float:
+    """Slack's Retry-After in seconds, from headers of either shape the SDK hands out
+    (`{name: value}` or `{name: [value]}`); `default` when absent or unreadable."""
+    for name, values in headers.items():
         if name.lower() == "retry-after" and values:
+            value = values if isinstance(values, str) else values[0]
             try:
-                return max(0.0, float(values[0]))
+                return max(0.0, float(value))
             except ValueError:
                 break
-    return 1.0
+    return default
 
 
 class _Waiting(RetryHandler):
@@ -62,7 +64,7 @@ class RateLimitRetry(_Waiting, RateLimitErrorRetryHandler):
     def wait(self, state: RetryState, response: HttpResponse | None) -> float:
         # A little jitter so many workers told "wait 1 s" do not all come back at once.
         assert response is not None
-        return retry_after_seconds(response) + random.random() * 0.25
+        return retry_after_seconds(response.headers) + random.random() * 0.25
 
 
 class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):

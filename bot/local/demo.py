@@ -13,14 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import func, select
-
 from bot.core import ids
 from bot.local.transcript import describe_exchange
 from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.consortium.importer import import_consortium
-from storage.models import Meeting
 
 DEMO_NOW = datetime(2024, 1, 8, 8, 0, tzinfo=UTC)
 COORDINATOR = "U0COORD1"
@@ -228,10 +225,7 @@ def _week_walkthrough(
 
 def _next_due(workspace: LocalWorkspace, now: datetime, end: datetime) -> datetime:
     """The next instant a minutely scheduler would find work: a reminder or the digest."""
-    with workspace.database.read() as session:
-        due = session.scalar(
-            select(func.min(Meeting.next_reminder_at)).where(Meeting.cancelled_at.is_(None))
-        )
+    due = workspace.jobs.next_reminder_at()
     candidates = [end, workspace.jobs.next_digest()]
     if due is not None and due > now:
         candidates.append(due)

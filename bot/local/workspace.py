@@ -21,15 +21,18 @@ from urllib.parse import urlencode
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import build_app, make_web_client
+from bot.app import build_app
+from bot.composition import Services
+from bot.core.slack import make_web_client
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.executor import TrackingExecutor
 from bot.settings import Settings
-from scheduling.clock import Clock, FixedClock, SystemClock
+from scheduling.clock import FixedClock, SystemClock
 from scheduling.consortium.file import ConsortiumSpec, load_consortium_file
 from scheduling.consortium.importer import ImportReport, import_consortium
 from scheduling.delivery.jobs import Jobs
 from scheduling.meetings.feeds import FeedService
+from scheduling.ports import Clock
 from scheduling.updates.service import UpdateService
 from storage.db import Database
 from storage.migrate import upgrade
@@ -103,7 +106,6 @@ class LocalWorkspace:
             target=self.loop.run_forever, name="bolt-loop", daemon=True
         )
         self._loop_thread.start()
-        self.feeds = FeedService(database, clock)
         # Real Slack clock for signatures: Bolt checks them against the current time.
         self._signature_clock = SystemClock()
 
@@ -130,9 +132,18 @@ class LocalWorkspace:
             finally:
                 workspace.close()
 
+    @property
+    def services(self) -> Services:
+        """The bot's services, for tests and the demo to inspect what it stored."""
+        return self.bot.services
+
+    @property
+    def feeds(self) -> FeedService:
+        return self.services.feeds
+
     def app_services_updates(self) -> UpdateService:
-        """The update service over the workspace's database, for tests to inspect."""
-        return UpdateService(self.database, self.clock)
+        """The bot's update service, for tests to inspect."""
+        return self.services.updates
 
     def _wait(self, seconds: float) -> None:
         self.waits.append(seconds)
@@ -141,7 +152,7 @@ class LocalWorkspace:
 
     @property
     def jobs(self) -> Jobs:
-        return self.bot.services.jobs
+        return self.services.jobs
 
     def close(self) -> None:
         self.executor.wait_idle()

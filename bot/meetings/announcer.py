@@ -1,7 +1,8 @@
-"""Posting on the bot's own initiative: meeting invites and cancellations with .ics files.
+"""Posting a meeting change: the card in the meeting's channel and its .ics in the thread.
 
-Runs after the ack, on the background executor. A failure is logged with Slack's error code
-and told to the person who asked, in a DM, rather than lost.
+Runs after the ack, on the background executor, from values the service returned (no
+database here). A failure is logged with Slack's error code and told to the person who
+asked, in a DM, rather than lost.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.mrkdwn import channel_link
 from bot.meetings.blocks import cancellation_note, meeting_card
-from scheduling.clock import Clock
-from scheduling.consortium.directory import DirectoryService
 from scheduling.meetings.calendar import cancellation_file, invite_file
-from scheduling.meetings.service import MeetingChange, MeetingService
+from scheduling.meetings.service import MeetingChange
 from scheduling.naming import slugify
+from scheduling.ports import Clock
 
 logger = logging.getLogger("consortium_bot.notifier")
 
@@ -35,50 +35,31 @@ def ics_filename(title: str) -> str:
     return f"{slugify(title, 'meeting')}.ics"
 
 
-class SlackNotifier:
-    def __init__(
-        self,
-        client: WebClient,
-        meetings: MeetingService,
-        directory: DirectoryService,
-        clock: Clock,
-        public_url: str | None,
-    ) -> None:
+class MeetingAnnouncer:
+    def __init__(self, client: WebClient, clock: Clock, public_url: str | None) -> None:
         self.client = client
-        self.meetings = meetings
-        self.directory = directory
         self.clock = clock
         host = urlparse(public_url).hostname if public_url else None
         self.organizer = f"mailto:noreply@{host or 'consortium-bot.invalid'}"
-
-    def __deepcopy__(self, memo: dict[int, object]) -> SlackNotifier:
-        return self  # shared: it holds the Web API client
 
     def announce(self, announcement: Announcement) -> None:
         """Post the card to the meeting's channel and its calendar file in the card's thread."""
         change = announcement.change
         series = change.series
-        channel = self.meetings.channel_id(series)
+        channel = change.channel
         if channel is None:
             self._tell(announcement, f"#{series.id} has no channel, so I posted no invite.")
             return
-        consortium = self.directory.directory().consortium_name
         now = self.clock.now()
         if change.cancelled:
             ics = cancellation_file(
-                series, consortium, self.organizer, now, change.occurrence_local
+                series, change.consortium, self.organizer, now, change.occurrence_local
             )
-            note = cancellation_note(series, change.occurrence_local)
-            occurrence = None
+            note = cancellation_note(change.occurrence_local)
         else:
-            ics = invite_file(series, consortium, now)
+            ics = invite_file(series, change.consortium, now)
             note = None
-            occurrence = (
-                self.meetings.occurrence_on(series, change.new_local.date())
-                if change.new_local is not None
-                else None
-            ) or self.meetings.next_of(series)
-        card = meeting_card(series, occurrence, announcement.headline, note)
+        card = meeting_card(series, change.shown, announcement.headline, note)
         try:
             posted = self.client.chat_postMessage(
                 channel=channel, text=card.text, blocks=card.blocks, unfurl_links=False
@@ -95,11 +76,7 @@ class SlackNotifier:
             logger.warning("invite for meeting %s not posted to %s: %s", series.id, channel, code)
             hint = (
                 " Invite me to the channel with `/invite @consortium`."
-                if code
-                in (
-                    "not_in_channel",
-                    "channel_not_found",
-                )
+                if code in ("not_in_channel", "channel_not_found")
                 else ""
             )
             self._tell(

@@ -1,51 +1,26 @@
-"""Block Kit builders for meetings: lists, upcoming occurrences, invite cards, the modal."""
+"""Block Kit builders for meetings: lists, upcoming occurrences, invite cards, who is coming."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block, DividerBlock
+from slack_sdk.models.blocks import Block
 
-from bot.core import ids
 from bot.core.blocks import (
     MAX_MESSAGE_BLOCKS,
-    MAX_SECTION_TEXT,
     Message,
     as_dicts,
     context,
     header,
-    input_block,
-    option,
     section,
+    section_texts,
 )
 from bot.core.mrkdwn import date_token, escape
-from scheduling.consortium.file import MEETING_KINDS
-from scheduling.durations import format_duration
 from scheduling.meetings.occurrences import Occurrence, Series
-
-KIND_LABELS = {
-    "jour-fixe": "Jour fixe",
-    "consortium": "Consortium meeting",
-    "core-team": "Core-team meeting",
-    "physical": "Physical meeting",
-    "webinar": "Webinar",
-    "workshop": "Workshop",
-}
-AUDIENCE_WORDS = {
-    "all": "everyone",
-    "core": "core countries",
-    "supporting": "supporting countries",
-    "wp-lead": "work-package and task leaders",
-}
-
-
-def audience_words(audience: str) -> str:
-    if audience.startswith("countries:"):
-        return audience.removeprefix("countries:").replace(",", ", ")
-    return AUDIENCE_WORDS.get(audience, audience)
+from scheduling.meetings.rsvp import WhoAnswered
+from scheduling.vocabulary import RsvpAnswer, format_duration
 
 
 def _day_text(day: date) -> str:
@@ -80,18 +55,22 @@ def link(url: str, label: str) -> str:
     return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
 
 
+def duration_text(series: Series) -> str:
+    return format_duration(int(series.duration.total_seconds() // 60))
+
+
 def series_details(series: Series, occurrence: Occurrence | None) -> str:
     lines = []
     if occurrence is not None:
         lines.append(f"*When:* {when_mrkdwn(occurrence)}")
     lines.append(f"*Repeats:* {escape(series.rule_in_words)}")
     if not series.all_day:
-        lines.append(f"*Duration:* {format_duration(int(series.duration.total_seconds() // 60))}")
+        lines.append(f"*Duration:* {duration_text(series)}")
     if series.location:
         lines.append(f"*Where:* {escape(series.location)}")
     if series.join_url:
         lines.append(f"*Join:* {link(series.join_url, 'join link')}")
-    lines.append(f"*For:* {escape(audience_words(series.audience))}")
+    lines.append(f"*For:* {escape(series.audience.words)}")
     return "\n".join(lines)
 
 
@@ -99,7 +78,7 @@ def meeting_card(
     series: Series, occurrence: Occurrence | None, headline: str, note: str | None = None
 ) -> Message:
     """The message posted to a meeting's channel with its invite file in the thread."""
-    kind = KIND_LABELS.get(series.kind, series.kind)
+    kind = series.kind.label
     when = when_plain(occurrence) if occurrence else "no upcoming date"
     text = escape(f"{headline}: {series.title} ({kind}), {when}")
     blocks: list[Block] = [header(f"{kind}: {series.title}"), section(f"*{escape(headline)}*")]
@@ -115,25 +94,10 @@ def meeting_card(
     return Message(text=text, blocks=as_dicts(blocks))
 
 
-def cancellation_note(series: Series, occurrence_local: datetime | None) -> str:
+def cancellation_note(occurrence_local: datetime | None) -> str:
     if occurrence_local is None:
         return "The whole series is cancelled."
     return f"Only the occurrence of {_day_text(occurrence_local.date())} is cancelled."
-
-
-def _chunks(lines: Sequence[str], limit: int = MAX_SECTION_TEXT) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _listing(title: str, lines: Sequence[str], empty: str, text: str) -> Message:
@@ -141,7 +105,7 @@ def _listing(title: str, lines: Sequence[str], empty: str, text: str) -> Message
     if not lines:
         blocks.append(section(empty))
         return Message(text=empty, blocks=as_dicts(blocks))
-    chunks = _chunks(lines)
+    chunks = section_texts("\n".join(lines))
     room = MAX_MESSAGE_BLOCKS - 2
     for chunk in chunks[:room]:
         blocks.append(section(chunk))
@@ -155,11 +119,10 @@ def _listing(title: str, lines: Sequence[str], empty: str, text: str) -> Message
 def meeting_list(entries: Sequence[tuple[Series, Occurrence | None]]) -> Message:
     lines = []
     for series, upcoming in entries:
-        kind = KIND_LABELS.get(series.kind, series.kind)
         nxt = when_mrkdwn(upcoming) if upcoming else "no upcoming date"
         lines.append(
-            f"*#{series.id}* {escape(series.title)} · {kind} · {escape(series.rule_in_words)}\n"
-            f"      next: {nxt}"
+            f"*#{series.id}* {escape(series.title)} · {series.kind.label} · "
+            f"{escape(series.rule_in_words)}\n      next: {nxt}"
         )
     text = f"{len(entries)} meetings scheduled" if entries else "No meetings are scheduled."
     return _listing(
@@ -167,8 +130,8 @@ def meeting_list(entries: Sequence[tuple[Series, Occurrence | None]]) -> Message
     )
 
 
-def upcoming_list(found: Sequence[Occurrence], kind: str | None) -> Message:
-    what = KIND_LABELS.get(kind, "meetings") if kind else "meetings"
+def upcoming_list(found: Sequence[Occurrence], kind_label: str | None) -> Message:
+    what = kind_label or "meetings"
     lines = []
     for occurrence in found:
         series = occurrence.series
@@ -179,9 +142,24 @@ def upcoming_list(found: Sequence[Occurrence], kind: str | None) -> Message:
         if found
         else f"No upcoming {what}."
     )
-    return _listing(
-        f"Next {what}" if kind else "Next meetings", lines, f"No upcoming {what}.", text
-    )
+    return _listing(f"Next {what}", lines, f"No upcoming {what}.", text)
+
+
+def who_message(who: WhoAnswered) -> Message:
+    title, when = who.series.title, when_plain(who.occurrence)
+    lines = []
+    for country, answers in who.table.items():
+        parts = []
+        for answer in (*RsvpAnswer, "none"):
+            names = answers.get(answer)
+            if names:
+                label = "No answer" if answer == "none" else RsvpAnswer(answer).label
+                parts.append(f"{label}: {escape(', '.join(names))}")
+        lines.append(f"*{escape(country)}* — " + "; ".join(parts))
+    blocks: list[Block] = [header(f"Who is coming: {title}"), section(escape(when))]
+    chunks = section_texts("\n".join(lines) or "Nobody is invited.")
+    blocks += [section(chunk) for chunk in chunks][: MAX_MESSAGE_BLOCKS - 5]
+    return Message(text=escape(f"Answers for {title}, {when}"), blocks=as_dicts(blocks))
 
 
 def usage_message(reason: str, usage: str, example: str) -> Message:
@@ -190,93 +168,3 @@ def usage_message(reason: str, usage: str, example: str) -> Message:
         section(f"{escape(reason)}.\n*Usage:* `{escape(usage)}`\n*Example:* `{escape(example)}`")
     ]
     return Message(text=text, blocks=as_dicts(blocks))
-
-
-def refusal_message(reason: str) -> Message:
-    return Message(text=escape(reason), blocks=as_dicts([section(escape(reason))]))
-
-
-def coordinators_only_message(names: Sequence[str]) -> Message:
-    who = ", ".join(names) or "a coordinator"
-    text = escape(f"Only coordinators can change meetings. Ask {who}.")
-    return Message(text=text, blocks=as_dicts([section(text)]))
-
-
-def confirmation_message(text: str) -> Message:
-    return Message(text=escape(text), blocks=as_dicts([section(escape(text))]))
-
-
-def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> dict[str, Any]:
-    """The `/meeting` form: the same fields as the command, with pickers."""
-    kinds = [option(KIND_LABELS[k], k) for k in MEETING_KINDS]
-    repeats = [
-        option("Once", "once"),
-        option("Every week, same weekday", "weekly"),
-        option("Every month, same weekday (e.g. first Thursday)", "monthly"),
-        option("Every quarter, same weekday", "quarterly"),
-    ]
-    channel_element: dict[str, Any] = {
-        "type": "conversations_select",
-        "action_id": ids.MEETING_CHANNEL,
-        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-    }
-    if channel_id:
-        channel_element["initial_conversation"] = channel_id
-    blocks: list[dict[str, Any]] = [
-        input_block(
-            ids.MEETING_KIND,
-            "Kind",
-            {"type": "static_select", "options": kinds, "initial_option": kinds[0]},
-        ),
-        input_block(ids.MEETING_TITLE, "Title", {"type": "plain_text_input", "max_length": 250}),
-        input_block(
-            ids.MEETING_DATE,
-            "Date (the first one)",
-            {"type": "datepicker", "initial_date": today.isoformat()},
-        ),
-        input_block(
-            ids.MEETING_TIME,
-            "Start time (leave empty for an all-day physical meeting)",
-            {"type": "timepicker", "initial_time": "10:00"},
-            optional=True,
-        ),
-        input_block(
-            ids.MEETING_DURATION,
-            "Duration (e.g. 90m, 2h; days for all-day meetings, e.g. 2d)",
-            {"type": "plain_text_input", "initial_value": "1h", "max_length": 20},
-        ),
-        input_block(
-            ids.MEETING_REPEAT,
-            "Repeats",
-            {"type": "static_select", "options": repeats, "initial_option": repeats[0]},
-        ),
-        input_block(
-            ids.MEETING_ZONE,
-            "Time zone of the meeting (IANA name)",
-            {"type": "plain_text_input", "initial_value": default_zone, "max_length": 64},
-        ),
-        input_block(ids.MEETING_CHANNEL, "Channel for the invite and reminders", channel_element),
-    ]
-    return {
-        "type": "modal",
-        "callback_id": ids.MEETING_MODAL,
-        "title": {"type": "plain_text", "text": "Schedule a meeting"},
-        "submit": {"type": "plain_text", "text": "Schedule"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
-
-
-def scheduled_view(series: Series, occurrence: Occurrence | None) -> dict[str, Any]:
-    """What the modal turns into once the meeting is scheduled."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Meeting scheduled"},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [
-            section(f"*#{series.id} {escape(series.title)}* is scheduled.").to_dict(),
-            section(series_details(series, occurrence)).to_dict(),
-            DividerBlock().to_dict(),
-            context("The invite is being posted to the meeting's channel.").to_dict(),
-        ],
-    }

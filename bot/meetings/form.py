@@ -1,5 +1,5 @@
-"""The `/meeting` form's submission: checked in the ack (errors shown by the fields),
-stored, and the invite posted in the background."""
+"""The `/meeting` form: the same fields as the command, with pickers; its submission is
+checked in the ack (errors shown under their fields), stored, and the invite posted after."""
 
 from __future__ import annotations
 
@@ -8,36 +8,124 @@ from datetime import date, time
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import DividerBlock
 
 from bot.core import ids
 from bot.core.background import Background
-from bot.meetings.announcer import Announcement, SlackNotifier
-from bot.meetings.blocks import scheduled_view
+from bot.core.blocks import context, input_block, option, section
+from bot.core.forms import field_errors, state_value
+from bot.core.mrkdwn import escape
+from bot.meetings.announcer import Announcement, MeetingAnnouncer
+from bot.meetings.blocks import series_details
 from scheduling.consortium.directory import MemberProfile
-from scheduling.durations import parse_duration_minutes
-from scheduling.meetings.recurrence import WEEKDAYS
-from scheduling.meetings.service import MeetingChange, MeetingError, MeetingService, ScheduleRequest
+from scheduling.errors import FieldError
+from scheduling.meetings.occurrences import Occurrence, Series
+from scheduling.meetings.service import MeetingService, ScheduleRequest
+from scheduling.vocabulary import MeetingKind, VocabularyError, Weekday, parse_duration_minutes
+
+# Which input shows an error about which field of the request.
+FIELD_BLOCKS = {
+    "kind": ids.MEETING_KIND,
+    "title": ids.MEETING_TITLE,
+    "date": ids.MEETING_DATE,
+    "time": ids.MEETING_TIME,
+    "duration": ids.MEETING_DURATION,
+    "repeat": ids.MEETING_REPEAT,
+    "timezone": ids.MEETING_ZONE,
+    "channel": ids.MEETING_CHANNEL,
+}
 
 
-def _value(state: dict[str, Any], block_id: str) -> Any:
-    element = state.get(block_id, {}).get(block_id, {})
-    kind = element.get("type")
-    if kind == "static_select":
-        return (element.get("selected_option") or {}).get("value")
-    if kind == "datepicker":
-        return element.get("selected_date")
-    if kind == "timepicker":
-        return element.get("selected_time")
-    if kind == "conversations_select":
-        return element.get("selected_conversation")
-    return element.get("value")
+def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> dict[str, Any]:
+    """The `/meeting` form: the same fields as the command, with pickers."""
+    kinds = [option(kind.label, str(kind)) for kind in MeetingKind]
+    repeats = [
+        option("Once", "once"),
+        option("Every week, same weekday", "weekly"),
+        option("Every month, same weekday (e.g. first Thursday)", "monthly"),
+        option("Every quarter, same weekday", "quarterly"),
+    ]
+    channel_element: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": ids.MEETING_CHANNEL,
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if channel_id:
+        channel_element["initial_conversation"] = channel_id
+    blocks: list[dict[str, Any]] = [
+        input_block(
+            ids.MEETING_KIND,
+            "Kind",
+            {"type": "static_select", "options": kinds, "initial_option": kinds[0]},
+        ),
+        input_block(ids.MEETING_TITLE, "Title", {"type": "plain_text_input", "max_length": 250}),
+        input_block(
+            ids.MEETING_DATE,
+            "Date (the first one)",
+            {"type": "datepicker", "initial_date": today.isoformat()},
+        ),
+        input_block(
+            ids.MEETING_TIME,
+            "Start time (leave empty for an all-day physical meeting)",
+            {"type": "timepicker", "initial_time": "10:00"},
+            optional=True,
+        ),
+        input_block(
+            ids.MEETING_DURATION,
+            "Duration (e.g. 90m, 2h; days for all-day meetings, e.g. 2d)",
+            {"type": "plain_text_input", "initial_value": "1h", "max_length": 20},
+        ),
+        input_block(
+            ids.MEETING_REPEAT,
+            "Repeats",
+            {"type": "static_select", "options": repeats, "initial_option": repeats[0]},
+        ),
+        input_block(
+            ids.MEETING_ZONE,
+            "Time zone of the meeting (IANA name)",
+            {"type": "plain_text_input", "initial_value": default_zone, "max_length": 64},
+        ),
+        input_block(ids.MEETING_CHANNEL, "Channel for the invite and reminders", channel_element),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.MEETING_MODAL,
+        "title": {"type": "plain_text", "text": "Schedule a meeting"},
+        "submit": {"type": "plain_text", "text": "Schedule"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def scheduled_view(series: Series, occurrence: Occurrence | None) -> dict[str, Any]:
+    """What the modal turns into once the meeting is scheduled."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Meeting scheduled"},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": [
+            section(f"*#{series.id} {escape(series.title)}* is scheduled.").to_dict(),
+            section(series_details(series, occurrence)).to_dict(),
+            DividerBlock().to_dict(),
+            context("The invite is being posted to the meeting's channel.").to_dict(),
+        ],
+    }
+
+
+def open_form(
+    client: WebClient, trigger_id: str, meetings: MeetingService, channel_id: str | None
+) -> None:
+    """Open the form at once: the trigger_id dies 3 s after the command."""
+    zone, today = meetings.form_defaults()
+    client.views_open(trigger_id=trigger_id, view=schedule_modal(zone, today, channel_id))
 
 
 def repeat_rule(choice: str, day: date) -> str | None:
     """The RRULE for 'same weekday' choices, read off the chosen first date."""
     if choice == "once":
         return None
-    weekday = list(WEEKDAYS.values())[day.weekday()]
+    weekday = Weekday.of(day).code
     if choice == "weekly":
         return f"FREQ=WEEKLY;BYDAY={weekday}"
     nth = (day.day - 1) // 7 + 1
@@ -46,68 +134,52 @@ def repeat_rule(choice: str, day: date) -> str | None:
     return f"FREQ=MONTHLY{interval};BYDAY={ordinal}{weekday}"
 
 
-def _field_for(message: str) -> str:
-    lowered = message.lower()
-    for needle, block in (
-        ("time zone", ids.MEETING_ZONE),
-        ("channel", ids.MEETING_CHANNEL),
-        ("title", ids.MEETING_TITLE),
-        ("exist", ids.MEETING_TIME),
-        ("twice", ids.MEETING_TIME),
-        ("kind", ids.MEETING_KIND),
-    ):
-        if needle in lowered:
-            return block
-    return ids.MEETING_DATE
-
-
 async def submit(
     ack: AsyncAck,
     view: dict[str, Any],
     caller: MemberProfile,
     meetings: MeetingService,
-    notifier: SlackNotifier,
+    announcer: MeetingAnnouncer,
     background: Background,
 ) -> None:
     state = view.get("state", {}).get("values", {})
     errors: dict[str, str] = {}
-    day_text = _value(state, ids.MEETING_DATE)
+    day_text = state_value(state, ids.MEETING_DATE)
     day = date.fromisoformat(day_text) if day_text else None
     if day is None:
         errors[ids.MEETING_DATE] = "Pick the date of the (first) meeting."
-    time_text = _value(state, ids.MEETING_TIME)
+    time_text = state_value(state, ids.MEETING_TIME)
     at = time.fromisoformat(time_text) if time_text else None
-    kind = _value(state, ids.MEETING_KIND) or ""
-    if at is None and kind != "physical":
+    kind: MeetingKind | None = None
+    try:
+        kind = MeetingKind.parse(state_value(state, ids.MEETING_KIND) or "")
+    except VocabularyError as error:
+        errors[ids.MEETING_KIND] = str(error)
+    if at is None and kind is not None and kind != MeetingKind.PHYSICAL:
         errors[ids.MEETING_TIME] = "Pick a start time; only physical meetings are all-day."
     duration = None
     try:
-        duration = parse_duration_minutes(_value(state, ids.MEETING_DURATION) or "1h")
-    except ValueError as error:
+        duration = parse_duration_minutes(state_value(state, ids.MEETING_DURATION) or "1h")
+    except VocabularyError as error:
         errors[ids.MEETING_DURATION] = str(error)
-    if not caller.is_coordinator:
-        errors[ids.MEETING_TITLE] = "Only coordinators can schedule meetings."
-    if errors or day is None:
+    if errors or day is None or kind is None:
         await ack(response_action="errors", errors=errors)
         return
     request = ScheduleRequest(
         kind=kind,
-        title=_value(state, ids.MEETING_TITLE) or "",
-        rrule=repeat_rule(_value(state, ids.MEETING_REPEAT) or "once", day),
+        title=state_value(state, ids.MEETING_TITLE) or "",
+        rrule=repeat_rule(state_value(state, ids.MEETING_REPEAT) or "once", day),
         first_date=day,
         explicit_from=False,
         at=at,
         duration_minutes=duration,
-        timezone=(_value(state, ids.MEETING_ZONE) or "").strip() or None,
-        channel=_value(state, ids.MEETING_CHANNEL),
+        timezone=(state_value(state, ids.MEETING_ZONE) or "").strip() or None,
+        channel=state_value(state, ids.MEETING_CHANNEL),
     )
     try:
-        series = await asyncio.to_thread(meetings.schedule, request, caller.slack_id)
-    except MeetingError as error:
-        await ack(response_action="errors", errors={_field_for(str(error)): str(error)})
+        change = await asyncio.to_thread(meetings.schedule, caller, request)
+    except FieldError as error:
+        await ack(**field_errors(error, FIELD_BLOCKS, state, ids.MEETING_DATE))
         return
-    upcoming = await asyncio.to_thread(meetings.next_of, series)
-    await ack(response_action="update", view=scheduled_view(series, upcoming))
-    background.run(
-        notifier.announce, Announcement(MeetingChange(series), "New meeting", caller.slack_id)
-    )
+    await ack(response_action="update", view=scheduled_view(change.series, change.shown))
+    background.run(announcer.announce, Announcement(change, "New meeting", caller.slack_id))

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from bot.core.mrkdwn import unescape
-from scheduling.consortium.file import MEETING_KINDS
-from scheduling.durations import parse_duration_minutes
 from scheduling.meetings.recurrence import RepeatError, parse_repeat
 from scheduling.meetings.service import ScheduleRequest
+from scheduling.vocabulary import MeetingKind, VocabularyError, parse_duration_minutes
 
 SCHEDULE_USAGE = (
     '/meeting schedule <kind> "<title>" <repeat> [from YYYY-MM-DD] at HH:MM [for DURATION] '
@@ -68,7 +67,7 @@ class ListMeetings:
 
 @dataclass(frozen=True)
 class NextMeetings:
-    kind: str | None
+    kind: MeetingKind | None
 
 
 @dataclass(frozen=True)
@@ -145,10 +144,7 @@ def parse_meeting_command(text: str) -> MeetingCommand:
     if head == "next":
         if len(rest) > 1:
             raise GrammarError(f"cannot read {rest[1]!r} after the kind", "next")
-        kind = rest[0].lower() if rest else None
-        if kind is not None and kind not in MEETING_KINDS:
-            raise GrammarError(f"{rest[0]!r} is not a kind: {', '.join(MEETING_KINDS)}", "next")
-        return NextMeetings(kind)
+        return NextMeetings(_kind(rest[0], "next") if rest else None)
     if head == "cancel":
         meeting_id = _meeting_id(rest, "cancel")
         if len(rest) == 1:
@@ -177,6 +173,13 @@ def parse_meeting_command(text: str) -> MeetingCommand:
     raise GrammarError(
         f"I don't know {words[0]!r}: say schedule, list, next, who, cancel, move, edit or invite"
     )
+
+
+def _kind(word: str, subcommand: str) -> MeetingKind:
+    try:
+        return MeetingKind.parse(word)
+    except VocabularyError as error:
+        raise GrammarError(str(error), subcommand) from None
 
 
 def _no_more(rest: list[str], subcommand: str) -> None:
@@ -221,10 +224,8 @@ def _move(rest: list[str]) -> Move:
 
 def _schedule(words: list[str]) -> ScheduleRequest:
     if not words:
-        raise GrammarError("say the kind of meeting first: " + ", ".join(MEETING_KINDS))
-    kind = words[0].lower()
-    if kind not in MEETING_KINDS:
-        raise GrammarError(f"{words[0]!r} is not a kind of meeting: {', '.join(MEETING_KINDS)}")
+        raise GrammarError("say the kind of meeting first: " + ", ".join(MeetingKind))
+    kind = _kind(words[0], "schedule")
     if len(words) < 2:
         raise GrammarError('say the title in quotes after the kind, e.g. "Jour fixe"')
     title = words[1]
@@ -266,7 +267,7 @@ def _schedule(words: list[str]) -> ScheduleRequest:
     if "for" in options:
         try:
             duration = parse_duration_minutes(options["for"])
-        except ValueError as error:
+        except VocabularyError as error:
             raise GrammarError(str(error)) from None
     channel = options.get("in")
     if channel is not None:

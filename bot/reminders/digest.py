@@ -7,9 +7,9 @@ import asyncio
 from slack_bolt.async_app import AsyncAck
 
 from bot.core.background import Background
+from bot.core.blocks import plain_message
 from bot.reminders.blocks import digest_messages
-from bot.updates.blocks import plain_message
-from scheduling.consortium.directory import DirectoryService, MemberProfile
+from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.jobs import Jobs
 
 USAGE = "`/digest preview` shows this week's digest to you; `/digest now` posts it (coordinators)."
@@ -18,7 +18,6 @@ USAGE = "`/digest preview` shows this week's digest to you; `/digest now` posts 
 async def handle(
     ack: AsyncAck,
     command: dict[str, str],
-    caller: MemberProfile,
     jobs: Jobs,
     directory: DirectoryService,
     background: Background,
@@ -34,14 +33,8 @@ async def handle(
         await ack(**body)
         return
     if word == "now":
-        if not caller.is_coordinator:
-            who = ", ".join(p.name for p in directory.directory().coordinators)
-            await ack(
-                **plain_message(f"Only coordinators can post the digest. Ask {who}.").as_ephemeral()
-            )
-            return
-        channel = await asyncio.to_thread(jobs.digest_channel)
-        if channel is None:
+        setting = await asyncio.to_thread(jobs.digest_setting)
+        if setting.channel is None:
             await ack(
                 **plain_message(
                     "No digest channel is set up in the consortium file."

@@ -1,5 +1,6 @@
-"""The Slack side of scheduled delivery: reminders and digests posted with a delivery key
-in the message metadata, so after a crash the bot can ask Slack whether a message went out."""
+"""The Slack side of scheduled delivery (`ports.DeliveryNotifier`): reminders and digests
+posted with their delivery key in the message metadata, so after a crash the bot can ask
+Slack whether a message went out."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core import ids
+from bot.core.retries import retry_after_seconds
 from bot.reminders.blocks import digest_messages, reminder_message
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.digest import Digest
-from scheduling.delivery.jobs import DeliveryError, Posted, ReminderNotice
+from scheduling.delivery.reminders import ReminderNotice
+from scheduling.ports import DeliveryError, Posted
 
 logger = logging.getLogger("consortium_bot.delivery")
 
@@ -23,17 +26,14 @@ def _failure(error: SlackApiError) -> DeliveryError:
     response = error.response
     retry_after = None
     if response.status_code == 429:
-        header = (response.headers or {}).get("Retry-After") or (response.headers or {}).get(
-            "retry-after"
-        )
-        retry_after = float(header) if header else 60.0
+        retry_after = retry_after_seconds(response.headers or {}, default=60.0)
     if response.status_code != 200:
         return DeliveryError(f"http_{response.status_code}", retry_after)
     code = response.get("error") if isinstance(response.data, dict) else None
     return DeliveryError(str(code or "unknown_error"), retry_after)
 
 
-class SlackScheduledNotifier:
+class SlackDeliveryNotifier:
     def __init__(self, client: WebClient, directory: DirectoryService) -> None:
         self.client = client
         self.directory = directory

@@ -1,5 +1,5 @@
 """RSVP buttons on reminders: one answer per member per occurrence, and every reminder
-message of that occurrence updated in place with the new counts."""
+message of that occurrence redrawn in place with the new counts."""
 
 from __future__ import annotations
 
@@ -14,14 +14,19 @@ from bot.core import ids
 from bot.core.background import Background
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import Jobs
+from scheduling.errors import FieldError
+from scheduling.meetings.rsvp import RsvpService
+from scheduling.vocabulary import RsvpAnswer
 
-ANSWER_BY_ACTION = {action: answer for answer, action in ids.RSVP_ACTIONS.items()}
+ANSWER_BY_ACTION = {action: RsvpAnswer(answer) for answer, action in ids.RSVP_ACTIONS.items()}
+GONE = "That button no longer works; use `/meeting next`."
 
 
 async def answer(
     ack: AsyncAck,
     body: dict[str, Any],
     caller: MemberProfile,
+    rsvps: RsvpService,
     jobs: Jobs,
     background: Background,
     respond: AsyncRespond,
@@ -35,11 +40,13 @@ async def answer(
     except (KeyError, TypeError, ValueError):
         choice = None
     if choice is None:
-        await respond(
-            text="That button no longer works; use `/meeting next`.",
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        await respond(text=GONE, response_type="ephemeral", replace_original=False)
         return
-    await asyncio.to_thread(jobs.rsvps.record, meeting_id, occurrence, caller.slack_id, choice)
-    background.run(jobs.refresh_reminders, meeting_id, occurrence)
+    try:
+        recorded = await asyncio.to_thread(
+            rsvps.record, meeting_id, occurrence, caller.slack_id, choice
+        )
+    except FieldError:
+        await respond(text=GONE, response_type="ephemeral", replace_original=False)
+        return
+    background.run(jobs.redraw, recorded)

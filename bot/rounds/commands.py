@@ -1,5 +1,5 @@
 """`/round`: open, status, remind, close, export. Everyone may see the status; the rest is
-for coordinators."""
+for coordinators (checked at the door, `core/access.py`, and again by the service)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import asyncio
 from slack_bolt.async_app import AsyncAck
 
 from bot.core.background import Background
-from bot.core.blocks import Message
+from bot.core.blocks import Message, plain_message
 from bot.meetings.blocks import usage_message
+from bot.rounds.blocks import round_status_message
 from bot.rounds.grammar import EXAMPLE, USAGE, RoundCommand, RoundGrammarError, parse_round_command
-from bot.updates.blocks import plain_message, round_status_message
-from bot.updates.publisher import RoundRequests, UpdateNotifier
-from scheduling.consortium.directory import DirectoryService, MemberProfile
-from scheduling.updates.rounds import RoundError, RoundService
-
-COORDINATOR_ACTIONS = ("open", "remind", "close", "export")
+from bot.rounds.messenger import RoundMessenger
+from scheduling.consortium.directory import MemberProfile
+from scheduling.errors import FieldError
+from scheduling.updates.exports import RoundReport
+from scheduling.updates.rounds import RoundRequests, RoundService
 
 
 async def handle(
@@ -24,8 +24,7 @@ async def handle(
     command: dict[str, str],
     caller: MemberProfile,
     rounds: RoundService,
-    update_notifier: UpdateNotifier,
-    directory: DirectoryService,
+    messenger: RoundMessenger,
     background: Background,
 ) -> None:
     try:
@@ -36,65 +35,46 @@ async def handle(
     if parsed.action == "help":
         await ack(**plain_message(USAGE).as_ephemeral())
         return
-    if parsed.action in COORDINATOR_ACTIONS and not caller.is_coordinator:
-        who = ", ".join(p.name for p in directory.directory().coordinators) or "a coordinator"
-        await ack(
-            **plain_message(
-                f"Only coordinators can {parsed.action} rounds. Ask {who}."
-            ).as_ephemeral()
-        )
-        return
     try:
         reply, after = await asyncio.to_thread(_run, parsed, rounds, caller)
-    except RoundError as error:
+    except FieldError as error:
         await ack(**plain_message(str(error)).as_ephemeral())
         return
     await ack(**reply.as_ephemeral())
     if isinstance(after, RoundRequests):
-        background.run(update_notifier.ask, after)
-    elif after is not None:
-        round_id, format_name = after
-        background.run(update_notifier.send_export, caller.slack_id, round_id, format_name)
-
-
-Followup = RoundRequests | tuple[int, str] | None
+        background.run(messenger.ask, after)
+    elif isinstance(after, RoundReport):
+        background.run(messenger.send_export, caller.slack_id, after, parsed.format_name)
 
 
 def _run(
     parsed: RoundCommand, rounds: RoundService, caller: MemberProfile
-) -> tuple[Message, Followup]:
+) -> tuple[Message, RoundRequests | RoundReport | None]:
     """The database part of a /round action and the reply; plus what to do after the ack."""
     if parsed.action == "open":
         assert parsed.due is not None
-        opened = rounds.open(parsed.title, parsed.due, list(parsed.audience), caller.slack_id)
-        codes = tuple(rounds.countries_of(opened.id))
+        requests = rounds.open(caller, parsed.title, parsed.due, parsed.audience)
+        opened = requests.round
         text = (
             f"Opened round #{opened.id} “{opened.title}”, due {opened.due_on:%Y-%m-%d}; "
-            f"asking {len(codes)} countries by DM."
+            f"asking {len(requests.countries)} countries by DM."
         )
-        return plain_message(text), RoundRequests(
-            opened.id, codes, reminder=False, requested_by=caller.slack_id
-        )
-    round_ = rounds.resolve(parsed.reference)
+        return plain_message(text), requests
     if parsed.action == "status":
-        return round_status_message(rounds.status(round_.id), rounds.today()), None
-    if parsed.action == "remind" and round_.closed:
-        raise RoundError(f"The round “{round_.title}” is closed; there is nobody to remind.")
+        status, today = rounds.status(parsed.reference)
+        return round_status_message(status, today), None
     if parsed.action == "remind":
-        if round_.closed:
-            raise RoundError(f"The round “{round_.title}” is closed; there is nobody to remind.")
-        missing = tuple(row.country.code for row in rounds.status(round_.id).missing)
-        if not missing:
-            return plain_message(
-                f"Every country has answered “{round_.title}”; nobody to remind."
-            ), None
-        countries = "country" if len(missing) == 1 else "countries"
-        text = f"Reminding {len(missing)} {countries} of “{round_.title}”: {', '.join(missing)}."
-        return plain_message(text), RoundRequests(
-            round_.id, missing, reminder=True, requested_by=caller.slack_id
-        )
+        requests = rounds.remind(caller, parsed.reference)
+        title = requests.round.title
+        if not requests.countries:
+            return plain_message(f"Every country has answered “{title}”; nobody to remind."), None
+        codes = [request.country.code for request in requests.countries]
+        countries = "country" if len(codes) == 1 else "countries"
+        text = f"Reminding {len(codes)} {countries} of “{title}”: {', '.join(codes)}."
+        return plain_message(text), requests
     if parsed.action == "close":
-        closed = rounds.close(round_.id)
+        closed = rounds.close(caller, parsed.reference)
         return plain_message(f"Closed round #{closed.id} “{closed.title}”."), None
-    text = f"Preparing the {parsed.format_name} export of “{round_.title}”; it arrives in your DM with me."
-    return plain_message(text), (round_.id, parsed.format_name)
+    report = rounds.report(caller, parsed.reference)
+    text = f"Preparing the {parsed.format_name} export of “{report.title}”; it arrives in your DM with me."
+    return plain_message(text), report

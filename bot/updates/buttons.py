@@ -1,4 +1,4 @@
-"""Buttons that open a modal: each acks, then opens it at once in the background."""
+"""Buttons on update cards and round requests: each acks, then opens its modal at once."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.background import Background
-from bot.updates.blocks import full_update_view, update_form
-from bot.updates.commands import open_form
+from bot.updates.blocks import full_update_view
+from bot.updates.form import open_form, update_form
 from scheduling.consortium.directory import DirectoryService, MemberProfile
-from scheduling.updates.service import UpdateError, UpdateService, UpdateView
+from scheduling.errors import FieldError
+from scheduling.updates.service import UpdateService, may_post
+from scheduling.updates.views import UpdateView
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -32,9 +34,9 @@ async def _update_of(
     update_id = _update_id(body)
     try:
         if update_id is None:
-            raise UpdateError("That button no longer works; use `/update list`.")
+            raise FieldError("That button no longer works; use `/update list`.")
         return await asyncio.to_thread(updates.get, update_id)
-    except UpdateError as error:
+    except FieldError as error:
         await respond(text=str(error), response_type="ephemeral", replace_original=False)
         return None
 
@@ -52,13 +54,13 @@ async def edit(
     update = await _update_of(body, updates, respond)
     if update is None:
         return
-    if not updates.may_post(caller, update.country.code):
+    if not may_post(caller, update.country.code):
         text = f"Only members for {update.country.name} and coordinators can edit its updates."
         await respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    countries = await asyncio.to_thread(updates.countries_for, caller)
+    choices = await asyncio.to_thread(updates.form_choices, caller)
     view = update_form(
-        countries or [update.country],
+        choices.countries or [update.country],
         [],
         country=update.country.code,
         fields=update.fields,

@@ -8,12 +8,14 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot.core.background import Background
-from bot.core.blocks import Message
+from bot.core.blocks import Message, plain_message
 from bot.core.mrkdwn import unescape
-from bot.updates.blocks import note_posted_message, plain_message, update_form, update_list
-from bot.updates.publisher import UpdateNotifier
+from bot.updates.blocks import note_posted_message, update_list
+from bot.updates.form import open_form
+from bot.updates.publisher import UpdatePublisher
 from scheduling.consortium.directory import DirectoryService, MemberProfile
-from scheduling.updates.service import UpdateError, UpdateService
+from scheduling.errors import FieldError
+from scheduling.updates.service import Listing, UpdateService
 
 USAGE = (
     "`/update` opens the form for your country · `/update <text>` posts a one-line note "
@@ -26,7 +28,7 @@ async def handle(
     command: dict[str, str],
     caller: MemberProfile,
     updates: UpdateService,
-    update_notifier: UpdateNotifier,
+    publisher: UpdatePublisher,
     directory: DirectoryService,
     background: Background,
     web: WebClient,
@@ -47,63 +49,29 @@ async def handle(
     if word == "help":
         await ack(**plain_message(USAGE).as_ephemeral())
         return
-    names = directory.names()
     if word in ("list", "mine"):
         argument = text.split(maxsplit=1)[1] if " " in text else None
         try:
-            message = await asyncio.to_thread(_listing, word, argument, updates, caller, names)
-        except UpdateError as error:
-            message = plain_message(str(error))
-        await ack(**message.as_ephemeral())
+            listing = await asyncio.to_thread(updates.browse, caller, word, argument)
+        except FieldError as error:
+            await ack(**plain_message(str(error)).as_ephemeral())
+            return
+        await ack(**_listing(listing, directory.names()).as_ephemeral())
         return
     try:
-        update = await asyncio.to_thread(updates.note, caller, text)
-    except UpdateError as error:
+        published = await asyncio.to_thread(updates.note, caller, text)
+    except FieldError as error:
         await ack(**plain_message(f"{error} ({USAGE})").as_ephemeral())
         return
-    await ack(**note_posted_message(update).as_ephemeral())
-    background.run(update_notifier.publish, update.id, caller.slack_id)
+    await ack(**note_posted_message(published.update).as_ephemeral())
+    background.run(publisher.publish, published, caller.slack_id)
 
 
-def _listing(
-    word: str,
-    argument: str | None,
-    updates: UpdateService,
-    caller: MemberProfile,
-    names: dict[str, str],
-) -> Message:
-    if word == "mine":
-        return update_list(
-            "Your updates",
-            updates.recent(limit=20, author_id=caller.slack_id),
-            names,
-            editable=True,
-        )
-    if argument is None:
-        return update_list("Recent updates", updates.recent(limit=10), names, editable=False)
-    country = updates.resolve_country(argument)
-    if country is not None:
-        found = updates.recent(limit=10, country_code=country.code)
-        return update_list(f"Updates from {country.name}", found, names, editable=False)
-    found_round = updates.find_round(argument)
-    if found_round is None:
-        raise UpdateError(f"{argument!r} is neither a country (code or name) nor a round.")
-    found = updates.recent(limit=20, round_id=found_round.id)
-    return update_list(f"Updates for {found_round.title}", found, names, editable=False)
-
-
-def open_form(
-    web: WebClient,
-    trigger_id: str,
-    updates: UpdateService,
-    caller: MemberProfile,
-    preset: tuple[int | None, str | None] | None,
-) -> None:
-    """Open the form at once (the trigger lives 3 s); `preset` is (round, country) from a DM button."""
-    countries = updates.countries_for(caller)
-    round_id, country = preset or (None, None)
-    codes = [c.code for c in countries]
-    rounds = updates.open_rounds(codes if not caller.is_coordinator else None)
-    chosen = country or (caller.countries[0].code if caller.countries else None)
-    view = update_form(countries, rounds, country=chosen, round_id=round_id)
-    web.views_open(trigger_id=trigger_id, view=view)
+def _listing(listing: Listing, names: dict[str, str]) -> Message:
+    title = {
+        "mine": "Your updates",
+        "recent": "Recent updates",
+        "country": f"Updates from {listing.name}",
+        "round": f"Updates for {listing.name}",
+    }[listing.kind]
+    return update_list(title, listing.updates, names, editable=listing.kind == "mine")

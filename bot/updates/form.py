@@ -1,28 +1,140 @@
-"""The update form's submission: checked in the ack (errors shown by the fields), stored,
-and the card posted (or refreshed after an edit) in the background."""
+"""The update form: built for the member (their countries, the rounds asking them), checked in
+the ack with errors shown under their fields, stored, and the card posted after the ack."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
+from slack_sdk import WebClient
 
 from bot.core import ids
 from bot.core.background import Background
-from bot.updates.blocks import posted_view
-from bot.updates.publisher import UpdateNotifier
-from scheduling.consortium.directory import MemberProfile
-from scheduling.updates.service import SECTIONS, UpdateDraft, UpdateError, UpdateService
+from bot.core.blocks import context, input_block, option, section
+from bot.core.forms import field_errors, state_value
+from bot.core.mrkdwn import escape
+from bot.updates.publisher import UpdatePublisher
+from scheduling.consortium.directory import CountryRef, MemberProfile
+from scheduling.errors import FieldError
+from scheduling.updates.service import MAX_FIELD_LENGTH, UpdateService
+from scheduling.updates.views import RoundRef, UpdateDraft, UpdateView
+from scheduling.vocabulary import FIELDS, SECTIONS, UpdateField
+
+# Which input shows an error about which field.
+FIELD_BLOCKS = {
+    "country": ids.UPDATE_COUNTRY,
+    "round": ids.UPDATE_ROUND,
+    **{str(name): ids.update_field_block(name) for name in FIELDS},
+}
 
 
-def _state_value(state: dict[str, Any], block_id: str) -> str | None:
-    element = state.get(block_id, {}).get(block_id, {})
-    if element.get("type") == "static_select":
-        return (element.get("selected_option") or {}).get("value")
-    value = element.get("value")
-    return value if isinstance(value, str) else None
+def update_form(
+    countries: Sequence[CountryRef],
+    rounds: Sequence[RoundRef],
+    *,
+    country: str | None = None,
+    round_id: int | None = None,
+    fields: Mapping[UpdateField, str] | None = None,
+    update_id: int | None = None,
+) -> dict[str, Any]:
+    """The update form; Slack's input limits are declared on every field."""
+    fields = fields or {}
+    blocks: list[dict[str, Any]] = []
+    metadata: dict[str, Any] = {"update_id": update_id}
+    if update_id is not None or len(countries) == 1:
+        chosen = next((c for c in countries if c.code == country), countries[0])
+        metadata["country"] = chosen.code
+        blocks.append(context(f"For {chosen.flag} *{escape(chosen.name)}*").to_dict())
+    else:
+        options = [option(f"{c.name} ({c.code})", c.code) for c in countries][:100]
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": ids.UPDATE_COUNTRY,
+            "options": options,
+        }
+        initial = next((o for o in options if o["value"] == country), None)
+        if initial:
+            element["initial_option"] = initial
+        blocks.append(input_block(ids.UPDATE_COUNTRY, "Country", element))
+    if update_id is None:
+        round_options = [option("No round (a free update)", ids.NO_ROUND)]
+        round_options += [option(r.title, str(r.id)) for r in rounds][:99]
+        selected = next((o for o in round_options if o["value"] == str(round_id)), None)
+        round_element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": ids.UPDATE_ROUND,
+            "options": round_options,
+            # A preset round no longer offered (closed) falls back to "no round", never another.
+            "initial_option": selected
+            or (
+                round_options[1]
+                if round_id is None and len(round_options) > 1
+                else round_options[0]
+            ),
+        }
+        blocks.append(input_block(ids.UPDATE_ROUND, "Answers the round", round_element))
+    editable = (
+        (*SECTIONS, UpdateField.LINKS, UpdateField.NOTE)
+        if fields.get(UpdateField.NOTE)
+        else (*SECTIONS, UpdateField.LINKS)
+    )
+    for name in editable:
+        element = {
+            "type": "plain_text_input",
+            "action_id": ids.update_field_block(name),
+            "multiline": True,
+            "max_length": MAX_FIELD_LENGTH,
+        }
+        if fields.get(name):
+            element["initial_value"] = fields[name]
+        blocks.append(input_block(ids.update_field_block(name), name.label, element, optional=True))
+    blocks.append(
+        context(
+            "Fill in at least one section. Everything you write is posted to the consortium."
+        ).to_dict()
+    )
+    return {
+        "type": "modal",
+        "callback_id": ids.UPDATE_FORM,
+        "private_metadata": json.dumps(metadata),
+        "title": {"type": "plain_text", "text": "Edit update" if update_id else "Country update"},
+        "submit": {"type": "plain_text", "text": "Save" if update_id else "Post update"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def posted_view(update: UpdateView, edited: bool) -> dict[str, Any]:
+    what = "saved" if edited else "posted"
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Update " + what},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": [
+            section(
+                f"Your update for {update.country.flag} *{escape(update.country.name)}* is {what} "
+                f"(#{update.id}). `/update mine` lists yours, with an Edit button."
+            ).to_dict()
+        ],
+    }
+
+
+def open_form(
+    web: WebClient,
+    trigger_id: str,
+    updates: UpdateService,
+    caller: MemberProfile,
+    preset: tuple[int | None, str | None] | None,
+) -> None:
+    """Open the form at once (the trigger lives 3 s); `preset` is (round, country) from a DM button."""
+    choices = updates.form_choices(caller)
+    round_id, country = preset or (None, None)
+    chosen = country or (caller.countries[0].code if caller.countries else None)
+    view = update_form(choices.countries, choices.rounds, country=chosen, round_id=round_id)
+    web.views_open(trigger_id=trigger_id, view=view)
 
 
 async def submit(
@@ -30,37 +142,36 @@ async def submit(
     view: dict[str, Any],
     caller: MemberProfile,
     updates: UpdateService,
-    update_notifier: UpdateNotifier,
+    publisher: UpdatePublisher,
     background: Background,
 ) -> None:
     state = view.get("state", {}).get("values", {})
     metadata = json.loads(view.get("private_metadata") or "{}")
-    present = [n for n in (*SECTIONS, "links", "note") if ids.update_field_block(n) in state]
-    fields = {name: _state_value(state, ids.update_field_block(name)) or "" for name in present}
+    present = [name for name in FIELDS if ids.update_field_block(name) in state]
+    fields = {name: state_value(state, ids.update_field_block(name)) or "" for name in present}
     update_id = metadata.get("update_id")
     first_field = ids.update_field_block(SECTIONS[0])
-    if not any(fields.get(name, "").strip() for name in (*SECTIONS, "note")):
+    if not any(fields.get(name, "").strip() for name in (*SECTIONS, UpdateField.NOTE)):
         await ack(response_action="errors", errors={first_field: "Fill in at least one section."})
         return
     try:
         if update_id is not None:
-            update = await asyncio.to_thread(updates.edit, caller, int(update_id), fields)
+            published = await asyncio.to_thread(updates.edit, caller, int(update_id), fields)
         else:
-            country = metadata.get("country") or _state_value(state, ids.UPDATE_COUNTRY)
+            country = metadata.get("country") or state_value(state, ids.UPDATE_COUNTRY)
             if not country:
                 await ack(
                     response_action="errors", errors={ids.UPDATE_COUNTRY: "Choose the country."}
                 )
                 return
-            chosen_round = _state_value(state, ids.UPDATE_ROUND)
+            chosen_round = state_value(state, ids.UPDATE_ROUND)
             round_id = int(chosen_round) if chosen_round and chosen_round != ids.NO_ROUND else None
             draft = UpdateDraft(country, round_id, fields)
-            update = await asyncio.to_thread(updates.submit, caller, draft)
-    except UpdateError as error:
-        block = ids.UPDATE_ROUND if "round" in str(error) and update_id is None else first_field
-        if "Only members" in str(error) and ids.UPDATE_COUNTRY in state:
-            block = ids.UPDATE_COUNTRY
-        await ack(response_action="errors", errors={block: str(error)})
+            published = await asyncio.to_thread(updates.submit, caller, draft)
+    except FieldError as error:
+        await ack(**field_errors(error, FIELD_BLOCKS, state, first_field))
         return
-    await ack(response_action="update", view=posted_view(update, edited=update_id is not None))
-    background.run(update_notifier.publish, update.id, caller.slack_id)
+    await ack(
+        response_action="update", view=posted_view(published.update, edited=update_id is not None)
+    )
+    background.run(publisher.publish, published, caller.slack_id)

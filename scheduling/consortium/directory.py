@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from scheduling.consortium.countries import flag_emoji
+from scheduling.errors import FieldError
+from scheduling.vocabulary import Audience, CountryRole, MemberRole
 from storage.db import Database
-from storage.models import MemberRole
-from storage.repositories import DirectoryRepository
+from storage.models import Country, Member
 
 
 @dataclass(frozen=True)
 class CountryRef:
     code: str
     name: str
-    role: str
+    role: CountryRole
 
     @property
     def flag(self) -> str:
         return flag_emoji(self.code)
+
+    @classmethod
+    def of(cls, country: Country) -> CountryRef:
+        return cls(country.code, country.name, CountryRole(country.role))
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class MemberProfile:
     name: str
     timezone: str
     countries: tuple[CountryRef, ...]
-    roles: tuple[str, ...]
+    roles: tuple[MemberRole, ...]
     reminder_delivery: str = "channel"
 
     @property
@@ -47,6 +52,17 @@ class MemberProfile:
 
     def speaks_for(self, country_code: str) -> bool:
         return any(country.code == country_code for country in self.countries)
+
+    @classmethod
+    def of(cls, member: Member, countries: dict[str, CountryRef]) -> MemberProfile:
+        return cls(
+            slack_id=member.slack_id,
+            name=member.name,
+            timezone=member.timezone,
+            countries=tuple(countries[code] for code in member.country_codes if code in countries),
+            roles=tuple(MemberRole(role) for role in member.role_names),
+            reminder_delivery=member.reminder_delivery or "channel",
+        )
 
 
 @dataclass(frozen=True)
@@ -90,10 +106,6 @@ class DirectoryService:
         self._snapshot: DirectorySnapshot | None = None
         self._lock = threading.Lock()
 
-    def __deepcopy__(self, memo: dict[int, object]) -> DirectoryService:
-        # One service is shared by all requests and threads; a copy would copy the engine.
-        return self
-
     def cached(self) -> DirectorySnapshot | None:
         """The snapshot if it is fresh enough, without touching the database."""
         snapshot = self._snapshot
@@ -103,32 +115,23 @@ class DirectoryService:
 
     def load(self) -> DirectorySnapshot:
         """Read everyone from the database and keep the result."""
-        with self._lock, self.database.read() as session:
-            repository = DirectoryRepository(session)
-            consortium = repository.consortium()
-            countries = {c.code: CountryRef(c.code, c.name, c.role) for c in repository.countries()}
-            profiles = {}
-            coordinators = []
-            for member in repository.members():
-                profile = MemberProfile(
-                    slack_id=member.slack_id,
-                    name=member.name,
-                    timezone=member.timezone,
-                    countries=tuple(
-                        countries[code] for code in member.country_codes if code in countries
-                    ),
-                    roles=tuple(member.role_names),
-                    reminder_delivery=member.reminder_delivery or "channel",
-                )
-                profiles[member.slack_id] = profile
-                if profile.is_coordinator:
-                    coordinators.append(PersonRef(member.slack_id, member.name))
-            directory = Directory(
-                consortium_name=consortium.name if consortium else "the consortium",
-                coordinators=tuple(sorted(coordinators, key=lambda p: p.slack_id)),
-            )
-            self._snapshot = DirectorySnapshot(directory, profiles, self.monotonic(), countries)
-            return self._snapshot
+        with self._lock, self.database.read() as work:
+            consortium = work.directory.consortium()
+            countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+            profiles = {
+                member.slack_id: MemberProfile.of(member, countries)
+                for member in work.directory.members()
+            }
+        coordinators = sorted(
+            (PersonRef(p.slack_id, p.name) for p in profiles.values() if p.is_coordinator),
+            key=lambda p: p.slack_id,
+        )
+        directory = Directory(
+            consortium_name=consortium.name if consortium else "the consortium",
+            coordinators=tuple(coordinators),
+        )
+        self._snapshot = DirectorySnapshot(directory, profiles, self.monotonic(), countries)
+        return self._snapshot
 
     def invalidate(self) -> None:
         self._snapshot = None
@@ -136,11 +139,11 @@ class DirectoryService:
     def set_reminder_delivery(self, slack_id: str, where: str) -> None:
         """Reminders by `dm` or in the meeting's `channel`, for one member."""
         if where not in ("dm", "channel"):
-            raise ValueError(f"reminders go by dm or channel, not {where!r}")
-        with self.database.write() as session:
-            member = DirectoryRepository(session).member(slack_id)
+            raise FieldError(f"reminders go by dm or channel, not {where!r}", "where")
+        with self.database.write() as work:
+            member = work.directory.member(slack_id)
             if member is None:
-                raise ValueError(f"{slack_id} is not a member")
+                raise FieldError(f"{slack_id} is not a member", "member")
             member.reminder_delivery = where
         self.invalidate()
 
@@ -158,6 +161,10 @@ class DirectoryService:
     def directory(self) -> Directory:
         return self.snapshot().directory
 
+    def coordinator_names(self) -> str:
+        """Whom to ask, in words: `Coordinator (FFG), Coordinator (UEFISCDI)`."""
+        return ", ".join(p.name for p in self.directory().coordinators) or "a coordinator"
+
     def country_names(self) -> dict[str, str]:
         """Every consortium country's name by code (not only those with members)."""
         return {code: country.name for code, country in self.snapshot().countries.items()}
@@ -165,3 +172,8 @@ class DirectoryService:
     def names(self) -> dict[str, str]:
         """Display names by Slack ID, for cards that name authors without mentioning them."""
         return {p.slack_id: p.name for p in self.snapshot().profiles.values()}
+
+
+def audience_members(profiles: Iterable[MemberProfile], audience: Audience) -> list[MemberProfile]:
+    """The members an audience includes, by name."""
+    return sorted((p for p in profiles if audience.includes(p)), key=lambda p: p.name)

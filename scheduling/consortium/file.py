@@ -1,24 +1,28 @@
 """The consortium file (YAML): read, validate completely, and report every problem by line.
 
 The file is checked as a whole before anything is stored, so a file with one error changes
-nothing. Values are read as plain strings (no YAML 1.1 guessing: Norway's `NO` stays a code,
-`2024-01-04` stays a date we parse ourselves).
+nothing. Words of the vocabulary (kinds, roles, audiences, sections, the digest's schedule)
+are parsed here, once, into values.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import yaml
 
 from scheduling.consortium.countries import EU_ALIASES, ISO_3166_ALPHA2
-from scheduling.durations import parse_duration_minutes
+from scheduling.consortium.reader import FieldReader, Mapping, load_yaml
+from scheduling.consortium.spec import (
+    ConsortiumFileError,
+    ConsortiumSpec,
+    CountrySpec,
+    MeetingSpec,
+    MemberSpec,
+    Problem,
+    RoundSpec,
+)
 from scheduling.meetings.recurrence import (
     RepeatError,
     WallClockError,
@@ -27,124 +31,24 @@ from scheduling.meetings.recurrence import (
     parse_repeat,
     starts_on_rule,
 )
-
-MEETING_KINDS = ("jour-fixe", "consortium", "core-team", "physical", "webinar", "workshop")
-MEMBER_ROLES = ("coordinator", "wp-lead", "partner", "ambassador")
-COUNTRY_ROLES = ("core", "supporting")
-AUDIENCE_GROUPS = ("all", "core", "supporting", "wp-lead")
-UPDATE_SECTIONS = ("achievements", "challenges", "objectives", "needs", "events")
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DEFAULT_DIGEST_EVERY = "monday 09:00"
+from scheduling.vocabulary import (
+    SECTIONS,
+    Audience,
+    CountryRole,
+    DigestSchedule,
+    MeetingKind,
+    MemberRole,
+    UpdateField,
+    VocabularyError,
+    parse_duration_minutes,
+)
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _SLACK_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
-class ConsortiumFileError(Exception):
-    """The file was rejected; `problems` lists every reason, each with its line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class CountrySpec:
-    code: str
-    name: str
-    role: str
-
-
-@dataclass(frozen=True)
-class MemberSpec:
-    slack_id: str
-    name: str
-    countries: tuple[str, ...]
-    roles: tuple[str, ...]
-    timezone: str
-
-
-@dataclass(frozen=True)
-class MeetingSpec:
-    key: str
-    kind: str
-    title: str
-    rrule: str | None
-    starts_local: datetime
-    all_day: bool
-    duration_minutes: int | None
-    ends_local: datetime | None
-    timezone: str
-    location: str | None
-    join_url: str | None
-    channel_purpose: str | None
-    audience: str
-    reminder_minutes: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class RoundSpec:
-    title: str
-    opens_on: date
-    due_on: date
-    audience: str
-    sections: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ConsortiumSpec:
-    name: str
-    timezone: str
-    channels: dict[str, str]
-    digest_channel: str | None
-    digest_every: str
-    countries: tuple[CountrySpec, ...] = ()
-    members: tuple[MemberSpec, ...] = ()
-    meetings: tuple[MeetingSpec, ...] = ()
-    rounds: tuple[RoundSpec, ...] = ()
-
-
-class _Mapping(dict[str, Any]):
-    """A YAML mapping that remembers the line of itself and of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _LineLoader(yaml.BaseLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Mapping:  # type: ignore[override]
-        mapping = _Mapping()
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "keys must be plain words", key_node.start_mark
-                )
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice", key_node.start_mark
-                )
-            mapping[key] = self.construct_object(value_node, deep=True)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
-        return mapping
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_mapping,
-)
+_MEETING_KEYS = (
+    "id", "kind", "title", "repeat", "start", "duration", "end", "timezone",
+    "location", "join_url", "channel", "audience", "reminders",
+)  # fmt: skip
 
 
 def load_consortium_file(path: Path) -> ConsortiumSpec:
@@ -161,104 +65,19 @@ def load_consortium_file(path: Path) -> ConsortiumSpec:
 
 def parse_consortium_text(text: str, file_name: str = "<consortium file>") -> ConsortiumSpec:
     """Validate the YAML text of a consortium file."""
-    try:
-        document = yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        raise ConsortiumFileError(
-            [Problem(file_name, line, f"not valid YAML: {error.problem or error}")]
-        ) from None
-    except yaml.YAMLError as error:
-        raise ConsortiumFileError([Problem(file_name, 0, f"not valid YAML: {error}")]) from None
-    return _Validator(file_name).validate(document)
+    return _Validator(file_name).validate(load_yaml(text, file_name))
 
 
-class _Validator:
-    def __init__(self, file_name: str) -> None:
-        self.file = file_name
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int, reason: str) -> None:
-        self.problems.append(Problem(self.file, line, reason))
-
-    # -- generic field readers -------------------------------------------------------------
-
-    def known_keys(self, mapping: _Mapping, allowed: tuple[str, ...], where: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-                self.problem(mapping.key_lines[key], f"unknown key {key!r} in {where}{suggestion}")
-
-    def text(self, mapping: _Mapping, key: str, where: str, *, required: bool = True) -> str | None:
-        value = mapping.get(key)
-        line = mapping.key_lines.get(key, mapping.line)
-        if value is None or value == "":
-            if required:
-                self.problem(line, f"{where} needs {key!r}")
-            return None
-        if not isinstance(value, str):
-            self.problem(line, f"{key!r} in {where} must be a single value")
-            return None
-        return value.strip()
-
-    def string_list(self, mapping: _Mapping, key: str, where: str) -> list[str] | None:
-        value = mapping.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            return [item.strip() for item in value]
-        self.problem(mapping.key_lines[key], f"{key!r} in {where} must be a list of words")
-        return None
-
-    def line_of(self, mapping: _Mapping, key: str) -> int:
-        return mapping.key_lines.get(key, mapping.line)
-
-    def zone(self, mapping: _Mapping, key: str, where: str, default: str) -> str:
-        name = self.text(mapping, key, where, required=False)
-        if name is None:
-            return default
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            self.problem(
-                self.line_of(mapping, key),
-                f"{name!r} is not a time zone (use an IANA name such as Europe/Vienna)",
-            )
-            return default
-        return name
-
-    def entries(self, document: _Mapping, key: str) -> list[_Mapping]:
-        value = document.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(self.line_of(document, key), f"{key!r} must be a list")
-            return []
-        good = []
-        for item in value:
-            if isinstance(item, _Mapping):
-                good.append(item)
-            else:
-                self.problem(
-                    self.line_of(document, key), f"each entry of {key!r} must be a mapping"
-                )
-        return good
-
-    # -- sections --------------------------------------------------------------------------
-
+class _Validator(FieldReader):
     def validate(self, document: Any) -> ConsortiumSpec:
-        if not isinstance(document, _Mapping):
+        if not isinstance(document, Mapping):
             self.problem(1, "the file must be a mapping with a 'consortium' section")
             raise ConsortiumFileError(self.problems)
         self.known_keys(
             document, ("consortium", "countries", "members", "meetings", "rounds"), "the file"
         )
         header = document.get("consortium")
-        if not isinstance(header, _Mapping):
+        if not isinstance(header, Mapping):
             self.problem(
                 self.line_of(document, "consortium"), "the file needs a 'consortium' section"
             )
@@ -283,18 +102,20 @@ class _Validator:
             rounds=tuple(rounds),
         )
 
-    def header(self, header: _Mapping) -> tuple[str | None, str, dict[str, str], str | None, str]:
+    def header(
+        self, header: Mapping
+    ) -> tuple[str | None, str, dict[str, str], str | None, DigestSchedule]:
         where = "the consortium section"
         self.known_keys(header, ("name", "timezone", "channels", "digest"), where)
         name = self.text(header, "name", where)
         zone = self.zone(header, "timezone", where, "Europe/Brussels")
         channels: dict[str, str] = {}
         raw_channels = header.get("channels")
-        if raw_channels is not None and not isinstance(raw_channels, _Mapping):
+        if raw_channels is not None and not isinstance(raw_channels, Mapping):
             self.problem(
                 self.line_of(header, "channels"), "'channels' must map purposes to channel IDs"
             )
-        elif isinstance(raw_channels, _Mapping):
+        elif isinstance(raw_channels, Mapping):
             for purpose, channel_id in raw_channels.items():
                 line = raw_channels.key_lines[purpose]
                 if not isinstance(channel_id, str) or not _SLACK_CHANNEL_ID.fullmatch(channel_id):
@@ -304,9 +125,9 @@ class _Validator:
                 else:
                     channels[purpose] = channel_id
         digest_channel: str | None = None
-        digest_every = DEFAULT_DIGEST_EVERY
+        digest_every = DigestSchedule.DEFAULT
         digest = header.get("digest")
-        if isinstance(digest, _Mapping):
+        if isinstance(digest, Mapping):
             self.known_keys(digest, ("channel", "every"), "the digest section")
             digest_channel = self.text(digest, "channel", "the digest section", required=False)
             if digest_channel is not None and digest_channel not in channels:
@@ -316,18 +137,15 @@ class _Validator:
                 )
             every = self.text(digest, "every", "the digest section", required=False)
             if every is not None:
-                if _parse_weekly_time(every) is None:
-                    self.problem(
-                        self.line_of(digest, "every"),
-                        f"cannot read {every!r}: say a weekday and a time, e.g. 'monday 09:00'",
-                    )
-                else:
-                    digest_every = every.lower()
+                digest_every = (
+                    self.parsed(self.line_of(digest, "every"), DigestSchedule.parse, every)
+                    or digest_every
+                )
         elif digest is not None:
             self.problem(self.line_of(header, "digest"), "'digest' must have 'channel' and 'every'")
         return name, zone, channels, digest_channel, digest_every
 
-    def countries(self, entries: list[_Mapping]) -> list[CountrySpec]:
+    def countries(self, entries: list[Mapping]) -> list[CountrySpec]:
         found: dict[str, CountrySpec] = {}
         first_line: dict[str, int] = {}
         for entry in entries:
@@ -335,7 +153,7 @@ class _Validator:
             self.known_keys(entry, ("code", "name", "role"), where)
             code = (self.text(entry, "code", where) or "").upper()
             name = self.text(entry, "name", where)
-            role = (self.text(entry, "role", where) or "").lower()
+            role_text = self.text(entry, "role", where)
             if code and code not in ISO_3166_ALPHA2:
                 alias = EU_ALIASES.get(code)
                 hint = f" (ISO uses {alias})" if alias else ""
@@ -343,22 +161,23 @@ class _Validator:
                     self.line_of(entry, "code"), f"{code!r} is not an ISO 3166-1 country code{hint}"
                 )
                 continue
-            if role and role not in COUNTRY_ROLES:
-                self.problem(
-                    self.line_of(entry, "role"), f"country role {role!r} must be core or supporting"
-                )
+            role = (
+                self.parsed(self.line_of(entry, "role"), CountryRole.parse, role_text)
+                if role_text
+                else None
+            )
             if code in found:
                 self.problem(
                     entry.line, f"country {code} is listed twice (first on line {first_line[code]})"
                 )
                 continue
-            if code and name and role in COUNTRY_ROLES:
+            if code and name and role is not None:
                 found[code] = CountrySpec(code, name, role)
                 first_line[code] = entry.line
         return list(found.values())
 
     def members(
-        self, entries: list[_Mapping], country_roles: dict[str, str], default_zone: str
+        self, entries: list[Mapping], country_roles: dict[str, CountryRole], default_zone: str
     ) -> list[MemberSpec]:
         found: dict[str, MemberSpec] = {}
         first_line: dict[str, int] = {}
@@ -390,15 +209,12 @@ class _Validator:
                 if code not in country_roles:
                     line = self.line_of(entry, "country" if "country" in entry else "countries")
                     self.problem(line, f"unknown country code {code!r}: it is not in 'countries'")
+            roles_line = self.line_of(entry, "roles")
             roles = [
-                role.lower() for role in (self.string_list(entry, "roles", where) or ["partner"])
+                role
+                for text in self.string_list(entry, "roles", where) or ["partner"]
+                if (role := self.parsed(roles_line, MemberRole.parse, text)) is not None
             ]
-            for role in roles:
-                if role not in MEMBER_ROLES:
-                    self.problem(
-                        self.line_of(entry, "roles"),
-                        f"role {role!r} must be one of {', '.join(MEMBER_ROLES)}",
-                    )
             zone = self.zone(entry, "timezone", where, default_zone)
             if slack_id and name:
                 found[slack_id] = MemberSpec(
@@ -407,44 +223,35 @@ class _Validator:
                 first_line[slack_id] = entry.line
         return list(found.values())
 
-    def audience(self, mapping: _Mapping, country_roles: dict[str, str], where: str) -> str:
-        words = self.string_list(mapping, "audience", where)
-        if not words:
-            return "all"
-        if len(words) == 1 and words[0].lower() in AUDIENCE_GROUPS:
-            return words[0].lower()
-        codes = [word.upper() for word in words]
-        unknown = [code for code in codes if code not in country_roles]
-        if unknown:
-            self.problem(
-                self.line_of(mapping, "audience"),
-                f"audience must be all, core, supporting, wp-lead or country codes; "
-                f"unknown: {', '.join(unknown)}",
-            )
-        return "countries:" + ",".join(codes)
+    def audience(
+        self,
+        mapping: Mapping,
+        country_roles: dict[str, CountryRole],
+        where: str,
+        *,
+        countries_only: bool = False,
+    ) -> Audience:
+        words = self.string_list(mapping, "audience", where) or []
+        try:
+            return Audience.parse(words, country_roles, countries_only=countries_only)
+        except VocabularyError as error:
+            self.problem(self.line_of(mapping, "audience"), str(error))
+            return Audience.ALL
 
     def meetings(
         self,
-        entries: list[_Mapping],
+        entries: list[Mapping],
         default_zone: str,
         channels: dict[str, str],
-        country_roles: dict[str, str],
+        country_roles: dict[str, CountryRole],
     ) -> list[MeetingSpec]:
         found: dict[str, MeetingSpec] = {}
-        allowed = (
-            "id", "kind", "title", "repeat", "start", "duration", "end", "timezone",
-            "location", "join_url", "channel", "audience", "reminders",
-        )  # fmt: skip
         for entry in entries:
             where = f"the meeting on line {entry.line}"
             before = len(self.problems)
-            self.known_keys(entry, allowed, where)
-            kind = (self.text(entry, "kind", where) or "").lower()
-            if kind and kind not in MEETING_KINDS:
-                self.problem(
-                    self.line_of(entry, "kind"),
-                    f"meeting kind {kind!r} must be one of {', '.join(MEETING_KINDS)}",
-                )
+            self.known_keys(entry, _MEETING_KEYS, where)
+            kind_text = self.text(entry, "kind", where) or ""
+            kind = self.parsed(self.line_of(entry, "kind"), MeetingKind.parse, kind_text)
             title = self.text(entry, "title", where) or ""
             repeat_text = self.text(entry, "repeat", where, required=False) or "once"
             rrule: str | None = None
@@ -458,23 +265,10 @@ class _Validator:
             duration = None
             duration_text = self.text(entry, "duration", where, required=False)
             if duration_text is not None:
-                try:
-                    duration = parse_duration_minutes(duration_text)
-                except ValueError as error:
-                    self.problem(self.line_of(entry, "duration"), str(error))
-            ends_local = None
-            end_text = self.text(entry, "end", where, required=False)
-            if end_text is not None:
-                ends_local, end_all_day = self.local_time(end_text, self.line_of(entry, "end"))
-                if (
-                    ends_local
-                    and starts_local
-                    and (end_all_day != all_day or ends_local < starts_local)
-                ):
-                    self.problem(
-                        self.line_of(entry, "end"),
-                        "'end' must be of the same form as 'start' and not before it",
-                    )
+                duration = self.parsed(
+                    self.line_of(entry, "duration"), parse_duration_minutes, duration_text
+                )
+            ends_local = self.end(entry, where, starts_local, all_day)
             if starts_local and not all_day and duration is None and ends_local is None:
                 self.problem(entry.line, f"{where} needs 'duration' (e.g. 60m) or 'end'")
             if starts_local and rrule is not None:
@@ -488,20 +282,20 @@ class _Validator:
                     f"channel {channel!r} is not one of the channels: {_list(channels)}",
                 )
             audience = self.audience(entry, country_roles, where)
-            reminders = []
-            for offset in self.string_list(entry, "reminders", where) or []:
-                try:
-                    reminders.append(parse_duration_minutes(offset))
-                except ValueError as error:
-                    self.problem(self.line_of(entry, "reminders"), str(error))
-            key = self.text(entry, "id", where, required=False) or f"{kind}:{title}"
+            reminders_line = self.line_of(entry, "reminders")
+            reminders = [
+                minutes
+                for offset in self.string_list(entry, "reminders", where) or []
+                if (minutes := self.parsed(reminders_line, parse_duration_minutes, offset))
+            ]
+            key = self.text(entry, "id", where, required=False) or f"{kind_text.lower()}:{title}"
             if key in found:
                 self.problem(
                     entry.line,
-                    f"meeting {title!r} of kind {kind} is listed twice; give one an 'id'",
+                    f"meeting {title!r} of kind {kind_text} is listed twice; give one an 'id'",
                 )
                 continue
-            if len(self.problems) == before and starts_local is not None:
+            if len(self.problems) == before and starts_local is not None and kind is not None:
                 found[key] = MeetingSpec(
                     key=key, kind=kind, title=title, rrule=rrule, starts_local=starts_local,
                     all_day=all_day, duration_minutes=duration, ends_local=ends_local,
@@ -511,8 +305,22 @@ class _Validator:
                 )  # fmt: skip
         return list(found.values())
 
+    def end(
+        self, entry: Mapping, where: str, starts_local: datetime | None, all_day: bool
+    ) -> datetime | None:
+        end_text = self.text(entry, "end", where, required=False)
+        if end_text is None:
+            return None
+        ends_local, end_all_day = self.local_time(end_text, self.line_of(entry, "end"))
+        if ends_local and starts_local and (end_all_day != all_day or ends_local < starts_local):
+            self.problem(
+                self.line_of(entry, "end"),
+                "'end' must be of the same form as 'start' and not before it",
+            )
+        return ends_local
+
     def check_rule(
-        self, entry: _Mapping, rrule: str, start: datetime, all_day: bool, zone: str
+        self, entry: Mapping, rrule: str, start: datetime, all_day: bool, zone: str
     ) -> None:
         line = self.line_of(entry, "start")
         if not starts_on_rule(rrule, start, zone):
@@ -527,29 +335,9 @@ class _Validator:
         except WallClockError as error:
             self.problem(line, str(error))
 
-    def local_time(self, text: str, line: int) -> tuple[datetime | None, bool]:
-        if not text:
-            return None, False
-        for pattern, all_day in (
-            ("%Y-%m-%d %H:%M", False),
-            ("%Y-%m-%dT%H:%M", False),
-            ("%Y-%m-%d", True),
-        ):
-            try:
-                return datetime.strptime(text, pattern), all_day
-            except ValueError:
-                continue
-        self.problem(line, f"cannot read {text!r} as a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM")
-        return None, False
-
-    def url(self, entry: _Mapping, key: str) -> str | None:
-        value = self.text(entry, key, "the meeting", required=False)
-        if value is not None and not re.match(r"https?://\S+$", value):
-            self.problem(self.line_of(entry, key), f"{key} {value!r} is not an http(s) link")
-            return None
-        return value
-
-    def rounds(self, entries: list[_Mapping], country_roles: dict[str, str]) -> list[RoundSpec]:
+    def rounds(
+        self, entries: list[Mapping], country_roles: dict[str, CountryRole]
+    ) -> list[RoundSpec]:
         found: dict[str, RoundSpec] = {}
         for entry in entries:
             where = f"the round on line {entry.line}"
@@ -560,42 +348,19 @@ class _Validator:
             due = self.date(entry, "due", where)
             if opens and due and due < opens:
                 self.problem(self.line_of(entry, "due"), "'due' is before 'opens'")
-            audience = self.audience(entry, country_roles, where)
-            sections = [
-                s.lower() for s in self.string_list(entry, "sections", where) or UPDATE_SECTIONS
+            audience = self.audience(entry, country_roles, where, countries_only=True)
+            sections_line = self.line_of(entry, "sections")
+            sections: list[UpdateField] = [
+                section
+                for text in self.string_list(entry, "sections", where) or list(SECTIONS)
+                if (section := self.parsed(sections_line, UpdateField.parse_section, text))
             ]
-            for section in sections:
-                if section not in UPDATE_SECTIONS:
-                    self.problem(
-                        self.line_of(entry, "sections"),
-                        f"section {section!r} must be one of {', '.join(UPDATE_SECTIONS)}",
-                    )
             if title in found:
                 self.problem(entry.line, f"round {title!r} is listed twice")
                 continue
             if len(self.problems) == before and opens and due:
                 found[title] = RoundSpec(title, opens, due, audience, tuple(sections))
         return list(found.values())
-
-    def date(self, entry: _Mapping, key: str, where: str) -> date | None:
-        text = self.text(entry, key, where)
-        if text is None:
-            return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            self.problem(self.line_of(entry, key), f"cannot read {text!r} as a date (YYYY-MM-DD)")
-            return None
-
-
-def _parse_weekly_time(text: str) -> tuple[str, int, int] | None:
-    match = re.fullmatch(r"\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*", text.lower())
-    if not match or match[1] not in WEEKDAY_NAMES:
-        return None
-    hour, minute = int(match[2]), int(match[3])
-    if hour > 23 or minute > 59:
-        return None
-    return match[1], hour, minute
 
 
 def _list(channels: dict[str, str]) -> str:

@@ -11,11 +11,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
-from scheduling.clock import Clock
-from scheduling.consortium.file import ConsortiumSpec, MeetingSpec
+from scheduling.consortium.spec import ConsortiumSpec, MeetingSpec
 from scheduling.meetings.mapping import refresh_next_reminder
+from scheduling.ports import Clock
+from scheduling.vocabulary import MemberRole
 from storage.db import Database
 from storage.models import (
     Base,
@@ -28,7 +27,7 @@ from storage.models import (
     MemberRoleGrant,
     Round,
 )
-from storage.repositories import DirectoryRepository, MeetingRepository, RoundRepository
+from storage.repositories import UnitOfWork
 
 UID_DOMAIN = "consortium-bot"
 
@@ -68,16 +67,17 @@ def import_consortium(
 ) -> ImportReport:
     """Apply `spec` in one transaction: all of it or (on any error) none of it."""
     report = ImportReport()
-    with database.write() as session:
-        _Importer(session, report, clock, uid_factory).run(spec)
+    with database.write() as work:
+        _Importer(work, report, clock, uid_factory).run(spec)
     return report
 
 
 class _Importer:
     def __init__(
-        self, session: Session, report: ImportReport, clock: Clock, uid_factory: Callable[[], str]
+        self, work: UnitOfWork, report: ImportReport, clock: Clock, uid_factory: Callable[[], str]
     ) -> None:
-        self.session = session
+        self.work = work
+        self.directory = work.directory
         self.report = report
         self.clock = clock
         self.uid_factory = uid_factory
@@ -86,51 +86,50 @@ class _Importer:
         now = self.clock.now()
         self.upsert(
             "consortium",
-            DirectoryRepository(self.session).consortium(),
+            self.directory.consortium(),
             Consortium,
             {"id": 1},
             {
                 "name": spec.name,
                 "timezone": spec.timezone,
                 "digest_channel": spec.digest_channel,
-                "digest_every": spec.digest_every,
+                "digest_every": str(spec.digest_every),
             },
         )
         for country in spec.countries:
             self.upsert(
                 "countries",
-                self.session.get(Country, country.code),
+                self.directory.country(country.code),
                 Country,
                 {"code": country.code},
-                {"name": country.name, "role": country.role},
+                {"name": country.name, "role": str(country.role)},
             )
         for purpose, channel_id in spec.channels.items():
             self.upsert(
                 "channels",
-                self.session.get(Channel, purpose),
+                self.directory.channel(purpose),
                 Channel,
                 {"purpose": purpose},
                 {"slack_channel_id": channel_id},
             )
-        self.session.flush()
+        self.work.flush()
         for member in spec.members:
             self.member(
                 member.slack_id, member.name, member.timezone, member.countries, member.roles
             )
         for meeting in spec.meetings:
             self.meeting(meeting)
-        rounds = RoundRepository(self.session)
         for round_spec in spec.rounds:
             self.upsert(
                 "rounds",
-                rounds.by_title(round_spec.title),
+                self.work.rounds.by_title(round_spec.title),
                 Round,
                 {"title": round_spec.title, "created_at": now},
                 {
                     "opens_on": round_spec.opens_on,
                     "due_on": round_spec.due_on,
-                    "audience": round_spec.audience,
-                    "sections": list(round_spec.sections),
+                    "audience": round_spec.audience.stored(),
+                    "sections": [str(s) for s in round_spec.sections],
                 },
             )
 
@@ -144,7 +143,7 @@ class _Importer:
     ) -> bool:
         """Create the row, or update the fields that differ; report which. True if changed."""
         if existing is None:
-            self.session.add(model(**identity, **values))
+            self.work.add(model(**identity, **values))
             self.report.count("created", kind)
             return True
         changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
@@ -159,16 +158,16 @@ class _Importer:
         name: str,
         zone: str,
         countries: tuple[str, ...],
-        roles: tuple[str, ...],
+        roles: tuple[MemberRole, ...],
     ) -> None:
-        existing = DirectoryRepository(self.session).member(slack_id)
+        existing = self.directory.member(slack_id)
         if existing is None:
             member = Member(slack_id=slack_id, name=name, timezone=zone)
             member.countries = [
                 MemberCountry(country_code=code, position=i) for i, code in enumerate(countries)
             ]
-            member.roles = [MemberRoleGrant(role=role) for role in sorted(roles)]
-            self.session.add(member)
+            member.roles = [MemberRoleGrant(role=str(role)) for role in sorted(roles)]
+            self.directory.add(member)
             self.report.count("created", "members")
             return
         changed = False
@@ -181,14 +180,14 @@ class _Importer:
             ]
             changed = True
         if sorted(existing.role_names) != sorted(roles):
-            existing.roles = [MemberRoleGrant(role=role) for role in sorted(roles)]
+            existing.roles = [MemberRoleGrant(role=str(role)) for role in sorted(roles)]
             changed = True
         self.report.count("updated" if changed else "unchanged", "members")
 
     def meeting(self, spec: MeetingSpec) -> None:
         now = self.clock.now()
         values: dict[str, object] = {
-            "kind": spec.kind,
+            "kind": str(spec.kind),
             "title": spec.title,
             "rrule": spec.rrule,
             "starts_local": spec.starts_local,
@@ -199,10 +198,10 @@ class _Importer:
             "location": spec.location,
             "join_url": spec.join_url,
             "channel_purpose": spec.channel_purpose,
-            "audience": spec.audience,
+            "audience": spec.audience.stored(),
             "reminder_minutes": list(spec.reminder_minutes),
         }
-        existing = MeetingRepository(self.session).by_import_key(spec.key)
+        existing = self.work.meetings.by_import_key(spec.key)
         identity = (
             {
                 "uid": self.uid_factory(),
@@ -218,7 +217,7 @@ class _Importer:
         if existing is not None and changed:
             existing.sequence += 1
             existing.updated_at = now
-        self.session.flush()
-        meeting = existing or MeetingRepository(self.session).by_import_key(spec.key)
+        self.work.flush()
+        meeting = existing or self.work.meetings.by_import_key(spec.key)
         if meeting is not None and (changed or meeting.next_reminder_at is None):
             refresh_next_reminder(meeting, now)

@@ -1,30 +1,27 @@
-"""The weekly digest's content, as plain values: what happened since the last digest and
-what is coming. Rendering (and Slack's limits) is the business of bot/."""
+"""The weekly digest: what happened since the last digest and what is coming, read in one
+transaction with a bounded number of queries, and posted once a week to the digest channel.
+Rendering (and Slack's limits) is the business of bot/."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from scheduling.consortium.directory import CountryRef
+from scheduling.consortium.directory import CountryRef, DirectoryService
+from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
 from scheduling.meetings.mapping import to_series
 from scheduling.meetings.occurrences import CANCELLED, MOVED, Occurrence, occurrences
-from scheduling.meetings.rsvp import RsvpService, RsvpSummary
-from scheduling.updates.rounds import RoundService, RoundView
-from scheduling.updates.service import UpdateView, to_view
+from scheduling.meetings.rsvp import RsvpSummary, summarise
+from scheduling.ports import Clock, DeliveryNotifier
+from scheduling.updates.views import RoundView, UpdateView, round_status, to_view
+from scheduling.vocabulary import DigestSchedule
 from storage.db import Database
-from storage.models import CountryUpdate, Meeting
-from storage.repositories import DirectoryRepository, MeetingRepository
+from storage.models import Meeting
+from storage.repositories import UnitOfWork
 
 UPCOMING_DAYS = 14
-DEFAULT_EVERY = "monday 09:00"
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -51,17 +48,14 @@ class Digest:
         return not (self.updates or self.upcoming or self.rounds or self.changes)
 
 
-def digest_instant(every: str | None, zone: str, now: datetime) -> datetime:
-    """This week's digest time (`monday 09:00` in the consortium's zone) as an aware instant."""
-    match = re.fullmatch(r"\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*", (every or DEFAULT_EVERY).lower())
-    weekday, hour, minute = (
-        ("monday", 9, 0) if not match else (match[1], int(match[2]), int(match[3]))
-    )
-    tz = ZoneInfo(zone)
-    local_today = now.astimezone(tz).date()
-    monday = local_today - timedelta(days=local_today.weekday())
-    day = monday + timedelta(days=_WEEKDAYS.index(weekday) if weekday in _WEEKDAYS else 0)
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+@dataclass(frozen=True)
+class DigestSetting:
+    """Where and when the digest goes: the channel's Slack ID (None: none set up), the
+    consortium's zone and the weekly schedule."""
+
+    channel: str | None
+    zone: str
+    every: DigestSchedule
 
 
 def iso_week(instant: datetime, zone: str) -> str:
@@ -69,47 +63,142 @@ def iso_week(instant: datetime, zone: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def build_digest(
-    database: Database, rounds: RoundService, rsvps: RsvpService, since: datetime, until: datetime
-) -> Digest:
-    with database.read() as session:
-        directory = DirectoryRepository(session)
-        consortium = directory.consortium()
+def setting_of(work: UnitOfWork) -> DigestSetting:
+    consortium = work.directory.consortium()
+    if consortium is None:
+        return DigestSetting(None, "UTC", DigestSchedule.DEFAULT)
+    channel = work.directory.channel(consortium.digest_channel or "announcements")
+    every = (
+        DigestSchedule.parse(consortium.digest_every)
+        if consortium.digest_every
+        else DigestSchedule.DEFAULT
+    )
+    return DigestSetting(channel.slack_channel_id if channel else None, consortium.timezone, every)
+
+
+class DigestJob:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        notifier: DeliveryNotifier,
+        directory: DirectoryService,
+        deliverer: Deliverer,
+        settings: JobSettings,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.notifier = notifier
+        self.directory = directory
+        self.deliverer = deliverer
+        self.settings = settings
+
+    def setting(self) -> DigestSetting:
+        with self.database.read() as work:
+            return setting_of(work)
+
+    def next_digest(self) -> datetime:
+        setting = self.setting()
+        return setting.every.next_after(self.clock.now(), setting.zone)
+
+    def preview(self) -> Digest:
+        """The digest as it would be posted now (nothing recorded)."""
+        return self.build(self.clock.now())
+
+    def build(self, until: datetime) -> Digest:
+        """The digest of the week up to `until`, in one read transaction."""
+        with self.database.read() as work:
+            setting = setting_of(work)
+            last = work.deliveries.last_sent(DeliveryKind.DIGEST, setting.channel or "-")
+            since = last.due_at if last is not None else until - timedelta(days=7)
+            return self._build(work, setting, since, until)
+
+    def _build(
+        self, work: UnitOfWork, setting: DigestSetting, since: datetime, until: datetime
+    ) -> Digest:
+        consortium = work.directory.consortium()
         name = consortium.name if consortium else "Consortium"
-        zone = consortium.timezone if consortium else "UTC"
-        found = session.scalars(
-            select(CountryUpdate)
-            .where(CountryUpdate.created_at > since, CountryUpdate.created_at <= until)
-            .options(selectinload(CountryUpdate.revisions))
-            .order_by(CountryUpdate.country_code, CountryUpdate.created_at)
-        ).all()
-        countries = {c.code: CountryRef(c.code, c.name, c.role) for c in directory.countries()}
+        countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
         grouped: dict[str, list[UpdateView]] = {}
-        for update in found:
-            grouped.setdefault(update.country_code, []).append(to_view(session, update, countries))
+        for update in work.updates.created_between(since, until):
+            grouped.setdefault(update.country_code, []).append(to_view(update))
         updates = tuple(
             (views[0].country, tuple(views))
             for views in sorted(grouped.values(), key=lambda v: v[0].country.name)
         )
-        series = [to_series(m) for m in MeetingRepository(session).all()]
-        changes = _changes(
-            session.scalars(select(Meeting).options(selectinload(Meeting.exceptions))).all(),
-            since,
-            until,
+        meetings = work.meetings.all(include_cancelled=True)
+        live = [to_series(m) for m in meetings if m.cancelled_at is None]
+        horizon = until + timedelta(days=UPCOMING_DAYS)
+        upcoming_occurrences = sorted(
+            (o for series in live for o in occurrences(series, until, horizon)),
+            key=lambda o: (o.start, o.series.id),
         )
-    horizon = until + timedelta(days=UPCOMING_DAYS)
-    upcoming_occurrences = sorted(
-        (o for one in series for o in occurrences(one, until, horizon)),
-        key=lambda o: (o.start, o.series.id),
-    )
-    upcoming = tuple(
-        (o, rsvps.summary(o.series.id, o.original_local)) for o in upcoming_occurrences
-    )
-    open_rounds = []
-    for round_ in rounds.open_rounds():
-        missing = tuple(row.country.name for row in rounds.status(round_.id).missing)
-        open_rounds.append((round_, missing))
-    return Digest(name, zone, since, until, updates, upcoming, tuple(open_rounds), changes)
+        answers = work.rsvps.answers(
+            {(o.series.id, o.original_local) for o in upcoming_occurrences}
+        )
+        open_rounds = work.rounds.open_rounds()
+        submissions = work.updates.submissions([r.id for r in open_rounds])
+        profiles = self.directory.snapshot().profiles
+        upcoming = tuple(
+            (o, summarise(answers[(o.series.id, o.original_local)], profiles))
+            for o in upcoming_occurrences
+        )
+        today = self.clock.now().astimezone(ZoneInfo(setting.zone)).date()
+        rounds = []
+        for round_ in open_rounds:
+            status = round_status(RoundView.of(round_), submissions, countries, setting.zone, today)
+            rounds.append((status.round, tuple(row.country.name for row in status.missing)))
+        changes = _changes(meetings, since, until)
+        return Digest(name, setting.zone, since, until, updates, upcoming, tuple(rounds), changes)
+
+    def run(self, *, manual: bool = False) -> tuple[SweepReport, str | None]:
+        """Post this week's digest if it is due (or now, when `manual`), once per key; with
+        what to record of the run (None when nothing was due yet or it was too late)."""
+        now = self.clock.now()
+        report = SweepReport()
+        setting = self.setting()
+        channel = setting.channel
+        if channel is None:
+            report.errors.append("no digest channel")
+            return report, "no digest channel"
+        if manual:
+            due_at, key = now, f"digest:{channel}:manual:{now:%Y%m%dT%H%MZ}"
+        else:
+            due_at = setting.every.this_week(now, setting.zone)
+            key = f"digest:{channel}:{iso_week(due_at, setting.zone)}"
+            if now < due_at:
+                return report, None
+            if now - due_at > self.settings.digest_grace:
+                self.deliverer.skip(key, DeliveryKind.DIGEST, channel, due_at, "too late", report)
+                return report, None
+        self._deliver(key, channel, due_at, {"until": due_at.isoformat()}, report)
+        return report, report.summary()
+
+    def retry(self, key: str, channel: str, due_at: datetime, report: SweepReport) -> None:
+        """Try a failed or abandoned digest again, unless it is too late."""
+        if self.clock.now() - due_at > self.settings.digest_grace:
+            self.deliverer.give_up(key, "too late to send", report)
+            return
+        self._deliver(key, channel, due_at, {}, report)
+
+    def _deliver(
+        self,
+        key: str,
+        channel: str,
+        due_at: datetime,
+        payload: dict[str, object],
+        report: SweepReport,
+    ) -> None:
+        digest = self.build(due_at)
+        self.deliverer.deliver(
+            key,
+            DeliveryKind.DIGEST,
+            channel,
+            due_at,
+            payload,
+            lambda: self.notifier.send_digest(channel, digest, key),
+            report,
+        )
 
 
 def _changes(

@@ -11,21 +11,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
 from scheduling.meetings.calendar import feed
 from scheduling.meetings.mapping import to_series
-from scheduling.meetings.occurrences import Series
+from scheduling.ports import Clock
+from scheduling.vocabulary import FEED_AUDIENCES, Audience
 from storage.db import Database
 from storage.models import FeedToken
-from storage.repositories import DirectoryRepository, FeedTokenRepository, MeetingRepository
-
-AUDIENCE_LABELS = {
-    "all": "Whole consortium",
-    "core": "Core countries",
-    "supporting": "Supporting countries",
-    "wp-lead": "Work-package and task leaders",
-}
 
 
 @dataclass(frozen=True)
@@ -38,19 +30,14 @@ class FeedDocument:
 
 @dataclass(frozen=True)
 class FeedLink:
-    audience: str
+    audience: Audience
     label: str
     token: str
 
 
-def in_audience(series: Series, audience: str, country_roles: dict[str, str]) -> bool:
-    """Whether a meeting belongs in the feed of `audience`; the `all` feed has every meeting."""
-    if audience == "all" or series.audience == "all" or series.audience == audience:
-        return True
-    if series.audience.startswith("countries:"):
-        codes = series.audience.removeprefix("countries:").split(",")
-        return any(country_roles.get(code) == audience for code in codes)
-    return False
+def feeds_for(profile: MemberProfile) -> list[Audience]:
+    """The feeds that concern a member: everything, plus their own audiences."""
+    return [a for a in FEED_AUDIENCES if a == Audience.ALL or a.includes(profile)]
 
 
 class FeedService:
@@ -58,41 +45,35 @@ class FeedService:
         self.database = database
         self.clock = clock
 
-    def __deepcopy__(self, memo: dict[int, object]) -> FeedService:
-        return self  # shared by all requests, like the engine it holds
-
     def links_for(self, profile: MemberProfile) -> list[FeedLink]:
-        """The feeds that concern a member: everything, plus their own audiences."""
-        audiences = ["all"]
-        audiences += sorted({c.role for c in profile.countries})
-        if "wp-lead" in profile.roles or profile.is_coordinator:
-            audiences.append("wp-lead")
-        return [FeedLink(a, AUDIENCE_LABELS[a], self.token_for(a)) for a in audiences]
-
-    def token_for(self, audience: str) -> str:
-        with self.database.write() as session:
-            tokens = FeedTokenRepository(session)
-            existing = tokens.by_audience(audience)
-            if existing is not None:
-                return existing.token
-            token = secrets.token_urlsafe(24)
-            session.add(FeedToken(token=token, audience=audience, created_at=self.clock.now()))
-            return token
+        """The member's feeds, each with its token (made on first use), in one transaction."""
+        audiences = feeds_for(profile)
+        with self.database.write() as work:
+            tokens = work.feeds.for_audiences([a.stored() for a in audiences])
+            for audience in audiences:
+                if audience.stored() not in tokens:
+                    token = FeedToken(
+                        token=secrets.token_urlsafe(24),
+                        audience=audience.stored(),
+                        created_at=self.clock.now(),
+                    )
+                    work.feeds.add(token)
+                    tokens[token.audience] = token
+            return [FeedLink(a, a.label, tokens[a.stored()].token) for a in audiences]
 
     def document(self, token: str) -> FeedDocument | None:
         """The feed behind a token, or None for a token nobody was given."""
-        with self.database.read() as session:
-            found = FeedTokenRepository(session).by_token(token)
+        with self.database.read() as work:
+            found = work.feeds.by_token(token)
             if found is None:
                 return None
-            directory = DirectoryRepository(session)
-            consortium = directory.consortium()
+            audience = Audience.from_stored(found.audience)
+            consortium = work.directory.consortium()
             name = consortium.name if consortium else "Consortium"
-            roles = {c.code: c.role for c in directory.countries()}
-            every = [to_series(m) for m in MeetingRepository(session).all(include_cancelled=True)]
-            series = [s for s in every if in_audience(s, found.audience, roles)]
-            audience = found.audience
-        title = name if audience == "all" else f"{name}: {AUDIENCE_LABELS[audience]}"
+            roles = {c.code: c.role for c in work.directory.countries()}
+            every = [to_series(m) for m in work.meetings.all(include_cancelled=True)]
+        series = [s for s in every if s.audience.belongs_in_feed(audience, roles)]
+        title = name if audience == Audience.ALL else f"{name}: {audience.label}"
         body = feed(series, title, name)
         last_modified = max((s.updated_at for s in series), default=None)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

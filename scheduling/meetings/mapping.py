@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from scheduling.meetings.occurrences import OccurrenceChange, Series
 from scheduling.meetings.reminders import next_reminder_at
+from scheduling.vocabulary import Audience, MeetingKind
 from storage.models import Meeting
 
 
@@ -13,7 +16,7 @@ def to_series(meeting: Meeting) -> Series:
     return Series(
         id=meeting.id,
         uid=meeting.uid,
-        kind=meeting.kind,
+        kind=MeetingKind(meeting.kind),
         title=meeting.title,
         rrule=meeting.rrule,
         starts_local=meeting.starts_local,
@@ -24,7 +27,7 @@ def to_series(meeting: Meeting) -> Series:
         location=meeting.location,
         join_url=meeting.join_url,
         channel_purpose=meeting.channel_purpose,
-        audience=meeting.audience,
+        audience=Audience.from_stored(meeting.audience),
         reminder_minutes=tuple(meeting.reminder_minutes or ()),
         sequence=meeting.sequence,
         cancelled=meeting.cancelled_at is not None,
@@ -45,3 +48,15 @@ REMINDER_LOOKBACK = timedelta(minutes=30)
 def refresh_next_reminder(meeting: Meeting, now: datetime) -> None:
     """Keep the indexed `next_reminder_at` right after any change to a series."""
     meeting.next_reminder_at = next_reminder_at(to_series(meeting), now - REMINDER_LOOKBACK)
+
+
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
+
+
+def meeting_channel(purpose: str | None, channels: Mapping[str, str]) -> str | None:
+    """The Slack channel a meeting belongs to: its purpose's channel (announcements when it
+    has none), or a channel ID it was given as is."""
+    channel = channels.get(purpose or "announcements")
+    if channel is not None:
+        return channel
+    return purpose if purpose and CHANNEL_ID.fullmatch(purpose) else None

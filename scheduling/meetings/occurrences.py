@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as dateutil_rrule
 
 from scheduling.meetings.recurrence import describe_rrule, until_as_local
+from scheduling.vocabulary import Audience, MeetingKind
 
 CANCELLED = "cancelled"
 MOVED = "moved"
@@ -34,7 +35,7 @@ class Series:
 
     id: int
     uid: str
-    kind: str
+    kind: MeetingKind
     title: str
     rrule: str | None
     starts_local: datetime
@@ -45,7 +46,7 @@ class Series:
     location: str | None = None
     join_url: str | None = None
     channel_purpose: str | None = None
-    audience: str = "all"
+    audience: Audience = Audience.ALL
     reminder_minutes: tuple[int, ...] = ()
     sequence: int = 0
     cancelled: bool = False

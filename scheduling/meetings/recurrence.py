@@ -14,22 +14,18 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-WEEKDAYS = {
-    "monday": "MO",
-    "tuesday": "TU",
-    "wednesday": "WE",
-    "thursday": "TH",
-    "friday": "FR",
-    "saturday": "SA",
-    "sunday": "SU",
-}
+from scheduling.errors import FieldError
+from scheduling.vocabulary import VocabularyError, Weekday
+
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _ORDINAL_WORDS = {value: word for word, value in ORDINALS.items()}
-_WEEKDAY_WORDS = {code: word for word, code in WEEKDAYS.items()}
 
 
-class RepeatError(ValueError):
+class RepeatError(FieldError):
     """A repeat phrase that cannot be read; the message names the word at fault."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "repeat")
 
 
 @dataclass(frozen=True)
@@ -72,10 +68,10 @@ def _weekday_after_on(words: list[str], head: str) -> str:
 
 
 def _weekday(word: str) -> str:
-    code = WEEKDAYS.get(word.rstrip("s"))
-    if code is None:
-        raise RepeatError(f"cannot read {word!r} as a weekday (monday … sunday)")
-    return code
+    try:
+        return Weekday.parse(word).code
+    except VocabularyError as error:
+        raise RepeatError(str(error)) from None
 
 
 def _nth_weekday(words: list[str], head: str) -> tuple[int, str]:
@@ -113,16 +109,19 @@ def describe_rrule(rule: str | None) -> str:
         return "once"
     match = re.fullmatch(r"FREQ=WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)", rule)
     if match:
-        return f"weekly on {_WEEKDAY_WORDS[match[1]]}"
+        return f"weekly on {Weekday.from_code(match[1])}"
     match = re.fullmatch(r"FREQ=MONTHLY(;INTERVAL=3)?;BYDAY=(-?\d)(MO|TU|WE|TH|FR|SA|SU)", rule)
     if match:
         every = "quarterly" if match[1] else "monthly"
-        return f"{every} on the {_ORDINAL_WORDS[int(match[2])]} {_WEEKDAY_WORDS[match[3]]}"
+        return f"{every} on the {_ORDINAL_WORDS[int(match[2])]} {Weekday.from_code(match[3])}"
     return f"rrule {rule}"
 
 
-class WallClockError(ValueError):
+class WallClockError(FieldError):
     """A local time that does not exist, or exists twice, in the series' zone."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "time")
 
 
 def check_wall_clock(local: datetime, zone: str) -> None:

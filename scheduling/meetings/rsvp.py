@@ -2,30 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
-
-from scheduling.clock import Clock
-from scheduling.consortium.audience import audience_members
-from scheduling.consortium.directory import DirectoryService
+from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
+from scheduling.meetings.edits import MeetingError
+from scheduling.meetings.mapping import to_series
+from scheduling.meetings.occurrences import Occurrence, Series
+from scheduling.meetings.service import next_of, occurrence_on
+from scheduling.ports import Clock
+from scheduling.vocabulary import RsvpAnswer
 from storage.db import Database
 from storage.models import Rsvp
-
-ANSWERS = ("going", "not_going", "maybe")
-ANSWER_LABELS = {"going": "Going", "not_going": "Not going", "maybe": "Maybe"}
+from storage.repositories.deliveries import SentDelivery
 
 
 @dataclass(frozen=True)
 class RsvpSummary:
-    """Answers by country code, and who in the audience has not answered."""
+    """Answers by country code, and each member's answer."""
 
-    by_country: dict[str, dict[str, int]] = field(default_factory=dict)
-    answers: dict[str, str] = field(default_factory=dict)
+    by_country: dict[str, dict[RsvpAnswer, int]] = field(default_factory=dict)
+    answers: dict[str, RsvpAnswer] = field(default_factory=dict)
 
-    def total(self, answer: str) -> int:
+    def total(self, answer: RsvpAnswer) -> int:
         return sum(counts.get(answer, 0) for counts in self.by_country.values())
+
+
+def summarise(answers: Mapping[str, str], profiles: Mapping[str, MemberProfile]) -> RsvpSummary:
+    """Count answers by the first country of whoever gave them."""
+    by_country: dict[str, dict[RsvpAnswer, int]] = {}
+    typed = {member: RsvpAnswer(answer) for member, answer in answers.items()}
+    for member_id, answer in typed.items():
+        profile = profiles.get(member_id)
+        country = profile.countries[0].code if profile and profile.countries else "—"
+        counts = by_country.setdefault(country, {})
+        counts[answer] = counts.get(answer, 0) + 1
+    return RsvpSummary(by_country, typed)
+
+
+@dataclass(frozen=True)
+class RsvpRecorded:
+    """An answer stored, with what redrawing every copy of its reminder needs."""
+
+    series: Series
+    occurrence_local: datetime
+    summary: RsvpSummary
+    reminders: tuple[SentDelivery, ...]
+
+
+@dataclass(frozen=True)
+class WhoAnswered:
+    """`/meeting who`: by country name, answer (or "none") -> member names."""
+
+    series: Series
+    occurrence: Occurrence
+    table: dict[str, dict[str, list[str]]]
 
 
 class RsvpService:
@@ -34,61 +66,67 @@ class RsvpService:
         self.clock = clock
         self.directory = directory
 
-    def __deepcopy__(self, memo: dict[int, object]) -> RsvpService:
-        return self  # shared by all requests, like the engine it holds
-
     def record(
-        self, meeting_id: int, occurrence_local: datetime, member_id: str, answer: str
-    ) -> None:
-        if answer not in ANSWERS:
-            raise ValueError(f"unknown answer {answer!r}")
+        self, meeting_id: int, occurrence_local: datetime, member_id: str, answer: RsvpAnswer
+    ) -> RsvpRecorded:
+        """Store an answer; return the new counts and the reminders that show them."""
+        answer = RsvpAnswer(answer)
         now = self.clock.now()
-        with self.database.write() as session:
-            existing = session.scalars(
-                select(Rsvp).where(
-                    Rsvp.meeting_id == meeting_id,
-                    Rsvp.occurrence_local == occurrence_local,
-                    Rsvp.member_id == member_id,
-                )
-            ).first()
+        with self.database.write() as work:
+            meeting = work.meetings.get(meeting_id)
+            if meeting is None:
+                raise MeetingError(f"there is no meeting #{meeting_id}", "id")
+            existing = work.rsvps.answer(meeting_id, occurrence_local, member_id)
             if existing is None:
-                session.add(
+                work.rsvps.add(
                     Rsvp(
                         meeting_id=meeting_id,
                         occurrence_local=occurrence_local,
                         member_id=member_id,
-                        answer=answer,
+                        answer=str(answer),
                         answered_at=now,
                     )
                 )
             else:
-                existing.answer, existing.answered_at = answer, now
+                existing.answer, existing.answered_at = str(answer), now
+            work.flush()
+            key = (meeting_id, occurrence_local)
+            answers = work.rsvps.answers([key])[key]
+            sent = work.deliveries.sent_with_prefix(f"reminder:{meeting_id}:")
+            series = to_series(meeting)
+        reminders = tuple(
+            d for d in sent if d.payload.get("occurrence") == occurrence_local.isoformat()
+        )
+        summary = summarise(answers, self.directory.snapshot().profiles)
+        return RsvpRecorded(series, occurrence_local, summary, reminders)
 
     def summary(self, meeting_id: int, occurrence_local: datetime) -> RsvpSummary:
-        with self.database.read() as session:
-            rows = session.scalars(
-                select(Rsvp).where(
-                    Rsvp.meeting_id == meeting_id, Rsvp.occurrence_local == occurrence_local
-                )
-            ).all()
-            answers = {row.member_id: row.answer for row in rows}
-        profiles = self.directory.snapshot().profiles
-        by_country: dict[str, dict[str, int]] = {}
-        for member_id, answer in answers.items():
-            profile = profiles.get(member_id)
-            country = profile.countries[0].code if profile and profile.countries else "—"
-            by_country.setdefault(country, {}).setdefault(answer, 0)
-            by_country[country][answer] += 1
-        return RsvpSummary(by_country, answers)
+        key = (meeting_id, occurrence_local)
+        with self.database.read() as work:
+            answers = work.rsvps.answers([key])[key]
+        return summarise(answers, self.directory.snapshot().profiles)
 
-    def who(
-        self, meeting_id: int, occurrence_local: datetime, audience: str
-    ) -> dict[str, dict[str, list[str]]]:
-        """By country name: answer -> member names, with "none" for those yet to answer."""
-        answers = self.summary(meeting_id, occurrence_local).answers
+    def who(self, meeting_id: int, on: date | None = None) -> WhoAnswered:
+        """Who answered what for the occurrence on `on` (default: the next one)."""
+        with self.database.read() as work:
+            meeting = work.meetings.get(meeting_id)
+            if meeting is None or meeting.cancelled_at is not None:
+                raise MeetingError(
+                    f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id"
+                )
+            series = to_series(meeting)
+            occurrence = occurrence_on(series, on) if on else next_of(series, self.clock.now())
+            if occurrence is None:
+                raise MeetingError(
+                    f"#{series.id} has no upcoming occurrence; say `on YYYY-MM-DD`", "date"
+                )
+            key = (series.id, occurrence.original_local)
+            answers = work.rsvps.answers([key])[key]
         table: dict[str, dict[str, list[str]]] = {}
-        for profile in audience_members(self.directory.snapshot().profiles.values(), audience):
+        for profile in audience_members(
+            self.directory.snapshot().profiles.values(), series.audience
+        ):
             country = profile.countries[0].name if profile.countries else "—"
             answer = answers.get(profile.slack_id, "none")
             table.setdefault(country, {}).setdefault(answer, []).append(profile.name)
-        return dict(sorted(table.items()))
+        return WhoAnswered(series, occurrence, dict(sorted(table.items())))

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef
-from scheduling.updates.rounds import RoundService, RoundStatus
-from scheduling.updates.service import FIELDS, SECTION_LABELS, SECTIONS, UpdateView, to_view
+from scheduling.errors import FieldError
+from scheduling.ports import Clock
+from scheduling.updates.views import RoundStatus, UpdateView, statuses, to_view
+from scheduling.vocabulary import FIELDS, SECTIONS, UpdateField
 from storage.db import Database
 from storage.models import (
     Consortium,
@@ -26,14 +27,14 @@ from storage.models import (
     Round,
     UpdateRevision,
 )
-from storage.repositories import DirectoryRepository, RoundRepository, UpdateRepository
+from storage.repositories import UnitOfWork
 
 EXPORT_FORMAT = "consortium-bot/round-export"
 EXPORT_VERSION = 1
 FORMATS = ("md", "docx", "csv", "json")
 
 
-class ExportError(ValueError):
+class ExportError(FieldError):
     """An export or a JSON import that cannot be done; the message says why."""
 
 
@@ -54,48 +55,55 @@ class RoundReport:
 
 
 def build_report(database: Database, clock: Clock, round_id: int) -> RoundReport:
-    status = RoundService(database, clock).status(round_id)
-    with database.read() as session:
-        directory = DirectoryRepository(session)
-        consortium = directory.consortium()
-        found = UpdateRepository(session).in_round(round_id)
-        updates = tuple(to_view(session, u) for u in found)
-        revisions = {
-            u.id: [
-                {
-                    "editor_id": r.editor_id,
-                    "edited_at": r.edited_at.isoformat(),
-                    "changes": r.changes,
-                }
-                for r in u.revisions
-            ]
-            for u in found
-        }
-        people: set[str] = {u.author_id for u in found}
-        people |= {r.editor_id for u in found for r in u.revisions}
-        members = []
-        authors = {}
-        for slack_id in sorted(people):
-            member = directory.member(slack_id)
-            if member is None:
-                continue
-            authors[slack_id] = member.name
-            members.append(
-                {
-                    "slack_id": member.slack_id,
-                    "name": member.name,
-                    "timezone": member.timezone,
-                    "countries": member.country_codes,
-                    "roles": member.role_names,
-                }
-            )
-        needed = {row.country.code for row in status.countries}
-        needed |= {code for member in members for code in member["countries"]}
-        countries = tuple(
-            {"code": c.code, "name": c.name, "role": c.role}
-            for c in directory.countries()
-            if c.code in needed
+    """Everything the round's exports show, read in one transaction."""
+    with database.read() as work:
+        round_ = work.rounds.get(round_id)
+        if round_ is None:
+            raise ExportError(f"There is no round #{round_id}.", "round")
+        return report_of(work, clock, round_)
+
+
+def report_of(work: UnitOfWork, clock: Clock, round_: Round) -> RoundReport:
+    round_id = round_.id
+    (status,) = statuses(work, clock, [round_])
+    directory = work.directory
+    consortium = directory.consortium()
+    found = work.updates.in_rounds([round_id])
+    updates = tuple(to_view(u) for u in found)
+    revisions = {
+        u.id: [
+            {
+                "editor_id": r.editor_id,
+                "edited_at": r.edited_at.isoformat(),
+                "changes": r.changes,
+            }
+            for r in u.revisions
+        ]
+        for u in found
+    }
+    people: set[str] = {u.author_id for u in found}
+    people |= {r.editor_id for u in found for r in u.revisions}
+    members = []
+    authors = {}
+    for member in sorted(directory.members(sorted(people)), key=lambda m: m.slack_id):
+        slack_id = member.slack_id
+        authors[slack_id] = member.name
+        members.append(
+            {
+                "slack_id": member.slack_id,
+                "name": member.name,
+                "timezone": member.timezone,
+                "countries": member.country_codes,
+                "roles": member.role_names,
+            }
         )
+    needed = {row.country.code for row in status.countries}
+    needed |= {code for member in members for code in member["countries"]}
+    countries = tuple(
+        {"code": c.code, "name": c.name, "role": c.role}
+        for c in directory.countries()
+        if c.code in needed
+    )
     return RoundReport(
         consortium=consortium.name if consortium else "Consortium",
         timezone=consortium.timezone if consortium else "UTC",
@@ -117,6 +125,10 @@ def _by_country(report: RoundReport) -> list[tuple[CountryRef, list[UpdateView]]
         for row in report.status.countries
         if row.country.code in grouped
     ]
+
+
+# The report's sections, in the order the deliverable lists them.
+_REPORTED = (*SECTIONS, UpdateField.NOTE, UpdateField.LINKS)
 
 
 def _submitted(value: date | None) -> str:
@@ -142,7 +154,7 @@ def to_markdown(report: RoundReport) -> str:
             f"{_submitted(row.submitted_on)} | {row.updates} |"
         )
     grouped = _by_country(report)
-    for section in (*SECTIONS, "note", "links"):
+    for section in _REPORTED:
         entries = [
             (country, [u for u in updates if u.fields.get(section, "").strip()])
             for country, updates in grouped
@@ -150,7 +162,7 @@ def to_markdown(report: RoundReport) -> str:
         entries = [(c, u) for c, u in entries if u]
         if not entries:
             continue
-        lines += ["", f"## {SECTION_LABELS[section]}"]
+        lines += ["", f"## {section.label}"]
         for country, updates in entries:
             lines += ["", f"### {country.name}", ""]
             for update in updates:
@@ -188,12 +200,12 @@ def to_docx(report: RoundReport) -> bytes:
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
     grouped = _by_country(report)
-    for section in (*SECTIONS, "note", "links"):
+    for section in _REPORTED:
         entries = [(c, [u for u in ups if u.fields.get(section, "").strip()]) for c, ups in grouped]
         entries = [(c, u) for c, u in entries if u]
         if not entries:
             continue
-        document.add_heading(SECTION_LABELS[section], level=1)
+        document.add_heading(section.label, level=1)
         for country, updates in entries:
             document.add_heading(country.name, level=2)
             for update in updates:
@@ -261,8 +273,8 @@ def to_json(report: RoundReport) -> str:
             "title": round_.title,
             "opens_on": round_.opens_on.isoformat(),
             "due_on": round_.due_on.isoformat(),
-            "audience": round_.audience,
-            "sections": list(round_.sections),
+            "audience": round_.audience.stored(),
+            "sections": [str(s) for s in round_.sections],
             "closed": round_.closed,
         },
         "countries": list(report.countries),
@@ -276,7 +288,7 @@ def to_json(report: RoundReport) -> str:
                 "updated_at": update.updated_at.isoformat(),
                 "posted_channel": update.posted_channel,
                 "posted_ts": update.posted_ts,
-                "fields": {name: update.fields.get(name, "") for name in FIELDS},
+                "fields": {str(name): update.fields.get(name, "") for name in FIELDS},
                 "revisions": report.revisions.get(update.id, []),
             }
             for update in report.updates
@@ -315,20 +327,20 @@ def import_json(database: Database, clock: Clock, text: str) -> str:
 
 def _load(database: Database, clock: Clock, document: dict[str, Any]) -> str:
     round_data = document["round"]
-    with database.write() as session:
-        directory = DirectoryRepository(session)
-        if RoundRepository(session).by_title(round_data["title"]) is not None:
-            raise ExportError(f"a round called “{round_data['title']}” already exists")
+    with database.write() as work:
+        directory = work.directory
+        if work.rounds.by_title(round_data["title"]) is not None:
+            raise ExportError(f"a round called “{round_data['title']}” already exists", "round")
         if directory.consortium() is None:
-            session.add(
+            directory.add(
                 Consortium(id=1, name=document["consortium"], timezone=document["timezone"])
             )
         for country in document["countries"]:
             if directory.country(country["code"]) is None:
-                session.add(
+                directory.add(
                     Country(code=country["code"], name=country["name"], role=country["role"])
                 )
-        session.flush()
+        work.flush()
         for member in document["members"]:
             if directory.member(member["slack_id"]) is None:
                 added = Member(
@@ -339,7 +351,7 @@ def _load(database: Database, clock: Clock, document: dict[str, Any]) -> str:
                     for i, c in enumerate(member["countries"])
                 ]
                 added.roles = [MemberRoleGrant(role=r) for r in member["roles"]]
-                session.add(added)
+                directory.add(added)
         round_ = Round(
             title=round_data["title"],
             opens_on=date.fromisoformat(round_data["opens_on"]),
@@ -349,8 +361,7 @@ def _load(database: Database, clock: Clock, document: dict[str, Any]) -> str:
             closed_at=clock.now() if round_data["closed"] else None,
             created_at=clock.now(),
         )
-        session.add(round_)
-        session.flush()
+        work.rounds.add(round_)
         for entry in document["updates"]:
             update = CountryUpdate(
                 country_code=entry["country_code"],
@@ -360,7 +371,7 @@ def _load(database: Database, clock: Clock, document: dict[str, Any]) -> str:
                 updated_at=datetime.fromisoformat(entry["updated_at"]),
                 posted_channel=entry.get("posted_channel"),
                 posted_ts=entry.get("posted_ts"),
-                **{name: entry["fields"].get(name, "") for name in FIELDS},
+                **{str(name): entry["fields"].get(name, "") for name in FIELDS},
             )
             update.revisions = [
                 UpdateRevision(
@@ -370,5 +381,5 @@ def _load(database: Database, clock: Clock, document: dict[str, Any]) -> str:
                 )
                 for r in entry["revisions"]
             ]
-            session.add(update)
+            work.add(update)
         return f"round “{round_.title}” with {len(document['updates'])} updates"

@@ -1,148 +1,73 @@
-"""Queries over the consortium's tables. Repositories take a Session and never commit."""
+"""One repository per aggregate, and the unit of work that holds them for one transaction.
+
+Repositories take a Session and never commit; `Database.write()` and `Database.read()` hand
+out a `UnitOfWork` whose transaction commits (or rolls back) when the block ends. Everything
+that builds SQL lives in this package.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from functools import cached_property
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from storage.models import (
-    Channel,
-    Consortium,
-    Country,
-    CountryUpdate,
-    FeedToken,
-    Meeting,
-    Member,
-    Round,
-)
+from storage.models import Base
+from storage.repositories.deliveries import DeliveryRepository
+from storage.repositories.directory import DirectoryRepository
+from storage.repositories.feeds import FeedTokenRepository
+from storage.repositories.job_runs import JobRunRepository
+from storage.repositories.meetings import MeetingRepository
+from storage.repositories.rounds import RoundRepository
+from storage.repositories.rsvps import RsvpRepository
+from storage.repositories.updates import UpdateRepository
 
 
-class DirectoryRepository:
-    """Countries, members, channels and the consortium row."""
+class UnitOfWork:
+    """The repositories of one transaction. `session` is for tests and benchmarks only."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def consortium(self) -> Consortium | None:
-        return self.session.get(Consortium, 1)
+    @cached_property
+    def directory(self) -> DirectoryRepository:
+        return DirectoryRepository(self.session)
 
-    def member(self, slack_id: str) -> Member | None:
-        return self.session.scalars(
-            select(Member)
-            .where(Member.slack_id == slack_id)
-            .options(selectinload(Member.countries), selectinload(Member.roles))
-        ).first()
+    @cached_property
+    def meetings(self) -> MeetingRepository:
+        return MeetingRepository(self.session)
 
-    def members(self) -> Sequence[Member]:
-        return self.session.scalars(
-            select(Member)
-            .order_by(Member.name)
-            .options(selectinload(Member.countries), selectinload(Member.roles))
-        ).all()
+    @cached_property
+    def rounds(self) -> RoundRepository:
+        return RoundRepository(self.session)
 
-    def country(self, code: str) -> Country | None:
-        return self.session.get(Country, code)
+    @cached_property
+    def updates(self) -> UpdateRepository:
+        return UpdateRepository(self.session)
 
-    def countries(self) -> Sequence[Country]:
-        return self.session.scalars(select(Country).order_by(Country.code)).all()
+    @cached_property
+    def feeds(self) -> FeedTokenRepository:
+        return FeedTokenRepository(self.session)
 
-    def channels(self) -> Sequence[Channel]:
-        return self.session.scalars(select(Channel).order_by(Channel.purpose)).all()
+    @cached_property
+    def deliveries(self) -> DeliveryRepository:
+        return DeliveryRepository(self.session)
 
-    def channel(self, purpose: str) -> Channel | None:
-        return self.session.get(Channel, purpose)
+    @cached_property
+    def rsvps(self) -> RsvpRepository:
+        return RsvpRepository(self.session)
 
+    @cached_property
+    def job_runs(self) -> JobRunRepository:
+        return JobRunRepository(self.session)
 
-class MeetingRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def add(self, row: Base) -> None:
+        """Store a new row of any table when the transaction commits."""
+        self.session.add(row)
 
-    def by_import_key(self, key: str) -> Meeting | None:
-        return self.session.scalars(select(Meeting).where(Meeting.import_key == key)).first()
+    def flush(self) -> None:
+        """Send pending changes now (e.g. to learn a new row's id) without committing."""
+        self.session.flush()
 
-    def get(self, meeting_id: int) -> Meeting | None:
-        return self.session.scalars(
-            select(Meeting)
-            .where(Meeting.id == meeting_id)
-            .options(selectinload(Meeting.exceptions))
-        ).first()
-
-    def all(self, *, include_cancelled: bool = False) -> Sequence[Meeting]:
-        query = select(Meeting).options(selectinload(Meeting.exceptions)).order_by(Meeting.id)
-        if not include_cancelled:
-            query = query.where(Meeting.cancelled_at.is_(None))
-        return self.session.scalars(query).all()
-
-
-class RoundRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def by_title(self, title: str) -> Round | None:
-        return self.session.scalars(select(Round).where(Round.title == title)).first()
-
-    def get(self, round_id: int) -> Round | None:
-        return self.session.get(Round, round_id)
-
-    def all(self) -> Sequence[Round]:
-        return self.session.scalars(select(Round).order_by(Round.id)).all()
-
-    def open_rounds(self) -> Sequence[Round]:
-        return self.session.scalars(
-            select(Round)
-            .where(Round.closed_at.is_(None))
-            .order_by(Round.opens_on.desc(), Round.id.desc())
-        ).all()
-
-
-class FeedTokenRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def by_token(self, token: str) -> FeedToken | None:
-        return self.session.get(FeedToken, token)
-
-    def by_audience(self, audience: str) -> FeedToken | None:
-        return self.session.scalars(select(FeedToken).where(FeedToken.audience == audience)).first()
-
-
-class UpdateRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get(self, update_id: int) -> CountryUpdate | None:
-        return self.session.scalars(
-            select(CountryUpdate)
-            .where(CountryUpdate.id == update_id)
-            .options(selectinload(CountryUpdate.revisions))
-        ).first()
-
-    def recent(
-        self,
-        *,
-        limit: int,
-        country_code: str | None = None,
-        round_id: int | None = None,
-        author_id: str | None = None,
-    ) -> Sequence[CountryUpdate]:
-        query = select(CountryUpdate).options(selectinload(CountryUpdate.revisions))
-        if country_code is not None:
-            query = query.where(CountryUpdate.country_code == country_code)
-        if round_id is not None:
-            query = query.where(CountryUpdate.round_id == round_id)
-        if author_id is not None:
-            query = query.where(CountryUpdate.author_id == author_id)
-        query = query.order_by(CountryUpdate.created_at.desc(), CountryUpdate.id.desc()).limit(
-            limit
-        )
-        return self.session.scalars(query).all()
-
-    def in_round(self, round_id: int) -> Sequence[CountryUpdate]:
-        return self.session.scalars(
-            select(CountryUpdate)
-            .where(CountryUpdate.round_id == round_id)
-            .options(selectinload(CountryUpdate.revisions))
-            .order_by(CountryUpdate.created_at, CountryUpdate.id)
-        ).all()
+    def ping(self) -> None:
+        """Check that the database answers."""
+        self.session.connection().exec_driver_sql("SELECT 1")

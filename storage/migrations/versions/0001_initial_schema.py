@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.types
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -61,8 +61,8 @@ def upgrade() -> None:
         sa.Column("audience", sa.String(length=255), nullable=False),
         sa.Column("reminder_minutes", sa.JSON(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
         sa.UniqueConstraint("import_key", name=op.f("uq_meetings_import_key")),
         sa.UniqueConstraint("uid", name=op.f("uq_meetings_uid")),
@@ -82,8 +82,8 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("audience", sa.String(length=255), nullable=False),
         sa.Column("sections", sa.JSON(), nullable=False),
-        sa.Column("closed_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rounds")),
         sa.UniqueConstraint("title", name=op.f("uq_rounds_title")),
     )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.types
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         "feed_tokens",
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("audience", sa.String(length=255), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("token", name=op.f("pk_feed_tokens")),
         sa.UniqueConstraint("audience", name=op.f("uq_feed_tokens_audience")),
     )
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("original_start_local", sa.DateTime(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("new_start_local", sa.DateTime(), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["meetings.id"],
@@ -54,7 +54,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("cancelled_at", storage.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("cancelled_at", storage.types.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("created_by", sa.String(length=32), nullable=True))
 

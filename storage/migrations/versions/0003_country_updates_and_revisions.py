@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.types
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -33,8 +33,8 @@ def upgrade() -> None:
         sa.Column("events", sa.Text(), nullable=False),
         sa.Column("links", sa.Text(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("posted_channel", sa.String(length=32), nullable=True),
         sa.Column("posted_ts", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("update_id", sa.Integer(), nullable=False),
         sa.Column("editor_id", sa.String(length=32), nullable=False),
-        sa.Column("edited_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["update_id"],

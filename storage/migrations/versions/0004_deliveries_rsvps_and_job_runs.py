@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.types
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -26,17 +26,17 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=False),
-        sa.Column("due_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("lease_until", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("next_attempt_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("sent_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("slack_ts", sa.String(length=32), nullable=True),
         sa.Column("slack_channel", sa.String(length=32), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
         sa.UniqueConstraint("key", name=op.f("uq_deliveries_key")),
     )
@@ -53,7 +53,7 @@ def upgrade() -> None:
     op.create_table(
         "job_runs",
         sa.Column("name", sa.String(length=64), nullable=False),
-        sa.Column("last_run_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_run_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_result", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_job_runs")),
     )
@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("occurrence_local", sa.DateTime(), nullable=False),
         sa.Column("member_id", sa.String(length=32), nullable=False),
         sa.Column("answer", sa.String(length=16), nullable=False),
-        sa.Column("answered_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["meetings.id"],
@@ -78,7 +78,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("next_reminder_at", storage.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("next_reminder_at", storage.types.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.create_index(
             batch_op.f("ix_meetings_next_reminder_at"), ["next_reminder_at"], unique=False

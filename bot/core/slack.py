@@ -1,0 +1,40 @@
+"""The Web API clients the bot makes: all on SLACK_API_URL, the synchronous one retrying."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlparse
+
+from slack_sdk import WebClient
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.retries import Sleep, retry_handlers
+from bot.settings import Settings
+
+
+def _is_loopback(url: str) -> bool:
+    return urlparse(url).hostname in ("127.0.0.1", "localhost", "::1")
+
+
+def make_web_client(
+    settings: Settings, token: str | None = None, sleep: Sleep = time.sleep
+) -> WebClient:
+    """A WebClient on SLACK_API_URL that waits out 429s and retries 5xx and dropped connections."""
+    client = WebClient(
+        token=token or settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(sleep),
+    )
+    if _is_loopback(settings.slack_api_url):
+        # slack_sdk honours HTTPS_PROXY but not NO_PROXY: never send loopback calls to a proxy.
+        client.proxy = None
+    return client
+
+
+def make_async_web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    client = AsyncWebClient(
+        token=token or settings.slack_bot_token, base_url=settings.slack_api_url
+    )
+    if _is_loopback(settings.slack_api_url):
+        client.proxy = None
+    return client

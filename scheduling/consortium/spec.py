@@ -1,0 +1,89 @@
+"""What a valid consortium file says, as values: the result of `file.parse_consortium_text`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from scheduling.vocabulary import (
+    Audience,
+    CountryRole,
+    DigestSchedule,
+    MeetingKind,
+    MemberRole,
+    UpdateField,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+class ConsortiumFileError(Exception):
+    """The file was rejected; `problems` lists every reason, each with its line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CountrySpec:
+    code: str
+    name: str
+    role: CountryRole
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    slack_id: str
+    name: str
+    countries: tuple[str, ...]
+    roles: tuple[MemberRole, ...]
+    timezone: str
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    key: str
+    kind: MeetingKind
+    title: str
+    rrule: str | None
+    starts_local: datetime
+    all_day: bool
+    duration_minutes: int | None
+    ends_local: datetime | None
+    timezone: str
+    location: str | None
+    join_url: str | None
+    channel_purpose: str | None
+    audience: Audience
+    reminder_minutes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    title: str
+    opens_on: date
+    due_on: date
+    audience: Audience
+    sections: tuple[UpdateField, ...]
+
+
+@dataclass(frozen=True)
+class ConsortiumSpec:
+    name: str
+    timezone: str
+    channels: dict[str, str]
+    digest_channel: str | None
+    digest_every: DigestSchedule
+    countries: tuple[CountrySpec, ...] = ()
+    members: tuple[MemberSpec, ...] = ()
+    meetings: tuple[MeetingSpec, ...] = ()
+    rounds: tuple[RoundSpec, ...] = ()

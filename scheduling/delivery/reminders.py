@@ -1,0 +1,218 @@
+"""The reminder sweep: every reminder that is due, sent once to the meeting's channel and to
+the members who take reminders by DM; and the redraw of every copy after an RSVP.
+
+One read finds what is due (with the channels and the RSVPs the reminders show), then each
+message is claimed, sent and marked on its own, and one write moves each series' sweep index
+on. A reminder more than `grace` late is recorded as skipped, not sent as if on time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
+from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
+from scheduling.meetings.mapping import meeting_channel, to_series
+from scheduling.meetings.occurrences import Series, occurrences
+from scheduling.meetings.reminders import DueReminder, next_reminder_at, reminders_between
+from scheduling.meetings.rsvp import RsvpRecorded, RsvpSummary, summarise
+from scheduling.ports import Clock, DeliveryError, DeliveryNotifier, Posted
+from storage.db import Database
+from storage.repositories import UnitOfWork
+
+logger = logging.getLogger("consortium_bot.jobs")
+
+
+@dataclass(frozen=True)
+class ReminderNotice:
+    """One reminder message: which occurrence, its RSVP counts, where it goes, its key."""
+
+    reminder: DueReminder
+    rsvp: RsvpSummary
+    channel: str
+    direct: bool
+    key: str
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A series with reminders due, read at the start of a sweep."""
+
+    series: Series
+    sequence: int
+    reminders: list[DueReminder]
+    channel: str | None
+
+
+class ReminderSweep:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        notifier: DeliveryNotifier,
+        directory: DirectoryService,
+        deliverer: Deliverer,
+        settings: JobSettings,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.notifier = notifier
+        self.directory = directory
+        self.deliverer = deliverer
+        self.settings = settings
+
+    def sweep(self, now: datetime, report: SweepReport) -> dict[int, tuple[datetime | None, int]]:
+        """Send what is due by `now`; return each swept series' next reminder (and the
+        sequence it was computed from) for the caller to store with the run's record."""
+        with self.database.read() as work:
+            due = self._due(work, now)
+            wanted = {(d.series.id, r.occurrence.original_local) for d in due for r in d.reminders}
+            answers = work.rsvps.answers(wanted)
+        # Only a sweep with work to do needs the directory (for who wants DMs).
+        profiles = self.directory.snapshot().profiles if due else {}
+        for found in due:
+            targets = _targets(found.channel, found.series, profiles.values())
+            for reminder in found.reminders:
+                key = (found.series.id, reminder.occurrence.original_local)
+                summary = summarise(answers[key], profiles)
+                for channel, direct in targets:
+                    self._remind(reminder, summary, channel, direct, now, report)
+        return {d.series.id: (next_reminder_at(d.series, now), d.sequence) for d in due}
+
+    def _due(self, work: UnitOfWork, now: datetime) -> list[_Due]:
+        meetings = work.meetings.due_for_reminders(now)
+        if not meetings:
+            return []
+        channels = {c.purpose: c.slack_channel_id for c in work.directory.channels()}
+        found = []
+        for meeting in meetings:
+            series = to_series(meeting)
+            assert meeting.next_reminder_at is not None
+            after = meeting.next_reminder_at - timedelta(microseconds=1)
+            channel = meeting_channel(series.channel_purpose, channels)
+            found.append(
+                _Due(series, meeting.sequence, reminders_between(series, after, now), channel)
+            )
+        return found
+
+    def _remind(
+        self,
+        reminder: DueReminder,
+        summary: RsvpSummary,
+        channel: str,
+        direct: bool,
+        now: datetime,
+        report: SweepReport,
+    ) -> None:
+        key = reminder.key(channel)
+        if now - reminder.remind_at > self.settings.grace:
+            late = f"{int((now - reminder.remind_at).total_seconds() // 60)} min late"
+            self.deliverer.skip(
+                key, DeliveryKind.REMINDER, channel, reminder.remind_at, late, report
+            )
+            return
+        payload = {
+            "meeting": reminder.series.id,
+            "occurrence": reminder.occurrence.original_local.isoformat(),
+            "offset": reminder.offset_minutes,
+            "direct": direct,
+        }
+        notice = ReminderNotice(reminder, summary, channel, direct, key)
+        self.deliverer.deliver(
+            key,
+            DeliveryKind.REMINDER,
+            channel,
+            reminder.remind_at,
+            payload,
+            lambda: self.notifier.send_reminder(notice),
+            report,
+        )
+
+    def retry(
+        self,
+        key: str,
+        channel: str,
+        due_at: datetime,
+        payload: Mapping[str, object],
+        now: datetime,
+        report: SweepReport,
+    ) -> None:
+        """Try a failed or abandoned reminder again, unless it is cancelled or too late."""
+        with self.database.read() as work:
+            meeting = work.meetings.get(_int(payload.get("meeting")))
+            live = meeting is not None and meeting.cancelled_at is None
+            series = to_series(meeting) if meeting is not None and live else None
+        reminder = _rebuild(series, payload, due_at) if series is not None else None
+        if reminder is None or now - due_at > self.settings.grace:
+            reason = "meeting or occurrence cancelled" if reminder is None else "too late to send"
+            self.deliverer.give_up(key, reason, report)
+            return
+        summary = self._summary(reminder)
+        notice = ReminderNotice(reminder, summary, channel, bool(payload.get("direct")), key)
+        self.deliverer.deliver(
+            key,
+            DeliveryKind.REMINDER,
+            channel,
+            due_at,
+            {},
+            lambda: self.notifier.send_reminder(notice),
+            report,
+        )
+
+    def _summary(self, reminder: DueReminder) -> RsvpSummary:
+        occurrence = (reminder.series.id, reminder.occurrence.original_local)
+        with self.database.read() as work:
+            answers = work.rsvps.answers([occurrence])[occurrence]
+        return summarise(answers, self.directory.snapshot().profiles)
+
+    def redraw(self, recorded: RsvpRecorded) -> int:
+        """Redraw every sent copy of one occurrence's reminders with the new RSVP counts."""
+        redrawn = 0
+        for sent in recorded.reminders:
+            reminder = _rebuild(recorded.series, sent.payload, sent.due_at)
+            if reminder is None or not sent.slack_ts:
+                continue
+            direct = bool(sent.payload.get("direct"))
+            notice = ReminderNotice(reminder, recorded.summary, sent.channel, direct, sent.key)
+            try:
+                self.notifier.update_reminder(Posted(sent.slack_channel, sent.slack_ts), notice)
+                redrawn += 1
+            except DeliveryError as error:
+                logger.warning("could not redraw %s: %s", sent.key, error.code)
+        return redrawn
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1
+
+
+def _targets(
+    channel: str | None, series: Series, profiles: Iterable[MemberProfile]
+) -> list[tuple[str, bool]]:
+    """The meeting's channel, and each member of its audience who takes reminders by DM."""
+    targets = [(channel, False)] if channel is not None else []
+    for profile in audience_members(profiles, series.audience):
+        if profile.reminder_delivery == "dm":
+            targets.append((profile.slack_id, True))
+    return targets
+
+
+def _rebuild(series: Series, payload: Mapping[str, object], due_at: datetime) -> DueReminder | None:
+    """The reminder a delivery's payload names, if its occurrence still exists."""
+    try:
+        original = datetime.fromisoformat(str(payload["occurrence"]))
+        offset = int(str(payload["offset"]))
+    except (KeyError, ValueError):
+        return None
+    window_start = due_at - timedelta(days=2)
+    window_end = due_at + timedelta(minutes=offset) + timedelta(days=2)
+    for occurrence in occurrences(series, window_start, window_end):
+        if occurrence.original_local == original:
+            return DueReminder(occurrence, offset, due_at)
+    return None

@@ -1,0 +1,128 @@
+"""One field of a stored meeting changed as `/meeting edit` says, after checking the value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from scheduling.errors import FieldError
+from scheduling.meetings.recurrence import (
+    WallClockError,
+    check_series_wall_clock,
+    check_wall_clock,
+)
+from scheduling.vocabulary import VocabularyError, parse_duration_minutes
+from storage.models import Meeting
+
+MAX_TITLE_LENGTH = 250
+EDITABLE_FIELDS = ("title", "time", "duration", "link", "location", "channel", "reminders")
+_FIELD_ALIASES = {"join": "link", "join_url": "link", "url": "link", "start": "time"}
+_NONE = ("none", "-", "")
+
+
+class MeetingError(FieldError):
+    """A request the meeting service refuses; the message says why, `field` what to fix."""
+
+
+def editable_field(name: str) -> str:
+    """The field `name` (or an alias of it) means; MeetingError when it cannot be edited."""
+    field = _FIELD_ALIASES.get(name.lower(), name.lower())
+    if field not in EDITABLE_FIELDS:
+        raise MeetingError(
+            f"I can't edit {name!r}; editable: {', '.join(EDITABLE_FIELDS)}", "field"
+        )
+    return field
+
+
+def check_title(text: str) -> str:
+    title = text.strip()
+    if not title:
+        raise MeetingError('the meeting needs a title in quotes, e.g. "Jour fixe"', "title")
+    if len(title) > MAX_TITLE_LENGTH:
+        raise MeetingError(
+            f"the title is {len(title)} characters; keep it under {MAX_TITLE_LENGTH}", "title"
+        )
+    return title
+
+
+def apply_edit(
+    meeting: Meeting, field: str, value: str, resolve_channel: Callable[[str], str | None]
+) -> None:
+    """Change `field` of `meeting` to `value`; MeetingError (naming the field) if it is wrong."""
+    try:
+        _EDITS[field](meeting, value, resolve_channel)
+    except (VocabularyError, WallClockError) as error:
+        raise MeetingError(str(error), field) from None
+
+
+def _title(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    if not value or len(value) > MAX_TITLE_LENGTH:
+        raise MeetingError(f"a title needs 1 to {MAX_TITLE_LENGTH} characters", "title")
+    meeting.title = value
+
+
+def _time(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    if meeting.all_day:
+        raise MeetingError("an all-day meeting has no time; move it instead", "time")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise MeetingError(f"cannot read {value!r} as a time (HH:MM)", "time")
+    new_start = meeting.starts_local.replace(hour=int(match[1]), minute=int(match[2]))
+    if meeting.rrule is None:
+        check_wall_clock(new_start, meeting.timezone)
+    else:
+        check_series_wall_clock(meeting.rrule, new_start, meeting.timezone)
+    shift = new_start - meeting.starts_local
+    meeting.starts_local = new_start
+    # Cancelled and moved occurrences are named by their original start: keep them
+    # attached to the same occurrences at the new time.
+    for exception in meeting.exceptions:
+        exception.original_start_local += shift
+
+
+def _duration(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    minutes = parse_duration_minutes(value)
+    if meeting.all_day:
+        days = max(1, minutes // (24 * 60))
+        meeting.ends_local = meeting.starts_local + timedelta(days=days - 1)
+    else:
+        meeting.duration_minutes, meeting.ends_local = minutes, None
+
+
+def _link(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    if value.lower() in _NONE:
+        meeting.join_url = None
+    elif not re.fullmatch(r"https?://\S+", value):
+        raise MeetingError(f"{value!r} is not an http(s) link", "link")
+    else:
+        meeting.join_url = value
+
+
+def _location(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    meeting.location = None if value.lower() in _NONE else value
+
+
+def _channel(meeting: Meeting, value: str, resolve: Callable[[str], str | None]) -> None:
+    meeting.channel_purpose = resolve(value.lstrip("#"))
+
+
+def _reminders(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    words = value.replace(",", " ").split()
+    if [w.lower() for w in words] == ["none"]:
+        meeting.reminder_minutes = []
+        return
+    if not words:
+        raise MeetingError("say the reminders, e.g. `1d 1h`, or `none`", "reminders")
+    meeting.reminder_minutes = sorted({parse_duration_minutes(w) for w in words}, reverse=True)
+
+
+_EDITS: dict[str, Callable[[Meeting, str, Callable[[str], str | None]], None]] = {
+    "title": _title,
+    "time": _time,
+    "duration": _duration,
+    "link": _link,
+    "location": _location,
+    "channel": _channel,
+    "reminders": _reminders,
+}

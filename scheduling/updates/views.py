@@ -1,0 +1,178 @@
+"""Updates and rounds as plain values, and how far a round has got, from stored rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from scheduling.consortium.directory import CountryRef
+from scheduling.ports import Clock
+from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
+from storage.models import CountryUpdate, Round
+from storage.repositories import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RoundRef:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    id: int
+    country: CountryRef
+    round: RoundRef | None
+    author_id: str
+    fields: dict[UpdateField, str]
+    created_at: datetime
+    updated_at: datetime
+    posted_channel: str | None = None
+    posted_ts: str | None = None
+    revisions: int = 0
+
+    @property
+    def filled(self) -> list[UpdateField]:
+        return [name for name in FIELDS if self.fields.get(name, "").strip()]
+
+    @property
+    def first_line(self) -> str:
+        for name in (UpdateField.NOTE, *SECTIONS):
+            text = self.fields.get(name, "").strip()
+            if text:
+                return text.splitlines()[0]
+        return ""
+
+
+@dataclass(frozen=True)
+class UpdateDraft:
+    country_code: str
+    round_id: int | None
+    fields: dict[UpdateField, str] = field(default_factory=dict)
+
+
+def to_view(update: CountryUpdate) -> UpdateView:
+    """The update as plain values (its country, round and revisions are loaded with it)."""
+    round_ = update.round
+    return UpdateView(
+        id=update.id,
+        country=CountryRef.of(update.country),
+        round=RoundRef(round_.id, round_.title) if round_ is not None else None,
+        author_id=update.author_id,
+        fields={name: getattr(update, name) or "" for name in FIELDS},
+        created_at=update.created_at,
+        updated_at=update.updated_at,
+        posted_channel=update.posted_channel,
+        posted_ts=update.posted_ts,
+        revisions=len(update.revisions),
+    )
+
+
+@dataclass(frozen=True)
+class RoundView:
+    id: int
+    title: str
+    opens_on: date
+    due_on: date
+    audience: Audience
+    sections: tuple[UpdateField, ...]
+    closed: bool
+
+    @classmethod
+    def of(cls, round_: Round) -> RoundView:
+        return cls(
+            id=round_.id,
+            title=round_.title,
+            opens_on=round_.opens_on,
+            due_on=round_.due_on,
+            audience=Audience.from_stored(round_.audience),
+            sections=tuple(UpdateField(s) for s in round_.sections or SECTIONS),
+            closed=round_.closed_at is not None,
+        )
+
+
+@dataclass(frozen=True)
+class CountryStatus:
+    country: CountryRef
+    submitted_at: datetime | None
+    submitted_on: date | None  # in the consortium's zone, as people count days
+    updates: int
+    late: bool
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        if self.submitted_at is None:
+            return "missing, overdue" if self.overdue else "missing"
+        return "late" if self.late else "submitted"
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    round: RoundView
+    countries: tuple[CountryStatus, ...]
+
+    @property
+    def missing(self) -> list[CountryStatus]:
+        return [c for c in self.countries if c.submitted_at is None]
+
+
+class Submitted(Protocol):
+    """What a round's status needs of an update: which round, which country, when."""
+
+    @property
+    def round_id(self) -> int | None: ...
+
+    @property
+    def country_code(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def round_status(
+    round_: RoundView,
+    updates: Sequence[Submitted],
+    countries: Mapping[str, CountryRef],
+    zone: str,
+    today: date,
+) -> RoundStatus:
+    """Each asked country's state: submitted (first update when), late, or missing."""
+    tz = ZoneInfo(zone)
+    roles = {code: country.role for code, country in countries.items()}
+    rows = []
+    for code in round_.audience.countries(roles):
+        country = countries.get(code)
+        if country is None:
+            continue
+        mine = [u for u in updates if u.country_code == code and u.round_id == round_.id]
+        first = min((u.created_at for u in mine), default=None)
+        rows.append(
+            CountryStatus(
+                country=country,
+                submitted_at=first,
+                submitted_on=first.astimezone(tz).date() if first else None,
+                updates=len(mine),
+                late=first is not None and first.astimezone(tz).date() > round_.due_on,
+                overdue=today > round_.due_on,
+            )
+        )
+    return RoundStatus(round_, tuple(sorted(rows, key=lambda r: r.country.name)))
+
+
+def consortium_today(work: UnitOfWork, clock: Clock) -> tuple[str, date]:
+    """The consortium's zone and today's date there, as people count days."""
+    consortium = work.directory.consortium()
+    zone = consortium.timezone if consortium else "UTC"
+    return zone, clock.now().astimezone(ZoneInfo(zone)).date()
+
+
+def statuses(work: UnitOfWork, clock: Clock, rounds: Sequence[Round]) -> list[RoundStatus]:
+    """The status of each round, read with one query for all their updates."""
+    zone, today = consortium_today(work, clock)
+    countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+    updates = work.updates.submissions([r.id for r in rounds])
+    return [round_status(RoundView.of(r), updates, countries, zone, today) for r in rounds]

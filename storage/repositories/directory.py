@@ -1,0 +1,47 @@
+"""The consortium row, its countries, members and channels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Channel, Consortium, Country, Member
+
+
+class DirectoryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def consortium(self) -> Consortium | None:
+        return self.session.get(Consortium, 1)
+
+    def member(self, slack_id: str) -> Member | None:
+        return self.session.scalars(
+            select(Member)
+            .where(Member.slack_id == slack_id)
+            .options(selectinload(Member.countries), selectinload(Member.roles))
+        ).first()
+
+    def members(self, slack_ids: Sequence[str] | None = None) -> Sequence[Member]:
+        """Every member by name, or only those of `slack_ids`."""
+        query = select(Member).options(selectinload(Member.countries), selectinload(Member.roles))
+        if slack_ids is not None:
+            query = query.where(Member.slack_id.in_(slack_ids))
+        return self.session.scalars(query.order_by(Member.name)).all()
+
+    def country(self, code: str) -> Country | None:
+        return self.session.get(Country, code)
+
+    def countries(self) -> Sequence[Country]:
+        return self.session.scalars(select(Country).order_by(Country.code)).all()
+
+    def channel(self, purpose: str) -> Channel | None:
+        return self.session.get(Channel, purpose)
+
+    def channels(self) -> Sequence[Channel]:
+        return self.session.scalars(select(Channel).order_by(Channel.purpose)).all()
+
+    def add(self, row: Consortium | Country | Channel | Member) -> None:
+        self.session.add(row)

@@ -1,0 +1,43 @@
+"""Collection rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Round
+
+
+class RoundRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, round_id: int) -> Round | None:
+        return self.session.get(Round, round_id)
+
+    def by_title(self, title: str) -> Round | None:
+        return self.session.scalars(select(Round).where(Round.title == title)).first()
+
+    def find(self, reference: str) -> Round | None:
+        """A round by number (`3`, `#3`) or exact title."""
+        text = reference.strip().lstrip("#")
+        if text.isdecimal() and text.isascii():
+            return self.get(int(text))
+        return self.by_title(reference.strip())
+
+    def all(self) -> Sequence[Round]:
+        return self.session.scalars(select(Round).order_by(Round.id)).all()
+
+    def open_rounds(self) -> Sequence[Round]:
+        """Rounds not closed, the one opened last first."""
+        return self.session.scalars(
+            select(Round)
+            .where(Round.closed_at.is_(None))
+            .order_by(Round.opens_on.desc(), Round.id.desc())
+        ).all()
+
+    def add(self, round_: Round) -> None:
+        self.session.add(round_)
+        self.session.flush()

@@ -1,0 +1,87 @@
+"""Country updates with their country, round and revisions, loaded in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import CountryUpdate
+
+
+def _with_everything() -> Select[CountryUpdate]:
+    return select(CountryUpdate).options(
+        selectinload(CountryUpdate.revisions),
+        selectinload(CountryUpdate.country),
+        selectinload(CountryUpdate.round),
+    )
+
+
+class Submission(NamedTuple):
+    """When a country answered a round: all a round's status needs of an update."""
+
+    round_id: int
+    country_code: str
+    created_at: datetime
+
+
+class UpdateRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, update_id: int) -> CountryUpdate | None:
+        return self.session.scalars(_with_everything().where(CountryUpdate.id == update_id)).first()
+
+    def recent(
+        self,
+        *,
+        limit: int,
+        country_code: str | None = None,
+        round_id: int | None = None,
+        author_id: str | None = None,
+    ) -> Sequence[CountryUpdate]:
+        query = _with_everything()
+        if country_code is not None:
+            query = query.where(CountryUpdate.country_code == country_code)
+        if round_id is not None:
+            query = query.where(CountryUpdate.round_id == round_id)
+        if author_id is not None:
+            query = query.where(CountryUpdate.author_id == author_id)
+        query = query.order_by(CountryUpdate.created_at.desc(), CountryUpdate.id.desc())
+        return self.session.scalars(query.limit(limit)).all()
+
+    def in_rounds(self, round_ids: Sequence[int]) -> Sequence[CountryUpdate]:
+        """The updates answering any of these rounds, oldest first."""
+        if not round_ids:
+            return []
+        return self.session.scalars(
+            _with_everything()
+            .where(CountryUpdate.round_id.in_(round_ids))
+            .order_by(CountryUpdate.created_at, CountryUpdate.id)
+        ).all()
+
+    def submissions(self, round_ids: Sequence[int]) -> list[Submission]:
+        """Who answered these rounds and when, without the updates' text."""
+        if not round_ids:
+            return []
+        rows = self.session.execute(
+            select(CountryUpdate.round_id, CountryUpdate.country_code, CountryUpdate.created_at)
+            .where(CountryUpdate.round_id.in_(round_ids))
+            .order_by(CountryUpdate.created_at, CountryUpdate.id)
+        )
+        return [Submission(r, c, at) for r, c, at in rows if r is not None]
+
+    def created_between(self, since: datetime, until: datetime) -> Sequence[CountryUpdate]:
+        """Updates created in (since, until], by country, oldest first."""
+        return self.session.scalars(
+            _with_everything()
+            .where(CountryUpdate.created_at > since, CountryUpdate.created_at <= until)
+            .order_by(CountryUpdate.country_code, CountryUpdate.created_at)
+        ).all()
+
+    def add(self, update: CountryUpdate) -> None:
+        self.session.add(update)
+        self.session.flush()
