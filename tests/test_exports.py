@@ -48,7 +48,9 @@ def _seeded(database: Database, clock: FixedClock) -> int:
     clock.advance(timedelta(days=30))
     updates.submit(
         finland,
-        UpdateDraft("FI", opened.round.id, {"challenges": "Staffing", "links": "https://x.example"}),
+        UpdateDraft(
+            "FI", opened.round.id, {"challenges": "Staffing", "links": "https://x.example"}
+        ),
     )
     updates.edit(coordinator, first.id, {"achievements": TRICKY + " (edited)"})
     return opened.round.id

@@ -92,7 +92,7 @@ def test_a_past_date_is_refused_unless_from_says_so(service: MeetingService) -> 
     with pytest.raises(MeetingError, match="2023-12-01 is in the past"):
         service.schedule(
             COORDINATOR, _request(rrule=None, first_date=date(2023, 12, 1), explicit_from=False)
-        ).series
+        )
     assert (
         service.schedule(
             COORDINATOR, _request(first_date=date(2023, 12, 7), explicit_from=True)
@@ -115,7 +115,7 @@ def test_times_the_clocks_skip_or_repeat_are_refused_not_shifted(
     with pytest.raises(MeetingError, match=message):
         service.schedule(
             COORDINATOR, _request(rrule=None, first_date=day, explicit_from=False, at=time(2, 30))
-        ).series
+        )
 
 
 def test_a_series_whose_later_occurrence_hits_a_skipped_hour_is_refused(
@@ -131,7 +131,7 @@ def test_a_series_whose_later_occurrence_hits_a_skipped_hour_is_refused(
                 explicit_from=False,
                 at=time(2, 30),
             ),
-        ).series
+        )
 
 
 def test_the_start_is_moved_onto_the_rule(service: MeetingService) -> None:
@@ -289,3 +289,23 @@ def test_regression_a_moved_occurrence_is_found_by_its_new_date(service: Meeting
 def test_regression_reminders_none_clears_them(service: MeetingService) -> None:
     series = service.schedule(COORDINATOR, _request()).series
     assert service.edit(COORDINATOR, series.id, "reminders", "none").series.reminder_minutes == ()
+
+
+PARTNER = MemberProfile("U0PT", "Partner", "Europe/Lisbon", (), (MemberRole.PARTNER,))
+
+
+def test_the_service_itself_refuses_changes_from_anyone_but_a_coordinator(
+    service: MeetingService,
+) -> None:
+    series = service.schedule(COORDINATOR, _request()).series
+    refusals = [
+        lambda: service.schedule(PARTNER, _request()),
+        lambda: service.cancel(PARTNER, series.id),
+        lambda: service.move(PARTNER, series.id, date(2024, 2, 1), date(2024, 2, 2), None),
+        lambda: service.edit(PARTNER, series.id, "title", "Mine now"),
+        lambda: service.invite(PARTNER, series.id),
+    ]
+    for refuse in refusals:
+        with pytest.raises(NotAllowedError, match="Only coordinators can change meetings"):
+            refuse()
+    assert service.get(series.id).sequence == 0
