@@ -8,6 +8,7 @@ value; inside the bot they travel as these values, never as strings to be read a
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -276,11 +277,7 @@ class Audience:
 
     @classmethod
     def from_stored(cls, text: str) -> Audience:
-        if text.startswith(_COUNTRIES_PREFIX):
-            return cls.of_countries(
-                [c for c in text.removeprefix(_COUNTRIES_PREFIX).split(",") if c]
-            )
-        return cls(text)
+        return _stored_audience(text)
 
     def stored(self) -> str:
         return self.group if self.group is not None else _COUNTRIES_PREFIX + ",".join(self.codes)
@@ -326,6 +323,16 @@ class Audience:
     def label(self) -> str:
         """A feed's title for this audience: `Core countries`."""
         return _GROUP_LABELS.get(self.group or "", self.words)
+
+
+@functools.lru_cache(maxsize=1024)
+def _stored_audience(text: str) -> Audience:
+    # Read for every series and round loaded: the few distinct audiences are parsed once.
+    if text.startswith(_COUNTRIES_PREFIX):
+        return Audience.of_countries(
+            [c for c in text.removeprefix(_COUNTRIES_PREFIX).split(",") if c]
+        )
+    return Audience(text)
 
 
 _GROUPS = ("all", "core", "supporting", "wp-lead")

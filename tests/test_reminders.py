@@ -275,7 +275,7 @@ def test_digest_pages_respect_slack_limits_by_construction() -> None:
     from bot.reminders.blocks import digest_messages
     from scheduling.consortium.directory import CountryRef
     from scheduling.delivery.digest import Digest
-    from scheduling.updates.service import UpdateView
+    from scheduling.updates.views import UpdateLine
 
     now = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
     countries = [CountryRef(f"A{chr(65 + i)}", f"Country {i}", "core") for i in range(15)]
@@ -283,14 +283,10 @@ def test_digest_pages_respect_slack_limits_by_construction() -> None:
         (
             country,
             tuple(
-                UpdateView(
+                UpdateLine(
                     id=n,
                     country=country,
-                    round=None,
-                    author_id="U1",
-                    created_at=now,
-                    updated_at=now,
-                    fields={"note": f"{n} " + "<!channel> & long " * 400},
+                    first_line=f"{n} " + "<!channel> & long " * 400,
                     posted_channel="C1",
                     posted_ts=f"{n}.000100",
                 )

@@ -12,6 +12,7 @@ from scheduling.errors import FieldError
 from scheduling.vocabulary import Audience, CountryRole, MemberRole
 from storage.db import Database
 from storage.models import Country, Member
+from storage.repositories.directory import MemberRow
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class MemberProfile:
         return any(country.code == country_code for country in self.countries)
 
     @classmethod
-    def of(cls, member: Member, countries: dict[str, CountryRef]) -> MemberProfile:
+    def of(cls, member: Member | MemberRow, countries: dict[str, CountryRef]) -> MemberProfile:
         return cls(
             slack_id=member.slack_id,
             name=member.name,
@@ -120,7 +121,7 @@ class DirectoryService:
             countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
             profiles = {
                 member.slack_id: MemberProfile.of(member, countries)
-                for member in work.directory.members()
+                for member in work.directory.member_rows()
             }
         coordinators = sorted(
             (PersonRef(p.slack_id, p.name) for p in profiles.values() if p.is_coordinator),

@@ -4,22 +4,22 @@ Rendering (and Slack's limits) is the business of bot/."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling.consortium.directory import CountryRef, DirectoryService
 from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
-from scheduling.meetings.mapping import to_series
+from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import CANCELLED, MOVED, Occurrence, occurrences
 from scheduling.meetings.rsvp import RsvpSummary, summarise
 from scheduling.ports import Clock, DeliveryNotifier
-from scheduling.updates.views import RoundView, UpdateView, round_status, to_view
+from scheduling.updates.views import RoundView, UpdateLine, round_status
 from scheduling.vocabulary import DigestSchedule
 from storage.db import Database
-from storage.models import Meeting
 from storage.repositories import UnitOfWork
+from storage.repositories.meetings import MeetingRows
 
 UPCOMING_DAYS = 14
 
@@ -38,7 +38,7 @@ class Digest:
     timezone: str
     since: datetime
     until: datetime
-    updates: tuple[tuple[CountryRef, tuple[UpdateView, ...]], ...]
+    updates: tuple[tuple[CountryRef, tuple[UpdateLine, ...]], ...]
     upcoming: tuple[tuple[Occurrence, RsvpSummary], ...]
     rounds: tuple[tuple[RoundView, tuple[str, ...]], ...]
     changes: tuple[ScheduleChange, ...]
@@ -119,16 +119,32 @@ class DigestJob:
         consortium = work.directory.consortium()
         name = consortium.name if consortium else "Consortium"
         countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
-        grouped: dict[str, list[UpdateView]] = {}
-        for update in work.updates.created_between(since, until):
-            grouped.setdefault(update.country_code, []).append(to_view(update))
+        grouped: dict[str, list[UpdateLine]] = {}
+        for row in work.updates.lines_between(since, until):
+            text = row.text.strip()
+            line = UpdateLine(
+                row.id,
+                countries[row.country_code],
+                text.splitlines()[0] if text else "",
+                row.posted_channel,
+                row.posted_ts,
+            )
+            grouped.setdefault(row.country_code, []).append(line)
         updates = tuple(
             (views[0].country, tuple(views))
             for views in sorted(grouped.values(), key=lambda v: v[0].country.name)
         )
-        meetings = work.meetings.all(include_cancelled=True)
-        live = [to_series(m) for m in meetings if m.cancelled_at is None]
         horizon = until + timedelta(days=UPCOMING_DAYS)
+        stored = work.meetings.as_rows()
+        # Wall-clock bounds of the window in any zone (offsets stay within a day).
+        first_local = until.replace(tzinfo=None) - timedelta(days=2)
+        last_local = horizon.replace(tzinfo=None) + timedelta(days=2)
+        live = [
+            series_of(m, stored.exceptions.get(m.id, []))
+            for m in stored.meetings
+            if m.cancelled_at is None
+            and (m.rrule is not None or first_local <= m.starts_local <= last_local)
+        ]
         upcoming_occurrences = sorted(
             (o for series in live for o in occurrences(series, until, horizon)),
             key=lambda o: (o.start, o.series.id),
@@ -148,7 +164,7 @@ class DigestJob:
         for round_ in open_rounds:
             status = round_status(RoundView.of(round_), submissions, countries, setting.zone, today)
             rounds.append((status.round, tuple(row.country.name for row in status.missing)))
-        changes = _changes(meetings, since, until)
+        changes = _changes(stored, since, until)
         return Digest(name, setting.zone, since, until, updates, upcoming, tuple(rounds), changes)
 
     def run(self, *, manual: bool = False) -> tuple[SweepReport, str | None]:
@@ -201,44 +217,31 @@ class DigestJob:
         )
 
 
-def _changes(
-    meetings: Sequence[Meeting], since: datetime, until: datetime
-) -> tuple[ScheduleChange, ...]:
+def _changes(stored: MeetingRows, since: datetime, until: datetime) -> tuple[ScheduleChange, ...]:
+    """Series created or cancelled, and occurrences cancelled or moved, in (since, until]."""
     changes = []
-    for meeting in meetings:
-        still_ahead = meeting.rrule is not None or meeting.starts_local >= until.replace(
-            tzinfo=None
-        )
+    until_local = until.replace(tzinfo=None)
+    for meeting in stored.meetings:
+        title, number = meeting.title, meeting.id
+        still_ahead = meeting.rrule is not None or meeting.starts_local >= until_local
         if since < meeting.created_at <= until and still_ahead:
-            changes.append(
-                ScheduleChange(
-                    "new", meeting.title, meeting.id, _local_day(meeting.starts_local.date())
-                )
-            )
+            day = _local_day(meeting.starts_local.date())
+            changes.append(ScheduleChange("new", title, number, day))
         if meeting.cancelled_at is not None and since < meeting.cancelled_at <= until:
-            changes.append(
-                ScheduleChange("cancelled", meeting.title, meeting.id, "the whole series")
-            )
-        for exception in meeting.exceptions:
+            changes.append(ScheduleChange("cancelled", title, number, "the whole series"))
+        for exception in stored.exceptions.get(number, []):
             if not since < exception.created_at <= until:
                 continue
             day = _local_day(exception.original_start_local.date())
             if exception.status == CANCELLED:
-                changes.append(
-                    ScheduleChange("cancelled", meeting.title, meeting.id, f"the meeting of {day}")
-                )
+                changes.append(ScheduleChange("cancelled", title, number, f"the meeting of {day}"))
             elif exception.status == MOVED and exception.new_start_local is not None:
                 new = exception.new_start_local
-                changes.append(
-                    ScheduleChange(
-                        "moved",
-                        meeting.title,
-                        meeting.id,
-                        f"{day} → {_local_day(new.date())} {new:%H:%M}",
-                    )
-                )
+                detail = f"{day} → {_local_day(new.date())} {new:%H:%M}"
+                changes.append(ScheduleChange("moved", title, number, detail))
     return tuple(changes)
 
 
+@functools.lru_cache(maxsize=1024)
 def _local_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from scheduling.meetings.occurrences import OccurrenceChange, Series
 from scheduling.meetings.reminders import next_reminder_at
@@ -12,11 +13,57 @@ from scheduling.vocabulary import Audience, MeetingKind
 from storage.models import Meeting
 
 
+class StoredException(Protocol):
+    """A cancelled or moved occurrence as stored: a row of `meeting_exceptions`."""
+
+    @property
+    def original_start_local(self) -> datetime: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def new_start_local(self) -> datetime | None: ...
+
+
+class StoredMeeting(Protocol):
+    """A meeting as stored: a `Meeting`, or a row of its columns."""
+
+    id: int
+    uid: str
+    kind: str
+    title: str
+    rrule: str | None
+    starts_local: datetime
+    timezone: str
+    all_day: bool
+    duration_minutes: int | None
+    ends_local: datetime | None
+    location: str | None
+    join_url: str | None
+    channel_purpose: str | None
+    audience: str
+    reminder_minutes: list[Any]
+    sequence: int
+    cancelled_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_KINDS = {str(kind): kind for kind in MeetingKind}
+
+
 def to_series(meeting: Meeting) -> Series:
+    """A stored meeting as the domain's value."""
+    return series_of(meeting, meeting.exceptions)
+
+
+def series_of(meeting: StoredMeeting, exceptions: Sequence[StoredException]) -> Series:
+    """A meeting (object or row) and its exceptions as the domain's value."""
     return Series(
         id=meeting.id,
         uid=meeting.uid,
-        kind=MeetingKind(meeting.kind),
+        kind=_KINDS[meeting.kind],
         title=meeting.title,
         rrule=meeting.rrule,
         starts_local=meeting.starts_local,
@@ -35,7 +82,7 @@ def to_series(meeting: Meeting) -> Series:
         updated_at=meeting.updated_at,
         changes=tuple(
             OccurrenceChange(e.original_start_local, e.status, e.new_start_local)
-            for e in meeting.exceptions
+            for e in exceptions
         ),
     )
 

@@ -6,6 +6,10 @@ serves Slack messages, the .ics exports, reminders and the benchmarks.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -54,11 +58,11 @@ class Series:
     updated_at: datetime = datetime(2024, 1, 1, tzinfo=UTC)
     changes: tuple[OccurrenceChange, ...] = field(default=())
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def duration(self) -> timedelta:
         """Length of one occurrence: whole days for all-day meetings (end date inclusive)."""
         if self.all_day:
@@ -82,20 +86,52 @@ class Series:
         return self._changes_by_original.get(original_local)
 
     @cached_property
-    def _expansion(self) -> dateutil_rrule.rrule | None:
+    def _expansion(self) -> _Expansion | None:
         if self.rrule is None:
             return None
-        rule = until_as_local(self.rrule, self.timezone)
-        expansion = dateutil_rrule.rrulestr(rule, dtstart=self.starts_local)
-        assert isinstance(expansion, dateutil_rrule.rrule)
-        return expansion
+        return _expansion_of(until_as_local(self.rrule, self.timezone), self.starts_local)
 
     def local_starts_between(self, first: datetime, last: datetime) -> list[datetime]:
         """Scheduled (unchanged) wall-clock starts within [first, last], naive and local."""
         expansion = self._expansion
         if expansion is None:
             return [self.starts_local] if first <= self.starts_local <= last else []
-        return list(expansion.between(first, last, inc=True))
+        return expansion.between(first, last)
+
+
+class _Expansion:
+    """The starts of one rule from one DTSTART, generated once and kept in order.
+
+    Parsing a rule and starting dateutil's iteration cost far more than reading a few
+    weeks of starts, and a `Series` is rebuilt from the database for every request; so the
+    starts generated so far are kept, shared by every thread (under a lock), and extended
+    only when a later window is asked for.
+    """
+
+    def __init__(self, rule: str, start: datetime) -> None:
+        parsed = dateutil_rrule.rrulestr(rule, dtstart=start)
+        assert isinstance(parsed, dateutil_rrule.rrule)
+        self._pending: Iterator[datetime] | None = iter(parsed)
+        self._starts: list[datetime] = []
+        self._lock = threading.Lock()
+
+    def between(self, first: datetime, last: datetime) -> list[datetime]:
+        """The starts within [first, last]."""
+        with self._lock:
+            while self._pending is not None and (not self._starts or self._starts[-1] <= last):
+                following = next(self._pending, None)
+                if following is None:
+                    self._pending = None
+                else:
+                    self._starts.append(following)
+            low = bisect.bisect_left(self._starts, first)
+            high = bisect.bisect_right(self._starts, last)
+            return self._starts[low:high]
+
+
+@functools.lru_cache(maxsize=4096)
+def _expansion_of(rule: str, start: datetime) -> _Expansion:
+    return _Expansion(rule, start)
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,28 @@ class UpdateView:
 
     @property
     def first_line(self) -> str:
-        for name in (UpdateField.NOTE, *SECTIONS):
-            text = self.fields.get(name, "").strip()
-            if text:
-                return text.splitlines()[0]
-        return ""
+        return first_line(self.fields)
+
+
+def first_line(fields: Mapping[UpdateField, str]) -> str:
+    """What sums an update up in a list: the first line of its note, else of its first
+    filled section."""
+    for name in (UpdateField.NOTE, *SECTIONS):
+        text = fields.get(name, "").strip()
+        if text:
+            return text.splitlines()[0]
+    return ""
+
+
+@dataclass(frozen=True)
+class UpdateLine:
+    """An update as the digest lists it: its first line, linked to its card."""
+
+    id: int
+    country: CountryRef
+    first_line: str
+    posted_channel: str | None
+    posted_ts: str | None
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Channel, Consortium, Country, Member
+from storage.models import Channel, Consortium, Country, Member, MemberCountry, MemberRoleGrant
+
+
+class MemberRow(NamedTuple):
+    slack_id: str
+    name: str
+    timezone: str
+    country_codes: tuple[str, ...]
+    role_names: tuple[str, ...]
+    reminder_delivery: str
 
 
 class DirectoryRepository:
@@ -30,6 +40,40 @@ class DirectoryRepository:
         if slack_ids is not None:
             query = query.where(Member.slack_id.in_(slack_ids))
         return self.session.scalars(query.order_by(Member.name)).all()
+
+    def member_rows(self) -> list[MemberRow]:
+        """Every member as plain values (countries in order, roles), in three light queries:
+        what the in-memory directory is loaded from, however many members there are."""
+        countries: dict[str, list[str]] = {}
+        for member_id, code in self.session.connection().execute(
+            select(MemberCountry.member_id, MemberCountry.country_code).order_by(
+                MemberCountry.member_id, MemberCountry.position
+            )
+        ):
+            countries.setdefault(member_id, []).append(code)
+        roles: dict[str, list[str]] = {}
+        for member_id, role in self.session.connection().execute(
+            select(MemberRoleGrant.member_id, MemberRoleGrant.role).order_by(
+                MemberRoleGrant.member_id, MemberRoleGrant.role
+            )
+        ):
+            roles.setdefault(member_id, []).append(role)
+        rows = self.session.connection().execute(
+            select(
+                Member.slack_id, Member.name, Member.timezone, Member.reminder_delivery
+            ).order_by(Member.name)
+        )
+        return [
+            MemberRow(
+                slack_id,
+                name,
+                zone,
+                tuple(countries.get(slack_id, ())),
+                tuple(roles.get(slack_id, ())),
+                delivery or "channel",
+            )
+            for slack_id, name, zone, delivery in rows
+        ]
 
     def country(self, code: str) -> Country | None:
         return self.session.get(Country, code)

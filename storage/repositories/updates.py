@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import CountryUpdate
@@ -18,6 +18,32 @@ def _with_everything() -> Select[CountryUpdate]:
         selectinload(CountryUpdate.country),
         selectinload(CountryUpdate.round),
     )
+
+
+# An update's first line comes from its note, else its first filled section (empty or
+# blank-only fields are skipped in SQL, so a listing reads one text column, not six).
+_FIRST_TEXT = func.coalesce(
+    *(
+        func.nullif(func.trim(column), "")
+        for column in (
+            CountryUpdate.note,
+            CountryUpdate.achievements,
+            CountryUpdate.challenges,
+            CountryUpdate.objectives,
+            CountryUpdate.needs,
+            CountryUpdate.events,
+        )
+    ),
+    "",
+)
+
+
+class UpdateLineRow(NamedTuple):
+    id: int
+    country_code: str
+    text: str
+    posted_channel: str | None
+    posted_ts: str | None
 
 
 class Submission(NamedTuple):
@@ -67,20 +93,29 @@ class UpdateRepository:
         """Who answered these rounds and when, without the updates' text."""
         if not round_ids:
             return []
-        rows = self.session.execute(
+        rows = self.session.connection().execute(
             select(CountryUpdate.round_id, CountryUpdate.country_code, CountryUpdate.created_at)
             .where(CountryUpdate.round_id.in_(round_ids))
             .order_by(CountryUpdate.created_at, CountryUpdate.id)
         )
         return [Submission(r, c, at) for r, c, at in rows if r is not None]
 
-    def created_between(self, since: datetime, until: datetime) -> Sequence[CountryUpdate]:
-        """Updates created in (since, until], by country, oldest first."""
-        return self.session.scalars(
-            _with_everything()
+    def lines_between(self, since: datetime, until: datetime) -> list[UpdateLineRow]:
+        """Updates created in (since, until], by country, oldest first, with what a list of
+        them shows: id, country, the text their first line comes from, where the card is.
+        One light query, however many there are."""
+        rows = self.session.connection().execute(
+            select(
+                CountryUpdate.id,
+                CountryUpdate.country_code,
+                _FIRST_TEXT,
+                CountryUpdate.posted_channel,
+                CountryUpdate.posted_ts,
+            )
             .where(CountryUpdate.created_at > since, CountryUpdate.created_at <= until)
             .order_by(CountryUpdate.country_code, CountryUpdate.created_at)
-        ).all()
+        )
+        return [UpdateLineRow._make(row) for row in rows]
 
     def add(self, update: CountryUpdate) -> None:
         self.session.add(update)
