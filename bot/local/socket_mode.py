@@ -35,21 +35,20 @@ import secrets
 import socket
 import threading
 from collections.abc import Coroutine
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import WSCloseCode, WSMsgType, web
+
+from bot.local.loopback import LIFECYCLE_TIMEOUT, LoopbackServer
 
 __all__ = ["SocketModeServer"]
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 _PATH = "/link/"
-# How long start() and stop() wait for the server's own thread.
-_LIFECYCLE_TIMEOUT = 10.0
 
 
-class SocketModeServer:
+class SocketModeServer(LoopbackServer):
     """Slack's Socket Mode WebSocket endpoint on a free local port; thread-safe.
 
     ``app_id`` is reported in the hello message. Acknowledgements (and any other JSON text the
@@ -60,9 +59,7 @@ class SocketModeServer:
         self.app_id = app_id
         self._changed = threading.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
-        self._port: int | None = None
         self._tickets: set[str] = set()
         self._sockets: list[web.WebSocketResponse] = []
         self._connections_total = 0
@@ -72,61 +69,44 @@ class SocketModeServer:
 
     # lifecycle
 
-    def start(self) -> Self:
-        """Binds a free port on 127.0.0.1 and serves from a daemon thread."""
-        if self._thread is not None:
-            raise RuntimeError("the Socket Mode server is already running")
+    def _launch(self) -> tuple[int, threading.Thread]:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
+        port = sock.getsockname()[1]
         loop = asyncio.new_event_loop()
         ready = threading.Event()
         failure: list[BaseException] = []
         thread = threading.Thread(
             target=self._serve,
             args=(loop, sock, ready, failure),
-            name=f"socket-mode-{self._port}",
+            name=f"socket-mode-{port}",
             daemon=True,
         )
-        self._loop, self._thread = loop, thread
+        self._loop = loop
         thread.start()
-        if not ready.wait(_LIFECYCLE_TIMEOUT) or failure:
-            self.stop()
+        if not ready.wait(LIFECYCLE_TIMEOUT) or failure:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(LIFECYCLE_TIMEOUT)
+            self._loop = None
             raise RuntimeError(f"the Socket Mode server did not start: {failure or 'timeout'}")
-        return self
+        return port, thread
 
-    def stop(self) -> None:
-        """Closes every connection and stops serving; safe to call twice."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
+    def _shutdown(self) -> None:
+        loop, self._loop = self._loop, None
+        if loop is None or loop.is_closed():
             return
-        if thread.is_alive() and not loop.is_closed():
+        if self._thread is not None and self._thread.is_alive():
             try:
-                asyncio.run_coroutine_threadsafe(self._close_all(), loop).result(_LIFECYCLE_TIMEOUT)
+                asyncio.run_coroutine_threadsafe(self._close_all(), loop).result(LIFECYCLE_TIMEOUT)
             except Exception:
                 _log.exception("Socket Mode server: closing the connections failed")
             loop.call_soon_threadsafe(loop.stop)
-        thread.join(_LIFECYCLE_TIMEOUT)
-        self._loop, self._thread = None, None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
         """``ws://127.0.0.1:<port>/link/`` of the running server, without a ticket."""
-        if self._port is None or self._thread is None:
-            raise RuntimeError("the Socket Mode server is not running; call start() first")
-        return f"ws://127.0.0.1:{self._port}{_PATH}"
+        return f"ws://127.0.0.1:{self.port}{_PATH}"
 
     # the Web API side
 
@@ -287,4 +267,4 @@ class SocketModeServer:
         if loop is None:
             coroutine.close()
             raise RuntimeError("the Socket Mode server is not running; call start() first")
-        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(_LIFECYCLE_TIMEOUT)
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(LIFECYCLE_TIMEOUT)

@@ -1,0 +1,90 @@
+"""Faults on demand (HTTP errors, 429s with Retry-After) and Slack's per-channel post rate limit."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from http import HTTPStatus
+from typing import Any
+
+from bot.local.emulator.params import _RateLimitedError, _Reply
+from bot.local.emulator.state import EmulatorState, _Bucket, _Fault
+
+# Slack's rate limiter works in whole requests; this absorbs float error in refilled tokens.
+_TOKEN_EPSILON = 1e-9
+
+
+def _checked_rate_limit(rate: float, burst: int) -> tuple[float, int]:
+    if not (math.isfinite(rate) and rate > 0):
+        raise ValueError(f"rate must be a positive number of posts per second, not {rate}")
+    if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
+        raise ValueError(f"burst must be a whole number of at least 1, not {burst}")
+    return float(rate), burst
+
+
+class FaultsAndLimits(EmulatorState):
+    """Injected faults and the post rate limit."""
+
+    def inject_fault(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        error: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Fails the next ``times`` calls of ``method`` with HTTP ``status`` (at 200: ok:false)."""
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        if status == 200 and not error:
+            raise ValueError("a fault with status 200 needs an error code")
+        if status != 200 and not 400 <= status <= 599:
+            raise ValueError(f"status must be 200 or an HTTP error status, not {status}")
+        with self._lock:
+            fault = _Fault(status=status, retry_after=retry_after, error=error, remaining=times)
+            self._faults.setdefault(method, deque()).append(fault)
+
+    def set_post_rate_limit(self, rate: float | None, burst: int = 1) -> None:
+        """Limits chat.postMessage to ``rate`` posts per second per channel, in bursts of
+        ``burst``; ``None`` lifts the limit. Every channel's bucket starts full again."""
+        limit = None if rate is None else _checked_rate_limit(rate, burst)
+        with self._lock:
+            self._post_rate_limit = limit
+            self._post_buckets.clear()
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> _Reply | None:
+        queue = self._faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.remaining -= 1
+        if fault.remaining == 0:
+            queue.popleft()
+        if fault.status in (HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS):
+            response = {"ok": False, "error": fault.error or "ratelimited"}
+            reply = _Reply.of_json(fault.status, response)
+            if fault.status == HTTPStatus.TOO_MANY_REQUESTS and fault.retry_after is not None:
+                reply.headers["Retry-After"] = str(fault.retry_after)
+        else:
+            text = fault.error or HTTPStatus(fault.status).phrase
+            response = {"ok": False, "error": text}
+            reply = _Reply.of_text(fault.status, text)
+        self._record(method, params, fault.status, response)
+        return reply
+
+    def _take_post_token(self, channel: str) -> None:
+        """Takes a token from ``channel``'s chat.postMessage bucket, if one is configured."""
+        if self._post_rate_limit is None:
+            return
+        rate, burst = self._post_rate_limit
+        now = self._clock()
+        bucket = self._post_buckets.setdefault(channel, _Bucket(float(burst), now))
+        if now > bucket.refilled_at:
+            bucket.tokens = min(float(burst), bucket.tokens + (now - bucket.refilled_at) * rate)
+            bucket.refilled_at = now
+        if bucket.tokens + _TOKEN_EPSILON >= 1:
+            bucket.tokens = max(0.0, bucket.tokens - 1)
+            return
+        wait = (1 - bucket.tokens) / rate
+        raise _RateLimitedError(max(1, math.ceil(wait - _TOKEN_EPSILON)))

@@ -1,0 +1,298 @@
+"""What the emulated workspace holds (users, channels, messages, files, views, calls) and
+the machinery every method shares. Callers hold the lock."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import mimetypes
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.local.emulator.blockkit import _check_blocks, _Problems
+from bot.local.emulator.limits import (
+    MAX_MESSAGE_BLOCKS,
+    MAX_MESSAGE_TEXT_CHARS,
+)
+from bot.local.emulator.params import _ApiError, _missing, _text_param
+
+_TOKEN_PREFIXES = ("xoxb-", "xoxp-")
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # these take the app-level xapp- token
+
+MessageKind = Literal["message", "ephemeral", "response_url"]
+
+
+@dataclass(frozen=True)
+class EmulatedUser:
+    id: str
+    name: str
+    tz: str = "Europe/Vienna"
+
+
+@dataclass(frozen=True)
+class EmulatedChannel:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One request as the emulator saw it; JSON-encoded fields in ``params`` are decoded."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    response: dict[str, Any]
+    at: float
+
+
+@dataclass
+class PostedMessage:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    thread_ts: str | None = None
+    user: str | None = None
+    kind: MessageKind = "message"
+    updated: bool = False
+    deleted: bool = False
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    file_ids: list[str] = field(default_factory=list)
+    response_type: str | None = None
+    replace_original: bool = False
+    delete_original: bool = False
+    reply_broadcast: bool = False
+    metadata: dict[str, Any] | None = None
+
+
+@dataclass
+class UploadedFile:
+    id: str
+    filename: str
+    title: str
+    content: bytes
+    channel_id: str | None = None
+    initial_comment: str | None = None
+    thread_ts: str | None = None
+
+
+@dataclass
+class _Trigger:
+    issued_at: float
+    used: bool = False
+
+
+@dataclass
+class _ResponseUrl:
+    channel: str | None
+    user: str | None
+    uses: int = 0
+
+
+@dataclass
+class _PendingUpload:
+    filename: str
+    length: int
+    content: bytes | None = None
+
+
+@dataclass
+class _Fault:
+    status: int
+    retry_after: int | None
+    error: str | None
+    remaining: int
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    refilled_at: float
+
+
+class EmulatorState:
+    """The workspace's state and the helpers every API method uses."""
+
+    def __init__(
+        self,
+        *,
+        team_id: str,
+        bot_user_id: str,
+        bot_id: str,
+        trigger_ttl: float,
+        clock: Callable[[], float],
+        wall_clock: Callable[[], float],
+    ) -> None:
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.trigger_ttl = trigger_ttl
+        self._clock = clock
+        # Slack's own wall clock (message ts, file creation): a server's time, not the bot's.
+        self._wall_clock = wall_clock
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._users: dict[str, EmulatedUser] = {}
+        self._channels: dict[str, EmulatedChannel] = {}
+        self._dm_members: dict[str, tuple[str, ...]] = {}
+        self._ids = itertools.count(1)
+        self._last_ts_micros = 0
+        self._calls: list[RecordedCall] = []
+        self._messages: list[PostedMessage] = []
+        self._pending_uploads: dict[str, _PendingUpload] = {}
+        self._files: dict[str, UploadedFile] = {}
+        self._views: dict[str, dict[str, Any]] = {}
+        self._view_users: dict[str, str] = {}
+        self._triggers: dict[str, _Trigger] = {}
+        self._response_urls: dict[str, _ResponseUrl] = {}
+        self._faults: dict[str, deque[_Fault]] = {}
+        self._post_rate_limit: tuple[float, int] | None = None
+        self._post_buckets: dict[str, _Bucket] = {}
+        self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>`` of the running server."""
+        raise NotImplementedError
+
+    # shared machinery; callers hold the lock
+
+    def _record(
+        self, method: str, params: dict[str, Any], status: int, response: dict[str, Any]
+    ) -> None:
+        call = RecordedCall(
+            method=method,
+            params=copy.deepcopy(params),
+            status=status,
+            response=copy.deepcopy(response),
+            at=self._wall_clock(),
+        )
+        self._calls.append(call)
+        self._changed.notify_all()
+
+    def _check_token(self, token: str | None, method: str = "") -> None:
+        if not token:
+            raise _ApiError("not_authed", "[ERROR] no token: send Authorization: Bearer xoxb-...")
+        if method in _APP_TOKEN_METHODS:
+            if not token.startswith("xapp-"):
+                raise _ApiError("invalid_auth", f"[ERROR] {method} takes an app token (xapp-...)")
+        elif not token.startswith(_TOKEN_PREFIXES):
+            raise _ApiError("invalid_auth", "[ERROR] token must start with xoxb- or xoxp-")
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):08X}"
+
+    def _next_ts(self) -> str:
+        # Slack timestamps double as message ids, so they must never repeat.
+        micros = max(int(self._wall_clock() * 1_000_000), self._last_ts_micros + 1)
+        self._last_ts_micros = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _dm_for(self, user_id: str) -> str:
+        # Derived from the user id so a member's DM has the same id in every run and transcript.
+        dm_id = f"D{user_id}"
+        self._dm_members.setdefault(dm_id, (user_id,))
+        return dm_id
+
+    def _lookup_channel(self, channel: str) -> str | None:
+        if channel in self._channels or channel in self._dm_members:
+            return channel
+        if channel in self._users or channel == self.bot_user_id:
+            dm_id = f"D{channel}"
+            return dm_id if dm_id in self._dm_members else None
+        name = channel.removeprefix("#")
+        return next((c.id for c in self._channels.values() if c.name == name), None)
+
+    def _resolve_channel(self, params: Mapping[str, Any], name: str = "channel") -> str:
+        channel = _text_param(params, name)
+        if not channel:
+            raise _ApiError("channel_not_found", _missing(name))
+        if channel in self._users:
+            # Slack delivers a message addressed to a user id to the app's DM with them.
+            return self._dm_for(channel)
+        resolved = self._lookup_channel(channel)
+        if resolved is None:
+            raise _ApiError("channel_not_found", f"[ERROR] unknown channel: {channel}")
+        return resolved
+
+    def _known_user(self, user_id: str) -> None:
+        if user_id not in self._users and user_id != self.bot_user_id:
+            raise _ApiError("user_not_found", f"[ERROR] unknown user: {user_id}")
+
+    def _message_content(
+        self, params: Mapping[str, Any]
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        text = _text_param(params, "text") or _text_param(params, "markdown_text") or ""
+        blocks = params.get("blocks")
+        attachments = params.get("attachments")
+        if blocks is not None and not isinstance(blocks, list):
+            raise _ApiError("invalid_blocks_format", "[ERROR] blocks must be a JSON array")
+        if attachments is not None and not isinstance(attachments, list):
+            raise _ApiError("invalid_attachments", "[ERROR] attachments must be a JSON array")
+        if not text and not blocks and not attachments:
+            raise _ApiError("no_text", "[ERROR] provide text, blocks or attachments")
+        if len(text) > MAX_MESSAGE_TEXT_CHARS:
+            raise _ApiError(
+                "msg_too_long",
+                f"[ERROR] must be less than {MAX_MESSAGE_TEXT_CHARS + 1} characters "
+                "[json-pointer:/text]",
+            )
+        problems = _Problems()
+        if blocks is not None:
+            _check_blocks(blocks, "/blocks", MAX_MESSAGE_BLOCKS, problems)
+        if problems:
+            raise _ApiError("invalid_blocks", *problems.messages)
+        return text, list(blocks or []), list(attachments or [])
+
+    def _message_payload(self, message: PostedMessage, *, metadata: bool = True) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "type": "message",
+            "text": message.text,
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "team": self.team_id,
+            "ts": message.ts,
+        }
+        if message.blocks:
+            payload["blocks"] = message.blocks
+        if message.attachments:
+            payload["attachments"] = message.attachments
+        if message.thread_ts:
+            payload["thread_ts"] = message.thread_ts
+            if message.reply_broadcast:
+                payload["subtype"] = "thread_broadcast"
+        if message.file_ids:
+            payload["files"] = [self._file_payload(self._files[i]) for i in message.file_ids]
+        if metadata and message.metadata:
+            payload["metadata"] = copy.deepcopy(message.metadata)
+        return payload
+
+    def _find_message(self, channel: str, ts: str | None) -> PostedMessage:
+        for message in self._messages:
+            if (
+                message.kind == "message"
+                and not message.deleted
+                and message.channel == channel
+                and message.ts == ts
+            ):
+                return message
+        raise _ApiError("message_not_found", f"[ERROR] no message {ts} in {channel}")
+
+    def _file_payload(self, uploaded: UploadedFile) -> dict[str, Any]:
+        mimetype = mimetypes.guess_type(uploaded.filename)[0] or "application/octet-stream"
+        extension = uploaded.filename.rpartition(".")[2].lower() if "." in uploaded.filename else ""
+        return {
+            "id": uploaded.id,
+            "created": int(self._wall_clock()),
+            "name": uploaded.filename,
+            "title": uploaded.title,
+            "mimetype": mimetype,
+            "filetype": extension or "binary",
+            "size": len(uploaded.content),
+            "user": self.bot_user_id,
+            "channels": [uploaded.channel_id] if uploaded.channel_id else [],
+        }
