@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+
+from storage.db import database_backend
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
@@ -112,18 +112,17 @@ def _database_url(value: str | None) -> str:
     if value is None:
         return f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
     try:
-        url = make_url(value)
-    except ArgumentError:
+        backend, database = database_backend(value)
+    except ValueError:
         raise SettingsError(
             f"DATABASE_URL is malformed: expected sqlite:///FILE or "
             f"postgresql+psycopg://USER@HOST/DB, got {_redact(value)!r}"
         ) from None
-    backend = url.get_backend_name()
     if backend == "postgres":
         return value
     if backend not in ("sqlite", "postgresql"):
         raise SettingsError(f"DATABASE_URL names an unsupported database {backend!r}")
-    if backend == "sqlite" and url.database in (None, "", ":memory:"):
+    if backend == "sqlite" and database in (None, "", ":memory:"):
         raise SettingsError("DATABASE_URL must name a SQLite file, not an in-memory database")
     return value
 

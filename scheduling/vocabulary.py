@@ -1,5 +1,5 @@
 """The consortium's words, each defined once: kinds of meeting, update fields, roles, weekdays,
-answers, audiences, the digest's schedule and durations.
+answers, audiences and the digest's schedule.
 
 Each is parsed once, at the edge (the consortium file or a command), with one error for a bad
 value; inside the bot they travel as these values, never as strings to be read again.
@@ -244,8 +244,7 @@ class Audience:
     group: str | None
     codes: tuple[str, ...] = ()
 
-    # The four groups, set below the class.
-    ALL: ClassVar[Audience]
+    ALL: ClassVar[Audience]  # the four groups are set below the class
     CORE: ClassVar[Audience]
     SUPPORTING: ClassVar[Audience]
     WP_LEAD: ClassVar[Audience]
@@ -399,30 +398,3 @@ class DigestSchedule:
 
 
 DigestSchedule.DEFAULT = DigestSchedule(Weekday.MONDAY, 9, 0)
-
-_UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
-_DURATION_PART = re.compile(r"(\d+)\s*(w|d|h|m)")
-_DURATION = re.compile(r"(?:\d+\s*[wdhm]\s*)+")
-
-
-def parse_duration_minutes(text: str) -> int:
-    """Minutes in `90m`, `1h`, `1h30m`, `2d`, `1w`; VocabularyError naming the text otherwise."""
-    cleaned = text.strip().lower()
-    if not cleaned or not _DURATION.fullmatch(cleaned):
-        raise VocabularyError(
-            f"{text!r} is not a duration (e.g. 90m, 1h, 1h30m, 1d, 2w)", "duration"
-        )
-    minutes = sum(int(n) * _UNIT_MINUTES[unit] for n, unit in _DURATION_PART.findall(cleaned))
-    if minutes <= 0:
-        raise VocabularyError(f"{text!r} is not a positive duration", "duration")
-    return minutes
-
-
-def format_duration(minutes: int) -> str:
-    """The shortest spelling of a whole number of minutes, e.g. 90 -> `1h30m`."""
-    parts = []
-    for unit, size in _UNIT_MINUTES.items():
-        count, minutes = divmod(minutes, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts) or "0m"

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import UnitOfWork
@@ -31,6 +32,16 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def database_backend(url: str) -> tuple[str, str | None]:
+    """The backend (`sqlite`, `postgresql`, …) and database a URL names; ValueError if it
+    cannot be read as a database URL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"{url!r} is not a database URL") from None
+    return parsed.get_backend_name(), parsed.database
 
 
 def create_database_engine(url: str) -> Engine:

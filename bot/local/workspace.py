@@ -118,15 +118,30 @@ class LocalWorkspace:
         clock: Clock | None = None,
         public_url: str | None = "https://consortium.example.org",
     ) -> Iterator[LocalWorkspace]:
+        """A workspace on `database_url`, migrated and with `consortium_file` imported."""
         spec = load_consortium_file(consortium_file)
         database = Database.connect(database_url)
         upgrade(database.engine)
         clock = clock or SystemClock()
         report = import_consortium(database, spec, clock)
+        with cls.on(database, spec, clock, report, public_url) as workspace:
+            yield workspace
+
+    @classmethod
+    @contextmanager
+    def on(
+        cls,
+        database: Database,
+        spec: ConsortiumSpec,
+        clock: Clock,
+        import_report: ImportReport,
+        public_url: str | None = "https://consortium.example.org",
+    ) -> Iterator[LocalWorkspace]:
+        """A workspace on a database that already holds `spec` (the tests' templates)."""
         users = [EmulatedUser(m.slack_id, m.name, m.timezone) for m in spec.members]
         channels = [EmulatedChannel(cid, purpose) for purpose, cid in spec.channels.items()]
         with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
-            workspace = cls(spec, database, emulator, clock, report, public_url)
+            workspace = cls(spec, database, emulator, clock, import_report, public_url)
             try:
                 yield workspace
             finally:

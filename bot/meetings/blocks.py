@@ -18,9 +18,10 @@ from bot.core.blocks import (
     section_texts,
 )
 from bot.core.mrkdwn import date_token, escape
+from scheduling.durations import format_duration
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.rsvp import WhoAnswered
-from scheduling.vocabulary import RsvpAnswer, format_duration
+from scheduling.vocabulary import RsvpAnswer
 
 
 def _day_text(day: date) -> str:

@@ -19,10 +19,11 @@ from bot.core.mrkdwn import escape
 from bot.meetings.announcer import Announcement, MeetingAnnouncer
 from bot.meetings.blocks import series_details
 from scheduling.consortium.directory import MemberProfile
+from scheduling.durations import parse_duration_minutes
 from scheduling.errors import FieldError
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.service import MeetingService, ScheduleRequest
-from scheduling.vocabulary import MeetingKind, VocabularyError, Weekday, parse_duration_minutes
+from scheduling.vocabulary import MeetingKind, VocabularyError, Weekday
 
 # Which input shows an error about which field of the request.
 FIELD_BLOCKS = {

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from bot.core.mrkdwn import unescape
+from scheduling.durations import parse_duration_minutes
 from scheduling.meetings.recurrence import RepeatError, parse_repeat
 from scheduling.meetings.service import ScheduleRequest
-from scheduling.vocabulary import MeetingKind, VocabularyError, parse_duration_minutes
+from scheduling.vocabulary import MeetingKind, VocabularyError
 
 SCHEDULE_USAGE = (
     '/meeting schedule <kind> "<title>" <repeat> [from YYYY-MM-DD] at HH:MM [for DURATION] '

@@ -14,9 +14,10 @@ from bot.core.mrkdwn import escape, truncate
 from bot.meetings.blocks import duration_text, link, when_mrkdwn, when_plain
 from scheduling.delivery.digest import Digest
 from scheduling.delivery.reminders import ReminderNotice
+from scheduling.durations import format_duration
 from scheduling.meetings.occurrences import Occurrence
 from scheduling.meetings.rsvp import RsvpSummary
-from scheduling.vocabulary import RsvpAnswer, format_duration
+from scheduling.vocabulary import RsvpAnswer
 
 
 def rsvp_value(meeting_id: int, occurrence_local: datetime, offset: int) -> str:

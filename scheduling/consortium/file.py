@@ -23,6 +23,7 @@ from scheduling.consortium.spec import (
     Problem,
     RoundSpec,
 )
+from scheduling.durations import parse_duration_minutes
 from scheduling.meetings.recurrence import (
     RepeatError,
     WallClockError,
@@ -40,7 +41,6 @@ from scheduling.vocabulary import (
     MemberRole,
     UpdateField,
     VocabularyError,
-    parse_duration_minutes,
 )
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")

@@ -6,13 +6,14 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from scheduling.durations import parse_duration_minutes
 from scheduling.errors import FieldError
 from scheduling.meetings.recurrence import (
     WallClockError,
     check_series_wall_clock,
     check_wall_clock,
 )
-from scheduling.vocabulary import VocabularyError, parse_duration_minutes
+from scheduling.vocabulary import VocabularyError
 from storage.models import Meeting
 
 MAX_TITLE_LENGTH = 250

@@ -198,3 +198,15 @@ def next_occurrences(
     window_end = after + timedelta(days=horizon_days)
     found = [o for s in series_list for o in occurrences(s, after, window_end)]
     return sorted(found, key=lambda o: (o.start, o.series.id))[:limit]
+
+
+def next_of(series: Series, now: datetime) -> Occurrence | None:
+    found = next_occurrences([series], now, 1)
+    return found[0] if found else None
+
+
+def occurrence_on(series: Series, day: date) -> Occurrence | None:
+    """The occurrence happening on a local date (a moved one counts on its new date)."""
+    start = datetime.combine(day, time(), series.zone)
+    found = occurrences(series, start - timedelta(days=1), start + timedelta(days=2))
+    return next((o for o in found if o.start_local.date() == day), None)

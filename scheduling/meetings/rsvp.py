@@ -9,8 +9,7 @@ from datetime import date, datetime
 from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import to_series
-from scheduling.meetings.occurrences import Occurrence, Series
-from scheduling.meetings.service import next_of, occurrence_on
+from scheduling.meetings.occurrences import Occurrence, Series, next_of, occurrence_on
 from scheduling.ports import Clock
 from scheduling.vocabulary import RsvpAnswer
 from storage.db import Database

@@ -9,13 +9,14 @@ Changes are for coordinators; the service checks that itself, whatever door it c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduling.consortium.directory import MemberProfile
 from scheduling.consortium.importer import new_series_uid
 from scheduling.errors import NotAllowedError
+from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.edits import MeetingError, apply_edit, check_title, editable_field
 from scheduling.meetings.mapping import (
     CHANNEL_ID,
@@ -29,7 +30,8 @@ from scheduling.meetings.occurrences import (
     Occurrence,
     Series,
     next_occurrences,
-    occurrences,
+    next_of,
+    occurrence_on,
 )
 from scheduling.meetings.recurrence import (
     WallClockError,
@@ -41,7 +43,7 @@ from scheduling.meetings.recurrence import (
 from scheduling.ports import Clock
 from scheduling.vocabulary import MeetingKind, VocabularyError
 from storage.db import Database
-from storage.models import Meeting, MeetingException
+from storage.models import Meeting
 from storage.repositories import UnitOfWork
 
 __all__ = ["MeetingChange", "MeetingError", "MeetingService", "ScheduleRequest"]
@@ -83,18 +85,6 @@ def check_zone(name: str) -> str:
             f"{name!r} is not a time zone; use an IANA name such as Europe/Vienna", "timezone"
         ) from None
     return name
-
-
-def next_of(series: Series, now: datetime) -> Occurrence | None:
-    found = next_occurrences([series], now, 1)
-    return found[0] if found else None
-
-
-def occurrence_on(series: Series, day: date) -> Occurrence | None:
-    """The occurrence happening on a local date (a moved one counts on its new date)."""
-    start = datetime.combine(day, time(), series.zone)
-    found = occurrences(series, start - timedelta(days=1), start + timedelta(days=2))
-    return next((o for o in found if o.start_local.date() == day), None)
 
 
 class MeetingService:
@@ -205,10 +195,10 @@ class MeetingService:
                         "date",
                     )
                 meeting.cancelled_at = now
-                _touch(meeting, now)
+                touch(meeting, now)
                 return self._change(work, meeting, cancelled=True)
-            original = _original_on(series, on)
-            _record_exception(meeting, original, CANCELLED, None, now)
+            original = original_on(series, on)
+            record_exception(meeting, original, CANCELLED, None, now)
             return self._change(work, meeting, occurrence_local=original, cancelled=True)
 
     def move(
@@ -219,7 +209,7 @@ class MeetingService:
         with self.database.write() as work:
             meeting = _live(work, meeting_id)
             series = to_series(meeting)
-            original = series.starts_local if series.rrule is None else _original_on(series, on)
+            original = series.starts_local if series.rrule is None else original_on(series, on)
             if series.rrule is None and on != original.date():
                 raise MeetingError(
                     f"#{meeting_id} happens once, on {original:%Y-%m-%d}, not {on:%Y-%m-%d}",
@@ -238,9 +228,9 @@ class MeetingService:
                 meeting.starts_local = new_local
                 if span is not None:
                     meeting.ends_local = new_local + span
-                _touch(meeting, now)
+                touch(meeting, now)
             else:
-                _record_exception(meeting, original, MOVED, new_local, now)
+                record_exception(meeting, original, MOVED, new_local, now)
             return self._change(work, meeting, occurrence_local=original, new_local=new_local)
 
     def edit(self, actor: MemberProfile, meeting_id: int, field: str, value: str) -> MeetingChange:
@@ -250,7 +240,7 @@ class MeetingService:
         with self.database.write() as work:
             meeting = _live(work, meeting_id)
             apply_edit(meeting, name, value.strip(), lambda text: _resolve_channel(work, text))
-            _touch(meeting, now)
+            touch(meeting, now)
             return self._change(work, meeting)
 
     def invite(self, actor: MemberProfile, meeting_id: int) -> MeetingChange:
@@ -347,60 +337,3 @@ def _resolve_channel(work: UnitOfWork, channel: str | None) -> str | None:
 def _channel_id(work: UnitOfWork, purpose: str | None) -> str | None:
     channels = {c.purpose: c.slack_channel_id for c in work.directory.channels()}
     return meeting_channel(purpose, channels)
-
-
-def _original_on(series: Series, on: date) -> datetime:
-    """The original start of the occurrence on `on`: a moved one by its new date first,
-    then the series' own occurrence of that date."""
-    for change in series.changes:
-        if (
-            change.status == MOVED
-            and change.new_start_local
-            and change.new_start_local.date() == on
-        ):
-            return change.original_local
-    for change in series.changes:
-        if change.original_local.date() == on:
-            if change.status == CANCELLED:
-                raise MeetingError(
-                    f"the {on:%Y-%m-%d} occurrence of #{series.id} is already cancelled", "date"
-                )
-            return change.original_local
-    start = datetime.combine(on, time())
-    found = series.local_starts_between(start, start + timedelta(days=1, seconds=-1))
-    if not found:
-        nearby = [
-            o.start_local.date().isoformat()
-            for o in occurrences(
-                replace(series, changes=()),
-                datetime.combine(on - timedelta(days=45), time(), series.zone),
-                datetime.combine(on + timedelta(days=45), time(), series.zone),
-            )
-        ][:4]
-        hint = f"; nearby: {', '.join(nearby)}" if nearby else ""
-        raise MeetingError(f"#{series.id} has no occurrence on {on:%Y-%m-%d}{hint}", "date")
-    return found[0]
-
-
-def _record_exception(
-    meeting: Meeting, original: datetime, status: str, new_local: datetime | None, now: datetime
-) -> None:
-    existing = next((e for e in meeting.exceptions if e.original_start_local == original), None)
-    if existing is None:
-        meeting.exceptions.append(
-            MeetingException(
-                original_start_local=original,
-                status=status,
-                new_start_local=new_local,
-                created_at=now,
-            )
-        )
-    else:
-        existing.status, existing.new_start_local = status, new_local
-    _touch(meeting, now)
-
-
-def _touch(meeting: Meeting, now: datetime) -> None:
-    meeting.sequence += 1
-    meeting.updated_at = now
-    refresh_next_reminder(meeting, now)

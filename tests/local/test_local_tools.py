@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.local.shell import run_shell
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
+@pytest.mark.slow
 def test_demo_runs_offline_exits_0_and_never_touches_database_url(tmp_path: Path) -> None:
     forbidden = tmp_path / "real.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}

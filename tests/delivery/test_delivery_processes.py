@@ -22,7 +22,9 @@ from scheduling.consortium.file import parse_consortium_text
 from scheduling.consortium.importer import import_consortium
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 MEMBERS = 250
 REMIND_AT = "2030-01-10T08:00:00+00:00"  # 1 h before 10:00 Europe/Vienna (CET)

@@ -7,7 +7,7 @@ from scheduling.consortium.directory import DirectoryService
 from scheduling.consortium.file import load_consortium_file, parse_consortium_text
 from scheduling.consortium.importer import import_consortium
 from storage.db import Database
-from tests.conftest import EXAMPLE_FILE
+from tests.support import EXAMPLE_FILE
 
 
 class Ticker:

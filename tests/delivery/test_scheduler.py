@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
@@ -18,13 +17,12 @@ from bot.runtime import start_jobs
 from bot.scheduler import DIGEST_JOB_ID, SWEEP_JOB_ID, digest_trigger, start_scheduler
 from scheduling.clock import FixedClock
 from scheduling.vocabulary import DigestSchedule
-from tests.conftest import EXAMPLE_FILE, ROOT
+from tests.support import ROOT, OpenWorkspace
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[LocalWorkspace]:
-    clock = FixedClock(datetime(2026, 3, 20, tzinfo=UTC))
-    with LocalWorkspace.open(f"sqlite:///{tmp_path / 's.db'}", EXAMPLE_FILE, clock) as workspace:
+def workspace(open_workspace: OpenWorkspace) -> Iterator[LocalWorkspace]:
+    with open_workspace(FixedClock(datetime(2026, 3, 20, tzinfo=UTC))) as workspace:
         yield workspace
 
 

@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -19,8 +18,7 @@ from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from bot.server import create_web_app
 from scheduling.clock import FixedClock
-from tests.conftest import EXAMPLE_FILE
-from tests.slack_checks import assert_pings_nobody
+from tests.support import OpenWorkspace, assert_pings_nobody
 
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
@@ -36,8 +34,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with LocalWorkspace.open(f"sqlite:///{tmp_path / 'm.db'}", EXAMPLE_FILE, clock) as workspace:
+def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
+    with open_workspace(clock) as workspace:
         yield workspace
 
 

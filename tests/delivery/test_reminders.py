@@ -17,8 +17,7 @@ from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 from storage.models import Delivery
-from tests.conftest import EXAMPLE_FILE
-from tests.slack_checks import assert_pings_nobody
+from tests.support import EXAMPLE_FILE, OpenWorkspace, assert_pings_nobody
 
 JOUR_FIXE_CHANNEL = "C0JOURFIXE"
 COORDINATOR = "U0COORD1"
@@ -31,8 +30,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with LocalWorkspace.open(f"sqlite:///{tmp_path / 'r.db'}", EXAMPLE_FILE, clock) as workspace:
+def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
+    with open_workspace(clock) as workspace:
         yield workspace
 
 

@@ -19,7 +19,7 @@ from scheduling.consortium.importer import import_consortium
 from storage.db import Database
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import Base, Country, Meeting, Member, Round
-from tests.conftest import EXAMPLE_FILE
+from tests.support import EXAMPLE_FILE
 
 
 def _counts(database: Database) -> dict[str, int]:

@@ -21,7 +21,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.local.emulator import SlackEmulator
 from bot.local.socket_mode import SocketModeServer
-from tests.conftest import EXAMPLE_FILE, ROOT
+from tests.support import EXAMPLE_FILE, ROOT
+
+pytestmark = pytest.mark.slow
 
 BOT_TOKEN = "xoxb-socket-test-SECRET"
 APP_TOKEN = "xapp-1-socket-test-SECRET"

@@ -19,7 +19,9 @@ import pytest
 
 from bot.local.emulator import SlackEmulator
 from bot.local.workspace import sign
-from tests.conftest import EXAMPLE_FILE, ROOT
+from tests.support import EXAMPLE_FILE, ROOT
+
+pytestmark = pytest.mark.slow
 
 BOT_TOKEN = "xoxb-serve-test-SECRET"
 SIGNING_SECRET = "serve-test-signing-secret"

@@ -28,7 +28,7 @@ from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateDraft, UpdateService
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.conftest import EXAMPLE_FILE
+from tests.support import EXAMPLE_FILE, run_cli
 
 TRICKY = 'Cluj-Napoca, Türkiye; "quotes", commas\nsecond line & <tags>'
 
@@ -139,8 +139,8 @@ def test_a_bad_json_file_is_refused_clearly(
         import_json(sqlite_database, clock, text)
 
 
+@pytest.mark.slow
 def test_cli_export_and_import_json(tmp_path: Path, clock: FixedClock) -> None:
-    from tests.test_settings_and_cli import run_cli
 
     database = Database.connect(f"sqlite:///{tmp_path / 'a.db'}")
     upgrade(database.engine)

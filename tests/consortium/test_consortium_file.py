@@ -14,7 +14,7 @@ from scheduling.consortium.file import (
     load_consortium_file,
     parse_consortium_text,
 )
-from tests.conftest import EXAMPLE_FILE, ROOT, SHARED_EXAMPLE_FILE
+from tests.support import EXAMPLE_FILE, ROOT, SHARED_EXAMPLE_FILE
 
 MINIMAL = """\
 consortium:

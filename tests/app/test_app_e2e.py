@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -17,7 +16,7 @@ from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace, sign
 from bot.server import create_web_app
 from scheduling.clock import FixedClock
-from tests.conftest import EXAMPLE_FILE
+from tests.support import OpenWorkspace
 
 COORDINATOR = "U0COORD1"
 TURKISH_PARTNER = "U0TR"
@@ -25,8 +24,8 @@ STRANGER = "U0UNKNOWN"
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with LocalWorkspace.open(f"sqlite:///{tmp_path / 'e2e.db'}", EXAMPLE_FILE, clock) as workspace:
+def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
+    with open_workspace(clock) as workspace:
         yield workspace
 
 

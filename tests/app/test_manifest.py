@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from bot.core.catalogue import slash_commands
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def _manifest() -> dict[str, Any]:

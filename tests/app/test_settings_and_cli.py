@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import SLACK_DEFAULT_API_URL, SettingsError, load_settings
-from tests.conftest import EXAMPLE_FILE, ROOT
+from tests.support import EXAMPLE_FILE, run_cli
 
 SECRET_TOKEN = "xoxb-1234-SECRET-never-print-me"
 
@@ -67,25 +64,7 @@ def test_tokens_never_appear_in_repr_or_errors() -> None:
     assert SECRET_TOKEN not in str(caught.value)
 
 
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "PUBLIC_URL"))
-    }
-    clean.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**clean, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
+@pytest.mark.slow
 def test_serve_without_a_token_stops_with_one_clear_line(tmp_path: Path) -> None:
     result = run_cli("serve", cwd=tmp_path, env={"SLACK_SIGNING_SECRET": "x"})
     assert result.returncode == 2
@@ -95,6 +74,7 @@ def test_serve_without_a_token_stops_with_one_clear_line(tmp_path: Path) -> None
     ]
 
 
+@pytest.mark.slow
 def test_socket_without_an_app_token_stops_with_one_clear_line(tmp_path: Path) -> None:
     result = run_cli("socket", cwd=tmp_path, env={"SLACK_BOT_TOKEN": SECRET_TOKEN})
     assert result.returncode == 2
@@ -103,6 +83,7 @@ def test_socket_without_an_app_token_stops_with_one_clear_line(tmp_path: Path) -
     assert SECRET_TOKEN not in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 def test_a_malformed_port_stops_serve_with_one_line(tmp_path: Path) -> None:
     result = run_cli("serve", cwd=tmp_path, env={"PORT": "http"})
     assert result.returncode == 2
@@ -112,6 +93,7 @@ def test_a_malformed_port_stops_serve_with_one_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_import_then_import_again_then_db_current(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
     first = run_cli("import", str(EXAMPLE_FILE), cwd=tmp_path, env=env)
@@ -127,6 +109,7 @@ def test_import_then_import_again_then_db_current(tmp_path: Path) -> None:
     assert "schema 0004 (latest 0004)" in current.stdout
 
 
+@pytest.mark.slow
 def test_a_bad_file_is_rejected_whole_with_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(EXAMPLE_FILE.read_text(encoding="utf-8").replace("country: PT", "country: ZZ"))
@@ -141,6 +124,7 @@ def test_a_bad_file_is_rejected_whole_with_file_and_line(tmp_path: Path) -> None
     assert not database.exists()
 
 
+@pytest.mark.slow
 def test_db_upgrade_uses_the_default_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
     result = run_cli("db", "upgrade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -148,6 +132,7 @@ def test_db_upgrade_uses_the_default_sqlite_file_in_the_working_directory(tmp_pa
     assert "schema empty -> 0004" in result.stdout
 
 
+@pytest.mark.slow
 def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = run_cli(
         "db",

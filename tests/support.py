@@ -1,0 +1,73 @@
+"""What tests share besides fixtures: paths, running the CLI as a process, and assertions
+about what Slack would do with a message the bot sent. (No test imports another test.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from bot.local.workspace import LocalWorkspace
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_FILE = ROOT / "examples" / "capacities.yaml"
+SHARED_EXAMPLE_FILE = ROOT.parent / "shared" / "examples" / "capacities.yaml"
+
+# What the `open_workspace` fixture hands a test: `open_workspace(clock, consortium_file)`.
+OpenWorkspace = Callable[..., AbstractContextManager[LocalWorkspace]]
+
+MENTIONS = ("<!channel>", "<!here>", "<!everyone>", "<!subteam", "<@", "<http")
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`consortium-bot ARGS` as a process, with no Slack or database setting inherited."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "PUBLIC_URL"))
+    }
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def parsed_texts(message: dict[str, Any]) -> list[str]:
+    """Every string Slack parses for mentions and links: top-level text and mrkdwn objects.
+
+    plain_text objects are shown as typed and never notify anyone, so they are left out.
+    """
+    found = [message.get("text") or ""]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(message.get("blocks") or [])
+    return found
+
+
+def assert_pings_nobody(message: dict[str, Any], *allowed: str) -> None:
+    for text in parsed_texts(message):
+        cleaned = text
+        for ok in allowed:
+            cleaned = cleaned.replace(ok, "")
+        for mention in MENTIONS:
+            assert mention not in cleaned, f"{mention!r} would be parsed in: {text!r}"
