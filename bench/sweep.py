@@ -6,11 +6,13 @@ temporary SQLite file, 20 N notes (`UpdateService.note`) from the past week, 500
 and 52 digests of outbox history. A `FixedClock`; a null notifier (answers `Posted`) keeps Slack
 out: no emulator, no HTTP. Median ms (perf_counter); SQL: statements of one run (BEGIN counts).
 idle sweep: nothing due; "dir cached" keeps the directory snapshot, "dir reloaded" drops it
-first, as in production (a sweep every 60 s, snapshot max_age 30 s); both include `_retry` and
+first, as in production (a sweep every 60 s, snapshot max_age 30 s); both include the retry and
 the job_runs write. due sweep: copy 0's core-team reminder (channel + 2 DMs), its writes undone
-between repeats. digest: `Jobs.preview()`. part: steps of an idle sweep. Growth ratios near 1:
-the cost does not follow the data. Target: idle sweep under 50 ms at 100x. Query plans end the
-output (the sweep's select must use ix_meetings_next_reminder_at).
+between repeats; then with 10 more members taking DMs, which says what one more message costs.
+digest: `Jobs.preview()`. part: steps of an idle sweep. Growth ratios near 1: the cost does not
+follow the data. Targets at 100x: idle sweep and digest build under 50 ms, the digest in at most
+20 statements, a due sweep at most 4 statements per message plus a constant. Query plans end
+the output (the sweep's select must use ix_meetings_next_reminder_at).
 
     python bench/sweep.py [--quick] [--scales 1,10,100] [--repeat R]
 """
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scheduling.clock import FixedClock  # noqa: E402
-from scheduling.consortium.directory import DirectoryService  # noqa: E402
+from scheduling.consortium.directory import DirectoryService, audience_members  # noqa: E402
 from scheduling.consortium.file import parse_consortium_text  # noqa: E402
 from scheduling.consortium.importer import import_consortium  # noqa: E402
 from scheduling.delivery.deliverer import SweepReport  # noqa: E402
@@ -47,6 +49,7 @@ from scheduling.meetings.occurrences import occurrences  # noqa: E402
 from scheduling.meetings.service import MeetingService  # noqa: E402
 from scheduling.ports import Posted  # noqa: E402
 from scheduling.updates.service import UpdateService  # noqa: E402
+from scheduling.vocabulary import Audience  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Delivery, Meeting  # noqa: E402
@@ -55,7 +58,7 @@ EXAMPLE = ROOT / "examples" / "capacities.yaml"
 IMPORTED_AT = datetime(2024, 1, 1, tzinfo=UTC)
 LAST_DIGEST = datetime(2023, 12, 25, 8, tzinfo=UTC)  # Monday 09:00 in Vienna
 DM_MEMBERS = ("U0COORD1", "U0VC")
-UPDATES_PER_COPY, HISTORY_PER_COPY, TARGET_MS = 20, 500, 50.0
+UPDATES_PER_COPY, HISTORY_PER_COPY, TARGET_MS, DIGEST_STATEMENTS = 20, 500, 50.0, 20
 Results = dict[str, tuple[float, int]]  # operation -> (median ms, SQL statements of one run)
 PLANS = {  # statement -> substrings that pick it out of the SQL log
     "sweep select": ("FROM meetings", "next_reminder_at <="),
@@ -201,7 +204,7 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         with world.database.read() as work:
             work.meetings.due_for_reminders(idle)
 
-    few = max(3, repeat // 3)  # the slower operations
+    few = max(5, repeat // 2)  # the slower operations
     ops: dict[str, tuple[Callable[[], object], Callable[[], None], int]] = {
         "idle sweep, dir cached": (jobs.sweep, at(idle), repeat),
         "idle sweep, dir reloaded": (jobs.sweep, at(idle, reload=True), repeat),
@@ -220,7 +223,35 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         for kind, marks in PLANS.items():
             found = [s for s in statements if all(mark in s[0] for mark in marks)]
             facts["plans"].update({kind: found[0]} if found else {})
+    facts["per message"] = per_message(world)
     return results, facts
+
+
+def per_message(world: World, more: int = 10) -> tuple[int, int, int, int]:
+    """The due sweep's statements and messages, then again with up to `more` other members of
+    the reminded meeting's audience (work-package leads) also taking DMs: the difference is
+    what each extra message costs."""
+    counted: list[tuple[int, int]] = []
+    profiles = world.directory.load().profiles.values()
+    leads = [p.slack_id for p in audience_members(profiles, Audience.WP_LEAD)]
+    extra = [slack_id for slack_id in leads if slack_id not in DM_MEMBERS][:more]
+    for members in ([], extra):
+        for slack_id in members:
+            world.directory.set_reminder_delivery(slack_id, "dm")
+        world.prepare(world.due_at, reload=True, undo=True)
+        seen: list[str] = []
+
+        def note(_c: Any, _cursor: Any, statement: str, *_: Any, seen: list[str] = seen) -> None:
+            seen.append(statement)
+
+        event.listen(world.database.engine, "before_cursor_execute", note)
+        report = world.jobs.sweep()
+        event.remove(world.database.engine, "before_cursor_execute", note)
+        counted.append((len(seen), report.sent))
+        for slack_id in members:
+            world.directory.set_reminder_delivery(slack_id, "channel")
+    (few_sql, few_sent), (many_sql, many_sent) = counted
+    return few_sql, few_sent, many_sql, many_sent
 
 
 def show(world: World, results: Results, facts: dict[str, Any], plans: bool) -> None:
@@ -237,6 +268,12 @@ def show(world: World, results: Results, facts: dict[str, Any], plans: bool) -> 
         f"  the due sweep sent {sent}; the digest lists {sum(len(v) for _, v in digest.updates)}"
         f" updates and {len(digest.upcoming)} upcoming occurrences (of {world.fortnight} in"
         " its 14 days)"
+    )
+    few_sql, few_sent, many_sql, many_sent = facts["per message"]
+    slope = (many_sql - few_sql) / max(1, many_sent - few_sent)
+    print(
+        f"  due sweep: {few_sql} statements for {few_sent} messages, {many_sql} for {many_sent}:"
+        f" {slope:.1f} per message plus {few_sql - slope * few_sent:.0f}"
     )
     if plans:
         print("query plans (SQLite EXPLAIN QUERY PLAN):")
@@ -273,10 +310,16 @@ def main() -> None:
         for name in table[base]:
             ratios = [table[s][name][0] / table[base][name][0] for s in others]
             print(f"  {name:<28}" + "".join(f" {r:>9.2f}" for r in ratios))
-    for name in ("idle sweep, dir cached", "idle sweep, dir reloaded"):
-        ms = table[scales[-1]][name][0]
+    top = scales[-1]
+    for name in ("idle sweep, dir cached", "idle sweep, dir reloaded", "digest build (preview)"):
+        ms = table[top][name][0]
         verdict = "yes" if ms < TARGET_MS else "NO"
-        print(f"{name} at {scales[-1]}x under {TARGET_MS:.0f} ms: {verdict} ({ms:.2f} ms)")
+        print(f"{name} at {top}x under {TARGET_MS:.0f} ms: {verdict} ({ms:.2f} ms)")
+    statements = table[top]["digest build (preview)"][1]
+    verdict = "yes" if statements <= DIGEST_STATEMENTS else "NO"
+    print(
+        f"digest build at {top}x in at most {DIGEST_STATEMENTS} statements: {verdict} ({statements})"
+    )
 
 
 if __name__ == "__main__":

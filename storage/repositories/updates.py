@@ -115,7 +115,7 @@ class UpdateRepository:
             .where(CountryUpdate.created_at > since, CountryUpdate.created_at <= until)
             .order_by(CountryUpdate.country_code, CountryUpdate.created_at)
         )
-        return [UpdateLineRow._make(row) for row in rows]
+        return [UpdateLineRow._make(row) for row in rows.all()]
 
     def add(self, update: CountryUpdate) -> None:
         self.session.add(update)
