@@ -58,16 +58,11 @@ def compose_domain(database: Database, clock: Clock) -> Domain:
 
 
 @dataclass(frozen=True)
-class Services:
-    """Everything a listener may ask for by name, and what the scheduler runs."""
+class Services(Domain):
+    """The domain's services and the Slack side: everything a listener may ask for by name,
+    and what the scheduler runs."""
 
     settings: Settings
-    directory: DirectoryService
-    meetings: MeetingService
-    rsvps: RsvpService
-    feeds: FeedService
-    updates: UpdateService
-    rounds: RoundService
     jobs: Jobs
     announcer: MeetingAnnouncer
     publisher: UpdatePublisher
@@ -90,13 +85,8 @@ def compose(
     domain = compose_domain(database, clock)
     notifier = SlackDeliveryNotifier(client, domain.directory)
     return Services(
+        **{field.name: getattr(domain, field.name) for field in fields(Domain)},
         settings=settings,
-        directory=domain.directory,
-        meetings=domain.meetings,
-        rsvps=domain.rsvps,
-        feeds=domain.feeds,
-        updates=domain.updates,
-        rounds=domain.rounds,
         jobs=Jobs(database, clock, notifier, domain.directory),
         announcer=MeetingAnnouncer(client, clock, settings.public_url),
         publisher=UpdatePublisher(client, domain.directory, domain.updates),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from scheduling.consortium.directory import DirectoryService
 from scheduling.ports import Clock, DeliveryError, DeliveryNotifier, Posted
 from storage.db import Database
 from storage.repositories.deliveries import Claim, DeliveryStatus
@@ -175,3 +176,24 @@ class Deliverer:
                 Pending(d.key, DeliveryKind(d.kind), d.channel, d.due_at, dict(d.payload))
                 for d in work.deliveries.retryable(now)
             ]
+
+
+class ScheduledWork:
+    """What a scheduled job works with: the database, the clock, the notifier, who is who
+    (for DMs and country names), the deliverer and the settings."""
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        notifier: DeliveryNotifier,
+        directory: DirectoryService,
+        deliverer: Deliverer,
+        settings: JobSettings,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.notifier = notifier
+        self.directory = directory
+        self.deliverer = deliverer
+        self.settings = settings

@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduling.consortium.directory import CountryRef, DirectoryService
-from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
+from scheduling.consortium.directory import CountryRef
+from scheduling.delivery.deliverer import DeliveryKind, ScheduledWork, SweepReport
 from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import CANCELLED, MOVED, Occurrence, occurrences
 from scheduling.meetings.rsvp import RsvpSummary, summarise
-from scheduling.ports import Clock, DeliveryNotifier
 from scheduling.updates.views import RoundView, UpdateLine, round_status
 from scheduling.vocabulary import DigestSchedule
-from storage.db import Database
 from storage.repositories import UnitOfWork
 from storage.repositories.meetings import MeetingRows
 
@@ -76,23 +74,7 @@ def setting_of(work: UnitOfWork) -> DigestSetting:
     return DigestSetting(channel.slack_channel_id if channel else None, consortium.timezone, every)
 
 
-class DigestJob:
-    def __init__(
-        self,
-        database: Database,
-        clock: Clock,
-        notifier: DeliveryNotifier,
-        directory: DirectoryService,
-        deliverer: Deliverer,
-        settings: JobSettings,
-    ) -> None:
-        self.database = database
-        self.clock = clock
-        self.notifier = notifier
-        self.directory = directory
-        self.deliverer = deliverer
-        self.settings = settings
-
+class DigestJob(ScheduledWork):
     def setting(self) -> DigestSetting:
         with self.database.read() as work:
             return setting_of(work)

@@ -13,14 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
-from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
+from scheduling.consortium.directory import MemberProfile, audience_members
+from scheduling.delivery.deliverer import DeliveryKind, ScheduledWork, SweepReport
 from scheduling.meetings.mapping import meeting_channel, to_series
 from scheduling.meetings.occurrences import Series, occurrences
 from scheduling.meetings.reminders import DueReminder, next_reminder_at, reminders_between
 from scheduling.meetings.rsvp import RsvpRecorded, RsvpSummary, summarise
-from scheduling.ports import Clock, DeliveryError, DeliveryNotifier, Posted
-from storage.db import Database
+from scheduling.ports import DeliveryError, Posted
 from storage.repositories import UnitOfWork
 
 logger = logging.getLogger("consortium_bot.jobs")
@@ -47,23 +46,7 @@ class _Due:
     channel: str | None
 
 
-class ReminderSweep:
-    def __init__(
-        self,
-        database: Database,
-        clock: Clock,
-        notifier: DeliveryNotifier,
-        directory: DirectoryService,
-        deliverer: Deliverer,
-        settings: JobSettings,
-    ) -> None:
-        self.database = database
-        self.clock = clock
-        self.notifier = notifier
-        self.directory = directory
-        self.deliverer = deliverer
-        self.settings = settings
-
+class ReminderSweep(ScheduledWork):
     def sweep(self, now: datetime, report: SweepReport) -> dict[int, tuple[datetime | None, int]]:
         """Send what is due by `now`; return each swept series' next reminder (and the
         sequence it was computed from) for the caller to store with the run's record."""
