@@ -131,12 +131,12 @@ class UpdateService:
         fields: dict[UpdateField, str],
     ) -> Published:
         _check_may_post(profile, country_code)
-        if work.directory.country(country_code) is None:
+        country = work.directory.country(country_code)
+        if country is None:
             raise UpdateError(
                 f"{country_code!r} is not one of the consortium's countries", "country"
             )
-        if round_id is not None:
-            _check_round(work, round_id, country_code)
+        round_ref = _check_round(work, round_id, country_code) if round_id is not None else None
         now = self.clock.now()
         update = CountryUpdate(
             country_code=country_code,
@@ -147,9 +147,16 @@ class UpdateService:
             **{str(name): fields.get(name, "") for name in FIELDS},
         )
         work.updates.add(update)
-        stored = work.updates.get(update.id)
-        assert stored is not None
-        return Published(to_view(stored), _updates_channel(work))
+        view = UpdateView(
+            id=update.id,
+            country=CountryRef.of(country),
+            round=round_ref,
+            author_id=update.author_id,
+            fields={name: fields.get(name, "") for name in FIELDS},
+            created_at=now,
+            updated_at=now,
+        )
+        return Published(view, _updates_channel(work))
 
     def edit(
         self, profile: MemberProfile, update_id: int, fields: dict[UpdateField, str]
@@ -227,9 +234,7 @@ class UpdateService:
     def record_post(self, update_id: int, channel: str, ts: str) -> None:
         """Remember where the card went, so an edit refreshes it in place."""
         with self.database.write() as work:
-            update = work.updates.get(update_id)
-            if update is not None:
-                update.posted_channel, update.posted_ts = channel, ts
+            work.updates.set_posted(update_id, channel, ts)
 
 
 def _asked(audience: str, roles: dict[str, str]) -> list[str]:
@@ -254,11 +259,8 @@ def _existing(work: UnitOfWork, update_id: int) -> CountryUpdate:
 
 
 def _updates_channel(work: UnitOfWork) -> str | None:
-    for purpose in UPDATES_CHANNEL_PURPOSES:
-        channel = work.directory.channel(purpose)
-        if channel is not None:
-            return channel.slack_channel_id
-    return None
+    channels = {c.purpose: c.slack_channel_id for c in work.directory.channels()}
+    return next((channels[p] for p in UPDATES_CHANNEL_PURPOSES if p in channels), None)
 
 
 def _check_may_post(profile: MemberProfile, country_code: str) -> None:
@@ -269,7 +271,8 @@ def _check_may_post(profile: MemberProfile, country_code: str) -> None:
         )
 
 
-def _check_round(work: UnitOfWork, round_id: int, country_code: str) -> None:
+def _check_round(work: UnitOfWork, round_id: int, country_code: str) -> RoundRef:
+    """The round an update answers, if it is open and asks the update's country."""
     round_ = work.rounds.get(round_id)
     if round_ is None:
         raise UpdateError(f"There is no round #{round_id}.", "round")
@@ -278,6 +281,7 @@ def _check_round(work: UnitOfWork, round_id: int, country_code: str) -> None:
     roles = {c.code: c.role for c in work.directory.countries()}
     if country_code not in _asked(round_.audience, roles):
         raise UpdateError(f"The round “{round_.title}” does not ask {country_code}.", "round")
+    return RoundRef(round_.id, round_.title)
 
 
 def _clean(fields: dict[UpdateField, str]) -> dict[UpdateField, str]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import CountryUpdate
@@ -116,6 +116,14 @@ class UpdateRepository:
             .order_by(CountryUpdate.country_code, CountryUpdate.created_at)
         )
         return [UpdateLineRow._make(row) for row in rows.all()]
+
+    def set_posted(self, update_id: int, channel: str, ts: str) -> None:
+        """Where the update's card was posted."""
+        self.session.execute(
+            update(CountryUpdate)
+            .where(CountryUpdate.id == update_id)
+            .values(posted_channel=channel, posted_ts=ts)
+        )
 
     def add(self, update: CountryUpdate) -> None:
         self.session.add(update)
