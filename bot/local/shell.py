@@ -82,7 +82,6 @@ def run_shell(
                 else:
                     print("  Commands start with '/'. " + HELP.splitlines()[0], file=out)
                     continue
-                print(
-                    describe_exchange(exchange, zones.get(user, spec.timezone), channel_names),
-                    file=out,
-                )
+                files = {f.id: f for f in workspace.emulator.files()}
+                zone = zones.get(user, spec.timezone)
+                print(describe_exchange(exchange, zone, channel_names, files), file=out)
