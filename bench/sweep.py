@@ -42,9 +42,9 @@ from scheduling.consortium.directory import DirectoryService, audience_members  
 from scheduling.consortium.file import parse_consortium_text  # noqa: E402
 from scheduling.consortium.importer import import_consortium  # noqa: E402
 from scheduling.delivery.deliverer import SweepReport  # noqa: E402
-from scheduling.delivery.digest import Digest, iso_week  # noqa: E402
+from scheduling.delivery.digest import iso_week  # noqa: E402
 from scheduling.delivery.jobs import SWEEP, Jobs  # noqa: E402
-from scheduling.delivery.reminders import ReminderNotice  # noqa: E402
+from scheduling.delivery.notices import Digest, ReminderNotice  # noqa: E402
 from scheduling.meetings.occurrences import occurrences  # noqa: E402
 from scheduling.meetings.service import MeetingService  # noqa: E402
 from scheduling.ports import Posted  # noqa: E402

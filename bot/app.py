@@ -21,7 +21,7 @@ from bot.composition import Services, compose, provide
 from bot.core import access, errors
 from bot.core.slack import make_async_web_client, make_web_client
 from bot.settings import Settings
-from scheduling.ports import Clock
+from scheduling.clock import Clock
 from storage.db import Database
 
 logger = logging.getLogger("consortium_bot")

@@ -22,12 +22,12 @@ from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
+from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.jobs import Jobs
 from scheduling.meetings.feeds import FeedService
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
-from scheduling.ports import Clock
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
 from storage.db import Database

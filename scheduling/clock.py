@@ -1,4 +1,4 @@
-"""The one place the bot learns what time it is: the clocks behind `ports.Clock`.
+"""The one place the bot learns what time it is: the `Clock` protocol and its two clocks.
 
 Everything else receives a `Clock` so tests (and `consortium-bot tick --at`) can set time.
 """
@@ -7,6 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Gives the current instant as an aware UTC datetime."""
+
+    def now(self) -> datetime: ...
 
 
 class SystemClock:

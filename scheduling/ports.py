@@ -1,22 +1,14 @@
-"""The protocols the domain talks through: the clock it reads and the notifier that takes
-scheduled messages (reminders, digests) out of the building. bot/ implements them for Slack;
-tests and benchmarks implement them with fakes."""
+"""The port the domain talks through to the outside: the notifier that takes scheduled
+messages (reminders, digests) out of the building. bot/ implements it for Slack; tests and
+benchmarks implement it with fakes. (The clock the domain reads is `clock.Clock`.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from scheduling.delivery.digest import Digest
-    from scheduling.delivery.reminders import ReminderNotice
-
-
-class Clock(Protocol):
-    """Gives the current instant as an aware UTC datetime."""
-
-    def now(self) -> datetime: ...
+from scheduling.delivery.notices import Digest, ReminderNotice
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.mrkdwn import channel_link
 from bot.meetings.blocks import cancellation_note, meeting_card
+from scheduling.clock import Clock
 from scheduling.meetings.calendar import cancellation_file, invite_file
 from scheduling.meetings.service import MeetingChange
 from scheduling.naming import slugify
-from scheduling.ports import Clock
 
 logger = logging.getLogger("consortium_bot.notifier")
 

@@ -12,8 +12,7 @@ from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, header, pages, section, section_texts
 from bot.core.mrkdwn import escape, truncate
 from bot.meetings.blocks import duration_text, link, when_mrkdwn, when_plain
-from scheduling.delivery.digest import Digest
-from scheduling.delivery.reminders import ReminderNotice
+from scheduling.delivery.notices import Digest, ReminderNotice
 from scheduling.durations import format_duration
 from scheduling.meetings.occurrences import Occurrence
 from scheduling.meetings.rsvp import RsvpSummary

@@ -15,8 +15,7 @@ from bot.core import ids
 from bot.core.retries import retry_after_seconds
 from bot.reminders.blocks import digest_messages, reminder_message
 from scheduling.consortium.directory import DirectoryService
-from scheduling.delivery.digest import Digest
-from scheduling.delivery.reminders import ReminderNotice
+from scheduling.delivery.notices import Digest, ReminderNotice
 from scheduling.ports import DeliveryError, Posted
 
 logger = logging.getLogger("consortium_bot.delivery")

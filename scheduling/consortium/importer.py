@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from scheduling.clock import Clock
 from scheduling.consortium.spec import ConsortiumSpec, MeetingSpec
 from scheduling.meetings.mapping import refresh_next_reminder
-from scheduling.ports import Clock
 from scheduling.vocabulary import MemberRole
 from storage.db import Database
 from storage.models import (

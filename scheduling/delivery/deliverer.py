@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
-from scheduling.ports import Clock, DeliveryError, DeliveryNotifier, Posted
+from scheduling.ports import DeliveryError, DeliveryNotifier, Posted
 from storage.db import Database
 from storage.repositories.deliveries import Claim, DeliveryStatus
 

@@ -11,39 +11,16 @@ from zoneinfo import ZoneInfo
 
 from scheduling.consortium.directory import CountryRef
 from scheduling.delivery.deliverer import DeliveryKind, ScheduledWork, SweepReport
+from scheduling.delivery.notices import Digest, ScheduleChange
 from scheduling.meetings.mapping import series_of
-from scheduling.meetings.occurrences import CANCELLED, MOVED, Occurrence, occurrences
-from scheduling.meetings.rsvp import RsvpSummary, summarise
+from scheduling.meetings.occurrences import CANCELLED, MOVED, occurrences
+from scheduling.meetings.rsvp import summarise
 from scheduling.updates.views import RoundView, UpdateLine, round_status
 from scheduling.vocabulary import DigestSchedule
 from storage.repositories import UnitOfWork
 from storage.repositories.meetings import MeetingRows
 
 UPCOMING_DAYS = 14
-
-
-@dataclass(frozen=True)
-class ScheduleChange:
-    what: str  # "new", "moved", "cancelled"
-    title: str
-    meeting_id: int
-    detail: str
-
-
-@dataclass(frozen=True)
-class Digest:
-    consortium: str
-    timezone: str
-    since: datetime
-    until: datetime
-    updates: tuple[tuple[CountryRef, tuple[UpdateLine, ...]], ...]
-    upcoming: tuple[tuple[Occurrence, RsvpSummary], ...]
-    rounds: tuple[tuple[RoundView, tuple[str, ...]], ...]
-    changes: tuple[ScheduleChange, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.updates or self.upcoming or self.rounds or self.changes)
 
 
 @dataclass(frozen=True)

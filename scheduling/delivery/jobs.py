@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
-from scheduling.delivery.digest import Digest, DigestJob, DigestSetting, setting_of
+from scheduling.delivery.digest import DigestJob, DigestSetting, setting_of
+from scheduling.delivery.notices import Digest
 from scheduling.delivery.reminders import ReminderSweep
 from scheduling.meetings.rsvp import RsvpRecorded
-from scheduling.ports import Clock, DeliveryNotifier
+from scheduling.ports import DeliveryNotifier
 from storage.db import Database
 
 SWEEP = "sweep"

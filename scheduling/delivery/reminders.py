@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from scheduling.consortium.directory import MemberProfile, audience_members
 from scheduling.delivery.deliverer import DeliveryKind, ScheduledWork, SweepReport
+from scheduling.delivery.notices import ReminderNotice
 from scheduling.meetings.mapping import meeting_channel, to_series
 from scheduling.meetings.occurrences import Series, occurrences
 from scheduling.meetings.reminders import DueReminder, next_reminder_at, reminders_between
@@ -23,17 +24,6 @@ from scheduling.ports import DeliveryError, Posted
 from storage.repositories import UnitOfWork
 
 logger = logging.getLogger("consortium_bot.jobs")
-
-
-@dataclass(frozen=True)
-class ReminderNotice:
-    """One reminder message: which occurrence, its RSVP counts, where it goes, its key."""
-
-    reminder: DueReminder
-    rsvp: RsvpSummary
-    channel: str
-    direct: bool
-    key: str
 
 
 @dataclass(frozen=True)

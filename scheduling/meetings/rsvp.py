@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import to_series
 from scheduling.meetings.occurrences import Occurrence, Series, next_of, occurrence_on
-from scheduling.ports import Clock
 from scheduling.vocabulary import RsvpAnswer
 from storage.db import Database
 from storage.models import Rsvp

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
 from scheduling.consortium.importer import new_series_uid
 from scheduling.errors import NotAllowedError
@@ -40,7 +41,6 @@ from scheduling.meetings.recurrence import (
     local_occurrences,
     normalise_until,
 )
-from scheduling.ports import Clock
 from scheduling.vocabulary import MeetingKind, VocabularyError
 from storage.db import Database
 from storage.models import Meeting

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef
 from scheduling.errors import FieldError
-from scheduling.ports import Clock
 from scheduling.updates.views import RoundStatus, UpdateView, statuses, to_view
 from scheduling.vocabulary import FIELDS, SECTIONS, UpdateField
 from storage.db import Database

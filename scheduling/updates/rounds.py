@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.errors import FieldError, NotAllowedError
-from scheduling.ports import Clock
 from scheduling.updates.exports import RoundReport, report_of
 from scheduling.updates.views import RoundStatus, RoundView, consortium_today, statuses
 from scheduling.vocabulary import SECTIONS, Audience, MemberRole, VocabularyError

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.errors import FieldError, NotAllowedError
-from scheduling.ports import Clock
 from scheduling.updates.views import RoundRef, UpdateDraft, UpdateView, to_view
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
 from storage.db import Database

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef
-from scheduling.ports import Clock
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
 from storage.models import CountryUpdate, Round
 from storage.repositories import UnitOfWork

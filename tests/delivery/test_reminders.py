@@ -273,7 +273,7 @@ def test_a_digest_of_15_countries_with_long_updates_posts_without_slack_errors(
 def test_digest_pages_respect_slack_limits_by_construction() -> None:
     from bot.reminders.blocks import digest_messages
     from scheduling.consortium.directory import CountryRef
-    from scheduling.delivery.digest import Digest
+    from scheduling.delivery.notices import Digest
     from scheduling.updates.views import UpdateLine
 
     now = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
