@@ -57,7 +57,7 @@ async def handle(
                 else "From now on your meeting reminders are posted in the meetings' channels only."
             )
     elif subcommand == "status":
-        status = await asyncio.to_thread(jobs.status)
+        status = await asyncio.to_thread(jobs.status, caller)
         running = scheduler.running() if scheduler.running is not None else None
         message = status_message(status, running)
     else:

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck
 from bot.core.background import Background
 from bot.core.blocks import plain_message
 from bot.reminders.blocks import digest_messages
-from scheduling.consortium.directory import DirectoryService
+from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 
 USAGE = "`/digest preview` shows this week's digest to you; `/digest now` posts it (coordinators)."
@@ -18,6 +18,7 @@ USAGE = "`/digest preview` shows this week's digest to you; `/digest now` posts 
 async def handle(
     ack: AsyncAck,
     command: dict[str, str],
+    caller: MemberProfile,
     jobs: Jobs,
     directory: DirectoryService,
     background: Background,
@@ -42,6 +43,6 @@ async def handle(
             )
             return
         await ack(**plain_message("Posting the digest now.").as_ephemeral())
-        background.run(lambda: jobs.digest(manual=True))
+        background.run(jobs.digest_now, caller)
         return
     await ack(**plain_message(USAGE).as_ephemeral())

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scheduling.clock import Clock
-from scheduling.consortium.directory import DirectoryService
+from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
 from scheduling.delivery.digest import DigestJob, DigestSetting, setting_of
 from scheduling.delivery.notices import Digest
 from scheduling.delivery.reminders import ReminderSweep
+from scheduling.errors import NotAllowedError
 from scheduling.meetings.rsvp import RsvpRecorded
 from scheduling.ports import DeliveryNotifier
 from storage.db import Database
@@ -85,6 +86,11 @@ class Jobs:
                 work.job_runs.record(DIGEST, now, outcome)
         return report
 
+    def digest_now(self, actor: MemberProfile) -> SweepReport:
+        """A coordinator's `/digest now`: the digest posted at once, whatever the day."""
+        _check_coordinator(actor, "post the digest")
+        return self.digest(manual=True)
+
     def preview(self) -> Digest:
         return self.digests.preview()
 
@@ -110,7 +116,9 @@ class Jobs:
         digested = self.digest()
         return f"reminders: {swept.summary()}; digest: {digested.summary()}"
 
-    def status(self) -> JobStatus:
+    def status(self, actor: MemberProfile) -> JobStatus:
+        """What the jobs did and what is pending or failed, with reasons: for coordinators."""
+        _check_coordinator(actor, "see the bot's status")
         with self.database.read() as work:
             runs = work.job_runs.last_runs()
             counts = work.deliveries.counts()
@@ -120,3 +128,8 @@ class Jobs:
             setting = setting_of(work)
         next_digest = setting.every.next_after(self.clock.now(), setting.zone)
         return JobStatus(runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems)
+
+
+def _check_coordinator(actor: MemberProfile, what: str) -> None:
+    if not actor.is_coordinator:
+        raise NotAllowedError(f"Only coordinators can {what}.")

@@ -16,6 +16,7 @@ from bot.core import ids
 from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
+from scheduling.errors import NotAllowedError
 from storage.models import Delivery
 from tests.support import EXAMPLE_FILE, OpenWorkspace, assert_pings_nobody
 
@@ -163,7 +164,9 @@ def test_429_and_500_at_the_emulator_lose_and_double_nothing(
     workspace.emulator.inject_fault("chat.postMessage", status=500, retry_after=None, times=5)
     sweep_at(workspace, clock, datetime(2026, 3, 5, 8, 0, tzinfo=UTC))
     assert len(posts(workspace, JOUR_FIXE_CHANNEL)) == 1  # failed after the client's retries
-    status = workspace.jobs.status()
+    coordinator = workspace.services.directory.profile(COORDINATOR)
+    assert coordinator is not None
+    status = workspace.jobs.status(coordinator)
     assert status.counts.get("failed") == 1
     assert status.problems[0][2] == "http_500 (attempt 1)"
     sweep_at(workspace, clock, datetime(2026, 3, 5, 8, 5, tzinfo=UTC))  # the next sweep retries
@@ -303,3 +306,15 @@ def test_digest_pages_respect_slack_limits_by_construction() -> None:
         assert_pings_nobody(
             {"text": page.text, "blocks": page.blocks}, "<https://slack.com/archives/"
         )
+
+
+def test_the_jobs_themselves_refuse_status_and_digest_now_to_partners(
+    workspace: LocalWorkspace,
+) -> None:
+    partner = workspace.services.directory.profile(PORTUGUESE)
+    assert partner is not None
+    with pytest.raises(NotAllowedError, match="Only coordinators can see the bot's status"):
+        workspace.jobs.status(partner)
+    with pytest.raises(NotAllowedError, match="Only coordinators can post the digest"):
+        workspace.jobs.digest_now(partner)
+    assert workspace.emulator.calls("chat.postMessage") == []
