@@ -1,8 +1,9 @@
-"""Durations as people write them: `90m`, `1h`, `1h30m`, `2d`, `1w`."""
+"""Durations and times of day as people write them: `90m`, `1h30m`, `2d`; `14:00`."""
 
 from __future__ import annotations
 
 import re
+from datetime import time
 
 from scheduling.vocabulary import VocabularyError
 
@@ -32,3 +33,14 @@ def format_duration(minutes: int) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts) or "0m"
+
+
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def parse_time_of_day(text: str) -> time:
+    """A wall-clock time, 24-hour `HH:MM`; VocabularyError naming the text otherwise."""
+    match = _TIME_OF_DAY.fullmatch(text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise VocabularyError(f"cannot read {text!r} as a time (HH:MM, 24-hour)", "time")
+    return time(int(match[1]), int(match[2]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from bot.core.mrkdwn import unescape
-from scheduling.durations import parse_duration_minutes
+from scheduling.durations import parse_duration_minutes, parse_time_of_day
 from scheduling.meetings.recurrence import RepeatError, parse_repeat
 from scheduling.meetings.service import ScheduleRequest
 from scheduling.vocabulary import MeetingKind, VocabularyError
@@ -205,10 +205,10 @@ def _date(text: str, subcommand: str) -> date:
 
 
 def _time(text: str, subcommand: str) -> time:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise GrammarError(f"cannot read {text!r} as a time (HH:MM, 24-hour)", subcommand)
-    return time(int(match[1]), int(match[2]))
+    try:
+        return parse_time_of_day(text)
+    except VocabularyError as error:
+        raise GrammarError(str(error), subcommand) from None
 
 
 def _move(rest: list[str]) -> Move:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from scheduling.durations import parse_duration_minutes
+from scheduling.durations import parse_duration_minutes, parse_time_of_day
 from scheduling.errors import FieldError
 from scheduling.meetings.recurrence import (
     WallClockError,
@@ -66,10 +66,8 @@ def _title(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None
 def _time(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
     if meeting.all_day:
         raise MeetingError("an all-day meeting has no time; move it instead", "time")
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise MeetingError(f"cannot read {value!r} as a time (HH:MM)", "time")
-    new_start = meeting.starts_local.replace(hour=int(match[1]), minute=int(match[2]))
+    at = parse_time_of_day(value)
+    new_start = meeting.starts_local.replace(hour=at.hour, minute=at.minute)
     if meeting.rrule is None:
         check_wall_clock(new_start, meeting.timezone)
     else:
