@@ -9,6 +9,7 @@ PostgreSQL. A workspace's import depends on the instant it runs at (`next_remind
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
@@ -43,11 +44,14 @@ def _unavailable(reason: str) -> None:
 
 
 class PostgresDatabases:
-    """The test database and its template, made with CREATE DATABASE on the same server."""
+    """This session's test database and its template, made with CREATE DATABASE beside the
+    one TEST_DATABASE_URL names (their names carry the process id, so two sessions on one
+    server never drop each other's) and dropped when the session ends."""
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
-        self.name = self.url.database or "test"
+        base = self.url.database or "test"
+        self.name = f"{base}_{os.getpid()}"
         self.template = f"{self.name}_template"
         self._server = create_engine(
             self.url.set(database="postgres"), isolation_level="AUTOCOMMIT", pool_pre_ping=True
@@ -60,25 +64,29 @@ class PostgresDatabases:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"{like}'))
 
+    def _url(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
     def empty(self) -> str:
         """The test database, empty: no tables, no migrations."""
         self._recreate(self.name)
-        return self.url.render_as_string(hide_password=False)
+        return self._url(self.name)
 
     def migrated(self) -> str:
         """The test database, a copy of the migrated template."""
         if not self._migrated:
             self._recreate(self.template)
-            template = Database.connect(
-                self.url.set(database=self.template).render_as_string(hide_password=False)
-            )
+            template = Database.connect(self._url(self.template))
             upgrade(template.engine)
-            template.dispose()
+            template.dispose()  # CREATE … TEMPLATE needs nobody connected to the template
             self._migrated = True
         self._recreate(self.name, self.template)
-        return self.url.render_as_string(hide_password=False)
+        return self._url(self.name)
 
     def dispose(self) -> None:
+        with contextlib.suppress(DBAPIError), self._server.connect() as connection:
+            for name in (self.name, self.template):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self._server.dispose()
 
 
@@ -151,8 +159,9 @@ def database_url(
     databases = _postgres_or_skip(postgres)
     try:
         return databases.empty()
-    except OperationalError as error:
-        _unavailable(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {error}")
+    except DBAPIError as error:
+        # Unreachable, or no right to create databases (CREATEDB) or no `postgres` database.
+        _unavailable(f"PostgreSQL at TEST_DATABASE_URL cannot be used: {error.orig or error}")
         raise
 
 
@@ -167,7 +176,11 @@ def database(
     if database_url.startswith("sqlite"):
         url = sqlite_templates.copy(tmp_path / "test.db")
     else:
-        url = _postgres_or_skip(postgres).migrated()
+        try:
+            url = _postgres_or_skip(postgres).migrated()
+        except DBAPIError as error:
+            _unavailable(f"PostgreSQL at TEST_DATABASE_URL cannot be used: {error.orig or error}")
+            raise
     database = Database.connect(url)
     yield database
     database.dispose()

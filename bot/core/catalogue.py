@@ -214,7 +214,8 @@ COORDINATOR_VIEWS = {"meeting_schedule": "schedule meetings"}
 def entry_for(command: str, text: str) -> CommandHelp | None:
     """The catalogue entry a command line selects by its first word, if one names it."""
     words = text.split()
-    first = words[0].lower() if words else ""
+    # Quotes around the word do not hide it from the door (the grammars read through them).
+    first = words[0].strip("\"'“”„«»").lower() if words else ""
     return next((c for c in COMMANDS if c.command == command and first in c.words), None)
 
 

@@ -102,7 +102,11 @@ class DigestJob(ScheduledWork):
             series_of(m, stored.exceptions.get(m.id, []))
             for m in stored.meetings
             if m.cancelled_at is None
-            and (m.rrule is not None or first_local <= m.starts_local <= last_local)
+            and (
+                m.rrule is not None
+                or first_local <= m.starts_local <= last_local
+                or m.id in stored.exceptions  # a moved occurrence may fall in the window
+            )
         ]
         upcoming_occurrences = sorted(
             (o for series in live for o in occurrences(series, until, horizon)),

@@ -61,9 +61,10 @@ class Jobs:
         now = self.clock.now()
         report = SweepReport()
         next_reminders = self.reminders.sweep(now, report)
-        self.retry(now, report)
         with self.database.write() as work:
             work.meetings.set_next_reminders(next_reminders)
+        self.retry(now, report)
+        with self.database.write() as work:
             work.job_runs.record(SWEEP, now, report.summary())
         return report
 

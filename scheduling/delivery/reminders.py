@@ -42,11 +42,18 @@ class ReminderSweep(ScheduledWork):
         sequence it was computed from) for the caller to store with the run's record."""
         with self.database.read() as work:
             due = self._due(work, now)
-            wanted = {(d.series.id, r.occurrence.original_local) for d in due for r in d.reminders}
-            answers = work.rsvps.answers(wanted)
         # Only a sweep with work to do needs the directory (for who wants DMs).
         profiles = self.directory.snapshot().profiles if due else {}
         for found in due:
+            if not found.reminders:
+                continue
+            # Sending may take minutes (rate limits): just before a series' messages, make
+            # sure it was not cancelled meanwhile, and take the RSVP counts as they are now.
+            wanted = {(found.series.id, r.occurrence.original_local) for r in found.reminders}
+            with self.database.read() as work:
+                if not work.meetings.is_live(found.series.id):
+                    continue
+                answers = work.rsvps.answers(wanted)
             targets = _targets(found.channel, found.series, profiles.values())
             for reminder in found.reminders:
                 key = (found.series.id, reminder.occurrence.original_local)
@@ -142,19 +149,31 @@ class ReminderSweep(ScheduledWork):
         return summarise(answers, self.directory.snapshot().profiles)
 
     def redraw(self, recorded: RsvpRecorded) -> int:
-        """Redraw every sent copy of one occurrence's reminders with the new RSVP counts."""
+        """Redraw every sent copy of one occurrence's reminders with the RSVP counts.
+
+        The counts and the copies are read when the redraw runs, not when the answer was
+        recorded: a redraw delayed by a rate limit must not paint over a newer answer's.
+        """
+        series, original = recorded.series, recorded.occurrence_local
+        occurrence = (series.id, original)
+        with self.database.read() as work:
+            answers = work.rsvps.answers([occurrence])[occurrence]
+            sent = work.deliveries.sent_with_prefix(f"reminder:{series.id}:")
+        summary = summarise(answers, self.directory.snapshot().profiles)
         redrawn = 0
-        for sent in recorded.reminders:
-            reminder = _rebuild(recorded.series, sent.payload, sent.due_at)
-            if reminder is None or not sent.slack_ts:
+        for copy in sent:
+            if copy.payload.get("occurrence") != original.isoformat():
                 continue
-            direct = bool(sent.payload.get("direct"))
-            notice = ReminderNotice(reminder, recorded.summary, sent.channel, direct, sent.key)
+            reminder = _rebuild(series, copy.payload, copy.due_at)
+            if reminder is None or not copy.slack_ts:
+                continue
+            direct = bool(copy.payload.get("direct"))
+            notice = ReminderNotice(reminder, summary, copy.channel, direct, copy.key)
             try:
-                self.notifier.update_reminder(Posted(sent.slack_channel, sent.slack_ts), notice)
+                self.notifier.update_reminder(Posted(copy.slack_channel, copy.slack_ts), notice)
                 redrawn += 1
             except DeliveryError as error:
-                logger.warning("could not redraw %s: %s", sent.key, error.code)
+                logger.warning("could not redraw %s: %s", copy.key, error.code)
         return redrawn
 
 

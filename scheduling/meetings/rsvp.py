@@ -14,7 +14,6 @@ from scheduling.meetings.occurrences import Occurrence, Series, next_of, occurre
 from scheduling.vocabulary import RsvpAnswer
 from storage.db import Database
 from storage.models import Rsvp
-from storage.repositories.deliveries import SentDelivery
 
 
 @dataclass(frozen=True)
@@ -42,12 +41,10 @@ def summarise(answers: Mapping[str, str], profiles: Mapping[str, MemberProfile])
 
 @dataclass(frozen=True)
 class RsvpRecorded:
-    """An answer stored, with what redrawing every copy of its reminder needs."""
+    """An answer stored: which series and occurrence, for redrawing its reminders."""
 
     series: Series
     occurrence_local: datetime
-    summary: RsvpSummary
-    reminders: tuple[SentDelivery, ...]
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,8 @@ class RsvpService:
     def record(
         self, meeting_id: int, occurrence_local: datetime, member_id: str, answer: RsvpAnswer
     ) -> RsvpRecorded:
-        """Store an answer; return the new counts and the reminders that show them."""
+        """Store an answer (replacing the member's earlier one) for the series' reminders to
+        be redrawn with."""
         answer = RsvpAnswer(answer)
         now = self.clock.now()
         with self.database.write() as work:
@@ -88,16 +86,7 @@ class RsvpService:
                 )
             else:
                 existing.answer, existing.answered_at = str(answer), now
-            work.flush()
-            key = (meeting_id, occurrence_local)
-            answers = work.rsvps.answers([key])[key]
-            sent = work.deliveries.sent_with_prefix(f"reminder:{meeting_id}:")
-            series = to_series(meeting)
-        reminders = tuple(
-            d for d in sent if d.payload.get("occurrence") == occurrence_local.isoformat()
-        )
-        summary = summarise(answers, self.directory.snapshot().profiles)
-        return RsvpRecorded(series, occurrence_local, summary, reminders)
+            return RsvpRecorded(to_series(meeting), occurrence_local)
 
     def summary(self, meeting_id: int, occurrence_local: datetime) -> RsvpSummary:
         key = (meeting_id, occurrence_local)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduling.clock import Clock
@@ -74,7 +75,16 @@ class MeetingChange:
     cancelled: bool = False
     channel: str | None = None  # the Slack channel to announce in, if any
     consortium: str = "Consortium"
-    shown: Occurrence | None = None  # the occurrence the announcement shows
+    as_of: datetime | None = None  # when the change was made
+
+    @cached_property
+    def shown(self) -> Occurrence | None:
+        """The occurrence the announcement shows: the moved one, else the next (none for a
+        cancellation). Worked out when asked, outside the change's transaction."""
+        if self.cancelled or self.as_of is None:
+            return None
+        moved = occurrence_on(self.series, self.new_local.date()) if self.new_local else None
+        return moved or next_of(self.series, self.as_of)
 
 
 def check_zone(name: str) -> str:
@@ -260,12 +270,6 @@ class MeetingService:
     ) -> MeetingChange:
         series = to_series(meeting)
         consortium = work.directory.consortium()
-        if cancelled:
-            shown = None
-        else:
-            shown = (
-                occurrence_on(series, new_local.date()) if new_local is not None else None
-            ) or next_of(series, self.clock.now())
         return MeetingChange(
             series,
             occurrence_local=occurrence_local,
@@ -273,7 +277,7 @@ class MeetingService:
             cancelled=cancelled,
             channel=_channel_id(work, series.channel_purpose),
             consortium=consortium.name if consortium else "Consortium",
-            shown=shown,
+            as_of=self.clock.now(),
         )
 
 

@@ -66,6 +66,15 @@ class MeetingRepository:
             exceptions.setdefault(row.meeting_id, []).append(row)
         return MeetingRows(meetings, exceptions)
 
+    def is_live(self, meeting_id: int) -> bool:
+        """Whether the series exists and is not cancelled."""
+        return (
+            self.session.scalar(
+                select(Meeting.id).where(Meeting.id == meeting_id, Meeting.cancelled_at.is_(None))
+            )
+            is not None
+        )
+
     def due_for_reminders(self, now: datetime) -> Sequence[Meeting]:
         """Live series whose next reminder is due by `now` (the indexed `next_reminder_at`)."""
         return self.session.scalars(
