@@ -216,7 +216,14 @@ def _serve(settings: Settings, host: str, port: int, with_scheduler: bool) -> in
             stop()
         database.dispose()
 
-    web_app = create_web_app(bot.app, database, bot.services.feeds, on_shutdown=shutdown)
+    assert settings.slack_signing_secret is not None  # required above
+    web_app = create_web_app(
+        bot.app,
+        database,
+        bot.services.feeds,
+        signing_secret=settings.slack_signing_secret,
+        on_shutdown=shutdown,
+    )
     # Everything loaded so far lives as long as the process: keep it out of the cyclic
     # collector's full passes, which otherwise show up as tail latency on acks.
     gc.collect()

@@ -1,16 +1,24 @@
 """The HTTP front door (ASGI, served by uvicorn): Slack requests, calendar feeds, health.
 
-Slack requests go to the AsyncApp on the event loop; listeners answer from memory or hand
+A Slack request's body is read (up to a limit) and its signature checked before anything
+parses it: an unsigned, stale or forged request is a 401, an oversize one a 413 and a signed
+but malformed one a 400, each with one log line (at most one a minute), never a traceback.
+Signed requests go to the AsyncApp on the event loop; listeners answer from memory or hand
 database work to worker threads, so a slow query never holds up other acks.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import parse_qs
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
@@ -20,12 +28,70 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from scheduling.clock import Clock, SystemClock
 from scheduling.meetings.feeds import FeedService
 from storage.db import Database
 
 logger = logging.getLogger("consortium_bot.server")
 
 SLACK_EVENTS_PATH = "/slack/events"
+# Slack's own payloads stay far below this (a view submission is a few kilobytes).
+MAX_SLACK_BODY_BYTES = 1 << 20
+
+
+class _Refusals:
+    """Counts refused requests and logs them in one line a minute at most, so a flood of
+    junk costs the log nothing."""
+
+    def __init__(self, every: float = 60.0) -> None:
+        self.every = every
+        self.count = 0
+        self.logged_at: float | None = None
+
+    def note(self, reason: str) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.logged_at is None or now - self.logged_at >= self.every:
+            logger.warning(
+                "refused %d request(s) to %s since the last report (last: %s)",
+                self.count,
+                SLACK_EVENTS_PATH,
+                reason,
+            )
+            self.count, self.logged_at = 0, now
+
+
+# Slack refuses requests older than this; so does the bot (a replay window, not a clock check).
+MAX_REQUEST_AGE_SECONDS = 5 * 60
+
+
+def _signed(secret: bytes, headers: Mapping[str, str], body: bytes, now: float) -> bool:
+    """Slack's v0 signature (HMAC-SHA256 over `v0:<timestamp>:<raw body>`), computed on the
+    raw bytes, so a body that is not even UTF-8 is simply not signed."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    # Ten digits last until 2286; a longer "number" would overflow the float comparison.
+    well_formed = timestamp.isascii() and timestamp.isdecimal() and len(timestamp) <= 12
+    if not well_formed or not signature:
+        return False
+    if abs(now - int(timestamp)) > MAX_REQUEST_AGE_SECONDS:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
+
+
+def _readable(body: bytes, content_type: str) -> bool:
+    """Whether a signed body is something Bolt can read: a JSON object, or a form whose
+    `payload`, if any, is a JSON object."""
+    try:
+        text = body.decode("utf-8")
+        if content_type.startswith("application/json"):
+            return isinstance(json.loads(text), dict)
+        payload = parse_qs(text).get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except (UnicodeDecodeError, ValueError):
+        return False
 
 
 def create_web_app(
@@ -33,11 +99,40 @@ def create_web_app(
     database: Database,
     feeds: FeedService,
     *,
+    signing_secret: str,
     on_startup: Callable[[], None] | None = None,
     on_shutdown: Callable[[], None] | None = None,
+    signature_clock: Clock | None = None,
 ) -> Starlette:
+    """The ASGI app. Signatures are checked against `signature_clock`, the real time by
+    default: Slack stamps requests with it, and Bolt checks them against it again."""
+    signature_now = (signature_clock or SystemClock()).now
+    secret = signing_secret.encode()
+    refusals = _Refusals()
+
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
+        declared = request.headers.get("content-length", "")
+        too_long = len(declared) > len(str(MAX_SLACK_BODY_BYTES))
+        if (
+            declared.isascii()
+            and declared.isdecimal()
+            and (too_long or int(declared) > MAX_SLACK_BODY_BYTES)
+        ):
+            refusals.note("body too large")
+            return Response("Request too large\n", status_code=413, media_type="text/plain")
+        received = bytearray()
+        async for chunk in request.stream():
+            received += chunk
+            if len(received) > MAX_SLACK_BODY_BYTES:
+                refusals.note("body too large")
+                return Response("Request too large\n", status_code=413, media_type="text/plain")
+        body = bytes(received)
+        if not _signed(secret, request.headers, body, signature_now().timestamp()):
+            refusals.note("missing, stale or wrong signature")
+            return Response("Unauthorized\n", status_code=401, media_type="text/plain")
+        if not _readable(body, request.headers.get("content-type", "")):
+            refusals.note("a signed body that is not a Slack payload")
+            return Response("Bad request\n", status_code=400, media_type="text/plain")
         bolt_response = await bolt_app.async_dispatch(to_async_bolt_request(request, body))
         return to_starlette_response(bolt_response)
 

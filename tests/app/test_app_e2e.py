@@ -123,7 +123,14 @@ def _command_body(user_id: str, text: str) -> str:
 
 @pytest.fixture
 def http(workspace: LocalWorkspace) -> Iterator[TestClient]:
-    with TestClient(create_web_app(workspace.app, workspace.database, workspace.feeds)) as client:
+    with TestClient(
+        create_web_app(
+            workspace.app,
+            workspace.database,
+            workspace.feeds,
+            signing_secret=workspace.signing_secret,
+        )
+    ) as client:
         yield client
 
 

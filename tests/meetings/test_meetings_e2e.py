@@ -207,7 +207,14 @@ def test_feeds_over_http_with_etag_and_unknown_tokens(workspace: LocalWorkspace)
     exchange = workspace.command(PARTNER, "/consortium subscribe")
     urls = re.findall(r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)", exchange.ack_text)
     assert len(urls) == 2  # the whole consortium, and the core countries
-    with TestClient(create_web_app(workspace.app, workspace.database, workspace.feeds)) as http:
+    with TestClient(
+        create_web_app(
+            workspace.app,
+            workspace.database,
+            workspace.feeds,
+            signing_secret=workspace.signing_secret,
+        )
+    ) as http:
         response = http.get(urls[0])
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/calendar; charset=utf-8"
