@@ -25,12 +25,13 @@ from scheduling.consortium.spec import (
 )
 from scheduling.durations import parse_duration_minutes
 from scheduling.meetings.recurrence import (
+    FIRST_OCCURRENCE_YEARS,
     RepeatError,
     WallClockError,
     check_series_wall_clock,
+    first_occurrence,
     normalise_until,
     parse_repeat,
-    starts_on_rule,
 )
 from scheduling.vocabulary import (
     SECTIONS,
@@ -323,9 +324,19 @@ class _Validator(FieldReader):
         self, entry: Mapping, rrule: str, start: datetime, all_day: bool, zone: str
     ) -> None:
         line = self.line_of(entry, "start")
-        if not starts_on_rule(rrule, start, zone):
+        first = first_occurrence(rrule, start, zone)
+        if first is None:
             self.problem(
-                line, f"start {start:%Y-%m-%d} is not itself an occurrence of the repeat rule"
+                line,
+                f"the repeat rule has no occurrence in the {FIRST_OCCURRENCE_YEARS} years "
+                f"from {start:%Y-%m-%d}",
+            )
+            return
+        if first != start:
+            self.problem(
+                line,
+                f"start {start:%Y-%m-%d} is not itself an occurrence of the repeat rule "
+                f"(its first is {first:%Y-%m-%d})",
             )
             return
         if all_day:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as dateutil_rrule
 
-from scheduling.meetings.recurrence import describe_rrule, until_as_local
+from scheduling.meetings.recurrence import describe_rrule, first_occurrence, until_as_local
 from scheduling.vocabulary import Audience, MeetingKind
 
 CANCELLED = "cancelled"
@@ -105,13 +105,15 @@ class _Expansion:
     Parsing a rule and starting dateutil's iteration cost far more than reading a few
     weeks of starts, and a `Series` is rebuilt from the database for every request; so the
     starts generated so far are kept, shared by every thread (under a lock), and extended
-    only when a later window is asked for.
+    only when a later window is asked for. A rule stored before the door refused rules that
+    never meet yields nothing, rather than dateutil searching for its starts until 9999.
     """
 
     def __init__(self, rule: str, start: datetime) -> None:
         parsed = dateutil_rrule.rrulestr(rule, dtstart=start)
         assert isinstance(parsed, dateutil_rrule.rrule)
-        self._pending: Iterator[datetime] | None = iter(parsed)
+        meets = first_occurrence(rule, start) is not None
+        self._pending: Iterator[datetime] | None = iter(parsed) if meets else None
         self._starts: list[datetime] = []
         self._lock = threading.Lock()
 
@@ -200,8 +202,20 @@ def next_occurrences(
     return sorted(found, key=lambda o: (o.start, o.series.id))[:limit]
 
 
+# A series may start years from now, and a rule may skip years (29 February): the next
+# occurrence of one series is looked for this far past the later of now and its start.
+NEXT_OF_SEARCH = timedelta(days=366 * 11)
+
+
 def next_of(series: Series, now: datetime) -> Occurrence | None:
-    found = next_occurrences([series], now, 1)
+    """The series' next occurrence at or after `now`, however far ahead it is."""
+    window = timedelta(days=400)
+    found = next_occurrences([series], now, 1, horizon_days=window.days)
+    after = max(now + window, localise(series.starts_local, series.zone))
+    give_up = after + NEXT_OF_SEARCH
+    while not found and after < give_up:
+        found = next_occurrences([series], after, 1, horizon_days=window.days)
+        after += window
     return found[0] if found else None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -17,7 +17,7 @@ from dateutil.rrule import rrulestr
 from scheduling.errors import FieldError
 from scheduling.vocabulary import VocabularyError, Weekday
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
 _ORDINAL_WORDS = {value: word for word, value in ORDINALS.items()}
 
 
@@ -78,11 +78,13 @@ def _nth_weekday(words: list[str], head: str) -> tuple[int, str]:
     example = f"'{head} on the first thursday'"
     if len(words) != 4 or words[:2] != ["on", "the"]:
         raise RepeatError(
-            f"after {head!r} say 'on the <first|second|third|fourth|last> <weekday>', e.g. {example}"
+            f"after {head!r} say 'on the <first|second|…|fifth|last> <weekday>', e.g. {example}"
         )
     ordinal = ORDINALS.get(words[2])
     if ordinal is None:
-        raise RepeatError(f"cannot read {words[2]!r}: say first, second, third, fourth or last")
+        raise RepeatError(
+            f"cannot read {words[2]!r}: say first, second, third, fourth, fifth or last"
+        )
     return ordinal, _weekday(words[3])
 
 
@@ -104,16 +106,18 @@ def validate_rrule(rule: str) -> str:
 
 
 def describe_rrule(rule: str | None) -> str:
-    """The rule in words for the common forms; the raw RRULE otherwise."""
+    """The rule in words for the forms `parse_repeat` reads; the raw RRULE for any other
+    rule (it never fails: every listing and feed shows it)."""
     if rule is None:
         return "once"
     match = re.fullmatch(r"FREQ=WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)", rule)
     if match:
         return f"weekly on {Weekday.from_code(match[1])}"
     match = re.fullmatch(r"FREQ=MONTHLY(;INTERVAL=3)?;BYDAY=(-?\d)(MO|TU|WE|TH|FR|SA|SU)", rule)
-    if match:
+    ordinal = _ORDINAL_WORDS.get(int(match[2])) if match else None
+    if match and ordinal:
         every = "quarterly" if match[1] else "monthly"
-        return f"{every} on the {_ORDINAL_WORDS[int(match[2])]} {Weekday.from_code(match[3])}"
+        return f"{every} on the {ordinal} {Weekday.from_code(match[3])}"
     return f"rrule {rule}"
 
 
@@ -173,12 +177,48 @@ def check_series_wall_clock(
         check_wall_clock(occurrence, zone)
 
 
-def starts_on_rule(rule: str | None, start: datetime, zone: str = "UTC") -> bool:
-    """Whether `start` is itself an occurrence of `rule` (RFC 5545 expects DTSTART to be one)."""
-    if rule is None:
-        return True
-    first = local_occurrences(rule, start, limit=1, zone=zone)
-    return bool(first) and first[0] == start
+# How far ahead a rule's first start may lie: a rule the bot cannot find a start for in
+# this time is refused rather than searched for at every read.
+FIRST_OCCURRENCE_YEARS = 10
+# The Gregorian calendar repeats itself every 400 years exactly (146,097 days, a whole
+# number of weeks), and a rule's starts depend on nothing but the calendar and DTSTART.
+_CALENDAR_CYCLE_YEARS = 400
+_MAX_YEAR = 9999
+
+
+def first_occurrence(
+    rule: str, start: datetime, zone: str = "UTC", *, within_years: int = FIRST_OCCURRENCE_YEARS
+) -> datetime | None:
+    """The rule's first wall-clock start at or after `start`, if it falls within
+    `within_years` (and before any UNTIL); None otherwise, in milliseconds whatever the rule.
+
+    dateutil looks for a rule's next start up to the year 9999, so a rule that never matches
+    (`FREQ=DAILY;BYSETPOS=2`, the 31st of February) takes seconds. The search therefore runs
+    from `start` moved on by whole calendar cycles to just before 9999, where it must end,
+    and the start it finds is moved back.
+    """
+    local_rule = until_as_local(rule, zone)
+    until_match = _UNTIL.search(local_rule)
+    until = None
+    if until_match:
+        until = datetime.strptime(until_match[1] + (until_match[3] or "235959"), "%Y%m%d%H%M%S")
+        local_rule = local_rule.replace(until_match[0], "").replace(";;", ";").strip(";")
+    spare_years = _MAX_YEAR - within_years - 1 - start.year
+    shift = max(0, spare_years // _CALENDAR_CYCLE_YEARS) * _CALENDAR_CYCLE_YEARS
+    probe = rrulestr(local_rule, dtstart=start.replace(year=start.year + shift))
+    found = next(iter(probe), None)
+    if found is None:
+        return None
+    first = found.replace(year=found.year - shift)
+
+    # Compared field by field, as `start` plus `within_years` may lie past the year 9999.
+    def in_year(moment: datetime) -> tuple[int, int, time]:
+        return moment.month, moment.day, moment.time()
+
+    too_late = (first.year - start.year, in_year(first)) > (within_years, in_year(start))
+    if too_late or (until is not None and first > until):
+        return None
+    return first
 
 
 _UNTIL = re.compile(r"UNTIL=(\d{8})(T(\d{6})(Z?))?")

@@ -36,10 +36,11 @@ from scheduling.meetings.occurrences import (
     occurrence_on,
 )
 from scheduling.meetings.recurrence import (
+    FIRST_OCCURRENCE_YEARS,
     WallClockError,
     check_series_wall_clock,
     check_wall_clock,
-    local_occurrences,
+    first_occurrence,
     normalise_until,
 )
 from scheduling.vocabulary import MeetingKind, VocabularyError
@@ -312,12 +313,14 @@ def _first_start(request: ScheduleRequest, zone: str, now: datetime) -> tuple[da
     if rrule is None:
         return start, None
     # RFC 5545 expects DTSTART to be the first occurrence: move it onto the rule.
-    found = local_occurrences(rrule, start, until=start + timedelta(days=800), limit=1, zone=zone)
-    if not found:
+    first = first_occurrence(rrule, start, zone)
+    if first is None:
         raise MeetingError(
-            "the repeat rule has no occurrence in the two years after the start", "repeat"
+            f"the repeat rule has no occurrence in the {FIRST_OCCURRENCE_YEARS} years from "
+            f"{start:%Y-%m-%d}, so there is nothing to schedule; check its BY… parts",
+            "repeat",
         )
-    return found[0], rrule
+    return first, rrule
 
 
 def _resolve_channel(work: UnitOfWork, channel: str | None) -> str | None:

@@ -14,6 +14,7 @@ from scheduling.consortium.file import (
     load_consortium_file,
     parse_consortium_text,
 )
+from scheduling.meetings.recurrence import describe_rrule
 from tests.support import EXAMPLE_FILE, ROOT, SHARED_EXAMPLE_FILE
 
 MINIMAL = """\
@@ -125,7 +126,37 @@ def test_a_meeting_whose_start_is_not_on_its_rule_is_refused() -> None:
     )
     assert _problems(text) == [
         "consortium.yaml:12: start 2024-01-05 is not itself an occurrence of the repeat rule"
+        " (its first is 2024-02-01)"
     ]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "rrule FREQ=DAILY;BYSETPOS=2",  # dateutil would search until the year 9999
+        "rrule FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31",
+        "rrule FREQ=WEEKLY;BYDAY=MO;UNTIL=20231231",
+    ],
+)
+def test_a_meeting_whose_rule_never_meets_is_refused(rule: str) -> None:
+    text = MINIMAL + (
+        "meetings:\n"
+        f"  - {{kind: webinar, title: Never, repeat: '{rule}', start: 2024-01-01 10:00,"
+        " duration: 1h}\n"
+    )
+    assert _problems(text) == [
+        "consortium.yaml:12: the repeat rule has no occurrence in the 10 years from 2024-01-01"
+    ]
+
+
+def test_a_fifth_monday_rule_is_read_and_described() -> None:
+    text = MINIMAL + (
+        "meetings:\n"
+        "  - {kind: webinar, title: Fifth, repeat: 'rrule FREQ=MONTHLY;BYDAY=5MO',"
+        " start: 2024-01-29 10:00, duration: 1h}\n"
+    )
+    (meeting,) = parse_consortium_text(text).meetings
+    assert describe_rrule(meeting.rrule) == "monthly on the fifth monday"
 
 
 def test_all_problems_are_reported_at_once() -> None:

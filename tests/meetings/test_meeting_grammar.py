@@ -66,7 +66,7 @@ def test_other_subcommands() -> None:
     [
         ("schedule webinar 'x' once on 2024-13-01 at 10:00", "'2024-13-01'"),
         ('schedule webinar "x" weekly on funday at 10:00', "'funday'"),
-        ('schedule webinar "x" monthly on the fifth monday at 10:00', "'fifth'"),
+        ('schedule webinar "x" monthly on the sixth monday at 10:00', "'sixth'"),
         ('schedule webinar "x" once on 2024-02-01 at 10:00 for ages', "'ages'"),
         ('schedule webinar "x" once on 2024-02-01 at 10:00 with cake', "'with'"),
         ("cancel three", "'three'"),

@@ -253,3 +253,74 @@ def test_regression_a_rule_with_until_from_slack(workspace: LocalWorkspace) -> N
     (uploaded,) = workspace.emulator.files()
     (event,) = icalendar.Calendar.from_ical(uploaded.content).walk("VEVENT")
     assert event["RRULE"]["UNTIL"][0] == datetime(2025, 3, 31, 21, 59, 59, tzinfo=UTC)
+
+
+def test_a_fifth_monday_is_scheduled_listed_and_in_every_feed(workspace: LocalWorkspace) -> None:
+    exchange = workspace.command(
+        COORDINATOR,
+        '/meeting schedule webinar "Fifth Monday" rrule FREQ=MONTHLY;BYDAY=5MO '
+        "from 2027-01-04 at 10:00",
+    )
+    assert exchange.ack_text.startswith("Scheduled #7 Fifth Monday (monthly on the fifth monday)")
+    (card,) = _posts(exchange, "chat.postMessage")
+    assert card["text"] == "New meeting: Fifth Monday (Webinar), Mon 29 Mar 2027 10:00 CEST"
+    listed = workspace.command(PARTNER, "/meeting list")
+    assert "Fifth Monday" in json.dumps(listed.ack)
+    urls = re.findall(
+        r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)",
+        workspace.command(PARTNER, "/consortium subscribe").ack_text,
+    )
+    with TestClient(
+        create_web_app(
+            workspace.app,
+            workspace.database,
+            workspace.feeds,
+            signing_secret=workspace.signing_secret,
+        )
+    ) as http:
+        for url in urls:
+            response = http.get(url)
+            assert response.status_code == 200
+        events = icalendar.Calendar.from_ical(http.get(urls[0]).content).walk("VEVENT")
+        rules = [e["RRULE"].to_ical().decode() for e in events if "RRULE" in e]
+        assert "FREQ=MONTHLY;BYDAY=5MO" in rules
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;BYSETPOS=2", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31"])
+def test_a_rule_that_never_meets_is_refused_with_the_reason(
+    workspace: LocalWorkspace, rule: str
+) -> None:
+    exchange = workspace.command(
+        COORDINATOR, f'/meeting schedule webinar "Never" rrule {rule} from 2027-01-04 at 10:00'
+    )
+    assert "no occurrence in the 10 years from 2027-01-04" in exchange.ack_text
+    assert "Scheduled" not in exchange.ack_text
+    listed = workspace.command(PARTNER, "/meeting list")
+    assert "Never" not in json.dumps(listed.ack)
+    assert not _posts(exchange, "chat.postMessage")
+
+
+def test_a_never_meeting_rule_stored_before_the_door_checked_it_poisons_no_read(
+    workspace: LocalWorkspace,
+) -> None:
+    with workspace.database.write() as work:
+        meeting = work.meetings.get(6)
+        assert meeting is not None
+        meeting.rrule = "FREQ=DAILY;BYSETPOS=2"
+    listed = workspace.command(PARTNER, "/meeting list")
+    assert listed.status == 200 and isinstance(listed.ack, dict)
+    shown = workspace.command(PARTNER, "/meeting next")
+    assert shown.status == 200
+    urls = re.findall(
+        r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)",
+        workspace.command(PARTNER, "/consortium subscribe").ack_text,
+    )
+    with TestClient(
+        create_web_app(
+            workspace.app,
+            workspace.database,
+            workspace.feeds,
+            signing_secret=workspace.signing_secret,
+        )
+    ) as http:
+        assert http.get(urls[0]).status_code == 200
