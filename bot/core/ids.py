@@ -29,3 +29,23 @@ def update_field_block(name: str) -> str:
 
 RSVP_ACTIONS = {"going": "rsvp_going", "not_going": "rsvp_not_going", "maybe": "rsvp_maybe"}
 DELIVERY_EVENT_TYPE = "consortium_delivery"
+
+
+# Every id column is an INTEGER (32 bits on PostgreSQL): a larger number names no record,
+# and handed to the database it would be an error rather than "not found".
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(value: object) -> int | None:
+    """A record's id from what a person typed or a button carried (`12`, `#12`, 12), or None
+    for anything else: `²`, `1e3`, `true`, a negative or out-of-range number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        digits = value.strip().removeprefix("#")
+        if not (digits.isascii() and digits.isdecimal()) or len(digits) > 10:
+            return None
+        value = int(digits)
+    if not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_RECORD_ID else None

@@ -11,6 +11,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import date, time
 
+from bot.core import ids
 from bot.core.mrkdwn import unescape
 from scheduling.durations import parse_duration_minutes, parse_time_of_day
 from scheduling.meetings.recurrence import RepeatError, parse_repeat
@@ -127,7 +128,10 @@ def parse_meeting_command(text: str) -> MeetingCommand:
     edit = _EDIT.fullmatch(cleaned)
     if edit:
         # The new value is taken as typed: a title may hold quotes or apostrophes.
-        return Edit(int(edit[1]), edit[2].lower(), edit[3])
+        meeting_id = ids.record_id(edit[1])
+        if meeting_id is None:
+            raise GrammarError(f"cannot read {edit[1]!r} as a meeting number", "edit")
+        return Edit(meeting_id, edit[2].lower(), edit[3])
     try:
         words = shlex.split(cleaned)
     except ValueError:
@@ -191,10 +195,10 @@ def _no_more(rest: list[str], subcommand: str) -> None:
 def _meeting_id(rest: list[str], subcommand: str) -> int:
     if not rest:
         raise GrammarError("say which meeting: its number from `/meeting list`", subcommand)
-    text = rest[0].lstrip("#")
-    if not text.isdigit():
+    meeting_id = ids.record_id(rest[0])
+    if meeting_id is None:
         raise GrammarError(f"cannot read {rest[0]!r} as a meeting number", subcommand)
-    return int(text)
+    return meeting_id
 
 
 def _date(text: str, subcommand: str) -> date:

@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
 from bot.core.background import Background
+from bot.core.blocks import plain_message
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
@@ -36,17 +37,18 @@ async def answer(
     choice = ANSWER_BY_ACTION.get(action.get("action_id", ""))
     try:
         value = json.loads(action.get("value") or "{}")
-        meeting_id, occurrence = int(value["m"]), datetime.fromisoformat(value["o"])
+        meeting_id, occurrence = ids.record_id(value["m"]), datetime.fromisoformat(value["o"])
     except (KeyError, TypeError, ValueError):
-        choice = None
-    if choice is None:
+        meeting_id = None
+    if choice is None or meeting_id is None:
         await respond(text=GONE, response_type="ephemeral", replace_original=False)
         return
     try:
-        recorded = await asyncio.to_thread(
-            rsvps.record, meeting_id, occurrence, caller.slack_id, choice
+        recorded = await asyncio.to_thread(rsvps.record, meeting_id, occurrence, caller, choice)
+    except FieldError as error:
+        reply = plain_message(str(error))
+        await respond(
+            text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
         )
-    except FieldError:
-        await respond(text=GONE, response_type="ephemeral", replace_original=False)
         return
     background.run(jobs.redraw, recorded)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
+from bot.core import ids
 from bot.core.background import Background
 from bot.updates.blocks import full_update_view
 from bot.updates.form import open_form, update_form
@@ -23,8 +24,7 @@ def _value(body: dict[str, Any]) -> str:
 
 
 def _update_id(body: dict[str, Any]) -> int | None:
-    value = _value(body)
-    return int(value) if value.isdecimal() and value.isascii() else None
+    return ids.record_id(_value(body))
 
 
 async def _update_of(

@@ -219,6 +219,21 @@ def next_of(series: Series, now: datetime) -> Occurrence | None:
     return found[0] if found else None
 
 
+def scheduled_occurrence(series: Series, original_local: datetime) -> Occurrence | None:
+    """The occurrence the rule schedules at `original_local` (at its new time if moved), or
+    None when the rule has no start then or that occurrence is cancelled."""
+    if series.cancelled or original_local not in series.local_starts_between(
+        original_local, original_local
+    ):
+        return None
+    change = series.change_for(original_local)
+    if change is None:
+        return _occurrence(series, original_local, original_local)
+    if change.status == MOVED and change.new_start_local is not None:
+        return _occurrence(series, original_local, change.new_start_local)
+    return None
+
+
 def occurrence_on(series: Series, day: date) -> Occurrence | None:
     """The occurrence happening on a local date (a moved one counts on its new date)."""
     start = datetime.combine(day, time(), series.zone)

@@ -8,12 +8,18 @@ from datetime import date, datetime
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
+from scheduling.errors import NotAllowedError
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import to_series
-from scheduling.meetings.occurrences import Occurrence, Series, next_of, occurrence_on
-from scheduling.vocabulary import RsvpAnswer
+from scheduling.meetings.occurrences import (
+    Occurrence,
+    Series,
+    next_of,
+    occurrence_on,
+    scheduled_occurrence,
+)
+from scheduling.vocabulary import MemberRole, RsvpAnswer
 from storage.db import Database
-from storage.models import Rsvp
 
 
 @dataclass(frozen=True)
@@ -63,30 +69,37 @@ class RsvpService:
         self.directory = directory
 
     def record(
-        self, meeting_id: int, occurrence_local: datetime, member_id: str, answer: RsvpAnswer
+        self, meeting_id: int, occurrence_local: datetime, member: MemberProfile, answer: RsvpAnswer
     ) -> RsvpRecorded:
         """Store an answer (replacing the member's earlier one) for the series' reminders to
-        be redrawn with."""
+        be redrawn with: only for an occurrence the series has, not over yet, from someone
+        the meeting is for (or a coordinator, who runs every meeting)."""
         answer = RsvpAnswer(answer)
         now = self.clock.now()
         with self.database.write() as work:
             meeting = work.meetings.get(meeting_id)
-            if meeting is None:
-                raise MeetingError(f"there is no meeting #{meeting_id}", "id")
-            existing = work.rsvps.answer(meeting_id, occurrence_local, member_id)
-            if existing is None:
-                work.rsvps.add(
-                    Rsvp(
-                        meeting_id=meeting_id,
-                        occurrence_local=occurrence_local,
-                        member_id=member_id,
-                        answer=str(answer),
-                        answered_at=now,
-                    )
+            if meeting is None or meeting.cancelled_at is not None:
+                raise MeetingError(f"meeting #{meeting_id} is no longer scheduled", "meeting")
+            series = to_series(meeting)
+            occurrence = scheduled_occurrence(series, occurrence_local)
+            if occurrence is None:
+                raise MeetingError(
+                    f"{series.title} has no meeting on {occurrence_local:%a %-d %b %Y %H:%M}; "
+                    "`/meeting next` shows the coming ones",
+                    "occurrence",
                 )
-            else:
-                existing.answer, existing.answered_at = str(answer), now
-            return RsvpRecorded(to_series(meeting), occurrence_local)
+            if occurrence.end <= now:
+                raise MeetingError(
+                    f"{series.title} on {occurrence.start_local:%a %-d %b %Y} is over", "occurrence"
+                )
+            if not (series.audience.includes(member) or MemberRole.COORDINATOR in member.roles):
+                raise NotAllowedError(
+                    f"{series.title} is for {series.audience.words}, so your answer is not "
+                    "counted; a coordinator can add you to its audience",
+                    "member",
+                )
+            work.rsvps.put(meeting_id, occurrence_local, member.slack_id, str(answer), now)
+            return RsvpRecorded(series, occurrence_local)
 
     def summary(self, meeting_id: int, occurrence_local: datetime) -> RsvpSummary:
         key = (meeting_id, occurrence_local)

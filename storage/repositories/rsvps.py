@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Rsvp
@@ -39,5 +40,26 @@ class RsvpRepository:
                 answers[row.member_id] = row.answer
         return found
 
-    def add(self, rsvp: Rsvp) -> None:
-        self.session.add(rsvp)
+    def put(
+        self, meeting_id: int, occurrence_local: datetime, member_id: str, answer: str, at: datetime
+    ) -> None:
+        """Store a member's answer, replacing an earlier one, in one statement: two answers
+        given at once (a double click, two instances) leave the later one, not an error."""
+        dialect = self.session.get_bind().dialect.name
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = make(Rsvp).values(
+            meeting_id=meeting_id,
+            occurrence_local=occurrence_local,
+            member_id=member_id,
+            answer=answer,
+            answered_at=at,
+        )
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Rsvp.meeting_id, Rsvp.occurrence_local, Rsvp.member_id],
+                set_={
+                    "answer": statement.excluded.answer,
+                    "answered_at": statement.excluded.answered_at,
+                },
+            )
+        )

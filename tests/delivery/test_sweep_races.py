@@ -98,7 +98,9 @@ def test_an_answer_given_while_the_sweep_sends_is_counted_in_the_next_series(
     jobs, notifier, _, directory, _, second = _setup(consortium_database, clock)
     rsvps = RsvpService(consortium_database, clock, directory)
     original = datetime.combine(WEBINAR_DAY, time(14, 0))
-    notifier.during_send = lambda: rsvps.record(second, original, "U0PT", RsvpAnswer.GOING)
+    portuguese = directory.profile("U0PT")
+    assert portuguese is not None
+    notifier.during_send = lambda: rsvps.record(second, original, portuguese, RsvpAnswer.GOING)
     jobs.sweep()
     by_series = {n.reminder.series.id: n.rsvp for n in notifier.sent}
     assert by_series[second].answers == {"U0PT": RsvpAnswer.GOING}
@@ -111,9 +113,11 @@ def test_a_late_redraw_shows_the_newest_answers_not_those_of_its_own_click(
     jobs.sweep()
     rsvps = RsvpService(consortium_database, clock, directory)
     original = datetime.combine(WEBINAR_DAY, time(14, 0))
-    earlier = rsvps.record(first, original, "U0PT", RsvpAnswer.GOING)
+    portuguese, finnish = directory.profile("U0PT"), directory.profile("U0FI")
+    assert portuguese is not None and finnish is not None
+    earlier = rsvps.record(first, original, portuguese, RsvpAnswer.GOING)
     clock.advance(timedelta(seconds=5))
-    rsvps.record(first, original, "U0FI", RsvpAnswer.MAYBE)
+    rsvps.record(first, original, finnish, RsvpAnswer.MAYBE)
     assert jobs.redraw(earlier) == 1  # the first click's redraw runs last, after a 429, say
     (notice,) = notifier.redrawn
     assert notice.rsvp.answers == {"U0PT": RsvpAnswer.GOING, "U0FI": RsvpAnswer.MAYBE}

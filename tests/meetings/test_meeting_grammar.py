@@ -70,6 +70,10 @@ def test_other_subcommands() -> None:
         ('schedule webinar "x" once on 2024-02-01 at 10:00 for ages', "'ages'"),
         ('schedule webinar "x" once on 2024-02-01 at 10:00 with cake', "'with'"),
         ("cancel three", "'three'"),
+        ("cancel ²", "'²'"),  # a digit to str.isdigit(), not to int()
+        ("who 12345678901234567890123", "'12345678901234567890123'"),
+        ("edit 99999999999 title x", "'99999999999'"),
+        ("move -3 2024-03-07 to 2024-03-08", "'-3'"),
         ("next party", "'party'"),
     ],
 )
