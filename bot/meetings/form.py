@@ -19,8 +19,8 @@ from bot.core.mrkdwn import escape
 from bot.meetings.announcer import Announcement, MeetingAnnouncer
 from bot.meetings.blocks import series_details
 from scheduling.consortium.directory import MemberProfile
-from scheduling.durations import parse_duration_minutes
 from scheduling.errors import FieldError
+from scheduling.meetings.edits import parse_meeting_duration
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.service import MeetingService, ScheduleRequest
 from scheduling.vocabulary import MeetingKind, VocabularyError, Weekday
@@ -160,7 +160,7 @@ async def submit(
         errors[ids.MEETING_TIME] = "Pick a start time; only physical meetings are all-day."
     duration = None
     try:
-        duration = parse_duration_minutes(state_value(state, ids.MEETING_DURATION) or "1h")
+        duration = parse_meeting_duration(state_value(state, ids.MEETING_DURATION) or "1h")
     except VocabularyError as error:
         errors[ids.MEETING_DURATION] = str(error)
     if errors or day is None or kind is None:

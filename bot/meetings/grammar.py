@@ -13,7 +13,8 @@ from datetime import date, time
 
 from bot.core import ids
 from bot.core.mrkdwn import unescape
-from scheduling.durations import parse_duration_minutes, parse_time_of_day
+from scheduling.durations import parse_time_of_day
+from scheduling.meetings.edits import parse_meeting_duration
 from scheduling.meetings.recurrence import RepeatError, parse_repeat
 from scheduling.meetings.service import ScheduleRequest
 from scheduling.vocabulary import MeetingKind, VocabularyError
@@ -271,7 +272,7 @@ def _schedule(words: list[str]) -> ScheduleRequest:
     duration = None
     if "for" in options:
         try:
-            duration = parse_duration_minutes(options["for"])
+            duration = parse_meeting_duration(options["for"])
         except VocabularyError as error:
             raise GrammarError(str(error)) from None
     channel = options.get("in")

@@ -8,12 +8,12 @@ are parsed here, once, into values.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from scheduling.consortium.countries import EU_ALIASES, ISO_3166_ALPHA2
-from scheduling.consortium.reader import FieldReader, Mapping, load_yaml
+from scheduling.consortium.meeting_entries import MeetingEntries
+from scheduling.consortium.reader import Mapping, channel_purposes, load_yaml
 from scheduling.consortium.spec import (
     ConsortiumFileError,
     ConsortiumSpec,
@@ -23,40 +23,41 @@ from scheduling.consortium.spec import (
     Problem,
     RoundSpec,
 )
-from scheduling.durations import parse_duration_minutes
-from scheduling.meetings.recurrence import (
-    FIRST_OCCURRENCE_YEARS,
-    RepeatError,
-    WallClockError,
-    check_series_wall_clock,
-    first_occurrence,
-    normalise_until,
-    parse_repeat,
-)
+from scheduling.updates.rounds import MAX_TITLE_LENGTH as MAX_ROUND_TITLE_LENGTH
 from scheduling.vocabulary import (
     SECTIONS,
-    Audience,
     CountryRole,
     DigestSchedule,
-    MeetingKind,
     MemberRole,
     UpdateField,
-    VocabularyError,
 )
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _SLACK_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
-_MEETING_KEYS = (
-    "id", "kind", "title", "repeat", "start", "duration", "end", "timezone",
-    "location", "join_url", "channel", "audience", "reminders",
-)  # fmt: skip
+
+MAX_COUNTRY_NAME_LENGTH = 100
+MAX_SLACK_ID_LENGTH = 32
+
+# The CapaCITIES file is 6 KB; a thousand members would be 150 KB.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 def load_consortium_file(path: Path) -> ConsortiumSpec:
     """Read and validate `path`; raise ConsortiumFileError listing every problem."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            # Read no more than the limit: `path` may be /dev/zero or a pipe that never ends.
+            content = file.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            raise ConsortiumFileError(
+                [
+                    Problem(
+                        name, 0, f"larger than {MAX_FILE_BYTES // 1024} KiB; is it the right file?"
+                    )
+                ]
+            )
+        text = content.decode("utf-8")
     except FileNotFoundError:
         raise ConsortiumFileError([Problem(name, 0, "no such file")]) from None
     except (OSError, UnicodeDecodeError) as error:
@@ -69,7 +70,7 @@ def parse_consortium_text(text: str, file_name: str = "<consortium file>") -> Co
     return _Validator(file_name).validate(load_yaml(text, file_name))
 
 
-class _Validator(FieldReader):
+class _Validator(MeetingEntries):
     def validate(self, document: Any) -> ConsortiumSpec:
         if not isinstance(document, Mapping):
             self.problem(1, "the file must be a mapping with a 'consortium' section")
@@ -134,7 +135,7 @@ class _Validator(FieldReader):
             if digest_channel is not None and digest_channel not in channels:
                 self.problem(
                     self.line_of(digest, "channel"),
-                    f"digest channel {digest_channel!r} is not one of the channels: {_list(channels)}",
+                    f"digest channel {digest_channel!r} is not one of the channels: {channel_purposes(channels)}",
                 )
             every = self.text(digest, "every", "the digest section", required=False)
             if every is not None:
@@ -153,7 +154,7 @@ class _Validator(FieldReader):
             where = f"the country on line {entry.line}"
             self.known_keys(entry, ("code", "name", "role"), where)
             code = (self.text(entry, "code", where) or "").upper()
-            name = self.text(entry, "name", where)
+            name = self.text(entry, "name", where, longest=MAX_COUNTRY_NAME_LENGTH)
             role_text = self.text(entry, "role", where)
             if code and code not in ISO_3166_ALPHA2:
                 alias = EU_ALIASES.get(code)
@@ -187,7 +188,7 @@ class _Validator(FieldReader):
             self.known_keys(
                 entry, ("slack_id", "name", "country", "countries", "roles", "timezone"), where
             )
-            slack_id = self.text(entry, "slack_id", where) or ""
+            slack_id = self.text(entry, "slack_id", where, longest=MAX_SLACK_ID_LENGTH) or ""
             name = self.text(entry, "name", where)
             if slack_id and not _SLACK_USER_ID.fullmatch(slack_id):
                 self.problem(
@@ -224,128 +225,6 @@ class _Validator(FieldReader):
                 first_line[slack_id] = entry.line
         return list(found.values())
 
-    def audience(
-        self,
-        mapping: Mapping,
-        country_roles: dict[str, CountryRole],
-        where: str,
-        *,
-        countries_only: bool = False,
-    ) -> Audience:
-        words = self.string_list(mapping, "audience", where) or []
-        try:
-            return Audience.parse(words, country_roles, countries_only=countries_only)
-        except VocabularyError as error:
-            self.problem(self.line_of(mapping, "audience"), str(error))
-            return Audience.ALL
-
-    def meetings(
-        self,
-        entries: list[Mapping],
-        default_zone: str,
-        channels: dict[str, str],
-        country_roles: dict[str, CountryRole],
-    ) -> list[MeetingSpec]:
-        found: dict[str, MeetingSpec] = {}
-        for entry in entries:
-            where = f"the meeting on line {entry.line}"
-            before = len(self.problems)
-            self.known_keys(entry, _MEETING_KEYS, where)
-            kind_text = self.text(entry, "kind", where) or ""
-            kind = self.parsed(self.line_of(entry, "kind"), MeetingKind.parse, kind_text)
-            title = self.text(entry, "title", where) or ""
-            repeat_text = self.text(entry, "repeat", where, required=False) or "once"
-            rrule: str | None = None
-            try:
-                rrule = parse_repeat(repeat_text).rrule
-            except RepeatError as error:
-                self.problem(self.line_of(entry, "repeat"), str(error))
-            zone = self.zone(entry, "timezone", where, default_zone)
-            start_text = self.text(entry, "start", where) or ""
-            starts_local, all_day = self.local_time(start_text, self.line_of(entry, "start"))
-            duration = None
-            duration_text = self.text(entry, "duration", where, required=False)
-            if duration_text is not None:
-                duration = self.parsed(
-                    self.line_of(entry, "duration"), parse_duration_minutes, duration_text
-                )
-            ends_local = self.end(entry, where, starts_local, all_day)
-            if starts_local and not all_day and duration is None and ends_local is None:
-                self.problem(entry.line, f"{where} needs 'duration' (e.g. 60m) or 'end'")
-            if starts_local and rrule is not None:
-                rrule = normalise_until(rrule, zone)
-                assert rrule is not None
-                self.check_rule(entry, rrule, starts_local, all_day, zone)
-            channel = self.text(entry, "channel", where, required=False)
-            if channel is not None and channel not in channels:
-                self.problem(
-                    self.line_of(entry, "channel"),
-                    f"channel {channel!r} is not one of the channels: {_list(channels)}",
-                )
-            audience = self.audience(entry, country_roles, where)
-            reminders_line = self.line_of(entry, "reminders")
-            reminders = [
-                minutes
-                for offset in self.string_list(entry, "reminders", where) or []
-                if (minutes := self.parsed(reminders_line, parse_duration_minutes, offset))
-            ]
-            key = self.text(entry, "id", where, required=False) or f"{kind_text.lower()}:{title}"
-            if key in found:
-                self.problem(
-                    entry.line,
-                    f"meeting {title!r} of kind {kind_text} is listed twice; give one an 'id'",
-                )
-                continue
-            if len(self.problems) == before and starts_local is not None and kind is not None:
-                found[key] = MeetingSpec(
-                    key=key, kind=kind, title=title, rrule=rrule, starts_local=starts_local,
-                    all_day=all_day, duration_minutes=duration, ends_local=ends_local,
-                    timezone=zone, location=self.text(entry, "location", where, required=False),
-                    join_url=self.url(entry, "join_url"), channel_purpose=channel,
-                    audience=audience, reminder_minutes=tuple(sorted(set(reminders), reverse=True)),
-                )  # fmt: skip
-        return list(found.values())
-
-    def end(
-        self, entry: Mapping, where: str, starts_local: datetime | None, all_day: bool
-    ) -> datetime | None:
-        end_text = self.text(entry, "end", where, required=False)
-        if end_text is None:
-            return None
-        ends_local, end_all_day = self.local_time(end_text, self.line_of(entry, "end"))
-        if ends_local and starts_local and (end_all_day != all_day or ends_local < starts_local):
-            self.problem(
-                self.line_of(entry, "end"),
-                "'end' must be of the same form as 'start' and not before it",
-            )
-        return ends_local
-
-    def check_rule(
-        self, entry: Mapping, rrule: str, start: datetime, all_day: bool, zone: str
-    ) -> None:
-        line = self.line_of(entry, "start")
-        first = first_occurrence(rrule, start, zone)
-        if first is None:
-            self.problem(
-                line,
-                f"the repeat rule has no occurrence in the {FIRST_OCCURRENCE_YEARS} years "
-                f"from {start:%Y-%m-%d}",
-            )
-            return
-        if first != start:
-            self.problem(
-                line,
-                f"start {start:%Y-%m-%d} is not itself an occurrence of the repeat rule "
-                f"(its first is {first:%Y-%m-%d})",
-            )
-            return
-        if all_day:
-            return
-        try:
-            check_series_wall_clock(rrule, start, zone)
-        except WallClockError as error:
-            self.problem(line, str(error))
-
     def rounds(
         self, entries: list[Mapping], country_roles: dict[str, CountryRole]
     ) -> list[RoundSpec]:
@@ -354,7 +233,7 @@ class _Validator(FieldReader):
             where = f"the round on line {entry.line}"
             before = len(self.problems)
             self.known_keys(entry, ("title", "opens", "due", "audience", "sections"), where)
-            title = self.text(entry, "title", where) or ""
+            title = self.text(entry, "title", where, longest=MAX_ROUND_TITLE_LENGTH) or ""
             opens = self.date(entry, "opens", where)
             due = self.date(entry, "due", where)
             if opens and due and due < opens:
@@ -372,10 +251,6 @@ class _Validator(FieldReader):
             if len(self.problems) == before and opens and due:
                 found[title] = RoundSpec(title, opens, due, audience, tuple(sections))
         return list(found.values())
-
-
-def _list(channels: dict[str, str]) -> str:
-    return ", ".join(channels) or "(none declared)"
 
 
 __all__ = [

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from scheduling.consortium.spec import ConsortiumFileError, Problem
+from scheduling.durations import check_planning_date
+from scheduling.meetings.edits import MAX_LINK_LENGTH
 from scheduling.vocabulary import VocabularyError
 
 T = TypeVar("T")
@@ -55,9 +57,34 @@ _LineLoader.add_constructor(
 )
 
 
+# A consortium file nests five levels deep at most; PyYAML builds nested values by recursion.
+MAX_NESTING = 32
+
+
+def _check_shape(text: str, file_name: str) -> None:
+    """Refuse, before anything is built, nesting deeper than any consortium file needs and
+    aliases (`*name`), with which a few lines can stand for billions of values."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.BaseLoader):
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent):
+            raise ConsortiumFileError(
+                [Problem(file_name, line, "aliases (*name) are not supported; write the value out")]
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ConsortiumFileError(
+                    [Problem(file_name, line, f"nested more than {MAX_NESTING} levels deep")]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def load_yaml(text: str, file_name: str) -> Any:
     """The document, with line numbers on its mappings; ConsortiumFileError if not YAML."""
     try:
+        _check_shape(text, file_name)
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -67,6 +94,15 @@ def load_yaml(text: str, file_name: str) -> Any:
         ) from None
     except yaml.YAMLError as error:
         raise ConsortiumFileError([Problem(file_name, 0, f"not valid YAML: {error}")]) from None
+
+
+def channel_purposes(channels: dict[str, str]) -> str:
+    """The declared channels' purposes, for a message saying which one was meant."""
+    return ", ".join(channels) or "(none declared)"
+
+
+# Names, kinds, roles: whatever a field has no limit of its own for.
+DEFAULT_LONGEST_TEXT = 200
 
 
 class FieldReader:
@@ -89,7 +125,15 @@ class FieldReader:
                 suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
                 self.problem(mapping.key_lines[key], f"unknown key {key!r} in {where}{suggestion}")
 
-    def text(self, mapping: Mapping, key: str, where: str, *, required: bool = True) -> str | None:
+    def text(
+        self,
+        mapping: Mapping,
+        key: str,
+        where: str,
+        *,
+        required: bool = True,
+        longest: int = DEFAULT_LONGEST_TEXT,
+    ) -> str | None:
         value = mapping.get(key)
         line = self.line_of(mapping, key)
         if value is None or value == "":
@@ -99,7 +143,11 @@ class FieldReader:
         if not isinstance(value, str):
             self.problem(line, f"{key!r} in {where} must be a single value")
             return None
-        return value.strip()
+        value = value.strip()
+        if len(value) > longest:
+            self.problem(line, f"{key!r} in {where} is {len(value)} characters; {longest} at most")
+            return None
+        return value
 
     def string_list(self, mapping: Mapping, key: str, where: str) -> list[str] | None:
         value = mapping.get(key)
@@ -156,10 +204,12 @@ class FieldReader:
         if text is None:
             return None
         try:
-            return date.fromisoformat(text)
+            return check_planning_date(date.fromisoformat(text), key)
+        except VocabularyError as error:
+            self.problem(self.line_of(entry, key), str(error))
         except ValueError:
             self.problem(self.line_of(entry, key), f"cannot read {text!r} as a date (YYYY-MM-DD)")
-            return None
+        return None
 
     def local_time(self, text: str, line: int) -> tuple[datetime | None, bool]:
         """A wall-clock start (`YYYY-MM-DD HH:MM`), or a date alone for an all-day one."""
@@ -171,14 +221,20 @@ class FieldReader:
             ("%Y-%m-%d", True),
         ):
             try:
-                return datetime.strptime(text, pattern), all_day
+                moment = datetime.strptime(text, pattern)
             except ValueError:
                 continue
+            try:
+                check_planning_date(moment.date())
+            except VocabularyError as error:
+                self.problem(line, str(error))
+                return None, False
+            return moment, all_day
         self.problem(line, f"cannot read {text!r} as a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM")
         return None, False
 
     def url(self, entry: Mapping, key: str) -> str | None:
-        value = self.text(entry, key, "the meeting", required=False)
+        value = self.text(entry, key, "the meeting", required=False, longest=MAX_LINK_LENGTH)
         if value is not None and not re.match(r"https?://\S+$", value):
             self.problem(self.line_of(entry, key), f"{key} {value!r} is not an http(s) link")
             return None

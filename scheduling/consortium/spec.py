@@ -22,7 +22,9 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+        # Line 0 is the file as a whole (missing, unreadable, too large).
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
 
 
 class ConsortiumFileError(Exception):

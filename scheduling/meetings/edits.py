@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from scheduling.durations import parse_duration_minutes, parse_time_of_day
+from scheduling.durations import format_duration, parse_duration_minutes, parse_time_of_day
 from scheduling.errors import FieldError
 from scheduling.meetings.recurrence import (
     WallClockError,
@@ -17,6 +17,13 @@ from scheduling.vocabulary import VocabularyError
 from storage.models import Meeting
 
 MAX_TITLE_LENGTH = 250
+MAX_LOCATION_LENGTH = 500
+MAX_LINK_LENGTH = 2000
+# The longest physical meeting is a few days; four weeks leave room for a summer school.
+MAX_MEETING_MINUTES = 4 * 7 * 24 * 60
+# A quarter ahead, for the first reminder of a quarterly consortium meeting.
+MAX_REMINDER_MINUTES = 13 * 7 * 24 * 60
+MAX_REMINDERS = 5
 EDITABLE_FIELDS = ("title", "time", "duration", "link", "location", "channel", "reminders")
 _FIELD_ALIASES = {"join": "link", "join_url": "link", "url": "link", "start": "time"}
 _NONE = ("none", "-", "")
@@ -34,6 +41,25 @@ def editable_field(name: str) -> str:
             f"I can't edit {name!r}; editable: {', '.join(EDITABLE_FIELDS)}", "field"
         )
     return field
+
+
+def parse_meeting_duration(text: str) -> int:
+    """A meeting's length in minutes (`90m`, `2d`), four weeks at most."""
+    return parse_duration_minutes(text, MAX_MEETING_MINUTES, "duration")
+
+
+def parse_reminder(text: str) -> int:
+    """How long before a meeting a reminder goes out, in minutes (`1d`), a quarter at most."""
+    return parse_duration_minutes(text, MAX_REMINDER_MINUTES, "reminder")
+
+
+def check_duration(minutes: int | None) -> int | None:
+    """A meeting length from a form or a command: positive and four weeks at most."""
+    if minutes is not None and not 0 < minutes <= MAX_MEETING_MINUTES:
+        raise MeetingError(
+            f"a meeting lasts from 1 minute to {format_duration(MAX_MEETING_MINUTES)}", "duration"
+        )
+    return minutes
 
 
 def check_title(text: str) -> str:
@@ -81,7 +107,7 @@ def _time(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
 
 
 def _duration(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
-    minutes = parse_duration_minutes(value)
+    minutes = parse_meeting_duration(value)
     if meeting.all_day:
         days = max(1, minutes // (24 * 60))
         meeting.ends_local = meeting.starts_local + timedelta(days=days - 1)
@@ -92,6 +118,8 @@ def _duration(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> N
 def _link(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
     if value.lower() in _NONE:
         meeting.join_url = None
+    elif len(value) > MAX_LINK_LENGTH:
+        raise MeetingError(f"the link is longer than {MAX_LINK_LENGTH} characters", "link")
     elif not re.fullmatch(r"https?://\S+", value):
         raise MeetingError(f"{value!r} is not an http(s) link", "link")
     else:
@@ -99,6 +127,11 @@ def _link(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
 
 
 def _location(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    if len(value) > MAX_LOCATION_LENGTH:
+        raise MeetingError(
+            f"the location is {len(value)} characters; keep it under {MAX_LOCATION_LENGTH}",
+            "location",
+        )
     meeting.location = None if value.lower() in _NONE else value
 
 
@@ -113,7 +146,10 @@ def _reminders(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> 
         return
     if not words:
         raise MeetingError("say the reminders, e.g. `1d 1h`, or `none`", "reminders")
-    meeting.reminder_minutes = sorted({parse_duration_minutes(w) for w in words}, reverse=True)
+    offsets = sorted({parse_reminder(w) for w in words}, reverse=True)
+    if len(offsets) > MAX_REMINDERS:
+        raise MeetingError(f"a meeting can have {MAX_REMINDERS} reminders at most", "reminders")
+    meeting.reminder_minutes = offsets
 
 
 _EDITS: dict[str, Callable[[Meeting, str, Callable[[str], str | None]], None]] = {

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
+from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import to_series
@@ -109,6 +110,8 @@ class RsvpService:
 
     def who(self, meeting_id: int, on: date | None = None) -> WhoAnswered:
         """Who answered what for the occurrence on `on` (default: the next one)."""
+        if on is not None:
+            check_planning_date(on)
         with self.database.read() as work:
             meeting = work.meetings.get(meeting_id)
             if meeting is None or meeting.cancelled_at is not None:

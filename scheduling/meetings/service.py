@@ -17,9 +17,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
 from scheduling.consortium.importer import new_series_uid
+from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.changes import original_on, record_exception, touch
-from scheduling.meetings.edits import MeetingError, apply_edit, check_title, editable_field
+from scheduling.meetings.edits import (
+    MeetingError,
+    apply_edit,
+    check_duration,
+    check_title,
+    editable_field,
+)
 from scheduling.meetings.mapping import (
     CHANNEL_ID,
     meeting_channel,
@@ -158,7 +165,7 @@ class MeetingService:
             )
             channel = _resolve_channel(work, request.channel)
             start, rrule = _first_start(request, zone, now)
-            duration = request.duration_minutes
+            duration = check_duration(request.duration_minutes)
             ends_local: datetime | None = None
             if request.at is None:
                 days = max(1, (duration or 24 * 60) // (24 * 60))
@@ -195,6 +202,8 @@ class MeetingService:
         self, actor: MemberProfile, meeting_id: int, on: date | None = None
     ) -> MeetingChange:
         _check_may_change(actor)
+        if on is not None:
+            check_planning_date(on)
         now = self.clock.now()
         with self.database.write() as work:
             meeting = _live(work, meeting_id)
@@ -216,6 +225,8 @@ class MeetingService:
         self, actor: MemberProfile, meeting_id: int, on: date, to_day: date, at: time | None
     ) -> MeetingChange:
         _check_may_change(actor)
+        check_planning_date(on)
+        check_planning_date(to_day)
         now = self.clock.now()
         with self.database.write() as work:
             meeting = _live(work, meeting_id)
@@ -301,7 +312,7 @@ def _live(work: UnitOfWork, meeting_id: int) -> Meeting:
 def _first_start(request: ScheduleRequest, zone: str, now: datetime) -> tuple[datetime, str | None]:
     """The first start on the rule's wall clock, and the rule with UNTIL in UTC."""
     today = now.astimezone(ZoneInfo(zone)).date()
-    first_date = request.first_date or today
+    first_date = check_planning_date(request.first_date or today)
     if first_date < today and not request.explicit_from:
         raise MeetingError(
             f"{first_date:%Y-%m-%d} is in the past; to record a past meeting say "

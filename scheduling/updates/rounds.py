@@ -13,6 +13,7 @@ from datetime import date
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
+from scheduling.durations import check_planning_date
 from scheduling.errors import FieldError, NotAllowedError
 from scheduling.updates.exports import RoundReport, report_of
 from scheduling.updates.views import RoundStatus, RoundView, consortium_today, statuses
@@ -59,6 +60,7 @@ class RoundService:
         self, actor: MemberProfile, title: str, due: date, audience_words: Sequence[str]
     ) -> RoundRequests:
         _check_coordinator(actor, "open")
+        check_planning_date(due, "due")
         title = title.strip()
         if not title or len(title) > MAX_TITLE_LENGTH:
             raise RoundError(

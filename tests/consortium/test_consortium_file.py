@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduling.consortium.file import (
+    MAX_FILE_BYTES,
     ConsortiumFileError,
     load_consortium_file,
     parse_consortium_text,
@@ -81,6 +82,15 @@ def _problems(text: str) -> list[str]:
             ("name: Test", "nmae: Test"),
             "unknown key 'nmae' in the consortium section (did you mean 'name'?)",
         ),
+        (
+            ("name: Anna", "name: " + "A" * 201),
+            "consortium.yaml:10: 'name' in the member on line 10 is 201 characters; 200 at most",
+        ),
+        (
+            ("name: Austria", "name: " + "A" * 101),
+            "'name' in the country on line 7 is 101 characters; 100 at most",
+        ),
+        (("slack_id: U0A", "slack_id: U" + "0" * 40), "is 41 characters; 32 at most"),
     ],
 )
 def test_each_error_names_file_line_and_reason(mutation: tuple[str, str], expected: str) -> None:
@@ -159,6 +169,27 @@ def test_a_fifth_monday_rule_is_read_and_described() -> None:
     assert describe_rrule(meeting.rrule) == "monthly on the fifth monday"
 
 
+def test_meetings_and_rounds_far_out_or_too_long_are_refused() -> None:
+    text = MINIMAL + (
+        "meetings:\n"
+        "  - {kind: webinar, title: End, start: 9999-12-31 10:00, duration: 1h}\n"
+        "  - {kind: webinar, title: Long, start: 2027-01-04 10:00, duration: 99999999999999h}\n"
+        "  - {kind: webinar, title: Early, start: 2027-01-04 10:00, duration: 1h,"
+        " reminders: [99999999999999w]}\n"
+        f"  - {{kind: webinar, title: {'T' * 251}, start: 2027-01-04 10:00, duration: 1h}}\n"
+        "rounds:\n"
+        "  - {title: R, opens: 2027-01-01, due: 9999-12-31}\n"
+    )
+    problems = _problems(text)
+    assert problems == [
+        "consortium.yaml:12: 9999-12-31 is outside the dates I plan in (2000 to 2199)",
+        "consortium.yaml:13: '99999999999999h' is too long: the duration can be 4w at most",
+        "consortium.yaml:14: '99999999999999w' is too long: the reminder can be 13w at most",
+        "consortium.yaml:15: 'title' in the meeting on line 15 is 251 characters; 250 at most",
+        "consortium.yaml:17: 9999-12-31 is outside the dates I plan in (2000 to 2199)",
+    ], problems
+
+
 def test_all_problems_are_reported_at_once() -> None:
     text = MINIMAL.replace("country: AT", "country: XX").replace("Europe/Vienna}", "Mars/Base}")
     assert len(_problems(text)) == 2
@@ -174,6 +205,27 @@ def test_a_missing_file_is_a_clear_problem(tmp_path: Path) -> None:
     with pytest.raises(ConsortiumFileError) as caught:
         load_consortium_file(tmp_path / "nope.yaml")
     assert "no such file" in str(caught.value)
+
+
+def test_deep_nesting_and_aliases_are_refused_before_anything_is_built() -> None:
+    assert _problems("[" * 100_000) == ["consortium.yaml:1: nested more than 32 levels deep"]
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    assert _problems(laughs) == [
+        "consortium.yaml:2: aliases (*name) are not supported; write the value out"
+    ]
+
+
+def test_an_endless_or_huge_file_is_read_no_further_than_the_limit(tmp_path: Path) -> None:
+    with pytest.raises(ConsortiumFileError) as caught:
+        load_consortium_file(Path("/dev/zero"))
+    assert str(caught.value.problems[0]) == "/dev/zero: larger than 1024 KiB; is it the right file?"
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * MAX_FILE_BYTES)
+    with pytest.raises(ConsortiumFileError):
+        load_consortium_file(big)
 
 
 @given(st.text(max_size=300))
