@@ -26,7 +26,8 @@ from scheduling.consortium.file import ConsortiumFileError, load_consortium_file
 from scheduling.consortium.importer import import_consortium
 from scheduling.errors import FieldError
 from scheduling.naming import slugify
-from scheduling.updates.exports import FORMATS, ExportError, import_json, render
+from scheduling.updates.documents import FORMATS, render
+from scheduling.updates.exports import ExportError, import_json
 from storage.migrate import current_revision, head_revision, upgrade
 
 EXIT_USAGE = 2

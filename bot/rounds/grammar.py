@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.mrkdwn import unescape
-from scheduling.updates.exports import FORMATS
+from scheduling.updates.documents import FORMATS
 
 USAGE = (
     '/round open "<title>" due YYYY-MM-DD [for core|supporting|all|<country codes>] · '

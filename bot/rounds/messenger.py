@@ -12,7 +12,8 @@ from bot.core.mrkdwn import escape
 from bot.rounds.blocks import round_request
 from bot.updates.publisher import tell
 from scheduling.naming import slugify
-from scheduling.updates.exports import RoundReport, render
+from scheduling.updates.documents import render
+from scheduling.updates.exports import RoundReport
 from scheduling.updates.rounds import RoundRequests
 
 logger = logging.getLogger("consortium_bot.updates")

@@ -16,14 +16,8 @@ from scheduling.clock import FixedClock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.consortium.file import load_consortium_file
 from scheduling.consortium.importer import import_consortium
-from scheduling.updates.exports import (
-    CSV_COLUMNS,
-    ExportError,
-    build_report,
-    import_json,
-    render,
-    to_json,
-)
+from scheduling.updates.documents import CSV_COLUMNS, render, to_json
+from scheduling.updates.exports import ExportError, build_report, import_json
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateDraft, UpdateService
 from storage.db import Database
