@@ -40,12 +40,48 @@ def _submitted(value: date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
 
 
+# Characters that make markup anywhere in a line: emphasis, code, links and images, raw HTML
+# and autolinks, tables, strikethrough, entities.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# What makes a block of a line's start: headings, quotes, setext underlines.
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>=])")
+# A partner's list item (`- `, `* `, `1. `) stays one: lists restructure nothing.
+_MD_LIST_ITEM = re.compile(r"^(\s*(?:[-+*]|\d{1,9}[.)])\s+)(.*)$")
+# A line of only `-`, `*`, `_` or `=` would be a rule, or turn the line above into a heading.
+_MD_RULE = re.compile(r"^\s*([-*_=])[\s\-*_=]*$")
+
+
+def _md_line(line: str) -> str:
+    if _MD_RULE.match(line):
+        return _MD_INLINE.sub(r"\\\1", line).replace("-", "\\-").replace("=", "\\=")
+    item = _MD_LIST_ITEM.match(line)
+    marker, rest = (item[1], item[2]) if item else ("", line)
+    escaped = _MD_INLINE.sub(r"\\\1", rest)
+    return marker + _MD_BLOCK_START.sub(r"\1\\\2", escaped, count=1)
+
+
+def _md(text: str) -> str:
+    """Partner text shown as itself in Markdown (CommonMark and GitHub's): its lines and
+    list items kept, and every character that would make other markup escaped, so it forges
+    no section, link or HTML."""
+    lines = text.split("\n")
+    shown = []
+    for index, line in enumerate(lines):
+        escaped = _md_line(line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        # A backslash at the end of a line keeps the partner's line break (not at a block end).
+        if line.strip() and following.strip() and not _MD_LIST_ITEM.match(following):
+            escaped += "\\"
+        shown.append(escaped)
+    return "\n".join(shown)
+
+
 def to_markdown(report: RoundReport) -> str:
     round_ = report.status.round
     lines = [
-        f"# {round_.title}",
+        f"# {_md(round_.title)}",
         "",
-        f"{report.consortium} · opened {round_.opens_on:%Y-%m-%d} · due {round_.due_on:%Y-%m-%d}"
+        f"{_md(report.consortium)} · opened {round_.opens_on:%Y-%m-%d} · due {round_.due_on:%Y-%m-%d}"
         + (" · closed" if round_.closed else ""),
         "",
         "## Summary",
@@ -55,7 +91,7 @@ def to_markdown(report: RoundReport) -> str:
     ]
     for row in report.status.countries:
         lines.append(
-            f"| {row.country.name} ({row.country.code}) | {row.state} | "
+            f"| {_md(row.country.name)} ({row.country.code}) | {row.state} | "
             f"{_submitted(row.submitted_on)} | {row.updates} |"
         )
     grouped = _by_country(report)
@@ -69,9 +105,9 @@ def to_markdown(report: RoundReport) -> str:
             continue
         lines += ["", f"## {section.label}"]
         for country, updates in entries:
-            lines += ["", f"### {country.name}", ""]
+            lines += ["", f"### {_md(country.name)}", ""]
             for update in updates:
-                lines.append(update.fields[section].strip())
+                lines.append(_md(update.fields[section].strip()))
                 lines.append("")
             lines.pop()
     return "\n".join(lines) + "\n"
@@ -82,9 +118,9 @@ def to_docx(report: RoundReport) -> bytes:
 
     round_ = report.status.round
     document = Document()
-    document.add_heading(round_.title, level=0)
+    document.add_heading(_xml_safe(round_.title), level=0)
     document.add_paragraph(
-        f"{report.consortium} · opened {round_.opens_on:%Y-%m-%d} · due {round_.due_on:%Y-%m-%d}"
+        f"{_xml_safe(report.consortium)} · opened {round_.opens_on:%Y-%m-%d} · due {round_.due_on:%Y-%m-%d}"
         + (" · closed" if round_.closed else "")
     )
     document.add_heading("Summary", level=1)
@@ -97,7 +133,7 @@ def to_docx(report: RoundReport) -> bytes:
     for row in report.status.countries:
         cells = table.add_row().cells
         values = (
-            f"{row.country.name} ({row.country.code})",
+            f"{_xml_safe(row.country.name)} ({row.country.code})",
             row.state,
             _submitted(row.submitted_on),
             str(row.updates),
@@ -112,7 +148,7 @@ def to_docx(report: RoundReport) -> bytes:
             continue
         document.add_heading(section.label, level=1)
         for country, updates in entries:
-            document.add_heading(country.name, level=2)
+            document.add_heading(_xml_safe(country.name), level=2)
             for update in updates:
                 for paragraph in update.fields[section].strip().split("\n"):
                     document.add_paragraph(_xml_safe(paragraph))
@@ -144,7 +180,9 @@ CSV_COLUMNS = (
 
 def to_csv(report: RoundReport) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF, as RFC 4180 says: the writer then quotes every value holding a CR or LF, so a
+    # bare CR in partner text starts no row (and no formula) in a spreadsheet.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for update in report.updates:
         writer.writerow(

@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import docx
 import pytest
+from markdown_it import MarkdownIt
 
 from scheduling.clock import FixedClock
 from scheduling.consortium.directory import DirectoryService
@@ -60,10 +62,43 @@ def test_markdown_is_grouped_by_section_and_country(
     assert "| Finland (FI) | late | 2024-02-01 | 1 |" in report
     assert "| Portugal (PT) | submitted | 2024-01-02 | 1 |" in report
     assert "| Türkiye (TR) | missing, overdue | — | 0 |" in report
-    assert f"## Achievements\n\n### Portugal\n\n{TRICKY} (edited)\n" in report
+    shown = _markdown_html(report)
+    assert "<h2>Achievements</h2>\n<h3>Portugal</h3>" in shown
+    assert (
+        "<p>Cluj-Napoca, Türkiye; &quot;quotes&quot;, commas<br />\n"
+        "second line &amp; &lt;tags&gt; (edited)</p>"
+    ) in shown
     assert (
         report.index("## Achievements") < report.index("## Challenges") < report.index("## Needs")
     )
+
+
+def _markdown_html(text: str) -> str:
+    """The report as GitHub-flavoured CommonMark renders it (markdown-it, not our code)."""
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text)
+
+
+def test_partner_text_forges_no_section_link_or_html_in_markdown(
+    sqlite_database: Database, clock: FixedClock
+) -> None:
+    round_id = _seeded(sqlite_database, clock)
+    portugal = DirectoryService(sqlite_database).profile("U0PT")
+    assert portugal is not None
+    forged = (
+        "### Finland\nAll fine here.\n<script>alert(1)</script>\n"
+        "[minutes](javascript:alert(1)) <https://evil.example>\nFake\n===\n```\n"
+        "- a real list item\n- # not a heading"
+    )
+    UpdateService(sqlite_database, clock).submit(
+        portugal, UpdateDraft("PT", round_id, {"challenges": forged})
+    )
+    shown = _markdown_html(render(build_report(sqlite_database, clock, round_id), "md").decode())
+    challenges = shown[shown.index("<h2>Challenges</h2>") : shown.index("<h2>Needs")]
+    assert re.findall(r"<h\d>(.*?)</h\d>", challenges) == ["Challenges", "Finland", "Portugal"]
+    assert "<script" not in shown and "<a " not in shown and "<pre" not in shown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in challenges
+    assert "<li>a real list item</li>" in challenges
+    assert "<li># not a heading</li>" in challenges
 
 
 def test_word_report_has_the_same_content(sqlite_database: Database, clock: FixedClock) -> None:
@@ -182,7 +217,37 @@ def test_regression_csv_cells_are_never_formulas_and_word_survives_control_chara
         UpdateDraft("PT", round_id, {"challenges": '=HYPERLINK("https://evil")\x0bsoft break'}),
     )
     report = build_report(sqlite_database, clock, round_id)
-    rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode())))
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode(), newline="")))
     assert any(r["challenges"].startswith("'=HYPERLINK") for r in rows)
     document = docx.Document(io.BytesIO(render(report, "docx")))
     assert any("soft break" in p.text for p in document.paragraphs)
+
+
+def test_a_bare_carriage_return_starts_no_row_and_no_formula(
+    sqlite_database: Database, clock: FixedClock
+) -> None:
+    round_id = _seeded(sqlite_database, clock)
+    portugal = DirectoryService(sqlite_database).profile("U0PT")
+    assert portugal is not None
+    UpdateService(sqlite_database, clock).submit(
+        portugal, UpdateDraft("PT", round_id, {"needs": "budget\r=1+1\r@SUM(A1)"})
+    )
+    text = render(build_report(sqlite_database, clock, round_id), "csv").decode()
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 1 + 3  # the header and three updates
+    assert all(len(row) == len(CSV_COLUMNS) for row in rows)
+    assert '"budget\r=1+1\r@SUM(A1)"' in text  # quoted: one cell in any spreadsheet
+
+
+def test_control_characters_in_a_round_title_still_make_a_word_file(
+    sqlite_database: Database, clock: FixedClock
+) -> None:
+    import_consortium(sqlite_database, load_consortium_file(EXAMPLE_FILE), clock)
+    coordinator = DirectoryService(sqlite_database).profile("U0COORD1")
+    assert coordinator is not None
+    opened = RoundService(sqlite_database, clock).open(
+        coordinator, "Plan\x01 2026\x1b", date(2024, 1, 20), ["PT"]
+    )
+    report = build_report(sqlite_database, clock, opened.round.id)
+    document = docx.Document(io.BytesIO(render(report, "docx")))
+    assert document.paragraphs[0].text == "Plan  2026 "
