@@ -19,7 +19,7 @@ from scheduling.consortium.directory import DirectoryService
 from scheduling.consortium.file import load_consortium_file
 from scheduling.consortium.importer import import_consortium
 from scheduling.updates.documents import CSV_COLUMNS, render, to_json
-from scheduling.updates.exports import ExportError, build_report, import_json
+from scheduling.updates.exports import ExportError, RoundReport, build_report, import_json
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateDraft, UpdateService
 from storage.db import Database
@@ -73,6 +73,15 @@ def test_markdown_is_grouped_by_section_and_country(
     )
 
 
+def _report_with(database: Database, clock: FixedClock, fields: dict[str, str]) -> RoundReport:
+    """The seeded round's report once Portugal has also posted an update with `fields`."""
+    round_id = _seeded(database, clock)
+    portugal = DirectoryService(database).profile("U0PT")
+    assert portugal is not None
+    UpdateService(database, clock).submit(portugal, UpdateDraft("PT", round_id, fields))
+    return build_report(database, clock, round_id)
+
+
 def _markdown_html(text: str) -> str:
     """The report as GitHub-flavoured CommonMark renders it (markdown-it, not our code)."""
     return MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text)
@@ -81,18 +90,13 @@ def _markdown_html(text: str) -> str:
 def test_partner_text_forges_no_section_link_or_html_in_markdown(
     sqlite_database: Database, clock: FixedClock
 ) -> None:
-    round_id = _seeded(sqlite_database, clock)
-    portugal = DirectoryService(sqlite_database).profile("U0PT")
-    assert portugal is not None
     forged = (
         "### Finland\nAll fine here.\n<script>alert(1)</script>\n"
         "[minutes](javascript:alert(1)) <https://evil.example>\nFake\n===\n```\n"
         "- a real list item\n- # not a heading"
     )
-    UpdateService(sqlite_database, clock).submit(
-        portugal, UpdateDraft("PT", round_id, {"challenges": forged})
-    )
-    shown = _markdown_html(render(build_report(sqlite_database, clock, round_id), "md").decode())
+    report = _report_with(sqlite_database, clock, {"challenges": forged})
+    shown = _markdown_html(render(report, "md").decode())
     challenges = shown[shown.index("<h2>Challenges</h2>") : shown.index("<h2>Needs")]
     assert re.findall(r"<h\d>(.*?)</h\d>", challenges) == ["Challenges", "Finland", "Portugal"]
     assert "<script" not in shown and "<a " not in shown and "<pre" not in shown
@@ -209,14 +213,9 @@ def test_cli_export_and_import_json(tmp_path: Path, clock: FixedClock) -> None:
 def test_regression_csv_cells_are_never_formulas_and_word_survives_control_characters(
     sqlite_database: Database, clock: FixedClock
 ) -> None:
-    round_id = _seeded(sqlite_database, clock)
-    portugal = DirectoryService(sqlite_database).profile("U0PT")
-    assert portugal is not None
-    UpdateService(sqlite_database, clock).submit(
-        portugal,
-        UpdateDraft("PT", round_id, {"challenges": '=HYPERLINK("https://evil")\x0bsoft break'}),
+    report = _report_with(
+        sqlite_database, clock, {"challenges": '=HYPERLINK("https://evil")\x0bsoft break'}
     )
-    report = build_report(sqlite_database, clock, round_id)
     rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode(), newline="")))
     assert any(r["challenges"].startswith("'=HYPERLINK") for r in rows)
     document = docx.Document(io.BytesIO(render(report, "docx")))
@@ -226,13 +225,8 @@ def test_regression_csv_cells_are_never_formulas_and_word_survives_control_chara
 def test_a_bare_carriage_return_starts_no_row_and_no_formula(
     sqlite_database: Database, clock: FixedClock
 ) -> None:
-    round_id = _seeded(sqlite_database, clock)
-    portugal = DirectoryService(sqlite_database).profile("U0PT")
-    assert portugal is not None
-    UpdateService(sqlite_database, clock).submit(
-        portugal, UpdateDraft("PT", round_id, {"needs": "budget\r=1+1\r@SUM(A1)"})
-    )
-    text = render(build_report(sqlite_database, clock, round_id), "csv").decode()
+    report = _report_with(sqlite_database, clock, {"needs": "budget\r=1+1\r@SUM(A1)"})
+    text = render(report, "csv").decode()
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert len(rows) == 1 + 3  # the header and three updates
     assert all(len(row) == len(CSV_COLUMNS) for row in rows)
