@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -102,11 +103,11 @@ def create_web_app(
     signing_secret: str,
     on_startup: Callable[[], None] | None = None,
     on_shutdown: Callable[[], None] | None = None,
-    signature_clock: Clock | None = None,
+    wall_clock: Clock | None = None,
 ) -> Starlette:
-    """The ASGI app. Signatures are checked against `signature_clock`, the real time by
-    default: Slack stamps requests with it, and Bolt checks them against it again."""
-    signature_now = (signature_clock or SystemClock()).now
+    """The ASGI app. `wall_clock` is the real time by default: Slack stamps requests with it
+    (and Bolt checks them against it again), and calendar clients their cache dates."""
+    wall_now = (wall_clock or SystemClock()).now
     secret = signing_secret.encode()
     refusals = _Refusals()
 
@@ -127,7 +128,7 @@ def create_web_app(
                 refusals.note("body too large")
                 return Response("Request too large\n", status_code=413, media_type="text/plain")
         body = bytes(received)
-        if not _signed(secret, request.headers, body, signature_now().timestamp()):
+        if not _signed(secret, request.headers, body, wall_now().timestamp()):
             refusals.note("missing, stale or wrong signature")
             return Response("Unauthorized\n", status_code=401, media_type="text/plain")
         if not _readable(body, request.headers.get("content-type", "")):
@@ -138,10 +139,14 @@ def create_web_app(
 
     async def healthz(_: Request) -> Response:
         try:
-            await run_in_threadpool(database.ping)
+            writable = await run_in_threadpool(database.may_write)
         except Exception:
             logger.exception("health check: the database is unreachable")
             return JSONResponse({"status": "unhealthy", "database": "unreachable"}, status_code=503)
+        if not writable:
+            # The bot records every answer and delivery: without writes it serves nobody.
+            logger.error("health check: the database takes no writes (read-only)")
+            return JSONResponse({"status": "unhealthy", "database": "read-only"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
     async def calendar_feed(request: Request) -> Response:
@@ -154,17 +159,22 @@ def create_web_app(
         headers = {"ETag": document.etag, "Cache-Control": "private, max-age=300"}
         if document.last_modified is not None:
             headers["Last-Modified"] = format_datetime(document.last_modified, usegmt=True)
-        if _not_modified(request, document.etag, document.last_modified):
+        if _not_modified(request, document.etag, document.last_modified, wall_now()):
             return Response(status_code=304, headers=headers)
         return Response(document.body, media_type="text/calendar; charset=utf-8", headers=headers)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # Installed once uvicorn has set up its loggers, and taken away with the app.
+        access_log = logging.getLogger("uvicorn.access")
+        hide_tokens = _FeedTokensHidden()
+        access_log.addFilter(hide_tokens)
         if on_startup:
             on_startup()
         try:
             yield
         finally:
+            access_log.removeFilter(hide_tokens)
             if on_shutdown:
                 on_shutdown()
 
@@ -178,8 +188,26 @@ def create_web_app(
     )
 
 
-def _not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
-    """Conditional GET (RFC 9110): If-None-Match wins over If-Modified-Since."""
+_FEED_PATH = re.compile(r"/calendar/[^/?\s]+")
+
+
+class _FeedTokensHidden(logging.Filter):
+    """A feed's URL is its only key (whoever has it reads the calendar), so the access log
+    shows `/calendar/…` in its place. uvicorn logs the path as the record's third argument."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            args[2] = _FEED_PATH.sub("/calendar/…", str(args[2]))
+            record.args = tuple(args)
+        return True
+
+
+def _not_modified(
+    request: Request, etag: str, last_modified: datetime | None, now: datetime
+) -> bool:
+    """Conditional GET (RFC 9110): If-None-Match wins over If-Modified-Since, and a date
+    later than now is not valid (a client with a fast clock must not keep a stale feed)."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
@@ -187,7 +215,8 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
     since = request.headers.get("if-modified-since")
     if since and last_modified is not None:
         try:
-            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+            client_copy = parsedate_to_datetime(since)
+            return last_modified.replace(microsecond=0) <= client_copy <= now
         except (TypeError, ValueError):
             return False
     return False

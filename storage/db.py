@@ -111,10 +111,11 @@ class Database:
         with self._reader.begin() as session:
             yield UnitOfWork(session)
 
-    def ping(self) -> None:
-        """Check that the database answers (the health check)."""
-        with self.read() as work:
-            work.ping()
+    def may_write(self) -> bool:
+        """Whether the database answers and takes writes (the health check); raises when it
+        does not answer."""
+        with self.write() as work:
+            return work.may_write()
 
     def dispose(self) -> None:
         self.engine.dispose()

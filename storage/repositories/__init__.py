@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from storage.models import Base
@@ -68,6 +69,17 @@ class UnitOfWork:
         """Send pending changes now (e.g. to learn a new row's id) without committing."""
         self.session.flush()
 
-    def ping(self) -> None:
-        """Check that the database answers."""
-        self.session.connection().exec_driver_sql("SELECT 1")
+    def may_write(self) -> bool:
+        """Whether this transaction can write: not on a read-only SQLite file, a PostgreSQL
+        standby or a database set to read-only. Nothing is changed to find out."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            setting = "SELECT current_setting('transaction_read_only')"
+            return connection.exec_driver_sql(setting).scalar() == "off"
+        # Writing the header field SQLite leaves to applications, with the value it has.
+        version = int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        try:
+            connection.exec_driver_sql(f"PRAGMA user_version = {version}")
+        except OperationalError:
+            return False
+        return True

@@ -16,6 +16,7 @@ from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace, sign
 from bot.server import create_web_app
 from scheduling.clock import FixedClock
+from storage.db import Database
 from tests.support import OpenWorkspace
 
 COORDINATOR = "U0COORD1"
@@ -184,3 +185,26 @@ def test_healthz(http: TestClient) -> None:
     response = http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_healthz_is_503_when_the_database_takes_no_writes(
+    workspace: LocalWorkspace, database: Database
+) -> None:
+    url = database.engine.url
+    if url.get_backend_name() == "sqlite":
+        read_only = Database.connect(f"sqlite:///file:{url.database}?mode=ro&uri=true")
+    else:
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql(
+                f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on'
+            )
+            connection.commit()
+        read_only = Database.connect(url.render_as_string(hide_password=False))
+    web_app = create_web_app(
+        workspace.app, read_only, workspace.feeds, signing_secret=workspace.signing_secret
+    )
+    with TestClient(web_app) as client:
+        response = client.get("/healthz")
+    read_only.dispose()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unhealthy", "database": "read-only"}

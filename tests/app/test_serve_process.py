@@ -4,6 +4,7 @@ signed commands over TCP, refuses unsigned ones, and never prints its secrets.""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -43,6 +44,7 @@ def _env(emulator: SlackEmulator, tmp_path: Path) -> dict[str, str]:
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": emulator.api_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "PUBLIC_URL": "https://consortium.example.org",
     }
 
 
@@ -113,11 +115,21 @@ def test_serve_answers_signed_commands_and_refuses_unsigned_ones(
         assert "Portuguese partner" in text
         status, _ = _post(url, body, {})
         assert status == 401
+        subscribe = body.replace("whoami", "subscribe")
+        signed = {
+            k: str(v[0]) for k, v in sign(subscribe, SIGNING_SECRET, int(time.time())).items()
+        }
+        _, text = _post(url, subscribe, signed)
+        (token, *_) = re.findall(r"/calendar/([\w-]+)\.ics", text)
+        with urllib.request.urlopen(f"{url}/calendar/{token}.ics", timeout=10) as response:
+            assert response.status == 200
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     assert BOT_TOKEN not in output
     assert SIGNING_SECRET not in output
+    assert token not in output  # the feed's URL is its key
+    assert '"GET /calendar/… HTTP/1.1" 200' in output
 
 
 def test_serve_with_a_token_slack_refuses_stops_with_one_line(

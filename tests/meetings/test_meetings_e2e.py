@@ -324,3 +324,27 @@ def test_a_never_meeting_rule_stored_before_the_door_checked_it_poisons_no_read(
         )
     ) as http:
         assert http.get(urls[0]).status_code == 200
+
+
+def test_a_cache_date_from_the_future_gets_the_feed_not_304(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    (url, *_) = re.findall(
+        r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)",
+        workspace.command(PARTNER, "/consortium subscribe").ack_text,
+    )
+    web_app = create_web_app(
+        workspace.app,
+        workspace.database,
+        workspace.feeds,
+        signing_secret=workspace.signing_secret,
+        wall_clock=clock,
+    )
+    with TestClient(web_app) as http:
+        modified = http.get(url).headers["last-modified"]
+        assert http.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+        # A client whose clock runs a year fast must not keep an old calendar for a year.
+        future = "Sat, 20 Dec 2025 09:00:00 GMT"
+        assert http.get(url, headers={"If-Modified-Since": future}).status_code == 200
+        clock.set(datetime(2026, 1, 1, tzinfo=UTC))  # now that date has passed, it is valid
+        assert http.get(url, headers={"If-Modified-Since": future}).status_code == 304
