@@ -218,6 +218,8 @@ class CountryUpdate(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_channel: Mapped[str | None] = mapped_column(String(32))
     posted_ts: Mapped[str | None] = mapped_column(String(32))
+    # Raised by every edit; an edit names the version it was made from (compare-and-set).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     revisions: Mapped[list[UpdateRevision]] = relationship(
         back_populates="update", cascade="all, delete-orphan", order_by="UpdateRevision.id"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -71,3 +72,24 @@ def assert_pings_nobody(message: dict[str, Any], *allowed: str) -> None:
             cleaned = cleaned.replace(ok, "")
         for mention in MENTIONS:
             assert mention not in cleaned, f"{mention!r} would be parsed in: {text!r}"
+
+
+def run_at_once(count: int, action: Callable[[int], object]) -> list[BaseException]:
+    """`action(0)` … `action(count - 1)` on `count` threads released together; what they
+    raised (nothing, when all went well)."""
+    start = threading.Barrier(count)
+    failures: list[BaseException] = []
+
+    def run(n: int) -> None:
+        start.wait()
+        try:
+            action(n)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures

@@ -65,6 +65,7 @@ async def edit(
         country=update.country.code,
         fields=update.fields,
         update_id=update.id,
+        version=update.version,
     )
     background.run(_open, web, body["trigger_id"], view)
 

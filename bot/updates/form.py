@@ -39,11 +39,13 @@ def update_form(
     round_id: int | None = None,
     fields: Mapping[UpdateField, str] | None = None,
     update_id: int | None = None,
+    version: int | None = None,
 ) -> dict[str, Any]:
-    """The update form; Slack's input limits are declared on every field."""
+    """The update form; Slack's input limits are declared on every field. An edit form
+    keeps the `version` it shows, for the save to be refused if the update changed since."""
     fields = fields or {}
     blocks: list[dict[str, Any]] = []
-    metadata: dict[str, Any] = {"update_id": update_id}
+    metadata: dict[str, Any] = {"update_id": update_id, "version": version}
     if update_id is not None or len(countries) == 1:
         chosen = next((c for c in countries if c.code == country), countries[0])
         metadata["country"] = chosen.code
@@ -156,7 +158,14 @@ async def submit(
         return
     try:
         if update_id is not None:
-            published = await asyncio.to_thread(updates.edit, caller, int(update_id), fields)
+            seen = metadata.get("version")
+            published = await asyncio.to_thread(
+                updates.edit,
+                caller,
+                int(update_id),
+                fields,
+                seen if isinstance(seen, int) else None,
+            )
         else:
             country = metadata.get("country") or state_value(state, ids.UPDATE_COUNTRY)
             if not country:

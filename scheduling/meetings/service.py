@@ -269,7 +269,10 @@ class MeetingService:
         """The series as it stands, to announce again."""
         _check_may_change(actor)
         with self.database.read() as work:
-            return self._change(work, _live(work, meeting_id))
+            meeting = work.meetings.get(meeting_id)
+            if meeting is None or meeting.cancelled_at is not None:
+                raise _no_such(meeting_id)
+            return self._change(work, meeting)
 
     def _change(
         self,
@@ -303,7 +306,8 @@ def _no_such(meeting_id: int) -> MeetingError:
 
 
 def _live(work: UnitOfWork, meeting_id: int) -> Meeting:
-    meeting = work.meetings.get(meeting_id)
+    """A meeting that is not cancelled, locked for the change the caller is about to make."""
+    meeting = work.meetings.get_to_change(meeting_id)
     if meeting is None or meeting.cancelled_at is not None:
         raise _no_such(meeting_id)
     return meeting

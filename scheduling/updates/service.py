@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
@@ -159,14 +160,35 @@ class UpdateService:
         return Published(view, _updates_channel(work))
 
     def edit(
-        self, profile: MemberProfile, update_id: int, fields: dict[UpdateField, str]
+        self,
+        profile: MemberProfile,
+        update_id: int,
+        fields: dict[UpdateField, str],
+        seen_version: int | None = None,
     ) -> Published:
-        """Change an update, keeping a revision with who changed what and the earlier text."""
+        """Change an update, keeping a revision with who changed what and the earlier text.
+
+        `seen_version` is the version the editor's form showed: if anyone changed the update
+        since, nothing is written and the editor is told, rather than their change silently
+        undoing the other one."""
         cleaned = _clean(fields)
         now = self.clock.now()
         with self.database.write() as work:
-            update = _existing(work, update_id)
+            update = work.updates.get_to_change(update_id)
+            if update is None:
+                raise UpdateError(f"There is no update #{update_id}.", "id")
             _check_may_post(profile, update.country_code)
+            if seen_version is not None and update.version != seen_version:
+                editor = update.revisions[-1].editor_id if update.revisions else update.author_id
+                found = work.directory.members([editor])
+                who = found[0].name if found else "Someone"
+                when = update.updated_at.astimezone(ZoneInfo(profile.timezone))
+                raise EditConflictError(
+                    f"{who} changed this update at {when:%H:%M} ({profile.timezone}), after "
+                    "you opened it, so your change was not saved. Copy your text, then press "
+                    "Edit again to see theirs.",
+                    str(SECTIONS[0]),
+                )
             changes = {
                 str(name): [getattr(update, name), value]
                 for name, value in cleaned.items()
@@ -179,6 +201,7 @@ class UpdateService:
                 for name, (_, value) in changes.items():
                     setattr(update, name, value)
                 update.updated_at = now
+                update.version += 1
                 update.revisions.append(
                     UpdateRevision(editor_id=profile.slack_id, edited_at=now, changes=changes)
                 )
@@ -249,6 +272,10 @@ def _countries_for(work: UnitOfWork, profile: MemberProfile) -> list[CountryRef]
     own = {c.code for c in profile.countries}
     every = [CountryRef.of(c) for c in work.directory.countries()]
     return sorted(every, key=lambda c: (c.code not in own, c.name))
+
+
+class EditConflictError(UpdateError):
+    """The update changed after the editor's form was opened; nothing was written."""
 
 
 def _existing(work: UnitOfWork, update_id: int) -> CountryUpdate:

@@ -33,6 +33,7 @@ class UpdateView:
     posted_channel: str | None = None
     posted_ts: str | None = None
     revisions: int = 0
+    version: int = 1
 
     @property
     def filled(self) -> list[UpdateField]:
@@ -85,6 +86,7 @@ def to_view(update: CountryUpdate) -> UpdateView:
         posted_channel=update.posted_channel,
         posted_ts=update.posted_ts,
         revisions=len(update.revisions),
+        version=update.version,
     )
 
 

@@ -37,6 +37,16 @@ class MeetingRepository:
             .options(selectinload(Meeting.exceptions))
         ).first()
 
+    def get_to_change(self, meeting_id: int) -> Meeting | None:
+        """The meeting, locked until the transaction ends (PostgreSQL's FOR UPDATE; SQLite's
+        writers already take turns): two changes at once each raise the invite's SEQUENCE."""
+        return self.session.scalars(
+            select(Meeting)
+            .where(Meeting.id == meeting_id)
+            .options(selectinload(Meeting.exceptions))
+            .with_for_update()
+        ).first()
+
     def by_import_key(self, key: str) -> Meeting | None:
         return self.session.scalars(
             select(Meeting)

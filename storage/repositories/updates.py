@@ -61,6 +61,12 @@ class UpdateRepository:
     def get(self, update_id: int) -> CountryUpdate | None:
         return self.session.scalars(_with_everything().where(CountryUpdate.id == update_id)).first()
 
+    def get_to_change(self, update_id: int) -> CountryUpdate | None:
+        """The update, locked until the transaction ends (PostgreSQL's FOR UPDATE; SQLite's
+        writers already take turns), so two edits at once are made one after the other."""
+        locked = _with_everything().where(CountryUpdate.id == update_id).with_for_update()
+        return self.session.scalars(locked).first()
+
     def recent(
         self,
         *,

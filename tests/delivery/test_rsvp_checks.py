@@ -5,7 +5,6 @@ answers of one member at once leave one answer."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +22,7 @@ from scheduling.meetings.rsvp import RsvpService
 from scheduling.vocabulary import RsvpAnswer
 from storage.db import Database
 from storage.models import Rsvp
-from tests.support import EXAMPLE_FILE, OpenWorkspace
+from tests.support import EXAMPLE_FILE, OpenWorkspace, run_at_once
 
 JOUR_FIXE = 1  # the core countries' monthly jour fixe of the example file
 JOUR_FIXE_CHANNEL = "C0JOURFIXE"
@@ -117,22 +116,11 @@ def test_fifty_answers_of_one_member_at_once_leave_one(
     rsvps = RsvpService(database, clock, directory)
     member = directory.profile("U0PT")
     assert member is not None
-    start = threading.Barrier(50)
-    failures: list[BaseException] = []
     choices = [RsvpAnswer.GOING, RsvpAnswer.MAYBE, RsvpAnswer.NOT_GOING]
-
-    def answer(n: int) -> None:
-        start.wait()
-        try:
-            rsvps.record(JOUR_FIXE, datetime.fromisoformat(MARCH), member, choices[n % 3])
-        except BaseException as error:
-            failures.append(error)
-
-    threads = [threading.Thread(target=answer, args=(n,)) for n in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    failures = run_at_once(
+        50,
+        lambda n: rsvps.record(JOUR_FIXE, datetime.fromisoformat(MARCH), member, choices[n % 3]),
+    )
     assert failures == []
     with database.read() as work:
         rows = list(work.session.scalars(select(Rsvp)))

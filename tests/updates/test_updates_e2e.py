@@ -116,6 +116,30 @@ def test_editing_keeps_history_and_updates_the_card_in_place(workspace: LocalWor
     ]
 
 
+def test_a_save_made_after_someone_else_edited_is_refused_and_the_text_kept(
+    workspace: LocalWorkspace,
+) -> None:
+    workspace.command(PORTUGUESE, "/update Platform live")
+    (update,) = workspace.app_services_updates().recent(limit=1)
+    first_form = _opened_view(workspace.click(PORTUGUESE, ids.UPDATE_EDIT, str(update.id)))
+    second_form = _opened_view(workspace.click(COORDINATOR, ids.UPDATE_EDIT, str(update.id)))
+    saved = workspace.submit_view(
+        COORDINATOR, second_form, _values(second_form, {"note": "Platform live in 3 regions"})
+    )
+    assert isinstance(saved.ack, dict) and saved.ack["response_action"] == "update"
+    late = workspace.submit_view(
+        PORTUGUESE, first_form, _values(first_form, {"note": "Platform live in Lisbon"})
+    )
+    assert isinstance(late.ack, dict) and late.ack["response_action"] == "errors"
+    (message,) = late.ack["errors"].values()
+    assert message.startswith("Coordinator (FFG) changed this update at ")
+    assert "your change was not saved" in message
+    history = workspace.app_services_updates().history(update.id)
+    assert [changes for _, _, changes in history] == [
+        {"note": ["Platform live", "Platform live in 3 regions"]}
+    ]
+
+
 def test_long_texts_are_kept_whole_and_the_card_offers_show_all(workspace: LocalWorkspace) -> None:
     long_text = ("R&D <budget> " * 300)[:2990]
     view = _opened_view(workspace.command(PORTUGUESE, "/update"))
