@@ -224,6 +224,7 @@ def _serve(settings: Settings, host: str, port: int, with_scheduler: bool) -> in
         bot.services.feeds,
         signing_secret=settings.slack_signing_secret,
         on_shutdown=shutdown,
+        health_timeout=settings.database_timeout,
     )
     # Everything loaded so far lives as long as the process: keep it out of the cyclic
     # collector's full passes, which otherwise show up as tail latency on acks.

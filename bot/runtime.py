@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import OperationalError
 
 from bot.settings import Settings, SettingsError
-from storage.db import Database
+from storage.db import Database, DatabaseBusyError
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
@@ -25,15 +25,17 @@ class StartupError(Exception):
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     """Connect to DATABASE_URL and (by default) apply pending migrations."""
     try:
-        database = Database.connect(settings.database_url)
+        database = Database.connect(settings.database_url, settings.database_timeout)
     except (ValueError, ImportError) as error:
         raise SettingsError(f"DATABASE_URL cannot be used: {error}") from None
     if migrate:
         try:
             upgrade(database.engine)
-        except OperationalError as error:
+        except (OperationalError, DatabaseBusyError) as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
             raise StartupError(
-                f"cannot reach the database at {database.url}: {error.orig or error}"
+                f"cannot use the database at {database.url} (waited at most "
+                f"{settings.database_timeout:g} s, DATABASE_TIMEOUT): {reason}"
             ) from None
     return database
 

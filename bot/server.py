@@ -9,6 +9,7 @@ database work to worker threads, so a slow query never holds up other acks.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -31,7 +32,7 @@ from starlette.routing import Route
 
 from scheduling.clock import Clock, SystemClock
 from scheduling.meetings.feeds import FeedService
-from storage.db import Database
+from storage.db import DEFAULT_TIMEOUT_SECONDS, Database
 
 logger = logging.getLogger("consortium_bot.server")
 
@@ -104,6 +105,7 @@ def create_web_app(
     on_startup: Callable[[], None] | None = None,
     on_shutdown: Callable[[], None] | None = None,
     wall_clock: Clock | None = None,
+    health_timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> Starlette:
     """The ASGI app. `wall_clock` is the real time by default: Slack stamps requests with it
     (and Bolt checks them against it again), and calendar clients their cache dates."""
@@ -137,16 +139,12 @@ def create_web_app(
         bolt_response = await bolt_app.async_dispatch(to_async_bolt_request(request, body))
         return to_starlette_response(bolt_response)
 
+    health = _HealthProbe(database, health_timeout)
+
     async def healthz(_: Request) -> Response:
-        try:
-            writable = await run_in_threadpool(database.may_write)
-        except Exception:
-            logger.exception("health check: the database is unreachable")
-            return JSONResponse({"status": "unhealthy", "database": "unreachable"}, status_code=503)
-        if not writable:
-            # The bot records every answer and delivery: without writes it serves nobody.
-            logger.error("health check: the database takes no writes (read-only)")
-            return JSONResponse({"status": "unhealthy", "database": "read-only"}, status_code=503)
+        state = await health.check()
+        if state != "ok":
+            return JSONResponse({"status": "unhealthy", "database": state}, status_code=503)
         return JSONResponse({"status": "ok"})
 
     async def calendar_feed(request: Request) -> Response:
@@ -186,6 +184,35 @@ def create_web_app(
         ],
         lifespan=lifespan,
     )
+
+
+class _HealthProbe:
+    """Whether the database answers and takes writes, known within `timeout` seconds even
+    when it hangs: one probe runs at a time, and while a stuck one runs the answer is no."""
+
+    def __init__(self, database: Database, timeout: float) -> None:
+        self.database = database
+        self.timeout = timeout
+        self.running: asyncio.Future[bool] | None = None
+
+    async def check(self) -> str:
+        if self.running is not None and not self.running.done():
+            return "unreachable"
+        self.running = asyncio.ensure_future(run_in_threadpool(self.database.may_write))
+        try:
+            writable = await asyncio.wait_for(asyncio.shield(self.running), self.timeout)
+        except TimeoutError:
+            logger.error("health check: the database gave no answer in %g s", self.timeout)
+            return "unreachable"
+        except Exception as error:
+            reason = (str(getattr(error, "orig", None) or error).strip().splitlines() or ["?"])[0]
+            logger.error("health check: the database is unreachable: %s", reason)
+            return "unreachable"
+        if not writable:
+            # The bot records every answer and delivery: without writes it serves nobody.
+            logger.error("health check: the database takes no writes (read-only)")
+            return "read-only"
+        return "ok"
 
 
 _FEED_PATH = re.compile(r"/calendar/[^/?\s]+")

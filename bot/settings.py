@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
-from storage.db import database_backend
+from storage.db import DEFAULT_TIMEOUT_SECONDS, database_backend
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
@@ -35,6 +35,7 @@ class Settings:
     database_url: str = ""
     public_url: str | None = None
     port: int = DEFAULT_PORT
+    database_timeout: float = DEFAULT_TIMEOUT_SECONDS
 
     def require(self, *names: str) -> None:
         """Stop with a clear line if a setting the chosen command needs is unset."""
@@ -71,6 +72,7 @@ def load_settings(
         database_url=_database_url(get("DATABASE_URL")),
         public_url=_public_url(get("PUBLIC_URL")),
         port=_port(get("PORT")),
+        database_timeout=_seconds(get("DATABASE_TIMEOUT"), "DATABASE_TIMEOUT"),
     )
 
 
@@ -131,9 +133,21 @@ def _redact(value: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", value)
 
 
+def _seconds(value: str | None, name: str) -> float:
+    if value is None:
+        return DEFAULT_TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 1 <= seconds <= 3600:
+        raise SettingsError(f"{name} is malformed: {value!r} is not a number of seconds (1-3600)")
+    return seconds
+
+
 def _port(value: str | None) -> int:
     if value is None:
         return DEFAULT_PORT
-    if not value.isdigit() or not 0 < int(value) < 65536:
+    if not (value.isascii() and value.isdecimal()) or not 0 < int(value) < 65536:
         raise SettingsError(f"PORT is malformed: {value!r} is not a port number (1-65535)")
     return int(value)

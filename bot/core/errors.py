@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.background import Background
 from bot.core.blocks import Message, as_dicts, section
+from storage.db import DatabaseBusyError
 
 logger = logging.getLogger("consortium_bot.errors")
 
@@ -28,14 +29,29 @@ def error_message(reference: str) -> Message:
     return Message(text=text, blocks=as_dicts(blocks))
 
 
+BUSY_TEXT = (
+    "The database is busy and I could not save that in time, so nothing was changed. "
+    "Please try again in a minute."
+)
+
+
+def busy_message() -> Message:
+    return Message(text=BUSY_TEXT, blocks=as_dicts([section(BUSY_TEXT)]))
+
+
 def install(app: AsyncApp) -> None:
     @app.error
     async def apologise(
         error: Exception, body: dict[str, Any], context: dict[str, Any]
     ) -> BoltResponse:
         reference = secrets.token_hex(4)
-        logger.error("listener failed (reference %s)", reference, exc_info=error)
-        message = error_message(reference)
+        if isinstance(error, DatabaseBusyError):
+            # Not a fault of the bot's: one line, and the honest answer, not an apology.
+            logger.warning("database busy (reference %s): %s", reference, error)
+            message = busy_message()
+        else:
+            logger.error("listener failed (reference %s)", reference, exc_info=error)
+            message = error_message(reference)
         # A slash command's HTTP response is still open here: answer in it.
         if body.get("command"):
             return BoltResponse(status=200, body=message.as_ephemeral())
@@ -43,7 +59,12 @@ def install(app: AsyncApp) -> None:
             # Keep the form open with what was typed, and say so on its first input.
             inputs = [b for b in body.get("view", {}).get("blocks", []) if b.get("type") == "input"]
             if inputs:
-                text = f"Something went wrong on my side (reference {reference}). Your text is still here; try again."
+                text = (
+                    BUSY_TEXT
+                    if isinstance(error, DatabaseBusyError)
+                    else f"Something went wrong on my side (reference {reference}). "
+                    "Your text is still here; try again."
+                )
                 errors = {inputs[0]["block_id"]: text}
                 return BoltResponse(
                     status=200, body={"response_action": "errors", "errors": errors}
