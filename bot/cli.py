@@ -28,6 +28,7 @@ from scheduling.errors import FieldError
 from scheduling.naming import slugify
 from scheduling.updates.documents import FORMATS, render
 from scheduling.updates.exports import ExportError, import_json
+from storage.db import DatabaseBusyError
 from storage.migrate import current_revision, head_revision, upgrade
 
 EXIT_USAGE = 2
@@ -112,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except (SlackRequestError, URLError) as error:
         print(f"consortium-bot: cannot reach Slack (SLACK_API_URL): {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except DatabaseBusyError as error:
+        print(
+            f"consortium-bot: the database is busy ({_first_line(error)}); nothing was "
+            "changed, try again",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     except OperationalError as error:
         print(

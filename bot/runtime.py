@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import OperationalError
 
 from bot.settings import Settings, SettingsError
-from storage.db import Database, DatabaseBusyError
+from storage.db import Database, timed_out
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
@@ -31,8 +31,13 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     if migrate:
         try:
             upgrade(database.engine)
-        except (OperationalError, DatabaseBusyError) as error:
-            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        except OperationalError as error:
+            reason = str(error.orig or error).strip().splitlines()[0]
+            if timed_out(error):
+                raise StartupError(
+                    f"the database at {database.url} is busy ({reason}); nothing was "
+                    "changed, try again"
+                ) from None
             raise StartupError(
                 f"cannot use the database at {database.url} (waited at most "
                 f"{settings.database_timeout:g} s, DATABASE_TIMEOUT): {reason}"

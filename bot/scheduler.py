@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduling.delivery.jobs import Jobs
 from scheduling.vocabulary import DigestSchedule
+from storage.db import DatabaseBusyError
 
 logger = logging.getLogger("consortium_bot.scheduler")
 
@@ -40,7 +41,10 @@ def digest_trigger(every: DigestSchedule, zone: str) -> CronTrigger:
 
 
 def _log_problem(event: JobExecutionEvent) -> None:
-    if event.exception is not None:
+    if isinstance(event.exception, DatabaseBusyError):
+        # Nothing was written; the next run does the work. One line, not a trace.
+        logger.warning("job %s: the database was busy, trying at the next run", event.job_id)
+    elif event.exception is not None:
         logger.error("job %s failed", event.job_id, exc_info=event.exception)
     else:
         logger.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)

@@ -36,7 +36,8 @@ class DatabaseBusyError(Exception):
     a statement past its time); nothing of it was written."""
 
 
-def _timed_out(error: DBAPIError) -> bool:
+def timed_out(error: DBAPIError) -> bool:
+    """Whether `error` is a lock not got, or a statement not answered, in time."""
     if getattr(error.orig, "sqlstate", None) in _PG_TIMED_OUT:
         return True
     return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
@@ -149,6 +150,6 @@ def _in_time(sessions: sessionmaker[Session]) -> Iterator[UnitOfWork]:
         with sessions.begin() as session:
             yield UnitOfWork(session)
     except DBAPIError as error:
-        if _timed_out(error):
+        if timed_out(error):
             raise DatabaseBusyError(str(error.orig or error).strip()) from error
         raise

@@ -129,3 +129,22 @@ def test_health_is_503_when_the_database_does_not_answer_in_time(
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unhealthy", "database": "unreachable"}
+
+
+@pytest.mark.slow
+def test_tick_on_a_locked_database_says_busy_in_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-time-bounds"}
+    assert run_cli("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
+    holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run_cli("tick", cwd=tmp_path, env=env)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"consortium-bot: the database at {url} is busy (database is locked); nothing was "
+        "changed, try again"
+    ]
