@@ -210,6 +210,14 @@ def consortium_database(
 
 
 @pytest.fixture
+def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
+    """The example consortium's local workspace as of the `clock` fixture (which a module
+    overrides to set its own date)."""
+    with open_workspace(clock) as workspace:
+        yield workspace
+
+
+@pytest.fixture
 def open_workspace(tmp_path: Path, sqlite_templates: SqliteTemplates) -> OpenWorkspace:
     """`open_workspace(clock, consortium_file=EXAMPLE_FILE)`: a local workspace on a copy of
     a database with that file imported as of the clock's instant."""

@@ -4,7 +4,6 @@ answer is a reply, never "something went wrong" and never a logged traceback."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,6 @@ from hypothesis import strategies as st
 
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
-from tests.support import OpenWorkspace
 
 COMMANDS = ["/consortium", "/meeting", "/update", "/round", "/digest"]
 WORDS = [
@@ -46,9 +44,8 @@ class _Errors(logging.Handler):
 
 
 @pytest.fixture
-def workspace(open_workspace: OpenWorkspace) -> Iterator[LocalWorkspace]:
-    with open_workspace(FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))) as workspace:
-        yield workspace
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 
 @settings(

@@ -15,19 +15,11 @@ from bot.core.catalogue import COMMANDS
 from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace, sign
 from bot.server import create_web_app
-from scheduling.clock import FixedClock
 from storage.db import Database
-from tests.support import OpenWorkspace
 
 COORDINATOR = "U0COORD1"
 TURKISH_PARTNER = "U0TR"
 STRANGER = "U0UNKNOWN"
-
-
-@pytest.fixture
-def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with open_workspace(clock) as workspace:
-        yield workspace
 
 
 def test_help_lists_every_command_with_an_example(workspace: LocalWorkspace) -> None:

@@ -21,13 +21,12 @@ from bot.local.workspace import LocalWorkspace
 from bot.server import create_web_app
 from scheduling.clock import FixedClock
 from storage.db import Database
-from tests.support import OpenWorkspace, run_cli
+from tests.support import run_cli
 
 
 @pytest.fixture
-def workspace(open_workspace: OpenWorkspace) -> Iterator[LocalWorkspace]:
-    with open_workspace(FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))) as workspace:
-        yield workspace
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -4,23 +4,20 @@ refused with the limit in the message, nothing is stored, and no traceback is lo
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
-from tests.support import OpenWorkspace
 
 COORDINATOR = "U0COORD1"
 LONG = "x" * 501
 
 
 @pytest.fixture
-def workspace(open_workspace: OpenWorkspace) -> Iterator[LocalWorkspace]:
-    with open_workspace(FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))) as workspace:
-        yield workspace
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(

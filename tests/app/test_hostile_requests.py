@@ -17,7 +17,6 @@ from starlette.testclient import TestClient
 from bot.local.workspace import LocalWorkspace
 from bot.server import MAX_SLACK_BODY_BYTES, create_web_app
 from scheduling.clock import FixedClock, SystemClock
-from tests.support import OpenWorkspace
 
 FORM = "application/x-www-form-urlencoded"
 COMMAND = urlencode(
@@ -26,9 +25,8 @@ COMMAND = urlencode(
 
 
 @pytest.fixture
-def workspace(open_workspace: OpenWorkspace) -> Iterator[LocalWorkspace]:
-    with open_workspace(FixedClock(datetime(2024, 1, 8, 8, 0, tzinfo=UTC))) as workspace:
-        yield workspace
+def clock() -> FixedClock:
+    return FixedClock(datetime(2024, 1, 8, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture

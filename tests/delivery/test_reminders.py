@@ -4,7 +4,6 @@ once, late only within the grace period, through 429s and 500s, and in place on 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.errors import NotAllowedError
 from storage.models import Delivery
-from tests.support import EXAMPLE_FILE, OpenWorkspace, assert_pings_nobody
+from tests.support import EXAMPLE_FILE, assert_pings_nobody
 
 JOUR_FIXE_CHANNEL = "C0JOURFIXE"
 COORDINATOR = "U0COORD1"
@@ -28,12 +27,6 @@ PORTUGUESE = "U0PT"
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with open_workspace(clock) as workspace:
-        yield workspace
 
 
 def sweep_at(workspace: LocalWorkspace, clock: FixedClock, instant: datetime) -> None:

@@ -5,7 +5,6 @@ answers of one member at once leave one answer."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from scheduling.meetings.rsvp import RsvpService
 from scheduling.vocabulary import RsvpAnswer
 from storage.db import Database
 from storage.models import Rsvp
-from tests.support import EXAMPLE_FILE, OpenWorkspace, run_at_once
+from tests.support import EXAMPLE_FILE, run_at_once
 
 JOUR_FIXE = 1  # the core countries' monthly jour fixe of the example file
 JOUR_FIXE_CHANNEL = "C0JOURFIXE"
@@ -33,12 +32,6 @@ GOING = ids.RSVP_ACTIONS["going"]
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with open_workspace(clock) as workspace:
-        yield workspace
 
 
 def _press(workspace: LocalWorkspace, user: str, value: Any) -> tuple[str, Exchange]:

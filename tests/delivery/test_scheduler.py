@@ -4,7 +4,6 @@ misfire and coalescing settings chosen on purpose (APScheduler's defaults would 
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -17,13 +16,12 @@ from bot.runtime import start_jobs
 from bot.scheduler import DIGEST_JOB_ID, SWEEP_JOB_ID, digest_trigger, start_scheduler
 from scheduling.clock import FixedClock
 from scheduling.vocabulary import DigestSchedule
-from tests.support import ROOT, OpenWorkspace
+from tests.support import ROOT
 
 
 @pytest.fixture
-def workspace(open_workspace: OpenWorkspace) -> Iterator[LocalWorkspace]:
-    with open_workspace(FixedClock(datetime(2026, 3, 20, tzinfo=UTC))) as workspace:
-        yield workspace
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 20, tzinfo=UTC))
 
 
 def test_apscheduler_is_3_11_2_or_later_and_not_4() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from bot.server import create_web_app
 from scheduling.clock import FixedClock
-from tests.support import OpenWorkspace, assert_pings_nobody
+from tests.support import assert_pings_nobody
 
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
@@ -31,12 +30,6 @@ JOUR_FIXE = (
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2024, 12, 20, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with open_workspace(clock) as workspace:
-        yield workspace
 
 
 def _posts(exchange: Exchange, method: str) -> list[dict[str, Any]]:

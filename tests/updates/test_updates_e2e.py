@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.updates.service import SECTIONS
-from tests.support import OpenWorkspace, assert_pings_nobody
+from tests.support import assert_pings_nobody
 
 COORDINATOR = "U0COORD1"
 PORTUGUESE = "U0PT"
@@ -30,12 +29,6 @@ NASTY = "Done <!channel> & <!here> <@U0COORD1> <https://evil.example|click> <!su
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2025, 10, 6, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def workspace(open_workspace: OpenWorkspace, clock: FixedClock) -> Iterator[LocalWorkspace]:
-    with open_workspace(clock) as workspace:
-        yield workspace
 
 
 def _opened_view(exchange: Exchange) -> dict[str, Any]:
