@@ -4,15 +4,20 @@ about what Slack would do with a message the bot sent. (No test imports another 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+from starlette.testclient import TestClient
+
 from bot.local.workspace import LocalWorkspace
+from bot.server import create_web_app
+from storage.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_FILE = ROOT / "examples" / "capacities.yaml"
@@ -93,3 +98,30 @@ def run_at_once(count: int, action: Callable[[int], object]) -> list[BaseExcepti
     for thread in threads:
         thread.join()
     return failures
+
+
+@contextmanager
+def web_client(
+    workspace: LocalWorkspace,
+    database: Database | None = None,
+    *,
+    raise_server_exceptions: bool = True,
+    **options: Any,
+) -> Iterator[TestClient]:
+    """The HTTP app `serve` runs, over the workspace (or another `database`), as a client;
+    `options` go to `create_web_app` (e.g. `wall_clock`)."""
+    web_app = create_web_app(
+        workspace.app,
+        database or workspace.database,
+        workspace.feeds,
+        signing_secret=workspace.signing_secret,
+        **options,
+    )
+    with TestClient(web_app, raise_server_exceptions=raise_server_exceptions) as client:
+        yield client
+
+
+def feed_paths(workspace: LocalWorkspace, user_id: str) -> list[str]:
+    """The paths of the calendar feeds `/consortium subscribe` hands `user_id`."""
+    reply = workspace.command(user_id, "/consortium subscribe").ack_text
+    return re.findall(r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)", reply)

@@ -14,8 +14,8 @@ from starlette.testclient import TestClient
 from bot.core.catalogue import COMMANDS
 from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace, sign
-from bot.server import create_web_app
 from storage.db import Database
+from tests.support import web_client
 
 COORDINATOR = "U0COORD1"
 TURKISH_PARTNER = "U0TR"
@@ -116,14 +116,7 @@ def _command_body(user_id: str, text: str) -> str:
 
 @pytest.fixture
 def http(workspace: LocalWorkspace) -> Iterator[TestClient]:
-    with TestClient(
-        create_web_app(
-            workspace.app,
-            workspace.database,
-            workspace.feeds,
-            signing_secret=workspace.signing_secret,
-        )
-    ) as client:
+    with web_client(workspace) as client:
         yield client
 
 
@@ -192,10 +185,7 @@ def test_healthz_is_503_when_the_database_takes_no_writes(
             )
             connection.commit()
         read_only = Database.connect(url.render_as_string(hide_password=False))
-    web_app = create_web_app(
-        workspace.app, read_only, workspace.feeds, signing_secret=workspace.signing_secret
-    )
-    with TestClient(web_app) as client:
+    with web_client(workspace, read_only) as client:
         response = client.get("/healthz")
     read_only.dispose()
     assert response.status_code == 503

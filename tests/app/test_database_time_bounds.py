@@ -9,19 +9,18 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from bot.core import ids
 from bot.core.errors import BUSY_TEXT
 from bot.local.workspace import LocalWorkspace
-from bot.server import create_web_app
 from scheduling.clock import FixedClock
 from storage.db import Database
-from tests.support import run_cli
+from tests.support import run_cli, web_client
 
 
 @pytest.fixture
@@ -56,18 +55,30 @@ def silent_server() -> Iterator[int]:
     listener.close()
 
 
-def test_a_note_while_another_process_holds_the_write_lock_is_answered_try_again(
-    workspace: LocalWorkspace,
-) -> None:
-    path = workspace.database.engine.url.database
-    assert path is not None
+@contextmanager
+def write_lock_held(path: str | Path) -> Iterator[None]:
+    """SQLite's write lock on `path`, held by another connection (another process's long
+    write) until the block ends."""
     holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another process's long write
+    holder.execute("BEGIN IMMEDIATE")
     try:
-        exchange = workspace.command("U0PT", "/update Platform live in Lisbon")
+        yield
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def _file_of(workspace: LocalWorkspace) -> str:
+    path = workspace.database.engine.url.database
+    assert path is not None
+    return path
+
+
+def test_a_note_while_another_process_holds_the_write_lock_is_answered_try_again(
+    workspace: LocalWorkspace,
+) -> None:
+    with write_lock_held(_file_of(workspace)):
+        exchange = workspace.command("U0PT", "/update Platform live in Lisbon")
     assert exchange.status == 200
     assert exchange.ack_text == BUSY_TEXT
     assert workspace.app_services_updates().recent(limit=5) == []
@@ -78,17 +89,10 @@ def test_a_note_while_another_process_holds_the_write_lock_is_answered_try_again
 def test_an_rsvp_while_the_lock_is_held_says_try_again_and_counts_nothing(
     workspace: LocalWorkspace,
 ) -> None:
-    path = workspace.database.engine.url.database
-    assert path is not None
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        value = json.dumps({"m": 1, "o": "2026-12-03T10:00:00"})  # December's jour fixe
+    value = json.dumps({"m": 1, "o": "2026-12-03T10:00:00"})  # December's jour fixe
+    with write_lock_held(_file_of(workspace)):
         workspace.click("U0PT", ids.RSVP_ACTIONS["going"], value, channel_id="C0JOURFIXE")
         workspace.executor.wait_idle()
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     (told,) = workspace.emulator.calls("chat.postEphemeral")
     assert told.params["user"] == "U0PT" and told.params["text"] == BUSY_TEXT
     assert not workspace.emulator.calls("chat.update")
@@ -121,10 +125,7 @@ def test_health_is_503_when_the_database_does_not_answer_in_time(
     workspace: LocalWorkspace, silent_server: int
 ) -> None:
     hung = Database.connect(f"postgresql://postgres@127.0.0.1:{silent_server}/test", 1)
-    web_app = create_web_app(
-        workspace.app, hung, workspace.feeds, signing_secret=workspace.signing_secret
-    )
-    with TestClient(web_app) as client:
+    with web_client(workspace, hung) as client:
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unhealthy", "database": "unreachable"}
@@ -135,13 +136,8 @@ def test_tick_on_a_locked_database_says_busy_in_one_line(tmp_path: Path) -> None
     url = f"sqlite:///{tmp_path / 'busy.db'}"
     env = {"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-time-bounds"}
     assert run_cli("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
-    holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock_held(tmp_path / "busy.db"):
         result = run_cli("tick", cwd=tmp_path, env=env)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"consortium-bot: the database at {url} is busy (database is locked); nothing was "

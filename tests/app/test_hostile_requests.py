@@ -15,8 +15,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from bot.local.workspace import LocalWorkspace
-from bot.server import MAX_SLACK_BODY_BYTES, create_web_app
+from bot.server import MAX_SLACK_BODY_BYTES
 from scheduling.clock import FixedClock, SystemClock
+from tests.support import web_client
 
 FORM = "application/x-www-form-urlencoded"
 COMMAND = urlencode(
@@ -31,13 +32,8 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def http(workspace: LocalWorkspace) -> Iterator[TestClient]:
-    web_app = create_web_app(
-        workspace.app,
-        workspace.database,
-        workspace.feeds,
-        signing_secret=workspace.signing_secret,
-    )
-    with TestClient(web_app, raise_server_exceptions=False) as client:
+    # A server exception must show as the 500 a client would get, not fail the test early.
+    with web_client(workspace, raise_server_exceptions=False) as client:
         yield client
 
 

@@ -10,14 +10,12 @@ from typing import Any
 
 import icalendar
 import pytest
-from starlette.testclient import TestClient
 
 from bot.core import ids
 from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
-from bot.server import create_web_app
 from scheduling.clock import FixedClock
-from tests.support import assert_pings_nobody
+from tests.support import assert_pings_nobody, feed_paths, web_client
 
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
@@ -197,17 +195,9 @@ def test_the_form_opens_at_once_and_its_submission_schedules(workspace: LocalWor
 
 
 def test_feeds_over_http_with_etag_and_unknown_tokens(workspace: LocalWorkspace) -> None:
-    exchange = workspace.command(PARTNER, "/consortium subscribe")
-    urls = re.findall(r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)", exchange.ack_text)
+    urls = feed_paths(workspace, PARTNER)
     assert len(urls) == 2  # the whole consortium, and the core countries
-    with TestClient(
-        create_web_app(
-            workspace.app,
-            workspace.database,
-            workspace.feeds,
-            signing_secret=workspace.signing_secret,
-        )
-    ) as http:
+    with web_client(workspace) as http:
         response = http.get(urls[0])
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -259,18 +249,8 @@ def test_a_fifth_monday_is_scheduled_listed_and_in_every_feed(workspace: LocalWo
     assert card["text"] == "New meeting: Fifth Monday (Webinar), Mon 29 Mar 2027 10:00 CEST"
     listed = workspace.command(PARTNER, "/meeting list")
     assert "Fifth Monday" in json.dumps(listed.ack)
-    urls = re.findall(
-        r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)",
-        workspace.command(PARTNER, "/consortium subscribe").ack_text,
-    )
-    with TestClient(
-        create_web_app(
-            workspace.app,
-            workspace.database,
-            workspace.feeds,
-            signing_secret=workspace.signing_secret,
-        )
-    ) as http:
+    urls = feed_paths(workspace, PARTNER)
+    with web_client(workspace) as http:
         for url in urls:
             response = http.get(url)
             assert response.status_code == 200
@@ -304,36 +284,16 @@ def test_a_never_meeting_rule_stored_before_the_door_checked_it_poisons_no_read(
     assert listed.status == 200 and isinstance(listed.ack, dict)
     shown = workspace.command(PARTNER, "/meeting next")
     assert shown.status == 200
-    urls = re.findall(
-        r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)",
-        workspace.command(PARTNER, "/consortium subscribe").ack_text,
-    )
-    with TestClient(
-        create_web_app(
-            workspace.app,
-            workspace.database,
-            workspace.feeds,
-            signing_secret=workspace.signing_secret,
-        )
-    ) as http:
+    urls = feed_paths(workspace, PARTNER)
+    with web_client(workspace) as http:
         assert http.get(urls[0]).status_code == 200
 
 
 def test_a_cache_date_from_the_future_gets_the_feed_not_304(
     workspace: LocalWorkspace, clock: FixedClock
 ) -> None:
-    (url, *_) = re.findall(
-        r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)",
-        workspace.command(PARTNER, "/consortium subscribe").ack_text,
-    )
-    web_app = create_web_app(
-        workspace.app,
-        workspace.database,
-        workspace.feeds,
-        signing_secret=workspace.signing_secret,
-        wall_clock=clock,
-    )
-    with TestClient(web_app) as http:
+    (url, *_) = feed_paths(workspace, PARTNER)
+    with web_client(workspace, wall_clock=clock) as http:
         modified = http.get(url).headers["last-modified"]
         assert http.get(url, headers={"If-Modified-Since": modified}).status_code == 304
         # A client whose clock runs a year fast must not keep an old calendar for a year.
