@@ -98,6 +98,13 @@ class Series:
             return [self.starts_local] if first <= self.starts_local <= last else []
         return expansion.between(first, last)
 
+    def first_local_start_after(self, moment: datetime) -> datetime | None:
+        """The first scheduled wall-clock start after `moment` (naive, local), however far."""
+        expansion = self._expansion
+        if expansion is None:
+            return self.starts_local if self.starts_local > moment else None
+        return expansion.first_after(moment)
+
 
 class _Expansion:
     """The starts of one rule from one DTSTART, generated once and kept in order.
@@ -120,15 +127,25 @@ class _Expansion:
     def between(self, first: datetime, last: datetime) -> list[datetime]:
         """The starts within [first, last]."""
         with self._lock:
-            while self._pending is not None and (not self._starts or self._starts[-1] <= last):
-                following = next(self._pending, None)
-                if following is None:
-                    self._pending = None
-                else:
-                    self._starts.append(following)
+            self._extend_past(last)
             low = bisect.bisect_left(self._starts, first)
             high = bisect.bisect_right(self._starts, last)
             return self._starts[low:high]
+
+    def first_after(self, moment: datetime) -> datetime | None:
+        with self._lock:
+            self._extend_past(moment)
+            index = bisect.bisect_right(self._starts, moment)
+            return self._starts[index] if index < len(self._starts) else None
+
+    def _extend_past(self, moment: datetime) -> None:
+        """Generate starts until one lies after `moment` or the rule has no more."""
+        while self._pending is not None and (not self._starts or self._starts[-1] <= moment):
+            following = next(self._pending, None)
+            if following is None:
+                self._pending = None
+            else:
+                self._starts.append(following)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -202,20 +219,18 @@ def next_occurrences(
     return sorted(found, key=lambda o: (o.start, o.series.id))[:limit]
 
 
-# A series may start years from now, and a rule may skip years (29 February): the next
-# occurrence of one series is looked for this far past the later of now and its start.
-NEXT_OF_SEARCH = timedelta(days=366 * 11)
-
-
 def next_of(series: Series, now: datetime) -> Occurrence | None:
-    """The series' next occurrence at or after `now`, however far ahead it is."""
+    """The series' next occurrence at or after `now`, however far ahead it is: a series may
+    start years from now, and a rule may skip years (29 February)."""
     window = timedelta(days=400)
     found = next_occurrences([series], now, 1, horizon_days=window.days)
-    after = max(now + window, localise(series.starts_local, series.zone))
-    give_up = after + NEXT_OF_SEARCH
-    while not found and after < give_up:
-        found = next_occurrences([series], after, 1, horizon_days=window.days)
-        after += window
+    if found or series.cancelled:
+        return found[0] if found else None
+    beyond = (now + window).astimezone(series.zone).replace(tzinfo=None)
+    later = series.first_local_start_after(beyond)
+    if later is None:
+        return None
+    found = next_occurrences([series], localise(later, series.zone), 1, horizon_days=window.days)
     return found[0] if found else None
 
 
