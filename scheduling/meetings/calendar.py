@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event, vCalAddress, vRecur
+from icalendar import Calendar, Component, Event, vCalAddress, vRecur
 
 from scheduling.meetings.occurrences import CANCELLED, MOVED, Series
 
@@ -110,7 +110,25 @@ def _finish(calendar: Calendar, series_list: Iterable[Series]) -> bytes:
     missing = calendar.get_missing_tzids()
     if missing:
         raise ValueError(f"no VTIMEZONE could be made for {sorted(missing)}")
+    for transitions in calendar.walk("STANDARD") + calendar.walk("DAYLIGHT"):
+        _one_date_per_rdate(transitions)
     return bytes(calendar.to_ical())
+
+
+def _one_date_per_rdate(transitions: Component) -> None:
+    """icalendar lists a zone's changes in one RDATE; ical.js (Thunderbird's parser) reads
+    only the first date of each RDATE, and with RDATEs present it skips DTSTART, so summer
+    meetings came out an hour off after the first year. One RDATE per date, DTSTART's among
+    them, reads alike everywhere."""
+    listed = transitions.get("RDATE")
+    if listed is None:
+        return
+    rdates = listed if isinstance(listed, list) else [listed]
+    dates = {value.dt for rdate in rdates for value in rdate.dts}
+    dates.add(transitions.decoded("DTSTART"))
+    del transitions["RDATE"]
+    for moment in sorted(dates):
+        transitions.add("rdate", moment)
 
 
 def invite_file(series: Series, consortium: str, now: datetime) -> bytes:

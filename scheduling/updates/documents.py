@@ -40,9 +40,9 @@ def _submitted(value: date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
 
 
-# Characters that make markup anywhere in a line: emphasis, code, links and images, raw HTML
-# and autolinks, tables, strikethrough, entities.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# What makes markup anywhere in a line: emphasis, code, links and images, raw HTML and
+# autolinks (which open with `<`), tables, strikethrough, and `&` where it starts an entity.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<|~]|&(?=#?\w+;))")
 # What makes a block of a line's start: headings, quotes, setext underlines.
 _MD_BLOCK_START = re.compile(r"^(\s*)([#>=])")
 # A partner's list item (`- `, `* `, `1. `) stays one: lists restructure nothing.

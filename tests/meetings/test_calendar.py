@@ -3,6 +3,7 @@ and what recurring-ical-events expands equals the bot's own occurrences."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -71,6 +72,24 @@ def test_expansion_by_recurring_ical_events_equals_the_bots(form: str, zone: str
     for ics in (invite_file(series, "CapaCITIES", NOW), feed([series], "CapaCITIES", "CapaCITIES")):
         assert _expanded(ics) == ours
         assert vobject.readOne(ics.decode()).vevent.summary.value == TRICKY_TITLE
+
+
+# Four years of daylight-saving changes: a VTIMEZONE's later changes are where clients differ.
+YEARS = (datetime(2026, 1, 1), datetime(2030, 1, 1))
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize(
+    "zone", ["Europe/Vienna", "Europe/Lisbon", "Europe/Helsinki", "Europe/Istanbul"]
+)
+def test_thunderbirds_parser_reads_the_same_times_for_years(
+    icaljs: Callable[[bytes, datetime, datetime], list[str]], form: str, zone: str
+) -> None:
+    series = _series(form, zone, changes=_changes(_series(form, zone)))
+    first, last = (moment.replace(tzinfo=UTC) for moment in YEARS)
+    ours = [f"{o.start:%Y-%m-%dT%H:%M:%S.000Z}" for o in occurrences(series, first, last)]
+    for ics in (invite_file(series, "CapaCITIES", NOW), feed([series], "CapaCITIES", "CapaCITIES")):
+        assert icaljs(ics, *YEARS) == ours
 
 
 def test_text_round_trips_exactly_through_all_three_parsers() -> None:
