@@ -59,26 +59,44 @@ _LineLoader.add_constructor(
 
 # A consortium file nests five levels deep at most; PyYAML builds nested values by recursion.
 MAX_NESTING = 32
+# A thousand members and meetings are some 20,000 values; aliases (`*name`, which tools such
+# as PyYAML's dumper write for shared lists) may not make a few lines stand for billions.
+MAX_VALUES = 200_000
 
 
 def _check_shape(text: str, file_name: str) -> None:
     """Refuse, before anything is built, nesting deeper than any consortium file needs and
-    aliases (`*name`), with which a few lines can stand for billions of values."""
-    depth = 0
+    a document that, with its aliases expanded, holds more values than any could."""
+    values = 0  # so far, each alias counted as the values it stands for
+    anchored: dict[str, int] = {}
+    open_at: list[tuple[str | None, int]] = []  # each open collection's anchor and start count
     for event in yaml.parse(text, Loader=yaml.BaseLoader):
         line = event.start_mark.line + 1 if event.start_mark else 0
         if isinstance(event, yaml.AliasEvent):
-            raise ConsortiumFileError(
-                [Problem(file_name, line, "aliases (*name) are not supported; write the value out")]
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
+            values += anchored.get(event.anchor or "", 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if event.anchor:
+                anchored[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            values += 1
+            open_at.append((event.anchor, values))
+            if len(open_at) > MAX_NESTING:
                 raise ConsortiumFileError(
                     [Problem(file_name, line, f"nested more than {MAX_NESTING} levels deep")]
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+            anchor, started = open_at.pop()
+            if anchor:
+                anchored[anchor] = values - started + 1
+        if values > MAX_VALUES:
+            raise ConsortiumFileError(
+                [
+                    Problem(
+                        file_name, line, f"holds more than {MAX_VALUES:,} values (aliases expanded)"
+                    )
+                ]
+            )
 
 
 def load_yaml(text: str, file_name: str) -> Any:
