@@ -19,7 +19,14 @@ answers ``invalid_metadata_format``; an ``event_type`` with characters other tha
 
 ``conversations.history`` lists a conversation's top-level messages and thread broadcasts, newest
 first, in pages linked by ``response_metadata.next_cursor``. Thread replies, deleted messages,
-ephemeral messages and response_url replies are not part of a conversation's history.
+ephemeral messages and response_url replies are not part of a conversation's history;
+``conversations.replies`` lists a thread, its parent first and then the replies oldest first.
+
+Faults are injected per method: an HTTP status or ``ok: false`` (``inject_fault``), and faults of
+the connection itself, each before the emulator processed the call or after it (the message is
+then stored, but the client never hears so): ``drop_connection`` closes it without an answer,
+``delay_answer`` answers after some seconds (past a client's timeout), ``hold_calls`` holds the
+call until the test releases it (and may kill the bot meanwhile).
 
 Slack allows about one ``chat.postMessage`` per second per channel, with short bursts. The
 emulator enforces that only when asked: ``SlackEmulator(post_rate_limit=(rate, burst))`` or
@@ -64,6 +71,7 @@ from bot.local.emulator.params import _API_PREFIX, _RESPONSE_PREFIX
 from bot.local.emulator.state import (
     EmulatedChannel,
     EmulatedUser,
+    HeldCalls,
     PostedMessage,
     RecordedCall,
     UploadedFile,
@@ -91,6 +99,7 @@ __all__ = [
     "UPLOAD_URL_METHOD",
     "EmulatedChannel",
     "EmulatedUser",
+    "HeldCalls",
     "PostedMessage",
     "RecordedCall",
     "SlackEmulator",
@@ -140,6 +149,7 @@ class SlackEmulator(HttpFront, LoopbackServer):
                 "views.update": self._views_update,
                 "views.publish": self._views_publish,
                 "conversations.history": self._conversations_history,
+                "conversations.replies": self._conversations_replies,
                 "conversations.open": self._conversations_open,
                 "conversations.info": self._conversations_info,
                 "users.info": self._users_info,
@@ -171,6 +181,7 @@ class SlackEmulator(HttpFront, LoopbackServer):
         return port, thread
 
     def _shutdown(self) -> None:
+        self.release_holds()
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()
@@ -233,6 +244,7 @@ class SlackEmulator(HttpFront, LoopbackServer):
             self._triggers.clear()
             self._response_urls.clear()
             self._faults.clear()
+            self._transport_faults.clear()
 
     # inspection
 

@@ -1,4 +1,8 @@
-"""Faults on demand (HTTP errors, 429s with Retry-After) and Slack's per-channel post rate limit."""
+"""Faults on demand (HTTP errors, 429s with Retry-After; connections dropped, answered late or
+held, before or after the call was processed) and Slack's per-channel post rate limit.
+
+A connection dropped *after* processing is the ambiguity every non-idempotent call must
+survive: Slack stored the message, the client never heard so."""
 
 from __future__ import annotations
 
@@ -8,10 +12,16 @@ from http import HTTPStatus
 from typing import Any
 
 from bot.local.emulator.params import _RateLimitedError, _Reply
-from bot.local.emulator.state import EmulatorState, _Bucket, _Fault
+from bot.local.emulator.state import EmulatorState, HeldCalls, _Bucket, _Fault, _TransportFault
 
 # Slack's rate limiter works in whole requests; this absorbs float error in refilled tokens.
 _TOKEN_EPSILON = 1e-9
+
+
+def _times(times: int) -> int:
+    if times < 1:
+        raise ValueError("times must be at least 1")
+    return times
 
 
 def _checked_rate_limit(rate: float, burst: int) -> tuple[float, int]:
@@ -44,6 +54,51 @@ class FaultsAndLimits(EmulatorState):
         with self._lock:
             fault = _Fault(status=status, retry_after=retry_after, error=error, remaining=times)
             self._faults.setdefault(method, deque()).append(fault)
+
+    def drop_connection(self, method: str, *, processed: bool = True, times: int = 1) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` without an answer,
+        after processing them (``processed``: the message is stored) or before."""
+        self._add_transport_fault(method, _TransportFault("drop", processed, _times(times)))
+
+    def delay_answer(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Process the next ``times`` calls of ``method`` at once but answer ``seconds`` later
+        (longer than a client's timeout: the client gives up on a call that succeeded)."""
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise ValueError(f"seconds must be a positive number, not {seconds}")
+        fault = _TransportFault("delay", True, _times(times), seconds=seconds)
+        self._add_transport_fault(method, fault)
+
+    def hold_calls(self, method: str, *, processed: bool, times: int = 1) -> HeldCalls:
+        """Hold the next ``times`` calls of ``method`` until ``release()``: before processing
+        them (nothing stored yet) or after (stored, not yet answered)."""
+        hold = HeldCalls(_times(times))
+        self._add_transport_fault(method, _TransportFault("hold", processed, hold.times, hold=hold))
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
+    def release_holds(self) -> None:
+        """Release every hold (the emulator does so when it stops)."""
+        with self._lock:
+            holds = list(self._holds)
+        for hold in holds:
+            hold.release()
+
+    def _add_transport_fault(self, method: str, fault: _TransportFault) -> None:
+        with self._lock:
+            self._transport_faults.setdefault(method, deque()).append(fault)
+
+    def _take_transport_fault(self, method: str, *, processed: bool) -> _TransportFault | None:
+        """The next transport fault of ``method`` at this step, if one is queued first."""
+        with self._lock:
+            queue = self._transport_faults.get(method)
+            if not queue or queue[0].processed != processed:
+                return None
+            fault = queue[0]
+            fault.remaining -= 1
+            if fault.remaining == 0:
+                queue.popleft()
+            return fault
 
     def set_post_rate_limit(self, rate: float | None, burst: int = 1) -> None:
         """Limits chat.postMessage to ``rate`` posts per second per channel, in bursts of

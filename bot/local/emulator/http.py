@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +29,7 @@ from bot.local.emulator.params import (
     _Reply,
     _text_param,
 )
-from bot.local.emulator.state import PostedMessage
+from bot.local.emulator.state import PostedMessage, _TransportFault
 
 _log = logging.getLogger("bot.local.emulator")
 
@@ -37,6 +38,23 @@ class HttpFront(ApiMethods):
     # HTTP entry points, called from server threads
 
     def _handle_http(
+        self, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> _Reply:
+        method = _method_of(path)
+        before = self._take_transport_fault(method, processed=False)
+        if before is not None:
+            if before.action == "drop":
+                with self._lock:
+                    self._record(method, {}, 0, {"ok": False, "error": "connection_dropped"})
+                return _Reply(0, b"", before_answer=lambda: False)
+            _wait(before)
+        reply = self._handle_processed(path, query, headers, body)
+        after = self._take_transport_fault(method, processed=True)
+        if after is not None:
+            reply.before_answer = lambda: after.action != "drop" and _wait(after)
+        return reply
+
+    def _handle_processed(
         self, path: str, query: str, headers: Mapping[str, str], body: bytes
     ) -> _Reply:
         try:
@@ -158,6 +176,26 @@ class HttpFront(ApiMethods):
         return 200, {"ok": True}
 
 
+def _method_of(path: str) -> str:
+    """The method name a path is recorded under (and its faults injected for)."""
+    if path.startswith(_API_PREFIX):
+        return path.removeprefix(_API_PREFIX)
+    if path.startswith(_UPLOAD_PREFIX):
+        return UPLOAD_URL_METHOD
+    if path.startswith(_RESPONSE_PREFIX):
+        return RESPONSE_URL_METHOD
+    return path
+
+
+def _wait(fault: _TransportFault) -> bool:
+    """Wait as a delay or hold asks (a server thread, outside the lock); True to answer."""
+    if fault.hold is not None:
+        fault.hold._hold()
+    else:
+        time.sleep(fault.seconds)
+    return True
+
+
 class _EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -185,6 +223,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         # Header names are case-insensitive; the emulator looks them up in title case.
         canonical = {name.title(): value for name, value in self.headers.items()}
         reply = self.server.emulator._handle_http(url.path, url.query, canonical, body)
+        if reply.before_answer is not None and not reply.before_answer():
+            self.close_connection = True  # the client reads the end of the stream, no answer
+            return
+        try:
+            self._answer(reply)
+        except OSError:
+            _log.debug("slack emulator: the client left before the answer")
+
+    def _answer(self, reply: _Reply) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))

@@ -23,6 +23,8 @@ MAX_RESPONSE_URL_USES = 5
 DEFAULT_TRIGGER_TTL = 3.0
 DEFAULT_HISTORY_LIMIT = 100
 MAX_HISTORY_LIMIT = 999
+# conversations.replies answers at most 1,000 messages a page (its default too).
+MAX_REPLIES_LIMIT = 1000
 
 UPLOAD_URL_METHOD = "upload_url"
 RESPONSE_URL_METHOD = "response_url"

@@ -8,7 +8,7 @@ import contextlib
 import copy
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -202,6 +202,8 @@ class _Reply:
     body: bytes
     content_type: str = "application/json; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # Run by the server thread before answering, outside the lock: False drops the connection.
+    before_answer: Callable[[], bool] | None = None
 
     @classmethod
     def of_json(cls, status: int, payload: Mapping[str, Any]) -> _Reply:

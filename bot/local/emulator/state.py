@@ -108,6 +108,50 @@ class _Fault:
     remaining: int
 
 
+class HeldCalls:
+    """Calls of one method held by the emulator (before or after it processed them) until
+    released: a test sees the bot blocked at that step of a send, and may kill it there."""
+
+    def __init__(self, times: int) -> None:
+        self.times = times
+        self._released = threading.Event()
+        self._arrived = threading.Condition()
+        self._held = 0
+
+    @property
+    def held(self) -> int:
+        with self._arrived:
+            return self._held
+
+    def wait_until_held(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Block until ``count`` calls are being held; AssertionError otherwise."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: self._held >= count, timeout=timeout):
+                raise AssertionError(f"{self._held} call(s) held after {timeout}s, not {count}")
+
+    def release(self) -> None:
+        """Let every held call (and any later one this hold takes) go on."""
+        self._released.set()
+
+    def _hold(self) -> None:
+        with self._arrived:
+            self._held += 1
+            self._arrived.notify_all()
+        self._released.wait()
+
+
+@dataclass
+class _TransportFault:
+    """What happens to the connection of a call: dropped without an answer, answered after
+    ``seconds``, or held; before the emulator processed the call, or after."""
+
+    action: Literal["drop", "delay", "hold"]
+    processed: bool
+    remaining: int
+    seconds: float = 0.0
+    hold: HeldCalls | None = None
+
+
 @dataclass
 class _Bucket:
     tokens: float
@@ -150,6 +194,8 @@ class EmulatorState:
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._transport_faults: dict[str, deque[_TransportFault]] = {}
+        self._holds: list[HeldCalls] = []
         self._post_rate_limit: tuple[float, int] | None = None
         self._post_buckets: dict[str, _Bucket] = {}
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
