@@ -123,7 +123,8 @@ class Case:
             time.sleep(seconds)
 
         directory = DirectoryService(self.database)
-        notifier = SlackDeliveryNotifier(make_web_client(settings, sleep=sleep), directory)
+        client = make_web_client(settings, sleep=sleep)
+        notifier = SlackDeliveryNotifier(client, directory, FixedClock(DUE_AT), None)
         jobs = Jobs(self.database, FixedClock(DUE_AT), notifier, directory)
         began = time.perf_counter()
         report = jobs.sweep()

@@ -44,10 +44,15 @@ from scheduling.consortium.importer import import_consortium  # noqa: E402
 from scheduling.delivery.deliverer import SweepReport  # noqa: E402
 from scheduling.delivery.digest import iso_week  # noqa: E402
 from scheduling.delivery.jobs import SWEEP, Jobs  # noqa: E402
-from scheduling.delivery.notices import Digest, ReminderNotice  # noqa: E402
+from scheduling.delivery.notices import (  # noqa: E402
+    Digest,
+    InviteNotice,
+    ReminderNotice,
+    RoundRequestNotice,
+)
 from scheduling.meetings.occurrences import occurrences  # noqa: E402
 from scheduling.meetings.service import MeetingService  # noqa: E402
-from scheduling.ports import Posted  # noqa: E402
+from scheduling.ports import OnePart, Posted  # noqa: E402
 from scheduling.updates.service import UpdateService  # noqa: E402
 from scheduling.vocabulary import Audience  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -70,15 +75,19 @@ PLANS = {  # statement -> substrings that pick it out of the SQL log
 class NullNotifier:
     """Posts nothing and never fails, so Slack is no part of the measurement."""
 
-    def send_reminder(self, notice: ReminderNotice) -> Posted:
-        return Posted(notice.channel, "1.000001")
+    def reminder(self, notice: ReminderNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.channel, "1.000001"))
 
     def update_reminder(self, posted: Posted, notice: ReminderNotice) -> None: ...
 
-    def send_digest(self, channel: str, digest: Digest, key: str) -> Posted:
-        return Posted(channel, "1.000002")
+    def digest(self, channel: str, digest: Digest, key: str) -> OnePart:
+        return OnePart(lambda: Posted(channel, "1.000002"))
 
-    def already_sent(self, channel: str, key: str, since: datetime) -> None: ...
+    def invite(self, notice: InviteNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.channel, "1.000003"))
+
+    def round_request(self, notice: RoundRequestNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.member, "1.000004"))
 
 
 def scaled_text(copies: int) -> str:

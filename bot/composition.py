@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk import WebClient
 
 from bot.core.background import Background, SchedulerState
+from bot.core.retries import DEFAULT_LIMITS, SendLimits
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
@@ -24,6 +25,7 @@ from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
+from scheduling.delivery.deliverer import JobSettings
 from scheduling.delivery.jobs import Jobs
 from scheduling.meetings.feeds import FeedService
 from scheduling.meetings.rsvp import RsvpService
@@ -75,22 +77,43 @@ class Services(Domain):
         return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
+# One step of a send: asking Slack for a part in doubt (opening the DM, reading history) and
+# posting it (a file takes three Web API calls and the upload itself).
+CALLS_PER_STEP = 6
+
+
+def check_lease(job_settings: JobSettings, limits: SendLimits) -> None:
+    """A claim's lease must outlast the longest step a sender may take while holding it, or
+    a second sender could take over a message that is still going out."""
+    longest = CALLS_PER_STEP * limits.longest_call()
+    if job_settings.lease.total_seconds() <= longest:
+        raise ValueError(
+            f"the delivery lease ({job_settings.lease}) must outlast one step of a send"
+            f" ({longest:.0f} s with these Web API time limits)"
+        )
+
+
 def compose(
     settings: Settings,
     database: Database,
     clock: Clock,
     client: WebClient,
     executor: Executor,
+    job_settings: JobSettings | None = None,
+    limits: SendLimits = DEFAULT_LIMITS,
 ) -> Services:
     domain = compose_domain(database, clock)
-    notifier = SlackDeliveryNotifier(client, domain.directory)
+    job_settings = job_settings or JobSettings()
+    check_lease(job_settings, limits)
+    notifier = SlackDeliveryNotifier(client, domain.directory, clock, settings.public_url)
+    jobs = Jobs(database, clock, notifier, domain.directory, job_settings)
     return Services(
         **{field.name: getattr(domain, field.name) for field in fields(Domain)},
         settings=settings,
-        jobs=Jobs(database, clock, notifier, domain.directory),
-        announcer=MeetingAnnouncer(client, clock, settings.public_url),
+        jobs=jobs,
+        announcer=MeetingAnnouncer(client, jobs),
         publisher=UpdatePublisher(client, domain.directory, domain.updates),
-        messenger=RoundMessenger(client),
+        messenger=RoundMessenger(client, jobs),
         background=Background(executor),
         web=client,
         scheduler=SchedulerState(),

@@ -1,14 +1,20 @@
-"""The port the domain talks through to the outside: the notifier that takes scheduled
-messages (reminders, digests) out of the building. bot/ implements it for Slack; tests and
-benchmarks implement it with fakes. (The clock the domain reads is `clock.Clock`.)"""
+"""The port the domain talks through to the outside: the notifier that takes the messages the
+bot sends on its own initiative (reminders, digests, meeting announcements, round requests)
+out of the building. bot/ implements it for Slack; tests and benchmarks implement it with
+fakes. (The clock the domain reads is `clock.Clock`.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
-from scheduling.delivery.notices import Digest, ReminderNotice
+from scheduling.delivery.notices import (
+    Digest,
+    InviteNotice,
+    ReminderNotice,
+    RoundRequestNotice,
+)
 
 
 @dataclass(frozen=True)
@@ -20,25 +26,70 @@ class Posted:
 
 
 class DeliveryError(Exception):
-    """The platform refused, or could not be reached after the client's own retries."""
+    """The platform refused, or could not be reached after the client's own retries.
 
-    def __init__(self, code: str, retry_after: float | None = None) -> None:
+    `ambiguous`: the call may have taken effect all the same (a dropped connection, a timeout,
+    a 5xx), so the next try asks the platform for the message before posting it again."""
+
+    def __init__(
+        self, code: str, retry_after: float | None = None, *, ambiguous: bool = False
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.retry_after = retry_after
+        self.ambiguous = ambiguous
+
+
+class Outgoing(Protocol):
+    """One message the outbox delivers, in `parts` parts: the first posted on its own, the
+    others in its thread. Both methods may raise DeliveryError."""
+
+    @property
+    def parts(self) -> int: ...
+
+    def send(self, part: int, thread: Posted | None) -> Posted:
+        """Post part `part` (from 0); `thread` is where part 0 went, for the others."""
+        ...
+
+    def find(self, part: int, thread: Posted | None) -> Posted | None:
+        """Where part `part` was posted, if the platform has it (asked after a try whose
+        outcome is unknown); None when it is not there or cannot be told."""
+        ...
 
 
 class DeliveryNotifier(Protocol):
-    """How scheduled messages leave the building. Every method may raise DeliveryError."""
+    """How the bot's own messages leave the building: each kind made into an `Outgoing`."""
 
-    def send_reminder(self, notice: ReminderNotice) -> Posted:
-        """Post the reminder."""
+    def reminder(self, notice: ReminderNotice) -> Outgoing:
+        """A meeting's reminder, in its channel or a member's DM."""
+        ...
 
     def update_reminder(self, posted: Posted, notice: ReminderNotice) -> None:
-        """Redraw a posted reminder (new RSVP counts)."""
+        """Redraw a posted reminder (new RSVP counts); may raise DeliveryError."""
+        ...
 
-    def send_digest(self, channel: str, digest: Digest, key: str) -> Posted:
-        """Post the digest (several messages in one thread if long); return the first."""
+    def digest(self, channel: str, digest: Digest, key: str) -> Outgoing:
+        """The weekly digest (several messages in one thread if long)."""
+        ...
 
-    def already_sent(self, channel: str, key: str, since: datetime) -> Posted | None:
-        """A message with this key posted since `since`, if the platform can tell."""
+    def invite(self, notice: InviteNotice) -> Outgoing:
+        """A meeting change's card in its channel, and its calendar file in the card's thread."""
+        ...
+
+    def round_request(self, notice: RoundRequestNotice) -> Outgoing:
+        """A DM asking a member for their country's update in a round."""
+        ...
+
+
+@dataclass(frozen=True)
+class OnePart:
+    """An `Outgoing` of one part that cannot be looked for: for fakes and benchmarks."""
+
+    post: Callable[[], Posted]
+    parts: int = 1
+
+    def send(self, part: int, thread: Posted | None) -> Posted:
+        return self.post()
+
+    def find(self, part: int, thread: Posted | None) -> Posted | None:
+        return None

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -244,9 +245,10 @@ class UpdateRevision(Base):
 class Delivery(Base):
     """One message the bot sends on its own initiative, named by its delivery key.
 
-    Claimed (a unique key) before sending, marked sent with Slack's `ts` after; a claim whose
-    lease ran out, or a failure, is taken over by the next sweep. So nothing is sent twice
-    and nothing is dropped silently, whatever crashes or runs twice.
+    Queued by the use case that asks for it (in its transaction) or claimed (a unique key)
+    before sending, marked sent with Slack's `ts` after; a claim whose lease ran out, or a
+    failure, is taken over by the next sweep. So nothing is sent twice and nothing is dropped
+    silently, whatever crashes or runs twice.
     """
 
     __tablename__ = "deliveries"
@@ -272,6 +274,12 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A message of several parts (a long digest, a card and its file) goes out part by part;
+    # the first part's place is slack_channel/slack_ts as soon as it is posted.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The last try failed in a way that may have reached Slack (a dropped connection, a 5xx):
+    # the next one asks Slack for the message before posting it again.
+    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Rsvp(Base):

@@ -1,8 +1,16 @@
-"""Slack SDK retry handlers whose waiting is injectable.
+"""How the bot's Web API clients retry, and how long any one call may take.
 
-They retry as the SDK's own do (429 after Retry-After, 500/503 with backoff, dropped
-connections), but call the `sleep` they are given, so the local workspace and the tests
-can honour Retry-After without really waiting, and can see how long was asked for.
+They retry as the SDK's own handlers do (429 after Retry-After, 500/503 with backoff, dropped
+connections), with three differences:
+
+- a call that creates something each time it is made (`chat.postMessage`, a file's share) is
+  never retried after an ambiguous failure (a dropped connection, a 5xx): Slack may have done
+  it already, and a second try would post it twice. The failure reaches the caller, and the
+  outbox asks Slack by the message's delivery key before it tries again (`ambiguous`);
+- a Retry-After longer than `SendLimits.rate_limit_wait` is not waited out in the thread: the
+  429 reaches the caller, who comes back later without holding a thread (or a claim) meanwhile;
+- they call the `sleep` they are given, so the local workspace and the tests can honour
+  Retry-After without really waiting, and can see how long was asked for.
 """
 
 from __future__ import annotations
@@ -10,7 +18,10 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.client import HTTPException
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -22,6 +33,48 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 Sleep = Callable[[float], None]
+
+# Web API methods that do something new each time they are called.
+NOT_IDEMPOTENT = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "chat.meMessage",
+        "files.completeUploadExternal",
+        "files.upload",
+        "conversations.create",
+    }
+)
+# Errors Slack answers with `ok: false` when it cannot tell whether the call took effect
+# ("It's possible some aspect of the operation succeeded before the error was raised").
+UNCERTAIN_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "request_timeout", "service_unavailable"}
+)
+
+JITTER = 0.25  # a little spread so many workers told "wait 1 s" do not all come back at once
+
+
+@dataclass(frozen=True)
+class SendLimits:
+    """The time bounds of every Web API call the bot makes from a thread.
+
+    `longest_call` is the most one call can take with all its retries and waits; the outbox's
+    lease must outlast the calls of one step of a send (see `bot/composition.py`)."""
+
+    timeout: int = 10  # seconds for one HTTP exchange
+    retries: int = 2  # after a dropped connection or a 500/503, for idempotent calls only
+    rate_limit_retries: int = 3
+    rate_limit_wait: float = 10.0  # the longest Retry-After waited out in the thread
+
+    def longest_call(self) -> float:
+        exchanges = 1 + self.retries + self.rate_limit_retries
+        backoff = sum(0.5 * (1 << attempt) for attempt in range(self.retries))
+        waits = self.rate_limit_retries * (self.rate_limit_wait + JITTER)
+        return exchanges * self.timeout + backoff + waits
+
+
+DEFAULT_LIMITS = SendLimits()
 
 
 def retry_after_seconds(headers: Mapping[str, str | list[str]], default: float = 1.0) -> float:
@@ -35,6 +88,24 @@ def retry_after_seconds(headers: Mapping[str, str | list[str]], default: float =
             except ValueError:
                 break
     return default
+
+
+def method_of(request: HttpRequest) -> str:
+    """The Web API method a request calls (the last part of its URL's path)."""
+    return request.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def ambiguous(failure: BaseException) -> bool:
+    """Whether a failed call may have taken effect at Slack: a dropped or timed-out connection,
+    a 5xx, or an error Slack itself calls uncertain. A 429 or any other refusal is certain."""
+    if isinstance(failure, SlackApiError):
+        status = failure.response.status_code
+        if status >= 500:
+            return True
+        data = failure.response.data
+        code = data.get("error") if isinstance(data, dict) else None
+        return status == 200 and code in UNCERTAIN_ERRORS
+    return isinstance(failure, (OSError, HTTPException))
 
 
 class _Waiting(RetryHandler):
@@ -57,31 +128,70 @@ class _Waiting(RetryHandler):
 
 
 class RateLimitRetry(_Waiting, RateLimitErrorRetryHandler):
-    def __init__(self, max_retry_count: int = 3, sleep: Sleep = time.sleep) -> None:
-        RateLimitErrorRetryHandler.__init__(self, max_retry_count=max_retry_count)
+    """A 429 was not processed, so any call may be sent again: after Retry-After, when that
+    is short enough to wait for here."""
+
+    def __init__(self, limits: SendLimits, sleep: Sleep = time.sleep) -> None:
+        RateLimitErrorRetryHandler.__init__(self, max_retry_count=limits.rate_limit_retries)
         self.sleep = sleep
+        self.longest_wait = limits.rate_limit_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        return retry_after_seconds(response.headers) <= self.longest_wait
 
     def wait(self, state: RetryState, response: HttpResponse | None) -> float:
-        # A little jitter so many workers told "wait 1 s" do not all come back at once.
         assert response is not None
-        return retry_after_seconds(response.headers) + random.random() * 0.25
+        return retry_after_seconds(response.headers) + random.random() * JITTER
 
 
 class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
-    def __init__(self, max_retry_count: int = 2, sleep: Sleep = time.sleep) -> None:
-        ServerErrorRetryHandler.__init__(self, max_retry_count=max_retry_count)
+    def __init__(self, limits: SendLimits, sleep: Sleep = time.sleep) -> None:
+        ServerErrorRetryHandler.__init__(self, max_retry_count=limits.retries)
         self.sleep = sleep
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if method_of(request) in NOT_IDEMPOTENT:
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 class ConnectionRetry(_Waiting, ConnectionErrorRetryHandler):
-    def __init__(self, max_retry_count: int = 2, sleep: Sleep = time.sleep) -> None:
-        ConnectionErrorRetryHandler.__init__(self, max_retry_count=max_retry_count)
+    def __init__(self, limits: SendLimits, sleep: Sleep = time.sleep) -> None:
+        ConnectionErrorRetryHandler.__init__(self, max_retry_count=limits.retries)
         self.sleep = sleep
 
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if method_of(request) in NOT_IDEMPOTENT:
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
-def retry_handlers(sleep: Sleep = time.sleep) -> list[RetryHandler]:
+
+def retry_handlers(limits: SendLimits, sleep: Sleep = time.sleep) -> list[RetryHandler]:
     return [
-        ConnectionRetry(sleep=sleep),
-        RateLimitRetry(sleep=sleep),
-        ServerErrorRetry(sleep=sleep),
+        ConnectionRetry(limits, sleep),
+        RateLimitRetry(limits, sleep),
+        ServerErrorRetry(limits, sleep),
     ]

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from slack_sdk import WebClient
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.retries import Sleep, retry_handlers
+from bot.core.retries import DEFAULT_LIMITS, SendLimits, Sleep, retry_handlers
 from bot.settings import Settings
 
 
@@ -17,13 +17,18 @@ def _is_loopback(url: str) -> bool:
 
 
 def make_web_client(
-    settings: Settings, token: str | None = None, sleep: Sleep = time.sleep
+    settings: Settings,
+    token: str | None = None,
+    sleep: Sleep = time.sleep,
+    limits: SendLimits = DEFAULT_LIMITS,
 ) -> WebClient:
-    """A WebClient on SLACK_API_URL that waits out 429s and retries 5xx and dropped connections."""
+    """A WebClient on SLACK_API_URL within `limits`: it waits out short 429s, and retries 5xx
+    and dropped connections of calls that can safely be made twice (`bot/core/retries.py`)."""
     client = WebClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        retry_handlers=retry_handlers(sleep),
+        timeout=limits.timeout,
+        retry_handlers=retry_handlers(limits, sleep),
     )
     if _is_loopback(settings.slack_api_url):
         # slack_sdk honours HTTPS_PROXY but not NO_PROXY: never send loopback calls to a proxy.

@@ -1,95 +1,60 @@
-"""Posting a meeting change: the card in the meeting's channel and its .ics in the thread.
+"""After the ack: a meeting change's announcement (its card in the meeting's channel and its
+.ics in the thread), which the change queued in the outbox, sent at once.
 
-Runs after the ack, on the background executor, from values the service returned (no
-database here). A failure is logged with Slack's error code and told to the person who
-asked, in a DM, rather than lost.
+The outbox makes it go out once (`scheduling/delivery/`); what does not get through now is
+retried by the jobs. The person who asked is told, by DM, when it cannot be posted for a
+reason of Slack's that will not pass by itself (the bot is not in the channel, say).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core.mrkdwn import channel_link
-from bot.meetings.blocks import cancellation_note, meeting_card
-from scheduling.clock import Clock
-from scheduling.meetings.calendar import cancellation_file, invite_file
+from bot.updates.publisher import tell
+from scheduling.delivery.jobs import Jobs
 from scheduling.meetings.service import MeetingChange
-from scheduling.naming import slugify
 
 logger = logging.getLogger("consortium_bot.notifier")
 
-
-@dataclass(frozen=True)
-class Announcement:
-    change: MeetingChange
-    headline: str
-    requested_by: str | None = None
-
-
-def ics_filename(title: str) -> str:
-    return f"{slugify(title, 'meeting')}.ics"
+# Channel errors a coordinator can fix by inviting the bot.
+CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
 class MeetingAnnouncer:
-    def __init__(self, client: WebClient, clock: Clock, public_url: str | None) -> None:
+    def __init__(self, client: WebClient, jobs: Jobs) -> None:
         self.client = client
-        self.clock = clock
-        host = urlparse(public_url).hostname if public_url else None
-        self.organizer = f"mailto:noreply@{host or 'consortium-bot.invalid'}"
+        self.jobs = jobs
 
-    def announce(self, announcement: Announcement) -> None:
-        """Post the card to the meeting's channel and its calendar file in the card's thread."""
-        change = announcement.change
+    def announce(self, change: MeetingChange, requested_by: str | None) -> None:
+        """Send the change's queued announcement; tell `requested_by` what stands in its way."""
         series = change.series
-        channel = change.channel
-        if channel is None:
-            self._tell(announcement, f"#{series.id} has no channel, so I posted no invite.")
+        if change.announcement is None:
+            if requested_by is not None:
+                tell(
+                    self.client,
+                    requested_by,
+                    f"#{series.id} has no channel, so I posted no invite.",
+                )
             return
-        now = self.clock.now()
-        if change.cancelled:
-            ics = cancellation_file(
-                series, change.consortium, self.organizer, now, change.occurrence_local
-            )
-            note = cancellation_note(change.occurrence_local)
-        else:
-            ics = invite_file(series, change.consortium, now)
-            note = None
-        card = meeting_card(series, change.shown, announcement.headline, note)
-        try:
-            posted = self.client.chat_postMessage(
-                channel=channel, text=card.text, blocks=card.blocks, unfurl_links=False
-            )
-            self.client.files_upload_v2(
-                channel=channel,
-                thread_ts=posted["ts"],
-                content=ics,
-                filename=ics_filename(series.title),
-                title=f"{series.title} (calendar file)",
-            )
-        except SlackApiError as error:
-            code = error.response.get("error", "unknown_error")
-            logger.warning("invite for meeting %s not posted to %s: %s", series.id, channel, code)
-            hint = (
-                " Invite me to the channel with `/invite @consortium`."
-                if code in ("not_in_channel", "channel_not_found")
-                else ""
-            )
-            self._tell(
-                announcement,
-                f"I could not post the invite for #{series.id} to {channel_link(channel)}: {code}.{hint}",
-            )
-
-    def _tell(self, announcement: Announcement, text: str) -> None:
-        if announcement.requested_by is None:
+        report = self.jobs.dispatch([change.announcement])
+        error = report.failures.get(change.announcement)
+        if error is None or error.ambiguous or error.retry_after is not None:
+            return  # sent, or going out by itself shortly
+        logger.warning("invite for meeting %s not posted yet: %s", series.id, error.code)
+        if requested_by is None or change.channel is None:
             return
-        try:
-            self.client.chat_postMessage(channel=announcement.requested_by, text=text)
-        except SlackApiError as error:
-            logger.warning(
-                "could not tell %s: %s", announcement.requested_by, error.response.get("error")
-            )
+        hint = (
+            " Invite me to the channel with `/invite @consortium`; I will keep trying for about"
+            " half an hour."
+            if error.code in CHANNEL_ERRORS
+            else " I will try again."
+        )
+        tell(
+            self.client,
+            requested_by,
+            f"I could not post the invite for #{series.id} to {channel_link(change.channel)}:"
+            f" {error.code}.{hint}",
+        )

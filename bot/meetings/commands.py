@@ -14,13 +14,13 @@ from slack_sdk import WebClient
 from bot.core.background import Background
 from bot.core.blocks import Message, plain_message
 from bot.meetings import grammar
-from bot.meetings.announcer import Announcement, MeetingAnnouncer
+from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import meeting_list, upcoming_list, usage_message, who_message
 from bot.meetings.form import open_form
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
 from scheduling.meetings.rsvp import RsvpService
-from scheduling.meetings.service import MeetingService
+from scheduling.meetings.service import MeetingChange, MeetingService
 
 
 async def handle(
@@ -50,13 +50,13 @@ async def handle(
         background.run(open_form, web, command["trigger_id"], meetings, command.get("channel_id"))
         return
     try:
-        message, announcement = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
+        message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
     except FieldError as error:
         await ack(**plain_message(str(error)).as_ephemeral())
         return
     await ack(**message.as_ephemeral())
-    if announcement is not None:
-        background.run(announcer.announce, announcement)
+    if change is not None:
+        background.run(announcer.announce, change, caller.slack_id)
 
 
 def _answer(
@@ -64,7 +64,7 @@ def _answer(
     meetings: MeetingService,
     rsvps: RsvpService,
     caller: MemberProfile,
-) -> tuple[Message, Announcement | None]:
+) -> tuple[Message, MeetingChange | None]:
     """The database work of a subcommand (run in a worker thread) and the reply it makes."""
     if isinstance(parsed, grammar.ListMeetings):
         return meeting_list(meetings.listing()), None
@@ -76,27 +76,22 @@ def _answer(
     if isinstance(parsed, grammar.Schedule):
         change = meetings.schedule(caller, parsed.request)
         series = change.series
-        headline = "New meeting"
         reply = (
             f"Scheduled #{series.id} {series.title} ({series.rule_in_words}); posting the invite."
         )
     elif isinstance(parsed, grammar.Cancel):
         change = meetings.cancel(caller, parsed.meeting_id, parsed.on)
         what = f"the {parsed.on:%Y-%m-%d} occurrence of" if change.occurrence_local else ""
-        headline = "Cancelled"
         reply = f"Cancelled {what} #{parsed.meeting_id}".replace("  ", " ") + "."
     elif isinstance(parsed, grammar.Move):
         change = meetings.move(caller, parsed.meeting_id, parsed.on, parsed.to_day, parsed.at)
         assert change.new_local is not None
-        headline = f"Moved from {parsed.on:%a} {parsed.on.day} {parsed.on:%b}"
         reply = f"Moved #{parsed.meeting_id} from {parsed.on:%Y-%m-%d} to {change.new_local:%Y-%m-%d %H:%M}."
     elif isinstance(parsed, grammar.Edit):
         change = meetings.edit(caller, parsed.meeting_id, parsed.field, parsed.value)
-        headline = f"Changed: {parsed.field}"
         reply = f"Changed the {parsed.field} of #{parsed.meeting_id}."
     else:
         assert isinstance(parsed, grammar.Invite)
         change = meetings.invite(caller, parsed.meeting_id)
-        headline = "Invitation"
         reply = f"Posting the invite for #{change.series.id} again."
-    return plain_message(reply), Announcement(change, headline, caller.slack_id)
+    return plain_message(reply), change

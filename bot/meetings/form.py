@@ -16,7 +16,7 @@ from bot.core.background import Background
 from bot.core.blocks import context, input_block, option, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape
-from bot.meetings.announcer import Announcement, MeetingAnnouncer
+from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import series_details
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
@@ -183,4 +183,4 @@ async def submit(
         await ack(**field_errors(error, FIELD_BLOCKS, state, ids.MEETING_DATE))
         return
     await ack(response_action="update", view=scheduled_view(change.series, change.shown))
-    background.run(announcer.announce, Announcement(change, "New meeting", caller.slack_id))
+    background.run(announcer.announce, change, caller.slack_id)

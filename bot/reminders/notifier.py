@@ -1,123 +1,107 @@
-"""The Slack side of scheduled delivery (`ports.DeliveryNotifier`): reminders and digests
-posted with their delivery key in the message metadata, so after a crash the bot can ask
-Slack whether a message went out."""
+"""The Slack side of delivery (`ports.DeliveryNotifier`): reminders, digests, meeting
+announcements (a card and its calendar file) and round requests, each made into the parts
+`SlackOutgoing` posts, with its delivery key in the metadata, so after a crash or a failure
+of unknown outcome the bot can ask Slack whether a part went out."""
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-from typing import Any
+from datetime import date
+from urllib.parse import urlparse
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core import ids
-from bot.core.retries import retry_after_seconds
+from bot.meetings.blocks import cancellation_note, meeting_card
 from bot.reminders.blocks import digest_messages, reminder_message
+from bot.reminders.outgoing import FilePart, SlackOutgoing, calling
+from bot.rounds.blocks import round_request
+from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
-from scheduling.delivery.notices import Digest, ReminderNotice
-from scheduling.ports import DeliveryError, Posted
+from scheduling.delivery.notices import (
+    Announced,
+    AnnouncementFacts,
+    Digest,
+    InviteNotice,
+    ReminderNotice,
+    RoundRequestNotice,
+)
+from scheduling.meetings.calendar import cancellation_file, invite_file
+from scheduling.naming import slugify
+from scheduling.ports import Posted
 
-logger = logging.getLogger("consortium_bot.delivery")
+
+def ics_filename(title: str, cancelled: bool = False) -> str:
+    """The calendar file's name; a cancellation's is its own, so that a client that keeps
+    downloads by name does not take it for the invite."""
+    suffix = "-cancelled" if cancelled else ""
+    return f"{slugify(title, 'meeting')}{suffix}.ics"
 
 
-def _failure(error: SlackApiError) -> DeliveryError:
-    response = error.response
-    retry_after = None
-    if response.status_code == 429:
-        retry_after = retry_after_seconds(response.headers or {}, default=60.0)
-    if response.status_code != 200:
-        return DeliveryError(f"http_{response.status_code}", retry_after)
-    code = response.get("error") if isinstance(response.data, dict) else None
-    return DeliveryError(str(code or "unknown_error"), retry_after)
+def headline(facts: AnnouncementFacts) -> str:
+    """The card's first line: what happened to the meeting."""
+    if facts.what == Announced.NEW:
+        return "New meeting"
+    if facts.what == Announced.CANCELLED:
+        return "Cancelled"
+    if facts.what == Announced.MOVED and facts.moved_from is not None:
+        return f"Moved from {_day(facts.moved_from)}"
+    if facts.what == Announced.CHANGED and facts.field:
+        return f"Changed: {facts.field}"
+    return "Invitation"
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 class SlackDeliveryNotifier:
-    def __init__(self, client: WebClient, directory: DirectoryService) -> None:
+    def __init__(
+        self, client: WebClient, directory: DirectoryService, clock: Clock, public_url: str | None
+    ) -> None:
         self.client = client
         self.directory = directory
+        self.clock = clock
+        host = urlparse(public_url).hostname if public_url else None
+        self.organizer = f"mailto:noreply@{host or 'consortium-bot.invalid'}"
 
-    def _metadata(self, key: str) -> dict[str, object]:
-        return {"event_type": ids.DELIVERY_EVENT_TYPE, "event_payload": {"key": key}}
-
-    def send_reminder(self, notice: ReminderNotice) -> Posted:
-        names = self.directory.country_names()
-        message = reminder_message(notice, names)
-        try:
-            posted = self.client.chat_postMessage(
-                channel=notice.channel,
-                text=message.text,
-                blocks=message.blocks,
-                metadata=self._metadata(notice.key),
-                unfurl_links=False,
-            )
-        except SlackApiError as error:
-            raise _failure(error) from None
-        return Posted(str(posted["channel"]), str(posted["ts"]))
+    def reminder(self, notice: ReminderNotice) -> SlackOutgoing:
+        message = reminder_message(notice, self.directory.country_names())
+        return SlackOutgoing(self.client, notice.channel, notice.key, [message])
 
     def update_reminder(self, posted: Posted, notice: ReminderNotice) -> None:
-        names = self.directory.country_names()
-        message = reminder_message(notice, names)
-        try:
-            self.client.chat_update(
+        message = reminder_message(notice, self.directory.country_names())
+        metadata = {"event_type": ids.DELIVERY_EVENT_TYPE, "event_payload": {"key": notice.key}}
+        calling(
+            lambda: self.client.chat_update(
                 channel=posted.channel,
                 ts=posted.ts,
                 text=message.text,
                 blocks=message.blocks,
-                metadata=self._metadata(notice.key),
+                metadata=metadata,
             )
-        except SlackApiError as error:
-            raise _failure(error) from None
+        )
 
-    def send_digest(self, channel: str, digest: Digest, key: str) -> Posted:
-        names = self.directory.country_names()
-        messages = digest_messages(digest, names)
-        try:
-            first = self.client.chat_postMessage(
-                channel=channel,
-                text=messages[0].text,
-                blocks=messages[0].blocks,
-                metadata=self._metadata(key),
-                unfurl_links=False,
-            )
-            for part in messages[1:]:
-                self.client.chat_postMessage(
-                    channel=channel,
-                    thread_ts=first["ts"],
-                    text=part.text,
-                    blocks=part.blocks,
-                    unfurl_links=False,
-                )
-        except SlackApiError as error:
-            raise _failure(error) from None
-        return Posted(str(first["channel"]), str(first["ts"]))
+    def digest(self, channel: str, digest: Digest, key: str) -> SlackOutgoing:
+        messages = digest_messages(digest, self.directory.country_names())
+        return SlackOutgoing(self.client, channel, key, messages)
 
-    def already_sent(self, channel: str, key: str, since: datetime) -> Posted | None:
-        """Look for the key among the channel's latest messages; None when it is not there or
-        history cannot be read. `since` is not sent as `oldest`: with `tick --at` the bot's
-        clock is not Slack's, and a claim is minutes old, well within the last 200 messages."""
-        try:
-            target = channel
-            if channel.startswith(("U", "W")):
-                target = self.client.conversations_open(users=channel)["channel"]["id"]
-            history = self.client.conversations_history(
-                channel=target,
-                include_all_metadata=True,
-                limit=200,
+    def invite(self, notice: InviteNotice) -> SlackOutgoing:
+        series = notice.series
+        now = self.clock.now()
+        if notice.cancelled:
+            ics = cancellation_file(
+                series, notice.consortium, self.organizer, now, notice.occurrence_local
             )
-        except SlackApiError as error:
-            logger.warning(
-                "cannot check whether %s was sent (%s); sending again",
-                key,
-                error.response.get("error"),
-            )
-            return None
-        messages: list[dict[str, Any]] = history.get("messages") or []
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            if (
-                metadata.get("event_type") == ids.DELIVERY_EVENT_TYPE
-                and (metadata.get("event_payload") or {}).get("key") == key
-            ):
-                return Posted(target, str(message["ts"]))
-        return None
+            note = cancellation_note(notice.occurrence_local)
+        else:
+            ics = invite_file(series, notice.consortium, now)
+            note = None
+        card = meeting_card(series, notice.shown, headline(notice.facts), note)
+        calendar = FilePart(
+            ics, ics_filename(series.title, notice.cancelled), f"{series.title} (calendar file)"
+        )
+        return SlackOutgoing(self.client, notice.channel, notice.key, [card, calendar])
+
+    def round_request(self, notice: RoundRequestNotice) -> SlackOutgoing:
+        message = round_request(notice.round, notice.country, notice.reminder)
+        return SlackOutgoing(self.client, notice.member, notice.key, [message])

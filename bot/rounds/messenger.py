@@ -1,5 +1,5 @@
-"""After the ack: round requests by DM, and export files sent to whoever asked. Works from
-what the service returned; failures are logged with Slack's error and told to whoever waits."""
+"""After the ack: the round requests the service queued, sent by DM through the outbox, and
+export files sent to whoever asked. Failures are logged and told to whoever waits."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.mrkdwn import escape
-from bot.rounds.blocks import round_request
 from bot.updates.publisher import tell
+from scheduling.delivery.jobs import Jobs
 from scheduling.naming import slugify
 from scheduling.updates.documents import render
 from scheduling.updates.exports import RoundReport
@@ -20,42 +20,36 @@ logger = logging.getLogger("consortium_bot.updates")
 
 
 class RoundMessenger:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, jobs: Jobs) -> None:
         self.client = client
+        self.jobs = jobs
 
     def ask(self, requests: RoundRequests) -> int:
-        """DM the members of each country; returns how many messages went out."""
-        round_ = requests.round
-        sent = 0
-        unreachable = []
+        """Send the requests the round's opening or reminder queued; returns how many went
+        out now. Whoever asked hears of countries with nobody listed, and of members Slack
+        refused to reach (the jobs try those again)."""
+        keys = [key for request in requests.countries for key in request.keys]
+        report = self.jobs.dispatch(keys)
+        nobody = sorted(r.country.code for r in requests.countries if not r.members)
+        refused: dict[str, str] = {}
         for request in requests.countries:
-            if not request.members:
-                unreachable.append(request.country.code)
-                continue
-            message = round_request(round_, request.country, requests.reminder)
-            for slack_id in request.members:
-                try:
-                    self.client.chat_postMessage(
-                        channel=slack_id, text=message.text, blocks=message.blocks
-                    )
-                    sent += 1
-                except SlackApiError as error:
-                    logger.warning(
-                        "round %s: DM to %s failed: %s",
-                        round_.id,
-                        slack_id,
-                        error.response.get("error"),
-                    )
-                    unreachable.append(request.country.code)
-        if requests.requested_by and unreachable:
-            tell(
-                self.client,
-                requests.requested_by,
-                "I could not ask "
-                + ", ".join(sorted(set(unreachable)))
-                + ": nobody there could be reached.",
-            )
-        return sent
+            for key in request.keys:
+                error = report.failures.get(key)
+                if error is not None and not error.ambiguous and error.retry_after is None:
+                    refused[request.country.code] = error.code
+        if requests.requested_by and (nobody or refused):
+            lines = []
+            if nobody:
+                lines.append(
+                    f"Nobody is listed for {', '.join(nobody)} in the consortium file,"
+                    " so I asked no one there."
+                )
+            if refused:
+                reasons = ", ".join(f"{code} ({why})" for code, why in sorted(refused.items()))
+                lines.append(f"I could not reach some members of {reasons}; I will try again.")
+            tell(self.client, requests.requested_by, " ".join(lines))
+        logger.info("round %s: %s", requests.round.id, report.summary())
+        return report.sent
 
     def send_export(self, user_id: str, report: RoundReport, format_name: str) -> None:
         """Render the report and upload it to the caller's DM with the bot."""

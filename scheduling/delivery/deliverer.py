@@ -1,9 +1,14 @@
-"""Exactly-once delivery of one message: claim its key, send it, mark it sent (or failed).
+"""Exactly-once delivery of one message: claim its key, send it part by part, mark it sent
+(or failed).
 
-The three steps are separate transactions on purpose: a claim is committed before anything
-is sent, so a crash after the send leaves a claim that the next owner checks against the
-platform (`already_sent`) before sending again. A failure is recorded with its reason and
-retried with growing waits (at least what `Retry-After` asked), never dropped silently.
+The steps are separate transactions on purpose: a claim is committed before anything is sent,
+and each part of a message of several is recorded as it goes out. So a crash, or a failure
+whose outcome is unknown (a dropped connection, a timeout, a 5xx), leaves a claim whose next
+owner first asks the platform for the part that was in flight (`Outgoing.find`) and posts it
+only when it is not there; the parts before it are never posted again. A failure is recorded
+with its reason and retried with growing waits (at least what `Retry-After` asked), never
+dropped silently. Every write after the claim names the attempt it belongs to, so a sender
+whose claim was taken over (it outlived its lease) writes nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from typing import Any
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
-from scheduling.ports import DeliveryError, DeliveryNotifier, Posted
+from scheduling.ports import DeliveryError, DeliveryNotifier, Outgoing, Posted
 from storage.db import Database
-from storage.repositories.deliveries import Claim, DeliveryStatus
+from storage.repositories.deliveries import Claim
 
 logger = logging.getLogger("consortium_bot.jobs")
 
@@ -27,13 +32,19 @@ logger = logging.getLogger("consortium_bot.jobs")
 class DeliveryKind(enum.StrEnum):
     REMINDER = "reminder"
     DIGEST = "digest"
+    INVITE = "invite"
+    ROUND_REQUEST = "round"
 
 
 @dataclass(frozen=True)
 class JobSettings:
+    """How the jobs deliver. `lease` is how long a claim is owned for one step of a send (a
+    part, or asking the platform for one): it must outlast the longest such step, which the
+    composition root checks against the Slack client's own time limits."""
+
     grace: timedelta = timedelta(minutes=30)
     digest_grace: timedelta = timedelta(hours=6)
-    lease: timedelta = timedelta(minutes=5)
+    lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 6
     retry_base: timedelta = timedelta(minutes=1)
 
@@ -45,6 +56,9 @@ class SweepReport:
     failed: int = 0
     duplicates_avoided: int = 0
     errors: list[str] = field(default_factory=list)
+    # Why each failed key failed (its code, how long the platform asked to wait, whether it
+    # may have gone out all the same).
+    failures: dict[str, DeliveryError] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [f"{self.sent} sent", f"{self.skipped} skipped", f"{self.failed} failed"]
@@ -55,13 +69,17 @@ class SweepReport:
 
 @dataclass(frozen=True)
 class Pending:
-    """A delivery due for another try: a failure whose wait is over, or an expired claim."""
+    """A delivery due for a try: queued, a failure whose wait is over, or an expired claim."""
 
     key: str
     kind: DeliveryKind
     channel: str
     due_at: datetime
     payload: dict[str, Any]
+
+
+class _LostClaimError(Exception):
+    """This attempt no longer owns its delivery (another sender took it over)."""
 
 
 class Deliverer:
@@ -84,7 +102,7 @@ class Deliverer:
         channel: str,
         due_at: datetime,
         payload: Mapping[str, object],
-        send: Callable[[], Posted],
+        outgoing: Callable[[], Outgoing],
         report: SweepReport,
     ) -> None:
         """Send the message named `key` unless it was sent, skipped or is being sent."""
@@ -101,46 +119,69 @@ class Deliverer:
         if claim is None:
             report.duplicates_avoided += 1
             return
-        self._send(claim, due_at, send, report)
+        self._send(claim, outgoing, report)
 
-    def _send(
-        self, claim: Claim, due_at: datetime, send: Callable[[], Posted], report: SweepReport
-    ) -> None:
+    def _send(self, claim: Claim, outgoing: Callable[[], Outgoing], report: SweepReport) -> None:
         try:
-            posted = None
-            if claim.previous_status == DeliveryStatus.CLAIMED:
-                # The last owner died mid-send: ask the platform whether the message went out.
-                posted = self.notifier.already_sent(
-                    claim.channel, claim.key, due_at - self.settings.grace
-                )
-            if posted is None:
-                posted = send()
+            thread = self._send_parts(claim, outgoing())
+        except _LostClaimError:
+            logger.warning("delivery %s was taken over by another sender", claim.key)
+            report.duplicates_avoided += 1
+            return
         except Exception as failure:
             self._failed(claim, failure, report)
             return
         with self.database.write() as work:
-            work.deliveries.mark_sent(claim.id, posted.channel, posted.ts, self.clock.now())
+            work.deliveries.mark_sent(claim, thread.channel, thread.ts, self.clock.now())
         report.sent += 1
+
+    def _send_parts(self, claim: Claim, message: Outgoing) -> Posted:
+        """Post the parts earlier attempts did not; the one in flight when an attempt ended
+        unseen is looked for first. Returns where the first part is."""
+        thread = (
+            Posted(claim.first_channel, claim.first_ts)
+            if claim.first_channel and claim.first_ts
+            else None
+        )
+        for part in range(claim.parts_sent, message.parts):
+            posted = None
+            if part == claim.parts_sent and claim.in_doubt:
+                posted = message.find(part, thread)
+            if posted is None:
+                posted = message.send(part, thread)
+            thread = thread or posted
+            if part + 1 < message.parts:
+                with self.database.write() as work:
+                    lease_until = self.clock.now() + self.settings.lease
+                    if not work.deliveries.record_part(
+                        claim, part + 1, thread.channel, thread.ts, lease_until
+                    ):
+                        raise _LostClaimError(claim.key)
+        assert thread is not None, "a message has at least one part"
+        return thread
 
     def _failed(self, claim: Claim, failure: Exception, report: SweepReport) -> None:
         # Anything that outlived the client's own retries (a dropped connection, a bug) is
-        # recorded and retried like a platform error, never left hanging in a claim.
+        # recorded and retried like a platform error, never left hanging in a claim; when it
+        # is not the platform's own refusal, the next try looks before it posts.
         if isinstance(failure, DeliveryError):
             error = failure
         else:
-            logger.exception("delivery %s raised", claim.key)
-            error = DeliveryError(type(failure).__name__)
+            logger.error("delivery %s raised", claim.key, exc_info=failure)
+            error = DeliveryError(type(failure).__name__, ambiguous=True)
         wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
         if error.retry_after:
             wait = max(wait, timedelta(seconds=error.retry_after))
         gave_up = claim.attempts >= self.settings.max_attempts
         retry_at = self.clock.now() + (timedelta(days=3650) if gave_up else wait)
-        reason = f"{error.code} (attempt {claim.attempts}{', giving up' if gave_up else ''})"
+        doubt = ", outcome unknown" if error.ambiguous else ""
+        reason = f"{error.code} (attempt {claim.attempts}{doubt}{', giving up' if gave_up else ''})"
         with self.database.write() as work:
-            work.deliveries.mark_failed(claim.id, reason, retry_at)
+            work.deliveries.mark_failed(claim, reason, retry_at, in_doubt=error.ambiguous)
         logger.warning("delivery %s failed: %s", claim.key, reason)
         report.failed += 1
         report.errors.append(f"{claim.key}: {error.code}")
+        report.failures[claim.key] = error
 
     def skip(
         self,
@@ -171,16 +212,18 @@ class Deliverer:
             work.deliveries.give_up(key, reason)
         report.skipped += 1
 
-    def pending(self, now: datetime) -> list[Pending]:
+    def pending(self, now: datetime, keys: list[str] | None = None) -> list[Pending]:
+        """What is due for a try by `now`; only among `keys` when given."""
         with self.database.read() as work:
+            rows = work.deliveries.retryable(now, keys=keys)
             return [
                 Pending(d.key, DeliveryKind(d.kind), d.channel, d.due_at, dict(d.payload))
-                for d in work.deliveries.retryable(now)
+                for d in rows
             ]
 
 
 class ScheduledWork:
-    """What a scheduled job works with: the database, the clock, the notifier, who is who
+    """What a delivery job works with: the database, the clock, the notifier, who is who
     (for DMs and country names), the deliverer and the settings."""
 
     def __init__(

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling.consortium.directory import CountryRef
-from scheduling.delivery.deliverer import DeliveryKind, ScheduledWork, SweepReport
+from scheduling.delivery.deliverer import DeliveryKind, Pending, ScheduledWork, SweepReport
 from scheduling.delivery.notices import Digest, ScheduleChange
 from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import CANCELLED, MOVED, occurrences
@@ -64,12 +64,14 @@ class DigestJob(ScheduledWork):
         """The digest as it would be posted now (nothing recorded)."""
         return self.build(self.clock.now())
 
-    def build(self, until: datetime) -> Digest:
-        """The digest of the week up to `until`, in one read transaction."""
+    def build(self, until: datetime, since: datetime | None = None) -> Digest:
+        """The digest of what happened from `since` (by default the last digest sent, or a
+        week before) up to `until`, in one read transaction."""
         with self.database.read() as work:
             setting = setting_of(work)
-            last = work.deliveries.last_sent(DeliveryKind.DIGEST, setting.channel or "-")
-            since = last.due_at if last is not None else until - timedelta(days=7)
+            if since is None:
+                last = work.deliveries.last_sent(DeliveryKind.DIGEST, setting.channel or "-")
+                since = last.due_at if last is not None else until - timedelta(days=7)
             return self._build(work, setting, since, until)
 
     def _build(
@@ -150,32 +152,40 @@ class DigestJob(ScheduledWork):
             if now - due_at > self.settings.digest_grace:
                 self.deliverer.skip(key, DeliveryKind.DIGEST, channel, due_at, "too late", report)
                 return report, None
-        self._deliver(key, channel, due_at, {"until": due_at.isoformat()}, report)
+        digest = self.build(due_at)
+        payload: dict[str, object] = {
+            "since": digest.since.isoformat(),
+            "until": due_at.isoformat(),
+        }
+        self._deliver(key, channel, due_at, digest, payload, report)
         return report, report.summary()
 
-    def retry(self, key: str, channel: str, due_at: datetime, report: SweepReport) -> None:
-        """Try a failed or abandoned digest again, unless it is too late."""
-        if self.clock.now() - due_at > self.settings.digest_grace:
-            self.deliverer.give_up(key, "too late to send", report)
+    def retry(self, pending: Pending, report: SweepReport) -> None:
+        """Try a failed or abandoned digest again (the rest of its parts, or all of them),
+        made from the same week as the first try, unless it is too late."""
+        if self.clock.now() - pending.due_at > self.settings.digest_grace:
+            self.deliverer.give_up(pending.key, "too late to send", report)
             return
-        self._deliver(key, channel, due_at, {}, report)
+        since = pending.payload.get("since")
+        digest = self.build(pending.due_at, datetime.fromisoformat(str(since)) if since else None)
+        self._deliver(pending.key, pending.channel, pending.due_at, digest, {}, report)
 
     def _deliver(
         self,
         key: str,
         channel: str,
         due_at: datetime,
+        digest: Digest,
         payload: dict[str, object],
         report: SweepReport,
     ) -> None:
-        digest = self.build(due_at)
         self.deliverer.deliver(
             key,
             DeliveryKind.DIGEST,
             channel,
             due_at,
             payload,
-            lambda: self.notifier.send_digest(channel, digest, key),
+            lambda: self.notifier.digest(channel, digest, key),
             report,
         )
 

@@ -1,23 +1,34 @@
-"""The scheduled jobs: the reminder sweep and the weekly digest, each delivered exactly once,
-and what `/consortium status` says of them.
+"""The delivery jobs: the reminder sweep, the weekly digest, and the messages changes queue
+(meeting announcements, round requests), each delivered exactly once; and what
+`/consortium status` says of them.
 
 APScheduler (or `consortium-bot tick --at`) only says *when to look*; the database says
 *what is due*. Every message has a delivery key that is claimed before sending and marked
 sent after (`deliverer.py`), so running twice, two instances, restarts and crashes send
-nothing twice.
+nothing twice. What a change queues is sent at once after the ack (`dispatch`), and by the
+next sweep if that did not get through.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
-from scheduling.delivery.deliverer import Deliverer, DeliveryKind, JobSettings, SweepReport
+from scheduling.delivery.announcements import AnnouncementDelivery
+from scheduling.delivery.deliverer import (
+    Deliverer,
+    DeliveryKind,
+    JobSettings,
+    Pending,
+    SweepReport,
+)
 from scheduling.delivery.digest import DigestJob, DigestSetting, setting_of
 from scheduling.delivery.notices import Digest
 from scheduling.delivery.reminders import ReminderSweep
+from scheduling.delivery.requests import RoundRequestDelivery
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.rsvp import RsvpRecorded
 from scheduling.ports import DeliveryNotifier
@@ -49,12 +60,11 @@ class Jobs:
         self.clock = clock
         self.settings = settings or JobSettings()
         self.deliverer = Deliverer(database, clock, notifier, self.settings)
-        self.reminders = ReminderSweep(
-            database, clock, notifier, directory, self.deliverer, self.settings
-        )
-        self.digests = DigestJob(
-            database, clock, notifier, directory, self.deliverer, self.settings
-        )
+        parts = (database, clock, notifier, directory, self.deliverer, self.settings)
+        self.reminders = ReminderSweep(*parts)
+        self.digests = DigestJob(*parts)
+        self.announcements = AnnouncementDelivery(*parts)
+        self.requests = RoundRequestDelivery(*parts)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
@@ -69,14 +79,31 @@ class Jobs:
         return report
 
     def retry(self, now: datetime, report: SweepReport) -> None:
-        """Deliveries that failed or whose sender died, each by its own kind's rules."""
+        """Deliveries queued, failed or whose sender died, each by its own kind's rules."""
         for pending in self.deliverer.pending(now):
-            if pending.kind == DeliveryKind.REMINDER:
-                self.reminders.retry(
-                    pending.key, pending.channel, pending.due_at, pending.payload, now, report
-                )
-            else:
-                self.digests.retry(pending.key, pending.channel, pending.due_at, report)
+            self._send(pending, now, report)
+
+    def dispatch(self, keys: Sequence[str]) -> SweepReport:
+        """Send what a change just queued (after its ack); what does not get through now is
+        left to the sweep's retries."""
+        report = SweepReport()
+        if keys:
+            now = self.clock.now()
+            for pending in self.deliverer.pending(now, list(keys)):
+                self._send(pending, now, report)
+        return report
+
+    def _send(self, pending: Pending, now: datetime, report: SweepReport) -> None:
+        if pending.kind == DeliveryKind.REMINDER:
+            self.reminders.retry(
+                pending.key, pending.channel, pending.due_at, pending.payload, now, report
+            )
+        elif pending.kind == DeliveryKind.DIGEST:
+            self.digests.retry(pending, report)
+        elif pending.kind == DeliveryKind.INVITE:
+            self.announcements.send(pending, report)
+        else:
+            self.requests.send(pending, report)
 
     def digest(self, *, manual: bool = False) -> SweepReport:
         """Post this week's digest if it is due (or now, when `manual`), once per key."""

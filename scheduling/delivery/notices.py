@@ -1,13 +1,15 @@
-"""What scheduled delivery hands the notifier: a reminder notice and the weekly digest, as
-plain values (rendering them, within Slack's limits, is the business of bot/)."""
+"""What delivery hands the notifier: a reminder, the weekly digest, a meeting's announcement,
+a round's request, as plain values (rendering them, within Slack's limits, is the business of
+bot/)."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from scheduling.consortium.directory import CountryRef
-from scheduling.meetings.occurrences import Occurrence
+from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.reminders import DueReminder
 from scheduling.meetings.rsvp import RsvpSummary
 from scheduling.updates.views import RoundView, UpdateLine
@@ -46,3 +48,49 @@ class Digest:
     @property
     def empty(self) -> bool:
         return not (self.updates or self.upcoming or self.rounds or self.changes)
+
+
+class Announced(enum.StrEnum):
+    """What a meeting announcement says happened."""
+
+    NEW = "new"
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+    CHANGED = "changed"
+    AGAIN = "again"  # `/meeting invite`: the card and file posted once more
+
+
+@dataclass(frozen=True)
+class AnnouncementFacts:
+    """What an announcement says happened, and who asked (told if it cannot be posted)."""
+
+    what: Announced
+    field: str | None = None
+    moved_from: date | None = None
+    requested_by: str | None = None
+
+
+@dataclass(frozen=True)
+class InviteNotice:
+    """A meeting change's card and calendar file: the series as it is now, the occurrence the
+    card shows (none for a cancellation), the one cancelled or moved, and where it goes."""
+
+    series: Series
+    shown: Occurrence | None
+    facts: AnnouncementFacts
+    occurrence_local: datetime | None
+    cancelled: bool
+    consortium: str
+    channel: str
+    key: str
+
+
+@dataclass(frozen=True)
+class RoundRequestNotice:
+    """A DM asking one member for their country's update in a round (or reminding them)."""
+
+    round: RoundView
+    country: CountryRef
+    member: str
+    reminder: bool
+    key: str

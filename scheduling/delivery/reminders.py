@@ -107,7 +107,7 @@ class ReminderSweep(ScheduledWork):
             channel,
             reminder.remind_at,
             payload,
-            lambda: self.notifier.send_reminder(notice),
+            lambda: self.notifier.reminder(notice),
             report,
         )
 
@@ -138,7 +138,7 @@ class ReminderSweep(ScheduledWork):
             channel,
             due_at,
             {},
-            lambda: self.notifier.send_reminder(notice),
+            lambda: self.notifier.reminder(notice),
             report,
         )
 

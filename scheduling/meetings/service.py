@@ -1,8 +1,9 @@
 """Scheduling meetings: create series and one-off events, list them, cancel or move single
 occurrences, edit fields. Every significant change raises the series' SEQUENCE.
 
-Each use case is one transaction, and each change returns everything its announcement needs
-(the series, the channel to post in, the occurrence to show), so no one reads it again.
+Each use case is one transaction. A change queues its announcement (card and calendar file)
+in the outbox in that same transaction (`scheduling/delivery/announcements.py`) and returns
+the series as changed, the occurrence to show and the announcement's delivery key.
 Changes are for coordinators; the service checks that itself, whatever door it came through.
 """
 
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
 from scheduling.consortium.importer import new_series_uid
+from scheduling.delivery.announcements import QueuedAnnouncement, queue_announcement
+from scheduling.delivery.notices import Announced, AnnouncementFacts
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.changes import original_on, record_exception, touch
@@ -84,6 +87,7 @@ class MeetingChange:
     channel: str | None = None  # the Slack channel to announce in, if any
     consortium: str = "Consortium"
     as_of: datetime | None = None  # when the change was made
+    announcement: str | None = None  # the queued announcement's delivery key (None: no channel)
 
     @cached_property
     def shown(self) -> Occurrence | None:
@@ -196,7 +200,9 @@ class MeetingService:
             )
             work.meetings.add(meeting)
             refresh_next_reminder(meeting, now)
-            return self._change(work, meeting)
+            return self._change(
+                work, meeting, AnnouncementFacts(Announced.NEW, requested_by=actor.slack_id)
+            )
 
     def cancel(
         self, actor: MemberProfile, meeting_id: int, on: date | None = None
@@ -216,10 +222,12 @@ class MeetingService:
                     )
                 meeting.cancelled_at = now
                 touch(meeting, now)
-                return self._change(work, meeting, cancelled=True)
+                return self._change(work, meeting, cancelled_by(actor), cancelled=True)
             original = original_on(series, on)
             record_exception(meeting, original, CANCELLED, None, now)
-            return self._change(work, meeting, occurrence_local=original, cancelled=True)
+            return self._change(
+                work, meeting, cancelled_by(actor), occurrence_local=original, cancelled=True
+            )
 
     def move(
         self, actor: MemberProfile, meeting_id: int, on: date, to_day: date, at: time | None
@@ -253,7 +261,10 @@ class MeetingService:
                 touch(meeting, now)
             else:
                 record_exception(meeting, original, MOVED, new_local, now)
-            return self._change(work, meeting, occurrence_local=original, new_local=new_local)
+            facts = AnnouncementFacts(Announced.MOVED, moved_from=on, requested_by=actor.slack_id)
+            return self._change(
+                work, meeting, facts, occurrence_local=original, new_local=new_local
+            )
 
     def edit(self, actor: MemberProfile, meeting_id: int, field: str, value: str) -> MeetingChange:
         _check_may_change(actor)
@@ -263,37 +274,52 @@ class MeetingService:
             meeting = _live(work, meeting_id)
             apply_edit(meeting, name, value.strip(), lambda text: _resolve_channel(work, text))
             touch(meeting, now)
-            return self._change(work, meeting)
+            facts = AnnouncementFacts(Announced.CHANGED, field=name, requested_by=actor.slack_id)
+            return self._change(work, meeting, facts)
 
     def invite(self, actor: MemberProfile, meeting_id: int) -> MeetingChange:
-        """The series as it stands, to announce again."""
+        """The series as it stands, announced again."""
         _check_may_change(actor)
-        with self.database.read() as work:
-            meeting = work.meetings.get(meeting_id)
-            if meeting is None or meeting.cancelled_at is not None:
-                raise _no_such(meeting_id)
-            return self._change(work, meeting)
+        with self.database.write() as work:
+            meeting = _live(work, meeting_id)
+            facts = AnnouncementFacts(Announced.AGAIN, requested_by=actor.slack_id)
+            return self._change(work, meeting, facts)
 
     def _change(
         self,
         work: UnitOfWork,
         meeting: Meeting,
+        facts: AnnouncementFacts,
         *,
         occurrence_local: datetime | None = None,
         new_local: datetime | None = None,
         cancelled: bool = False,
     ) -> MeetingChange:
+        """What the change did, its announcement queued for the meeting's channel."""
         series = to_series(meeting)
         consortium = work.directory.consortium()
+        channel = _channel_id(work, series.channel_purpose)
+        now = self.clock.now()
+        key = None
+        if channel is not None:
+            queued = QueuedAnnouncement(
+                series.id, series.sequence, facts, occurrence_local, new_local, cancelled
+            )
+            key = queue_announcement(work, channel, queued, now)
         return MeetingChange(
             series,
             occurrence_local=occurrence_local,
             new_local=new_local,
             cancelled=cancelled,
-            channel=_channel_id(work, series.channel_purpose),
+            channel=channel,
             consortium=consortium.name if consortium else "Consortium",
-            as_of=self.clock.now(),
+            as_of=now,
+            announcement=key,
         )
+
+
+def cancelled_by(actor: MemberProfile) -> AnnouncementFacts:
+    return AnnouncementFacts(Announced.CANCELLED, requested_by=actor.slack_id)
 
 
 def _check_may_change(actor: MemberProfile) -> None:

@@ -1,18 +1,20 @@
 """Collection rounds: a call for country updates with a due date, and who answered it.
 
-Each use case is one transaction. Opening and reminding return whom to ask (each country's
-partners), so the messages can go out after the ack without reading anything again. All but
-the status are for coordinators; the service checks that itself.
+Each use case is one transaction. Opening and reminding queue one request a member of each
+asked country in the outbox (`scheduling/delivery/requests.py`), in the same transaction, and
+return whom they ask and the requests' delivery keys, so the messages go out after the ack.
+All but the status are for coordinators; the service checks that itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
+from scheduling.delivery.requests import QueuedRequest, queue_request
 from scheduling.durations import check_planning_date
 from scheduling.errors import FieldError, NotAllowedError
 from scheduling.updates.exports import RoundReport, report_of
@@ -31,10 +33,12 @@ class RoundError(FieldError):
 
 @dataclass(frozen=True)
 class CountryRequest:
-    """One asked country and the members to ask for its update (empty: nobody to ask)."""
+    """One asked country, the members asked for its update (empty: nobody to ask) and the
+    delivery key of each one's request."""
 
     country: CountryRef
     members: tuple[str, ...]
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,14 @@ class RoundService:
             work.rounds.add(round_)
             view = RoundView.of(round_)
             asked = audience.countries({c.code: c.role for c in work.directory.countries()})
-            return _requests(work, view, asked, reminder=False, requested_by=actor.slack_id)
+            return _requests(
+                work,
+                view,
+                asked,
+                reminder=False,
+                requested_by=actor.slack_id,
+                now=self.clock.now(),
+            )
 
     def resolve(self, reference: str | None) -> RoundView:
         """A round by number or title; without one, the open round opened last."""
@@ -105,7 +116,7 @@ class RoundService:
     def remind(self, actor: MemberProfile, reference: str | None) -> RoundRequests:
         """Whom to remind: the members of every country still missing (none when all answered)."""
         _check_coordinator(actor, "remind")
-        with self.database.read() as work:
+        with self.database.write() as work:
             round_ = _find(work, reference)
             if round_.closed_at is not None:
                 raise RoundError(
@@ -114,7 +125,12 @@ class RoundService:
             (status,) = statuses(work, self.clock, [round_])
             missing = [row.country.code for row in status.missing]
             return _requests(
-                work, status.round, missing, reminder=True, requested_by=actor.slack_id
+                work,
+                status.round,
+                missing,
+                reminder=True,
+                requested_by=actor.slack_id,
+                now=self.clock.now(),
             )
 
     def close(self, actor: MemberProfile, reference: str | None) -> RoundView:
@@ -164,8 +180,10 @@ def _requests(
     *,
     reminder: bool,
     requested_by: str | None,
+    now: datetime,
 ) -> RoundRequests:
-    """Whom to ask for each country: its partners and ambassadors, else any member of it."""
+    """Ask each country's partners and ambassadors, else any member of it: each request
+    queued in this transaction."""
     chosen: dict[str, list[str]] = {code: [] for code in codes}
     fallback: dict[str, list[str]] = {code: [] for code in codes}
     for member in work.directory.members():
@@ -176,9 +194,14 @@ def _requests(
             if {MemberRole.PARTNER, MemberRole.AMBASSADOR} & set(member.role_names):
                 chosen[code].append(member.slack_id)
     countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
-    asked = tuple(
-        CountryRequest(countries[code], tuple(chosen[code] or fallback[code]))
-        for code in codes
-        if code in countries
-    )
-    return RoundRequests(round_, asked, reminder, requested_by)
+    asked = []
+    for code in codes:
+        if code not in countries:
+            continue
+        members = tuple(chosen[code] or fallback[code])
+        keys = tuple(
+            queue_request(work, QueuedRequest(round_.id, code, member, reminder), now)
+            for member in members
+        )
+        asked.append(CountryRequest(countries[code], members, keys))
+    return RoundRequests(round_, tuple(asked), reminder, requested_by)

@@ -1,8 +1,10 @@
-"""The delivery table as an outbox: claim a key, then mark it sent, failed or skipped.
+"""The delivery table as an outbox: queue or claim a key, then mark it sent, failed or skipped.
 
 A claim is an `INSERT … ON CONFLICT DO NOTHING` on the key's unique constraint (one statement,
-no savepoint), or a compare-and-set UPDATE that takes over a failed delivery due for retry or
-a claim whose lease ran out. Two workers can never both own a key.
+no savepoint), or a compare-and-set UPDATE that takes over a queued delivery, a failed one due
+for retry or a claim whose lease ran out. Two workers can never both own a key; every later
+write of a claim (a part sent, sent, failed) names the attempt it belongs to, so a worker
+whose claim was taken over writes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from storage.models import Delivery
 
 
 class DeliveryStatus(enum.StrEnum):
+    QUEUED = "queued"
     CLAIMED = "sending"
     SENT = "sent"
     FAILED = "failed"
@@ -29,12 +32,19 @@ class DeliveryStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Claim:
+    """A delivery owned for one attempt: how far earlier attempts got (`parts_sent`, the first
+    part's place) and whether the last of them may have reached Slack unseen (`in_doubt`)."""
+
     id: int
     key: str
     channel: str
     attempts: int
     previous_status: DeliveryStatus | None
     payload: dict[str, Any]
+    parts_sent: int = 0
+    first_channel: str | None = None
+    first_ts: str | None = None
+    in_doubt: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,13 +102,40 @@ class DeliveryRepository:
             }
         )
         if claim_id is None:
-            return self._take_over(key, now, lease)
+            return self.take(key, now, lease)
         return Claim(claim_id, key, channel, 1, None, payload)
 
-    def _take_over(self, key: str, now: datetime, lease: timedelta) -> Claim | None:
-        existing = self.session.scalars(select(Delivery).where(Delivery.key == key)).one()
-        if existing.status == DeliveryStatus.FAILED and (existing.next_attempt_at or now) <= now:
-            expected = DeliveryStatus.FAILED
+    def enqueue(
+        self, key: str, *, kind: str, channel: str, now: datetime, payload: dict[str, Any]
+    ) -> bool:
+        """Ask for a message to be sent as soon as possible, in the transaction of the change
+        that calls for it; False when the key is already known."""
+        queued = self._insert_new(
+            {
+                "key": key,
+                "kind": kind,
+                "channel": channel,
+                "due_at": now,
+                "status": DeliveryStatus.QUEUED,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "payload": payload,
+                "created_at": now,
+            }
+        )
+        return queued is not None
+
+    def take(self, key: str, now: datetime, lease: timedelta) -> Claim | None:
+        """Own an existing delivery for one send (queued, failed and due, or abandoned)."""
+        existing = self.session.scalars(select(Delivery).where(Delivery.key == key)).first()
+        return self._take_over(existing, now, lease) if existing is not None else None
+
+    def _take_over(self, existing: Delivery, now: datetime, lease: timedelta) -> Claim | None:
+        if (
+            existing.status in (DeliveryStatus.FAILED, DeliveryStatus.QUEUED)
+            and (existing.next_attempt_at or now) <= now
+        ):
+            expected = DeliveryStatus(existing.status)
         elif (
             existing.status == DeliveryStatus.CLAIMED
             and existing.lease_until is not None
@@ -107,6 +144,19 @@ class DeliveryRepository:
             expected = DeliveryStatus.CLAIMED
         else:
             return None
+        # Read before the UPDATE: the session would otherwise show its new values.
+        claim = Claim(
+            existing.id,
+            existing.key,
+            existing.channel,
+            existing.attempts + 1,
+            expected,
+            dict(existing.payload),
+            existing.parts_sent,
+            existing.slack_channel,
+            existing.slack_ts,
+            expected == DeliveryStatus.CLAIMED or existing.in_doubt,
+        )
         taken = self.session.execute(
             update(Delivery)
             .where(
@@ -116,25 +166,47 @@ class DeliveryRepository:
             )
             .values(
                 status=DeliveryStatus.CLAIMED,
-                attempts=existing.attempts + 1,
+                attempts=claim.attempts,
                 lease_until=now + lease,
             )
         )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        return Claim(
-            existing.id,
-            key,
-            existing.channel,
-            existing.attempts + 1,
-            expected,
-            dict(existing.payload),
+        return claim if taken.rowcount == 1 else None  # type: ignore[attr-defined]
+
+    def _owned(self, claim: Claim) -> Any:
+        """The row of `claim`, while that attempt still owns it."""
+        return and_(
+            Delivery.id == claim.id,
+            Delivery.status == DeliveryStatus.CLAIMED,
+            Delivery.attempts == claim.attempts,
         )
 
-    def mark_sent(self, claim_id: int, slack_channel: str, slack_ts: str, now: datetime) -> None:
+    def record_part(
+        self,
+        claim: Claim,
+        parts_sent: int,
+        first_channel: str,
+        first_ts: str,
+        lease_until: datetime,
+    ) -> bool:
+        """Note that the first `parts_sent` parts are out, and extend the lease for the next;
+        False when this attempt no longer owns the delivery."""
+        recorded = self.session.execute(
+            update(Delivery)
+            .where(self._owned(claim))
+            .values(
+                parts_sent=parts_sent,
+                slack_channel=first_channel,
+                slack_ts=first_ts,
+                lease_until=lease_until,
+                in_doubt=False,
+            )
+        )
+        return recorded.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    def mark_sent(self, claim: Claim, slack_channel: str, slack_ts: str, now: datetime) -> None:
         self.session.execute(
             update(Delivery)
-            .where(Delivery.id == claim_id)
+            .where(self._owned(claim))
             .values(
                 status=DeliveryStatus.SENT,
                 slack_channel=slack_channel,
@@ -142,18 +214,20 @@ class DeliveryRepository:
                 sent_at=now,
                 error=None,
                 lease_until=None,
+                in_doubt=False,
             )
         )
 
-    def mark_failed(self, claim_id: int, error: str, retry_at: datetime) -> None:
+    def mark_failed(self, claim: Claim, error: str, retry_at: datetime, *, in_doubt: bool) -> None:
         self.session.execute(
             update(Delivery)
-            .where(Delivery.id == claim_id)
+            .where(self._owned(claim))
             .values(
                 status=DeliveryStatus.FAILED,
                 error=error,
                 next_attempt_at=retry_at,
                 lease_until=None,
+                in_doubt=in_doubt,
             )
         )
 
@@ -184,19 +258,23 @@ class DeliveryRepository:
             .values(status=DeliveryStatus.SKIPPED, error=reason, lease_until=None)
         )
 
-    def retryable(self, now: datetime, limit: int = 100) -> Sequence[Delivery]:
-        """Failed deliveries due for another try, and claims whose lease ran out."""
-        return self.session.scalars(
-            select(Delivery)
-            .where(
-                or_(
-                    and_(Delivery.status == DeliveryStatus.FAILED, Delivery.next_attempt_at <= now),
-                    and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
-                )
+    def retryable(
+        self, now: datetime, limit: int = 100, keys: Sequence[str] | None = None
+    ) -> Sequence[Delivery]:
+        """Queued deliveries, failed ones due for another try, and claims whose lease ran
+        out; only among `keys` when given."""
+        query = select(Delivery).where(
+            or_(
+                and_(
+                    Delivery.status.in_((DeliveryStatus.FAILED, DeliveryStatus.QUEUED)),
+                    Delivery.next_attempt_at <= now,
+                ),
+                and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
             )
-            .order_by(Delivery.due_at)
-            .limit(limit)
-        ).all()
+        )
+        if keys is not None:
+            query = query.where(Delivery.key.in_(keys))
+        return self.session.scalars(query.order_by(Delivery.due_at).limit(limit)).all()
 
     def sent_with_prefix(self, prefix: str) -> list[SentDelivery]:
         """Sent deliveries whose key starts with `prefix` (keys are hierarchical)."""

@@ -24,7 +24,8 @@ class RoundRepository:
         """A round by number (`3`, `#3`) or exact title."""
         text = reference.strip().lstrip("#")
         if text.isdecimal() and text.isascii():
-            return self.get(int(text))
+            # A number no INTEGER column holds names no round (and must not reach the driver).
+            return self.get(int(text)) if len(text) <= 10 and int(text) < 2**31 else None
         return self.by_title(reference.strip())
 
     def all(self) -> Sequence[Round]:

@@ -42,6 +42,7 @@ def clock() -> FixedClock:
         (f"/meeting edit 1 link https://example.org/{'x' * 2000}", "longer than 2000 characters"),
         ("/meeting who ²", "cannot read '²' as a meeting number"),
         ("/meeting cancel 12345678901234567890123", "as a meeting number"),
+        ("/round status 99999999999999999999999", "There is no round '99999999999999999999999'"),
     ],
 )
 def test_each_edge_is_refused_with_its_limit(

@@ -121,8 +121,9 @@ def test_a_tick_killed_mid_fan_out_then_run_again_loses_and_duplicates_nothing(
     assert first.returncode == -signal.SIGKILL
     partial = delivered(emulator)
     assert 0 < len(partial) < len(expected_keys())  # it really died half-way
-    # Six minutes later the dead process's claim has expired; the next tick finishes the job.
-    second = tick(emulator, database_url, "2030-01-10T08:06:00+00:00", tmp_path)
+    # Eleven minutes later the dead process's claim has expired (its lease is ten minutes);
+    # the next tick finishes the job.
+    second = tick(emulator, database_url, "2030-01-10T08:11:00+00:00", tmp_path)
     _out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
     keys = delivered(emulator)

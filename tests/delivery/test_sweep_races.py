@@ -9,10 +9,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from scheduling.clock import FixedClock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
-from scheduling.delivery.notices import Digest, ReminderNotice
+from scheduling.delivery.notices import (
+    Digest,
+    InviteNotice,
+    ReminderNotice,
+    RoundRequestNotice,
+)
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService, ScheduleRequest
-from scheduling.ports import Posted
+from scheduling.ports import OnePart, Posted
 from scheduling.vocabulary import MeetingKind, RsvpAnswer
 from storage.db import Database
 
@@ -28,7 +33,10 @@ class RecordingNotifier:
         self.redrawn: list[ReminderNotice] = []
         self.during_send: Callable[[], None] | None = None
 
-    def send_reminder(self, notice: ReminderNotice) -> Posted:
+    def reminder(self, notice: ReminderNotice) -> OnePart:
+        return OnePart(lambda: self._send(notice))
+
+    def _send(self, notice: ReminderNotice) -> Posted:
         if self.during_send is not None:
             action, self.during_send = self.during_send, None
             action()
@@ -38,11 +46,14 @@ class RecordingNotifier:
     def update_reminder(self, posted: Posted, notice: ReminderNotice) -> None:
         self.redrawn.append(notice)
 
-    def send_digest(self, channel: str, digest: Digest, key: str) -> Posted:
-        return Posted(channel, "9.000100")
+    def digest(self, channel: str, digest: Digest, key: str) -> OnePart:
+        return OnePart(lambda: Posted(channel, "9.000100"))
 
-    def already_sent(self, channel: str, key: str, since: datetime) -> Posted | None:
-        return None
+    def invite(self, notice: InviteNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.channel, "8.000100"))
+
+    def round_request(self, notice: RoundRequestNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.member, "7.000100"))
 
 
 def _two_webinars(
