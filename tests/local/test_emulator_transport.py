@@ -110,3 +110,12 @@ def test_replies_list_the_parent_then_the_thread_with_metadata_when_asked(
 
     unknown = error_of(lambda: client.conversations_replies(channel="C0GENERAL", ts="1.000001"))
     assert unknown.response["error"] == "thread_not_found"
+
+
+def test_a_500_after_processing_leaves_the_message_stored(emulator: SlackEmulator) -> None:
+    emulator.inject_fault("chat.postMessage", status=500, retry_after=None, processed=True)
+    client = bare_client(emulator)
+    error = error_of(lambda: client.chat_postMessage(channel="C0GENERAL", text="stored anyway"))
+    assert error.response.status_code == 500
+    assert [m.text for m in emulator.messages("C0GENERAL")] == ["stored anyway"]
+    assert [c.status for c in emulator.calls("chat.postMessage")] == [500]

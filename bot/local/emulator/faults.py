@@ -43,8 +43,10 @@ class FaultsAndLimits(EmulatorState):
         retry_after: int | None = 1,
         error: str | None = None,
         times: int = 1,
+        processed: bool = False,
     ) -> None:
-        """Fails the next ``times`` calls of ``method`` with HTTP ``status`` (at 200: ok:false)."""
+        """Fails the next ``times`` calls of ``method`` with HTTP ``status`` (at 200: ok:false);
+        with ``processed``, after doing what the call asked (a 5xx once the post is stored)."""
         if times < 1:
             raise ValueError("times must be at least 1")
         if status == 200 and not error:
@@ -52,7 +54,13 @@ class FaultsAndLimits(EmulatorState):
         if status != 200 and not 400 <= status <= 599:
             raise ValueError(f"status must be 200 or an HTTP error status, not {status}")
         with self._lock:
-            fault = _Fault(status=status, retry_after=retry_after, error=error, remaining=times)
+            fault = _Fault(
+                status=status,
+                retry_after=retry_after,
+                error=error,
+                remaining=times,
+                processed=processed,
+            )
             self._faults.setdefault(method, deque()).append(fault)
 
     def drop_connection(self, method: str, *, processed: bool = True, times: int = 1) -> None:
@@ -108,9 +116,13 @@ class FaultsAndLimits(EmulatorState):
             self._post_rate_limit = limit
             self._post_buckets.clear()
 
-    def _take_fault(self, method: str, params: dict[str, Any]) -> _Reply | None:
+    def _take_fault(
+        self, method: str, params: dict[str, Any], *, processed: bool = False
+    ) -> _Reply | None:
+        """The reply of the next fault of ``method`` at this step (before processing the call,
+        or after it), recorded as the call's outcome; None when no fault is due here."""
         queue = self._faults.get(method)
-        if not queue:
+        if not queue or queue[0].processed != processed:
             return None
         fault = queue[0]
         fault.remaining -= 1

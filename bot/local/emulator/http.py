@@ -94,6 +94,9 @@ class HttpFront(ApiMethods):
                     raise _ApiError("unknown_method", f"[ERROR] unknown method: {method}")
                 self._check_token(token, method)
                 response = {"ok": True, **handler(params)}
+                after = self._take_fault(method, params, processed=True)
+                if after is not None:
+                    return after
             except _RateLimitedError as limited:
                 response = {"ok": False, "error": "ratelimited"}
                 self._record(method, params, 429, response)

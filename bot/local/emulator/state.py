@@ -106,6 +106,7 @@ class _Fault:
     retry_after: int | None
     error: str | None
     remaining: int
+    processed: bool = False
 
 
 class HeldCalls:
