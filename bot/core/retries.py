@@ -62,7 +62,7 @@ class SendLimits:
     `longest_call` is the most one call can take with all its retries and waits; the outbox's
     lease must outlast the calls of one step of a send (see `bot/composition.py`)."""
 
-    timeout: int = 10  # seconds for one HTTP exchange
+    timeout: float = 10.0  # seconds for one HTTP exchange
     retries: int = 2  # after a dropped connection or a 500/503, for idempotent calls only
     rate_limit_retries: int = 3
     rate_limit_wait: float = 10.0  # the longest Retry-After waited out in the thread

@@ -27,7 +27,8 @@ def make_web_client(
     client = WebClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        timeout=limits.timeout,
+        # urllib takes fractions of a second, though the SDK's signature says int.
+        timeout=limits.timeout,  # type: ignore[arg-type]
         retry_handlers=retry_handlers(limits, sleep),
     )
     if _is_loopback(settings.slack_api_url):

@@ -23,6 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
 from bot.composition import Services
+from bot.core.retries import DEFAULT_LIMITS, SendLimits
 from bot.core.slack import make_web_client
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.executor import TrackingExecutor
@@ -77,6 +78,7 @@ class LocalWorkspace:
         clock: Clock,
         import_report: ImportReport,
         public_url: str | None = None,
+        limits: SendLimits = DEFAULT_LIMITS,
     ) -> None:
         self.spec = spec
         self.database = database
@@ -94,7 +96,7 @@ class LocalWorkspace:
         self.executor = TrackingExecutor()
         # Retry-After is honoured on the workspace's clock, not by really waiting.
         self.waits: list[float] = []
-        self.client = make_web_client(self.settings, sleep=self._wait)
+        self.client = make_web_client(self.settings, sleep=self._wait, limits=limits)
         self.bot = build_app(
             self.settings, database, clock, client=self.client, background_executor=self.executor
         )
@@ -135,12 +137,14 @@ class LocalWorkspace:
         clock: Clock,
         import_report: ImportReport,
         public_url: str | None = "https://consortium.example.org",
+        limits: SendLimits = DEFAULT_LIMITS,
     ) -> Iterator[LocalWorkspace]:
-        """A workspace on a database that already holds `spec` (the tests' templates)."""
+        """A workspace on a database that already holds `spec` (the tests' templates);
+        `limits` bound its Web API calls (a short timeout for tests of slow answers)."""
         users = [EmulatedUser(m.slack_id, m.name, m.timezone) for m in spec.members]
         channels = [EmulatedChannel(cid, purpose) for purpose, cid in spec.channels.items()]
         with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
-            workspace = cls(spec, database, emulator, clock, import_report, public_url)
+            workspace = cls(spec, database, emulator, clock, import_report, public_url, limits)
             try:
                 yield workspace
             finally:

@@ -60,7 +60,8 @@ def failure(error: BaseException) -> DeliveryError:
         retry_after = None
         if response.status_code == 429:
             retry_after = retry_after_seconds(response.headers or {}, default=60.0)
-        if response.status_code != 200:
+            code = "ratelimited"
+        elif response.status_code != 200:
             code = f"http_{response.status_code}"
         else:
             found = response.get("error") if isinstance(response.data, dict) else None

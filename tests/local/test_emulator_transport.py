@@ -119,3 +119,33 @@ def test_a_500_after_processing_leaves_the_message_stored(emulator: SlackEmulato
     assert error.response.status_code == 500
     assert [m.text for m in emulator.messages("C0GENERAL")] == ["stored anyway"]
     assert [c.status for c in emulator.calls("chat.postMessage")] == [500]
+
+
+def test_a_fault_may_let_calls_through_first(emulator: SlackEmulator) -> None:
+    emulator.drop_connection("chat.postMessage", processed=False, skip=1)
+    client = bare_client(emulator)
+    assert client.chat_postMessage(channel="C0GENERAL", text="first")["ok"]
+    with pytest.raises((RemoteDisconnected, URLError, ConnectionError)):
+        client.chat_postMessage(channel="C0GENERAL", text="second")
+    assert [m.text for m in emulator.messages()] == ["first"]
+
+
+def test_a_hold_released_as_dropped_ends_the_call_as_a_crash_would(
+    emulator: SlackEmulator,
+) -> None:
+    hold = emulator.hold_calls("chat.postMessage", processed=False)
+    client = bare_client(emulator)
+    failures: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            client.chat_postMessage(channel="C0GENERAL", text="never processed")
+        except Exception as error:
+            failures.append(error)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    hold.wait_until_held()
+    hold.release(drop=True)
+    caller.join(timeout=5)
+    assert len(failures) == 1 and emulator.messages() == []

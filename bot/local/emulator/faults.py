@@ -24,6 +24,12 @@ def _times(times: int) -> int:
     return times
 
 
+def _skip(skip: int) -> int:
+    if skip < 0:
+        raise ValueError("skip must not be negative")
+    return skip
+
+
 def _checked_rate_limit(rate: float, burst: int) -> tuple[float, int]:
     if not (math.isfinite(rate) and rate > 0):
         raise ValueError(f"rate must be a positive number of posts per second, not {rate}")
@@ -44,9 +50,11 @@ class FaultsAndLimits(EmulatorState):
         error: str | None = None,
         times: int = 1,
         processed: bool = False,
+        skip: int = 0,
     ) -> None:
-        """Fails the next ``times`` calls of ``method`` with HTTP ``status`` (at 200: ok:false);
-        with ``processed``, after doing what the call asked (a 5xx once the post is stored)."""
+        """Fails the next ``times`` calls of ``method`` (after letting ``skip`` through) with
+        HTTP ``status`` (at 200: ok:false); with ``processed``, after doing what the call
+        asked (a 5xx once the post is stored)."""
         if times < 1:
             raise ValueError("times must be at least 1")
         if status == 200 and not error:
@@ -60,27 +68,36 @@ class FaultsAndLimits(EmulatorState):
                 error=error,
                 remaining=times,
                 processed=processed,
+                skip=_skip(skip),
             )
             self._faults.setdefault(method, deque()).append(fault)
 
-    def drop_connection(self, method: str, *, processed: bool = True, times: int = 1) -> None:
-        """Close the connection of the next ``times`` calls of ``method`` without an answer,
-        after processing them (``processed``: the message is stored) or before."""
-        self._add_transport_fault(method, _TransportFault("drop", processed, _times(times)))
+    def drop_connection(
+        self, method: str, *, processed: bool = True, times: int = 1, skip: int = 0
+    ) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` (after letting
+        ``skip`` through) without an answer, after processing them (``processed``: the
+        message is stored) or before."""
+        fault = _TransportFault("drop", processed, _times(times), skip=_skip(skip))
+        self._add_transport_fault(method, fault)
 
-    def delay_answer(self, method: str, seconds: float, *, times: int = 1) -> None:
+    def delay_answer(self, method: str, seconds: float, *, times: int = 1, skip: int = 0) -> None:
         """Process the next ``times`` calls of ``method`` at once but answer ``seconds`` later
         (longer than a client's timeout: the client gives up on a call that succeeded)."""
         if not (math.isfinite(seconds) and seconds > 0):
             raise ValueError(f"seconds must be a positive number, not {seconds}")
-        fault = _TransportFault("delay", True, _times(times), seconds=seconds)
+        fault = _TransportFault("delay", True, _times(times), seconds=seconds, skip=_skip(skip))
         self._add_transport_fault(method, fault)
 
-    def hold_calls(self, method: str, *, processed: bool, times: int = 1) -> HeldCalls:
-        """Hold the next ``times`` calls of ``method`` until ``release()``: before processing
-        them (nothing stored yet) or after (stored, not yet answered)."""
+    def hold_calls(
+        self, method: str, *, processed: bool, times: int = 1, skip: int = 0
+    ) -> HeldCalls:
+        """Hold the next ``times`` calls of ``method`` (after letting ``skip`` through) until
+        ``release()``: before processing them (nothing stored yet) or after (stored, not yet
+        answered)."""
         hold = HeldCalls(_times(times))
-        self._add_transport_fault(method, _TransportFault("hold", processed, hold.times, hold=hold))
+        fault = _TransportFault("hold", processed, hold.times, hold=hold, skip=_skip(skip))
+        self._add_transport_fault(method, fault)
         with self._lock:
             self._holds.append(hold)
         return hold
@@ -103,6 +120,9 @@ class FaultsAndLimits(EmulatorState):
             if not queue or queue[0].processed != processed:
                 return None
             fault = queue[0]
+            if fault.skip:
+                fault.skip -= 1
+                return None
             fault.remaining -= 1
             if fault.remaining == 0:
                 queue.popleft()
@@ -125,6 +145,9 @@ class FaultsAndLimits(EmulatorState):
         if not queue or queue[0].processed != processed:
             return None
         fault = queue[0]
+        if fault.skip:
+            fault.skip -= 1
+            return None
         fault.remaining -= 1
         if fault.remaining == 0:
             queue.popleft()

@@ -42,12 +42,10 @@ class HttpFront(ApiMethods):
     ) -> _Reply:
         method = _method_of(path)
         before = self._take_transport_fault(method, processed=False)
-        if before is not None:
-            if before.action == "drop":
-                with self._lock:
-                    self._record(method, {}, 0, {"ok": False, "error": "connection_dropped"})
-                return _Reply(0, b"", before_answer=lambda: False)
-            _wait(before)
+        if before is not None and (before.action == "drop" or not _wait(before)):
+            with self._lock:
+                self._record(method, {}, 0, {"ok": False, "error": "connection_dropped"})
+            return _Reply(0, b"", before_answer=lambda: False)
         reply = self._handle_processed(path, query, headers, body)
         after = self._take_transport_fault(method, processed=True)
         if after is not None:
@@ -191,11 +189,11 @@ def _method_of(path: str) -> str:
 
 
 def _wait(fault: _TransportFault) -> bool:
-    """Wait as a delay or hold asks (a server thread, outside the lock); True to answer."""
+    """Wait as a delay or hold asks (a server thread, outside the lock); True to go on,
+    False to drop the connection."""
     if fault.hold is not None:
-        fault.hold._hold()
-    else:
-        time.sleep(fault.seconds)
+        return fault.hold._hold()
+    time.sleep(fault.seconds)
     return True
 
 

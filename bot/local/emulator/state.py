@@ -107,6 +107,7 @@ class _Fault:
     error: str | None
     remaining: int
     processed: bool = False
+    skip: int = 0  # calls to let through before this fault applies
 
 
 class HeldCalls:
@@ -118,6 +119,7 @@ class HeldCalls:
         self._released = threading.Event()
         self._arrived = threading.Condition()
         self._held = 0
+        self._drop = False
 
     @property
     def held(self) -> int:
@@ -130,15 +132,20 @@ class HeldCalls:
             if not self._arrived.wait_for(lambda: self._held >= count, timeout=timeout):
                 raise AssertionError(f"{self._held} call(s) held after {timeout}s, not {count}")
 
-    def release(self) -> None:
-        """Let every held call (and any later one this hold takes) go on."""
+    def release(self, *, drop: bool = False) -> None:
+        """Let every held call (and any later one this hold takes) go on; with ``drop``, end
+        each one's connection instead, as when the caller died: a call held before it was
+        processed is then never processed, one held after it is never answered."""
+        self._drop = drop
         self._released.set()
 
-    def _hold(self) -> None:
+    def _hold(self) -> bool:
+        """Wait until released; True to go on, False to drop the connection."""
         with self._arrived:
             self._held += 1
             self._arrived.notify_all()
         self._released.wait()
+        return not self._drop
 
 
 @dataclass
@@ -151,6 +158,7 @@ class _TransportFault:
     remaining: int
     seconds: float = 0.0
     hold: HeldCalls | None = None
+    skip: int = 0  # calls to let through before this fault applies
 
 
 @dataclass
