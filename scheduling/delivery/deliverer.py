@@ -28,6 +28,8 @@ from storage.repositories.deliveries import Claim
 
 logger = logging.getLogger("consortium_bot.jobs")
 
+KEYS_AT_ONCE = 500  # keys named in one query (an IN list)
+
 
 class DeliveryKind(enum.StrEnum):
     REMINDER = "reminder"
@@ -213,13 +215,21 @@ class Deliverer:
         report.skipped += 1
 
     def pending(self, now: datetime, keys: list[str] | None = None) -> list[Pending]:
-        """What is due for a try by `now`; only among `keys` when given."""
+        """What is due for a try by `now`: the first batch of it, or all of it among `keys`."""
+        found = []
         with self.database.read() as work:
-            rows = work.deliveries.retryable(now, keys=keys)
-            return [
-                Pending(d.key, DeliveryKind(d.kind), d.channel, d.due_at, dict(d.payload))
-                for d in rows
-            ]
+            if keys is None:
+                rows = list(work.deliveries.retryable(now))
+            else:
+                rows = []
+                for start in range(0, len(keys), KEYS_AT_ONCE):
+                    chunk = keys[start : start + KEYS_AT_ONCE]
+                    rows += work.deliveries.retryable(now, limit=len(chunk), keys=chunk)
+            for d in rows:
+                found.append(
+                    Pending(d.key, DeliveryKind(d.kind), d.channel, d.due_at, dict(d.payload))
+                )
+        return found
 
 
 class ScheduledWork:

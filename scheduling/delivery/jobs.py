@@ -79,9 +79,13 @@ class Jobs:
         return report
 
     def retry(self, now: datetime, report: SweepReport) -> None:
-        """Deliveries queued, failed or whose sender died, each by its own kind's rules."""
-        for pending in self.deliverer.pending(now):
-            self._send(pending, now, report)
+        """Deliveries queued, failed or whose sender died, each by its own kind's rules, in
+        batches until none is left that this run has not tried."""
+        tried: set[str] = set()
+        while batch := [p for p in self.deliverer.pending(now) if p.key not in tried]:
+            for pending in batch:
+                tried.add(pending.key)
+                self._send(pending, now, report)
 
     def dispatch(self, keys: Sequence[str]) -> SweepReport:
         """Send what a change just queued (after its ack); what does not get through now is
