@@ -2,13 +2,13 @@
 
 Acks run on the event loop and answer from memory (the directory snapshot) or from quick
 database calls made in a worker thread; Web API calls (invites, the Home tab, the form) run
-after the ack on the background pool with a synchronous, retrying WebClient.
+after the ack in the background lanes, with a synchronous WebClient that never waits out a
+rate limit in its thread.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,8 @@ from slack_sdk import WebClient
 from bot import consortium, meetings, reminders, rounds, updates
 from bot.composition import Services, compose, provide
 from bot.core import access, errors
+from bot.core.background import Background
+from bot.core.retries import AFTER_THE_ACK
 from bot.core.slack import make_async_web_client, make_web_client
 from bot.settings import Settings
 from scheduling.clock import Clock
@@ -26,8 +28,6 @@ from storage.db import Database
 
 logger = logging.getLogger("consortium_bot")
 
-# Threads for work after the ack: Web API calls may wait out rate limits there.
-BACKGROUND_THREADS = 16
 FEATURES = (consortium, meetings, updates, rounds, reminders)
 
 
@@ -54,7 +54,8 @@ def build_app(
     clock: Clock,
     *,
     client: WebClient | None = None,
-    background_executor: Executor | None = None,
+    web: WebClient | None = None,
+    background: Background | None = None,
 ) -> Bot:
     """Build the Bolt app; checks the bot token once with `auth.test` (SlackApiError if bad).
 
@@ -76,9 +77,8 @@ def build_app(
         # One workspace, one token: the identity checked at start-up answers every request.
         return authorized
 
-    executor = background_executor or ThreadPoolExecutor(
-        max_workers=BACKGROUND_THREADS, thread_name_prefix="background"
-    )
+    web = web or make_web_client(settings, limits=AFTER_THE_ACK)
+    background = background or Background.pools()
     bolt_logger = logging.getLogger("consortium_bot.bolt")
     if not any(isinstance(f, _IgnoredTokenNotice) for f in bolt_logger.filters):
         bolt_logger.addFilter(_IgnoredTokenNotice())
@@ -89,7 +89,7 @@ def build_app(
         process_before_response=True,
         logger=bolt_logger,
     )
-    services = compose(settings, database, clock, client, executor)
+    services = compose(settings, database, clock, client, web, background)
     provide(app, services)
     errors.install(app)
     access.install(app)

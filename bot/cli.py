@@ -248,6 +248,7 @@ def _socket(settings: Settings, with_scheduler: bool) -> int:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
     from bot.app import build_app
+    from bot.core.background import use_ack_threads
     from bot.core.slack import make_async_web_client
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
@@ -261,6 +262,7 @@ def _socket(settings: Settings, with_scheduler: bool) -> int:
     app_token = settings.slack_app_token
 
     async def run() -> None:
+        use_ack_threads(asyncio.get_running_loop())
         # The SDK's Socket Mode client opens an aiohttp session, which needs a running loop.
         handler = AsyncSocketModeHandler(bot.app, app_token, web_client=web_client)
         try:
@@ -280,6 +282,7 @@ def _tick(settings: Settings, at: str | None) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from bot.composition import compose
+    from bot.core.background import Background
     from bot.core.slack import make_web_client
     from scheduling.clock import FixedClock
 
@@ -297,7 +300,9 @@ def _tick(settings: Settings, at: str | None) -> int:
         clock = FixedClock(instant)
     database = open_database(settings)
     with ThreadPoolExecutor(max_workers=1) as executor:
-        services = compose(settings, database, clock, make_web_client(settings), executor)
+        client = make_web_client(settings)
+        background = Background.on(executor, lambda _seconds, _later: None)
+        services = compose(settings, database, clock, client, client, background)
         print(services.jobs.tick())
     return 0
 

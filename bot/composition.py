@@ -9,7 +9,6 @@ services by name through Bolt's context (`provide`), declaring them as typed par
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -65,7 +64,8 @@ class Services(Domain):
     and what the scheduler runs."""
 
     settings: Settings
-    jobs: Jobs
+    jobs: Jobs  # the scheduler's: waits out short rate limits in its own thread
+    outbox: Jobs  # after an ack: sends what a change queued, redraws; never waits in a thread
     announcer: MeetingAnnouncer
     publisher: UpdatePublisher
     messenger: RoundMessenger
@@ -98,24 +98,32 @@ def compose(
     database: Database,
     clock: Clock,
     client: WebClient,
-    executor: Executor,
+    web: WebClient,
+    background: Background,
     job_settings: JobSettings | None = None,
     limits: SendLimits = DEFAULT_LIMITS,
 ) -> Services:
+    """`client` is the scheduler's (it may wait out a short Retry-After); `web` answers after
+    an ack and never waits one out (`bot/core/background.py`)."""
     domain = compose_domain(database, clock)
     job_settings = job_settings or JobSettings()
     check_lease(job_settings, limits)
-    notifier = SlackDeliveryNotifier(client, domain.directory, clock, settings.public_url)
-    jobs = Jobs(database, clock, notifier, domain.directory, job_settings)
+
+    def jobs_on(slack: WebClient) -> Jobs:
+        notifier = SlackDeliveryNotifier(slack, domain.directory, clock, settings.public_url)
+        return Jobs(database, clock, notifier, domain.directory, job_settings)
+
+    outbox = jobs_on(web)
     return Services(
         **{field.name: getattr(domain, field.name) for field in fields(Domain)},
         settings=settings,
-        jobs=jobs,
-        announcer=MeetingAnnouncer(client, jobs),
-        publisher=UpdatePublisher(client, domain.directory, domain.updates),
-        messenger=RoundMessenger(client, jobs),
-        background=Background(executor),
-        web=client,
+        jobs=jobs_on(client),
+        outbox=outbox,
+        announcer=MeetingAnnouncer(web, outbox, background.messages),
+        publisher=UpdatePublisher(web, domain.directory, domain.updates),
+        messenger=RoundMessenger(web, outbox, background.messages),
+        background=background,
+        web=web,
         scheduler=SchedulerState(),
     )
 

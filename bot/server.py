@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.core.background import use_ack_threads
 from scheduling.clock import Clock, SystemClock
 from scheduling.meetings.feeds import FeedService
 from storage.db import DEFAULT_TIMEOUT_SECONDS, Database
@@ -169,6 +170,7 @@ def create_web_app(
         access_log = logging.getLogger("uvicorn.access")
         hide_tokens = _FeedTokensHidden()
         access_log.addFilter(hide_tokens)
+        use_ack_threads(asyncio.get_running_loop())
         if on_startup:
             on_startup()
         try:

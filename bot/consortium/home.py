@@ -23,7 +23,7 @@ async def opened(
     await ack()
     # The event fires for the Messages tab too; only the Home tab is ours to draw.
     if event.get("tab") == "home":
-        background.run(publish, web, directory, event["user"])
+        background.forms.run(publish, web, directory, event["user"])
 
 
 def publish(web: WebClient, directory: DirectoryService, user_id: str) -> None:

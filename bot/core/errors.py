@@ -74,7 +74,9 @@ def install(app: AsyncApp) -> None:
         background: Background | None = context.get("background")
         web: WebClient | None = context.get("web")
         if user and channel and background is not None and web is not None:
-            background.run(_apologise_later, web, channel, user, message.text, message.blocks)
+            background.messages.run(
+                _apologise_later, web, channel, user, message.text, message.blocks
+            )
         return BoltResponse(status=200, body="")
 
 

@@ -75,6 +75,8 @@ class SendLimits:
 
 
 DEFAULT_LIMITS = SendLimits()
+# After an ack no thread waits out a rate limit: the work comes back when Slack says it may.
+AFTER_THE_ACK = SendLimits(rate_limit_retries=0, rate_limit_wait=0.0)
 
 
 def retry_after_seconds(headers: Mapping[str, str | list[str]], default: float = 1.0) -> float:

@@ -10,9 +10,9 @@ import asyncio
 import json
 import secrets
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
 from bot.composition import Services
+from bot.core.background import Background
 from bot.core.retries import DEFAULT_LIMITS, SendLimits
 from bot.core.slack import make_web_client
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
@@ -97,8 +98,12 @@ class LocalWorkspace:
         # Retry-After is honoured on the workspace's clock, not by really waiting.
         self.waits: list[float] = []
         self.client = make_web_client(self.settings, sleep=self._wait, limits=limits)
+        after_the_ack = replace(limits, rate_limit_retries=0, rate_limit_wait=0.0)
+        web = make_web_client(self.settings, sleep=self._wait, limits=after_the_ack)
+        # Work put off for a while (Slack asked to wait) comes back at once, on a clock moved on.
+        background = Background.on(self.executor, self._later)
         self.bot = build_app(
-            self.settings, database, clock, client=self.client, background_executor=self.executor
+            self.settings, database, clock, client=self.client, web=web, background=background
         )
         self.app: AsyncApp = self.bot.app
         # Bolt's AsyncApp runs on an event loop of its own, as under uvicorn.
@@ -162,6 +167,10 @@ class LocalWorkspace:
     def app_services_updates(self) -> UpdateService:
         """The bot's update service, for tests to inspect."""
         return self.services.updates
+
+    def _later(self, seconds: float, callback: Callable[[], None]) -> None:
+        self._wait(seconds)
+        callback()
 
     def _wait(self, seconds: float) -> None:
         self.waits.append(seconds)

@@ -12,6 +12,7 @@ import logging
 
 from slack_sdk import WebClient
 
+from bot.core.background import Lane
 from bot.core.mrkdwn import channel_link
 from bot.updates.publisher import tell
 from scheduling.delivery.jobs import Jobs
@@ -21,14 +22,17 @@ logger = logging.getLogger("consortium_bot.notifier")
 
 # Channel errors a coordinator can fix by inviting the bot.
 CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+# Tries made from here when Slack asks to wait; after them the jobs' sweep takes over.
+TRIES_AFTER_THE_ACK = 3
 
 
 class MeetingAnnouncer:
-    def __init__(self, client: WebClient, jobs: Jobs) -> None:
+    def __init__(self, client: WebClient, outbox: Jobs, lane: Lane) -> None:
         self.client = client
-        self.jobs = jobs
+        self.outbox = outbox
+        self.lane = lane
 
-    def announce(self, change: MeetingChange, requested_by: str | None) -> None:
+    def announce(self, change: MeetingChange, requested_by: str | None, tries: int = 1) -> None:
         """Send the change's queued announcement; tell `requested_by` what stands in its way."""
         series = change.series
         if change.announcement is None:
@@ -39,10 +43,16 @@ class MeetingAnnouncer:
                     f"#{series.id} has no channel, so I posted no invite.",
                 )
             return
-        report = self.jobs.dispatch([change.announcement])
+        report = self.outbox.dispatch([change.announcement])
         error = report.failures.get(change.announcement)
-        if error is None or error.ambiguous or error.retry_after is not None:
-            return  # sent, or going out by itself shortly
+        if error is None or error.ambiguous:
+            return  # sent, or the sweep looks for it and goes on
+        if error.retry_after is not None:
+            if tries < TRIES_AFTER_THE_ACK:
+                self.lane.run_after(
+                    error.retry_after, self.announce, change, requested_by, tries + 1
+                )
+            return
         logger.warning("invite for meeting %s not posted yet: %s", series.id, error.code)
         if requested_by is None or change.channel is None:
             return

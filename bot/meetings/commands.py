@@ -47,7 +47,9 @@ async def handle(
     if isinstance(parsed, grammar.OpenForm):
         # The trigger_id dies 3 s after the command: ack, then open the form straight away.
         await ack()
-        background.run(open_form, web, command["trigger_id"], meetings, command.get("channel_id"))
+        background.forms.run(
+            open_form, web, command["trigger_id"], meetings, command.get("channel_id")
+        )
         return
     try:
         message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
@@ -56,7 +58,7 @@ async def handle(
         return
     await ack(**message.as_ephemeral())
     if change is not None:
-        background.run(announcer.announce, change, caller.slack_id)
+        background.messages.run(announcer.announce, change, caller.slack_id)
 
 
 def _answer(

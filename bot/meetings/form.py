@@ -183,4 +183,4 @@ async def submit(
         await ack(**field_errors(error, FIELD_BLOCKS, state, ids.MEETING_DATE))
         return
     await ack(response_action="update", view=scheduled_view(change.series, change.shown))
-    background.run(announcer.announce, change, caller.slack_id)
+    background.messages.run(announcer.announce, change, caller.slack_id)

@@ -43,6 +43,6 @@ async def handle(
             )
             return
         await ack(**plain_message("Posting the digest now.").as_ephemeral())
-        background.run(jobs.digest_now, caller)
+        background.messages.run(jobs.digest_now, caller)
         return
     await ack(**plain_message(USAGE).as_ephemeral())

@@ -28,7 +28,7 @@ async def answer(
     body: dict[str, Any],
     caller: MemberProfile,
     rsvps: RsvpService,
-    jobs: Jobs,
+    outbox: Jobs,
     background: Background,
     respond: AsyncRespond,
 ) -> None:
@@ -51,4 +51,6 @@ async def answer(
             text=reply.text, blocks=reply.blocks, response_type="ephemeral", replace_original=False
         )
         return
-    background.run(jobs.redraw, recorded)
+    # However many answers come in, one redraw at a time per occurrence's reminders.
+    key = (recorded.series.id, recorded.occurrence_local)
+    background.redraws.request(key, lambda: outbox.redraw(recorded))

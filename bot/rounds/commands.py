@@ -42,9 +42,9 @@ async def handle(
         return
     await ack(**reply.as_ephemeral())
     if isinstance(after, RoundRequests):
-        background.run(messenger.ask, after)
+        background.messages.run(messenger.ask, after)
     elif isinstance(after, RoundReport):
-        background.run(messenger.send_export, caller.slack_id, after, parsed.format_name)
+        background.messages.run(messenger.send_export, caller.slack_id, after, parsed.format_name)
 
 
 def _run(

@@ -4,14 +4,17 @@ export files sent to whoever asked. Failures are logged and told to whoever wait
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.background import Lane
 from bot.core.mrkdwn import escape
 from bot.updates.publisher import tell
 from scheduling.delivery.jobs import Jobs
 from scheduling.naming import slugify
+from scheduling.ports import DeliveryError
 from scheduling.updates.documents import render
 from scheduling.updates.exports import RoundReport
 from scheduling.updates.rounds import RoundRequests
@@ -19,17 +22,23 @@ from scheduling.updates.rounds import RoundRequests
 logger = logging.getLogger("consortium_bot.updates")
 
 
+# Tries made from here when Slack asks to wait; after them the jobs' sweep takes over.
+TRIES_AFTER_THE_ACK = 3
+
+
 class RoundMessenger:
-    def __init__(self, client: WebClient, jobs: Jobs) -> None:
+    def __init__(self, client: WebClient, outbox: Jobs, lane: Lane) -> None:
         self.client = client
-        self.jobs = jobs
+        self.outbox = outbox
+        self.lane = lane
 
     def ask(self, requests: RoundRequests) -> int:
         """Send the requests the round's opening or reminder queued; returns how many went
         out now. Whoever asked hears of countries with nobody listed, and of members Slack
         refused to reach (the jobs try those again)."""
         keys = [key for request in requests.countries for key in request.keys]
-        report = self.jobs.dispatch(keys)
+        report = self.outbox.dispatch(keys)
+        self._again_later(report.failures, 1)
         nobody = sorted(r.country.code for r in requests.countries if not r.members)
         refused: dict[str, str] = {}
         for request in requests.countries:
@@ -50,6 +59,18 @@ class RoundMessenger:
             tell(self.client, requests.requested_by, " ".join(lines))
         logger.info("round %s: %s", requests.round.id, report.summary())
         return report.sent
+
+    def _again_later(self, failures: Mapping[str, DeliveryError], tries: int) -> None:
+        """Requests Slack asked to put off go again once it said they may."""
+        waits = [e.retry_after for e in failures.values() if e.retry_after is not None]
+        if not waits or tries >= TRIES_AFTER_THE_ACK:
+            return
+        later = [key for key, e in failures.items() if e.retry_after is not None]
+
+        def again() -> None:
+            self._again_later(self.outbox.dispatch(later).failures, tries + 1)
+
+        self.lane.run_after(max(waits), again)
 
     def send_export(self, user_id: str, report: RoundReport, format_name: str) -> None:
         """Render the report and upload it to the caller's DM with the bot."""

@@ -67,7 +67,7 @@ async def edit(
         update_id=update.id,
         version=update.version,
     )
-    background.run(_open, web, body["trigger_id"], view)
+    background.forms.run(_open, web, body["trigger_id"], view)
 
 
 async def show_all(
@@ -84,7 +84,7 @@ async def show_all(
     if update is None:
         return
     names = directory.names()
-    background.run(_open, web, body["trigger_id"], full_update_view(update, names))
+    background.forms.run(_open, web, body["trigger_id"], full_update_view(update, names))
 
 
 async def submit_for_round(
@@ -102,7 +102,7 @@ async def submit_for_round(
             raise ValueError(preset)
     except ValueError:
         preset = {}
-    background.run(
+    background.forms.run(
         open_form,
         web,
         body["trigger_id"],

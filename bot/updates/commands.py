@@ -44,7 +44,7 @@ async def handle(
             )
             return
         await ack()
-        background.run(open_form, web, command["trigger_id"], updates, caller, None)
+        background.forms.run(open_form, web, command["trigger_id"], updates, caller, None)
         return
     if word == "help":
         await ack(**plain_message(USAGE).as_ephemeral())
@@ -64,7 +64,7 @@ async def handle(
         await ack(**plain_message(f"{error} ({USAGE})").as_ephemeral())
         return
     await ack(**note_posted_message(published.update).as_ephemeral())
-    background.run(publisher.publish, published, caller.slack_id)
+    background.messages.run(publisher.publish, published, caller.slack_id)
 
 
 def _listing(listing: Listing, names: dict[str, str]) -> Message:

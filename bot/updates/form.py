@@ -183,4 +183,4 @@ async def submit(
     await ack(
         response_action="update", view=posted_view(published.update, edited=update_id is not None)
     )
-    background.run(publisher.publish, published, caller.slack_id)
+    background.messages.run(publisher.publish, published, caller.slack_id)

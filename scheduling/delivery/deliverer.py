@@ -171,9 +171,10 @@ class Deliverer:
         else:
             logger.error("delivery %s raised", claim.key, exc_info=failure)
             error = DeliveryError(type(failure).__name__, ambiguous=True)
+        # Slack's Retry-After says when; otherwise each try waits twice as long as the last.
         wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
-        if error.retry_after:
-            wait = max(wait, timedelta(seconds=error.retry_after))
+        if error.retry_after is not None:
+            wait = timedelta(seconds=error.retry_after)
         gave_up = claim.attempts >= self.settings.max_attempts
         retry_at = self.clock.now() + (timedelta(days=3650) if gave_up else wait)
         doubt = ", outcome unknown" if error.ambiguous else ""

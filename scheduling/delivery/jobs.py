@@ -126,9 +126,10 @@ class Jobs:
     def preview(self) -> Digest:
         return self.digests.preview()
 
-    def redraw(self, recorded: RsvpRecorded) -> int:
-        """Redraw every copy of a reminder after an RSVP changed its counts."""
-        return self.reminders.redraw(recorded)
+    def redraw(self, recorded: RsvpRecorded) -> float | None:
+        """Redraw every copy of a reminder after an RSVP changed its counts; the seconds to
+        wait before trying again when Slack asked to slow down, else None."""
+        return self.reminders.redraw(recorded).retry_after
 
     def digest_setting(self) -> DigestSetting:
         """Where and when the digest goes, for the scheduler and `/digest now`."""

@@ -148,11 +148,13 @@ class ReminderSweep(ScheduledWork):
             answers = work.rsvps.answers([occurrence])[occurrence]
         return summarise(answers, self.directory.snapshot().profiles)
 
-    def redraw(self, recorded: RsvpRecorded) -> int:
+    def redraw(self, recorded: RsvpRecorded) -> Redrawn:
         """Redraw every sent copy of one occurrence's reminders with the RSVP counts.
 
         The counts and the copies are read when the redraw runs, not when the answer was
         recorded: a redraw delayed by a rate limit must not paint over a newer answer's.
+        When Slack asks to slow down, it stops there and says how long to wait; the whole
+        redraw is then done again (redrawing a copy twice does no harm).
         """
         series, original = recorded.series, recorded.occurrence_local
         occurrence = (series.id, original)
@@ -173,8 +175,19 @@ class ReminderSweep(ScheduledWork):
                 self.notifier.update_reminder(Posted(copy.slack_channel, copy.slack_ts), notice)
                 redrawn += 1
             except DeliveryError as error:
+                if error.retry_after is not None:
+                    return Redrawn(redrawn, error.retry_after)
                 logger.warning("could not redraw %s: %s", copy.key, error.code)
-        return redrawn
+        return Redrawn(redrawn)
+
+
+@dataclass(frozen=True)
+class Redrawn:
+    """How many copies a redraw repainted, and, when Slack asked it to stop, how many
+    seconds to wait before doing it again."""
+
+    copies: int
+    retry_after: float | None = None
 
 
 def _int(value: object) -> int:
