@@ -45,6 +45,7 @@ from scheduling.delivery.deliverer import SweepReport  # noqa: E402
 from scheduling.delivery.digest import iso_week  # noqa: E402
 from scheduling.delivery.jobs import SWEEP, Jobs  # noqa: E402
 from scheduling.delivery.notices import (  # noqa: E402
+    CardNotice,
     Digest,
     InviteNotice,
     ReminderNotice,
@@ -88,6 +89,9 @@ class NullNotifier:
 
     def round_request(self, notice: RoundRequestNotice) -> OnePart:
         return OnePart(lambda: Posted(notice.member, "1.000004"))
+
+    def card(self, notice: CardNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.channel, "1.000005"))
 
 
 def scaled_text(copies: int) -> str:

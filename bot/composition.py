@@ -120,7 +120,7 @@ def compose(
         jobs=jobs_on(client),
         outbox=outbox,
         announcer=MeetingAnnouncer(web, outbox, background.messages),
-        publisher=UpdatePublisher(web, domain.directory, domain.updates),
+        publisher=UpdatePublisher(web, domain.directory, outbox, background.messages),
         messenger=RoundMessenger(web, outbox, background.messages),
         background=background,
         web=web,

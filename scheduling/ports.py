@@ -1,5 +1,6 @@
 """The port the domain talks through to the outside: the notifier that takes the messages the
-bot sends on its own initiative (reminders, digests, meeting announcements, round requests)
+bot sends on its own initiative (reminders, digests, meeting announcements, round requests,
+update cards)
 out of the building. bot/ implements it for Slack; tests and benchmarks implement it with
 fakes. (The clock the domain reads is `clock.Clock`.)"""
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from scheduling.delivery.notices import (
+    CardNotice,
     Digest,
     InviteNotice,
     ReminderNotice,
@@ -78,6 +80,10 @@ class DeliveryNotifier(Protocol):
 
     def round_request(self, notice: RoundRequestNotice) -> Outgoing:
         """A DM asking a member for their country's update in a round."""
+        ...
+
+    def card(self, notice: CardNotice) -> Outgoing:
+        """An update's card in the updates channel."""
         ...
 
 

@@ -1,5 +1,6 @@
 """The Slack side of delivery (`ports.DeliveryNotifier`): reminders, digests, meeting
-announcements (a card and its calendar file) and round requests, each made into the parts
+announcements (a card and its calendar file), round requests and update cards, each made
+into the parts
 `SlackOutgoing` posts, with its delivery key in the metadata, so after a crash or a failure
 of unknown outcome the bot can ask Slack whether a part went out."""
 
@@ -15,11 +16,13 @@ from bot.meetings.blocks import cancellation_note, meeting_card
 from bot.reminders.blocks import digest_messages, reminder_message
 from bot.reminders.outgoing import FilePart, SlackOutgoing, calling
 from bot.rounds.blocks import round_request
+from bot.updates.blocks import update_card
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.notices import (
     Announced,
     AnnouncementFacts,
+    CardNotice,
     Digest,
     InviteNotice,
     ReminderNotice,
@@ -105,3 +108,7 @@ class SlackDeliveryNotifier:
     def round_request(self, notice: RoundRequestNotice) -> SlackOutgoing:
         message = round_request(notice.round, notice.country, notice.reminder)
         return SlackOutgoing(self.client, notice.member, notice.key, [message])
+
+    def card(self, notice: CardNotice) -> SlackOutgoing:
+        message = update_card(notice.update, self.directory.names())
+        return SlackOutgoing(self.client, notice.channel, notice.key, [message])

@@ -1,6 +1,6 @@
-"""After the ack: an update's card in the updates channel, or refreshed in place after an edit
-(its thread stays). Works from what the service returned; a failure is logged with Slack's
-error and told to the author."""
+"""After the ack: a new update's card, queued with the update, sent to the updates channel
+through the outbox; or the card refreshed in place after an edit (its thread stays). A
+failure is logged with Slack's error and told to the author."""
 
 from __future__ import annotations
 
@@ -9,52 +9,78 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.background import Lane
 from bot.updates.blocks import update_card
 from scheduling.consortium.directory import DirectoryService
-from scheduling.updates.service import Published, UpdateService
+from scheduling.delivery.jobs import Jobs
+from scheduling.updates.service import Published
+from scheduling.updates.views import UpdateView
 
 logger = logging.getLogger("consortium_bot.updates")
 
 
+# Tries made from here when Slack asks to wait; after them the jobs' sweep takes over.
+TRIES_AFTER_THE_ACK = 3
+
+
 class UpdatePublisher:
     def __init__(
-        self, client: WebClient, directory: DirectoryService, updates: UpdateService
+        self, client: WebClient, directory: DirectoryService, outbox: Jobs, lane: Lane
     ) -> None:
         self.client = client
         self.directory = directory
-        self.updates = updates
+        self.outbox = outbox
+        self.lane = lane
 
-    def publish(self, published: Published, author_id: str) -> None:
-        """Post the update's card, or refresh it in place after an edit."""
+    def publish(self, published: Published, author_id: str, tries: int = 1) -> None:
+        """Post the new update's card (queued with it), or refresh it in place after an edit."""
         update = published.update
-        card = update_card(update, self.directory.names())
-        try:
-            if update.posted_channel and update.posted_ts:
-                self.client.chat_update(
-                    channel=update.posted_channel,
-                    ts=update.posted_ts,
-                    text=card.text,
-                    blocks=card.blocks,
-                )
-                return
+        if update.posted_channel and update.posted_ts:
+            self._refresh(update, author_id)
+            return
+        if published.card is None:
             if published.channel is None:
                 tell(
                     self.client,
                     author_id,
                     "Your update is saved, but no updates channel is set up to post it in.",
                 )
-                return
-            posted = self.client.chat_postMessage(
-                channel=published.channel, text=card.text, blocks=card.blocks, unfurl_links=False
+            return  # an edit before the card went out: the card, when it goes, shows it
+        error = self.outbox.dispatch([published.card]).failures.get(published.card)
+        if error is None or error.ambiguous:
+            return  # posted, or the sweep looks for it and goes on
+        if error.retry_after is not None:
+            if tries < TRIES_AFTER_THE_ACK:
+                self.lane.run_after(
+                    error.retry_after, self.publish, published, author_id, tries + 1
+                )
+            return
+        logger.warning("update %s not posted yet: %s", update.id, error.code)
+        tell(
+            self.client,
+            author_id,
+            f"Your update #{update.id} is saved but could not be posted yet: {error.code}."
+            " I will try again.",
+        )
+
+    def _refresh(self, update: UpdateView, author_id: str) -> None:
+        card = update_card(update, self.directory.names())
+        assert update.posted_channel is not None and update.posted_ts is not None
+        try:
+            self.client.chat_update(
+                channel=update.posted_channel,
+                ts=update.posted_ts,
+                text=card.text,
+                blocks=card.blocks,
             )
-            self.updates.record_post(update.id, posted["channel"], posted["ts"])
         except SlackApiError as error:
             code = error.response.get("error", "unknown_error")
-            logger.warning("update %s not posted: %s", update.id, code)
+            logger.warning("update %s not refreshed: %s", update.id, code)
             tell(
                 self.client,
                 author_id,
-                f"Your update #{update.id} is saved but could not be posted: {code}.",
+                f"Your edit of update #{update.id} is saved but its card could not be refreshed:"
+                f" {code}.",
             )
 
 

@@ -24,6 +24,7 @@ from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.ports import DeliveryError, DeliveryNotifier, Outgoing, Posted
 from storage.db import Database
+from storage.repositories import UnitOfWork
 from storage.repositories.deliveries import Claim
 
 logger = logging.getLogger("consortium_bot.jobs")
@@ -36,6 +37,7 @@ class DeliveryKind(enum.StrEnum):
     DIGEST = "digest"
     INVITE = "invite"
     ROUND_REQUEST = "round"
+    CARD = "card"
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,10 @@ class Deliverer:
         payload: Mapping[str, object],
         outgoing: Callable[[], Outgoing],
         report: SweepReport,
+        on_sent: Callable[[UnitOfWork, Posted], None] | None = None,
     ) -> None:
-        """Send the message named `key` unless it was sent, skipped or is being sent."""
+        """Send the message named `key` unless it was sent, skipped or is being sent;
+        `on_sent` records where it went in the transaction that marks it sent."""
         with self.database.write() as work:
             claim = work.deliveries.claim(
                 key,
@@ -121,9 +125,15 @@ class Deliverer:
         if claim is None:
             report.duplicates_avoided += 1
             return
-        self._send(claim, outgoing, report)
+        self._send(claim, outgoing, report, on_sent)
 
-    def _send(self, claim: Claim, outgoing: Callable[[], Outgoing], report: SweepReport) -> None:
+    def _send(
+        self,
+        claim: Claim,
+        outgoing: Callable[[], Outgoing],
+        report: SweepReport,
+        on_sent: Callable[[UnitOfWork, Posted], None] | None,
+    ) -> None:
         try:
             thread = self._send_parts(claim, outgoing())
         except _LostClaimError:
@@ -135,6 +145,8 @@ class Deliverer:
             return
         with self.database.write() as work:
             work.deliveries.mark_sent(claim, thread.channel, thread.ts, self.clock.now())
+            if on_sent is not None:
+                on_sent(work, thread)
         report.sent += 1
 
     def _send_parts(self, claim: Claim, message: Outgoing) -> Posted:

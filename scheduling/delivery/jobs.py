@@ -1,5 +1,5 @@
 """The delivery jobs: the reminder sweep, the weekly digest, and the messages changes queue
-(meeting announcements, round requests), each delivered exactly once; and what
+(meeting announcements, round requests, update cards), each delivered exactly once; and what
 `/consortium status` says of them.
 
 APScheduler (or `consortium-bot tick --at`) only says *when to look*; the database says
@@ -18,6 +18,7 @@ from datetime import datetime
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.announcements import AnnouncementDelivery
+from scheduling.delivery.cards import CardDelivery
 from scheduling.delivery.deliverer import (
     Deliverer,
     DeliveryKind,
@@ -65,6 +66,7 @@ class Jobs:
         self.digests = DigestJob(*parts)
         self.announcements = AnnouncementDelivery(*parts)
         self.requests = RoundRequestDelivery(*parts)
+        self.cards = CardDelivery(*parts)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
@@ -106,6 +108,8 @@ class Jobs:
             self.digests.retry(pending, report)
         elif pending.kind == DeliveryKind.INVITE:
             self.announcements.send(pending, report)
+        elif pending.kind == DeliveryKind.CARD:
+            self.cards.send(pending, report)
         else:
             self.requests.send(pending, report)
 

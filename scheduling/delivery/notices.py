@@ -12,7 +12,7 @@ from scheduling.consortium.directory import CountryRef
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.reminders import DueReminder
 from scheduling.meetings.rsvp import RsvpSummary
-from scheduling.updates.views import RoundView, UpdateLine
+from scheduling.updates.views import RoundView, UpdateLine, UpdateView
 
 
 @dataclass(frozen=True)
@@ -93,4 +93,13 @@ class RoundRequestNotice:
     country: CountryRef
     member: str
     reminder: bool
+    key: str
+
+
+@dataclass(frozen=True)
+class CardNotice:
+    """An update's card for the updates channel."""
+
+    update: UpdateView
+    channel: str
     key: str

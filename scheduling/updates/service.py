@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
+from scheduling.delivery.cards import queue_card
 from scheduling.errors import FieldError, NotAllowedError
 from scheduling.updates.views import RoundRef, UpdateDraft, UpdateView, to_view
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
@@ -38,10 +39,12 @@ class UpdateError(FieldError):
 
 @dataclass(frozen=True)
 class Published:
-    """A stored update and the channel its card goes to (None: no channel is set up)."""
+    """A stored update, the channel its card goes to (None: no channel is set up) and, for a
+    new update, its card's delivery key (the card is queued with the update)."""
 
     update: UpdateView
     channel: str | None
+    card: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,9 @@ class UpdateService:
             created_at=now,
             updated_at=now,
         )
-        return Published(view, _updates_channel(work))
+        channel = _updates_channel(work)
+        card = queue_card(work, update.id, channel, now) if channel is not None else None
+        return Published(view, channel, card)
 
     def edit(
         self,
@@ -253,11 +258,6 @@ class UpdateService:
                 )
             found = work.updates.recent(limit=20, round_id=round_.id)
             return Listing("round", round_.title, [to_view(u) for u in found])
-
-    def record_post(self, update_id: int, channel: str, ts: str) -> None:
-        """Remember where the card went, so an edit refreshes it in place."""
-        with self.database.write() as work:
-            work.updates.set_posted(update_id, channel, ts)
 
 
 def _asked(audience: str, roles: dict[str, str]) -> list[str]:

@@ -1,6 +1,6 @@
 """Exactly once under faults, for every kind of message the bot sends on its own: reminders
 (in a channel and by DM), a digest of several parts, a meeting's announcement (its card and
-its calendar file) and a round's requests. Each meets, at each step of its send, a
+its calendar file), a round's requests and an update's card. Each meets, at each step of its send, a
 connection dropped after Slack stored the post, an answer after the client's timeout, a 5xx
 or an `internal_error` after the post, a Retry-After longer than a claim's lease, a sender
 that dies there, and two senders at once; on SQLite and PostgreSQL, through the emulator
@@ -113,6 +113,14 @@ def requests_queued(workspace: LocalWorkspace, clock: FixedClock) -> list[str]:
     return [key for request in opened.countries for key in request.keys]
 
 
+def card_queued(workspace: LocalWorkspace, clock: FixedClock) -> list[str]:
+    partner = workspace.services.directory.profile("U0PT")
+    assert partner is not None
+    published = workspace.services.updates.note(partner, "The pilot in Porto went live")
+    assert published.card is not None
+    return [published.card]
+
+
 REMINDERS = Kind("reminders", reminders_due, lambda w, _: w.jobs.sweep(), ("chat.postMessage",))
 DIGEST = Kind(
     "digest", digest_due, lambda w, _: w.jobs.digest(), ("chat.postMessage", "chat.postMessage")
@@ -126,7 +134,10 @@ ANNOUNCEMENT = Kind(
 REQUESTS = Kind(
     "round requests", requests_queued, lambda w, keys: w.jobs.dispatch(keys), ("chat.postMessage",)
 )
-KINDS = (REMINDERS, DIGEST, ANNOUNCEMENT, REQUESTS)
+CARD = Kind(
+    "update card", card_queued, lambda w, keys: w.jobs.dispatch(keys), ("chat.postMessage",)
+)
+KINDS = (REMINDERS, DIGEST, ANNOUNCEMENT, REQUESTS, CARD)
 # Each part of each kind: (kind, part, method, calls of that method to let through first).
 STEPS = [
     pytest.param(
@@ -170,6 +181,9 @@ def assert_each_message_posted_once(workspace: LocalWorkspace) -> None:
         if row.kind == "invite":
             files = [f for f in workspace.emulator.files() if f.thread_ts == row.slack_ts]
             assert len(files) == 1, f"{row.key}: {len(files)} calendar files in its thread"
+        if row.kind == "card":  # an edit must find the one card to refresh
+            update = workspace.services.updates.get(row.payload["update"])
+            assert (update.posted_channel, update.posted_ts) == (row.slack_channel, row.slack_ts)
     assert {k.split("#")[0] for k in posted} <= {r.key for r in rows}
 
 

@@ -10,6 +10,7 @@ from scheduling.clock import FixedClock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.delivery.notices import (
+    CardNotice,
     Digest,
     InviteNotice,
     ReminderNotice,
@@ -54,6 +55,9 @@ class RecordingNotifier:
 
     def round_request(self, notice: RoundRequestNotice) -> OnePart:
         return OnePart(lambda: Posted(notice.member, "7.000100"))
+
+    def card(self, notice: CardNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.channel, "6.000100"))
 
 
 def _two_webinars(
