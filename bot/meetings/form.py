@@ -4,8 +4,9 @@ checked in the ack (errors shown under their fields), stored, and the invite pos
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
@@ -135,6 +136,17 @@ def repeat_rule(choice: str, day: date) -> str | None:
     return f"FREQ=MONTHLY{interval};BYDAY={ordinal}{weekday}"
 
 
+T = TypeVar("T")
+
+
+def _picked(parse: Callable[[str], T], text: str | None) -> T | None:
+    """A date or time picker's value; None when there is none (or none a picker sends)."""
+    try:
+        return parse(text) if text else None
+    except ValueError:
+        return None
+
+
 async def submit(
     ack: AsyncAck,
     view: dict[str, Any],
@@ -145,12 +157,10 @@ async def submit(
 ) -> None:
     state = view.get("state", {}).get("values", {})
     errors: dict[str, str] = {}
-    day_text = state_value(state, ids.MEETING_DATE)
-    day = date.fromisoformat(day_text) if day_text else None
+    day = _picked(date.fromisoformat, state_value(state, ids.MEETING_DATE))
     if day is None:
         errors[ids.MEETING_DATE] = "Pick the date of the (first) meeting."
-    time_text = state_value(state, ids.MEETING_TIME)
-    at = time.fromisoformat(time_text) if time_text else None
+    at = _picked(time.fromisoformat, state_value(state, ids.MEETING_TIME))
     kind: MeetingKind | None = None
     try:
         kind = MeetingKind.parse(state_value(state, ids.MEETING_KIND) or "")

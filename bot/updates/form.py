@@ -139,6 +139,18 @@ def open_form(
     web.views_open(trigger_id=trigger_id, view=view)
 
 
+STALE_FORM = "This form can no longer be saved; close it and open it again with `/update`."
+
+
+def form_metadata(view: dict[str, Any]) -> dict[str, Any] | None:
+    """What the form carried for itself: a JSON object, or None when it is anything else."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return None
+    return metadata if isinstance(metadata, dict) else None
+
+
 async def submit(
     ack: AsyncAck,
     view: dict[str, Any],
@@ -148,39 +160,54 @@ async def submit(
     background: Background,
 ) -> None:
     state = view.get("state", {}).get("values", {})
-    metadata = json.loads(view.get("private_metadata") or "{}")
+    metadata = form_metadata(view)
     present = [name for name in FIELDS if ids.update_field_block(name) in state]
     fields = {name: state_value(state, ids.update_field_block(name)) or "" for name in present}
-    update_id = metadata.get("update_id")
     first_field = ids.update_field_block(SECTIONS[0])
+    if metadata is None:
+        await ack(response_action="errors", errors={first_field: STALE_FORM})
+        return
     if not any(fields.get(name, "").strip() for name in (*SECTIONS, UpdateField.NOTE)):
         await ack(response_action="errors", errors={first_field: "Fill in at least one section."})
         return
+    editing = "update_id" in metadata
     try:
-        if update_id is not None:
+        if editing:
+            update_id = ids.record_id(metadata["update_id"])
+            if update_id is None:
+                await ack(response_action="errors", errors={first_field: STALE_FORM})
+                return
             seen = metadata.get("version")
             published = await asyncio.to_thread(
                 updates.edit,
                 caller,
-                int(update_id),
+                update_id,
                 fields,
-                seen if isinstance(seen, int) else None,
+                seen if isinstance(seen, int) and not isinstance(seen, bool) else None,
             )
         else:
-            country = metadata.get("country") or state_value(state, ids.UPDATE_COUNTRY)
+            named = metadata.get("country")
+            country = named if isinstance(named, str) and named else None
+            country = country or state_value(state, ids.UPDATE_COUNTRY)
             if not country:
                 await ack(
                     response_action="errors", errors={ids.UPDATE_COUNTRY: "Choose the country."}
                 )
                 return
             chosen_round = state_value(state, ids.UPDATE_ROUND)
-            round_id = int(chosen_round) if chosen_round and chosen_round != ids.NO_ROUND else None
+            round_id = None
+            if chosen_round and chosen_round != ids.NO_ROUND:
+                round_id = ids.record_id(chosen_round)
+                if round_id is None:
+                    await ack(
+                        response_action="errors",
+                        errors={ids.UPDATE_ROUND: "Choose one of the rounds offered."},
+                    )
+                    return
             draft = UpdateDraft(country, round_id, fields)
             published = await asyncio.to_thread(updates.submit, caller, draft)
     except FieldError as error:
         await ack(**field_errors(error, FIELD_BLOCKS, state, first_field))
         return
-    await ack(
-        response_action="update", view=posted_view(published.update, edited=update_id is not None)
-    )
+    await ack(response_action="update", view=posted_view(published.update, edited=editing))
     background.messages.run(publisher.publish, published, caller.slack_id)
