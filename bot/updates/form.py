@@ -170,7 +170,7 @@ async def submit(
     if not any(fields.get(name, "").strip() for name in (*SECTIONS, UpdateField.NOTE)):
         await ack(response_action="errors", errors={first_field: "Fill in at least one section."})
         return
-    editing = "update_id" in metadata
+    editing = metadata.get("update_id") is not None
     try:
         if editing:
             update_id = ids.record_id(metadata["update_id"])
