@@ -57,7 +57,7 @@ class RoundMessenger:
                 reasons = ", ".join(f"{code} ({why})" for code, why in sorted(refused.items()))
                 lines.append(f"I could not reach some members of {reasons}; I will try again.")
             tell(self.client, requests.requested_by, " ".join(lines))
-        logger.info("round %s: %s", requests.round.id, report.summary())
+        logger.debug("round %s: %s", requests.round.id, report.summary())
         return report.sent
 
     def _again_later(self, failures: Mapping[str, DeliveryError], tries: int) -> None:

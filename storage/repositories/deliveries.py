@@ -274,7 +274,7 @@ class DeliveryRepository:
         )
         if keys is not None:
             query = query.where(Delivery.key.in_(keys))
-        return self.session.scalars(query.order_by(Delivery.due_at).limit(limit)).all()
+        return self.session.scalars(query.order_by(Delivery.due_at, Delivery.id).limit(limit)).all()
 
     def sent_with_prefix(self, prefix: str) -> list[SentDelivery]:
         """Sent deliveries whose key starts with `prefix` (keys are hierarchical)."""
