@@ -3,6 +3,7 @@ about what Slack would do with a message the bot sent. (No test imports another 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -125,3 +126,24 @@ def feed_paths(workspace: LocalWorkspace, user_id: str) -> list[str]:
     """The paths of the calendar feeds `/consortium subscribe` hands `user_id`."""
     reply = workspace.command(user_id, "/consortium subscribe").ack_text
     return re.findall(r"https://consortium\.example\.org(/calendar/[\w-]+\.ics)", reply)
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def logged_errors() -> Iterator[list[logging.LogRecord]]:
+    """The records logged at ERROR or above, by any logger, while the block runs (pytest's
+    caplog cannot be used inside hypothesis examples)."""
+    handler = _ErrorRecords()
+    logging.getLogger().addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logging.getLogger().removeHandler(handler)

@@ -18,10 +18,12 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+
+from scheduling.ports import DeliveryError
 
 logger = logging.getLogger("consortium_bot.background")
 
@@ -31,6 +33,8 @@ Later = Callable[[float, Callable[[], None]], None]
 Redraw = Callable[[], float | None]
 
 MAX_RATE_LIMITED = 5  # redraws of one message put off in a row before giving up (logged)
+# Tries made after the ack when Slack asks to wait; after them the jobs' sweep takes over.
+TRIES_AFTER_THE_ACK = 3
 # Threads for the database work of acks (`asyncio.to_thread`): enough that a request never
 # queues behind a few slow ones (asyncio's default is the number of cores plus four).
 ACK_THREADS = 32
@@ -85,6 +89,19 @@ class Lane:
     def run_after(self, seconds: float, work: Callable[..., Any], *args: Any) -> None:
         """Run `work` on this lane once `seconds` have passed."""
         self.later(seconds, lambda: self.run(work, *args))
+
+
+def refusals(
+    failures: Mapping[str, DeliveryError], lane: Lane, tries: int, again: Callable[[int], None]
+) -> dict[str, DeliveryError]:
+    """Of what a dispatch after the ack could not send: put off what Slack asked to wait for
+    (`again(tries + 1)` on `lane` once it may, up to TRIES_AFTER_THE_ACK tries), leave what may
+    have gone out to the sweep's look-up, and return what Slack refused outright, for the
+    person who asked to hear of."""
+    waits = [e.retry_after for e in failures.values() if e.retry_after is not None]
+    if waits and tries < TRIES_AFTER_THE_ACK:
+        lane.run_after(max(waits), again, tries + 1)
+    return {key: e for key, e in failures.items() if not e.ambiguous and e.retry_after is None}
 
 
 class Redraws:

@@ -155,40 +155,32 @@ class RateLimitRetry(_Waiting, RateLimitErrorRetryHandler):
         return retry_after_seconds(response.headers) + random.random() * JITTER
 
 
-class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
+class _OnlyIdempotent(RetryHandler):
+    """Retries only calls that can safely be made twice (see NOT_IDEMPOTENT)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if method_of(request) in NOT_IDEMPOTENT:
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
+class ServerErrorRetry(_Waiting, _OnlyIdempotent, ServerErrorRetryHandler):
     def __init__(self, limits: SendLimits, sleep: Sleep = time.sleep) -> None:
         ServerErrorRetryHandler.__init__(self, max_retry_count=limits.retries)
         self.sleep = sleep
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if method_of(request) in NOT_IDEMPOTENT:
-            return False
-        return super()._can_retry(state=state, request=request, response=response, error=error)
 
-
-class ConnectionRetry(_Waiting, ConnectionErrorRetryHandler):
+class ConnectionRetry(_Waiting, _OnlyIdempotent, ConnectionErrorRetryHandler):
     def __init__(self, limits: SendLimits, sleep: Sleep = time.sleep) -> None:
         ConnectionErrorRetryHandler.__init__(self, max_retry_count=limits.retries)
         self.sleep = sleep
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if method_of(request) in NOT_IDEMPOTENT:
-            return False
-        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 def retry_handlers(limits: SendLimits, sleep: Sleep = time.sleep) -> list[RetryHandler]:

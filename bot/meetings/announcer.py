@@ -12,7 +12,7 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.core.background import Lane
+from bot.core.background import Lane, refusals
 from bot.core.mrkdwn import channel_link
 from bot.updates.publisher import tell
 from scheduling.delivery.jobs import Jobs
@@ -22,8 +22,6 @@ logger = logging.getLogger("consortium_bot.notifier")
 
 # Channel errors a coordinator can fix by inviting the bot.
 CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
-# Tries made from here when Slack asks to wait; after them the jobs' sweep takes over.
-TRIES_AFTER_THE_ACK = 3
 
 
 class MeetingAnnouncer:
@@ -43,16 +41,13 @@ class MeetingAnnouncer:
                     f"#{series.id} has no channel, so I posted no invite.",
                 )
             return
-        report = self.outbox.dispatch([change.announcement])
-        error = report.failures.get(change.announcement)
-        if error is None or error.ambiguous:
-            return  # sent, or the sweep looks for it and goes on
-        if error.retry_after is not None:
-            if tries < TRIES_AFTER_THE_ACK:
-                self.lane.run_after(
-                    error.retry_after, self.announce, change, requested_by, tries + 1
-                )
-            return
+        failures = self.outbox.dispatch([change.announcement]).failures
+        refused = refusals(
+            failures, self.lane, tries, lambda again: self.announce(change, requested_by, again)
+        )
+        error = refused.get(change.announcement)
+        if error is None:
+            return  # sent, or on its way
         logger.warning("invite for meeting %s not posted yet: %s", series.id, error.code)
         if requested_by is None or change.channel is None:
             return

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.background import Lane
+from bot.core.background import Lane, refusals
 from bot.core.mrkdwn import escape
 from bot.updates.publisher import tell
 from scheduling.delivery.jobs import Jobs
@@ -20,10 +20,6 @@ from scheduling.updates.exports import RoundReport
 from scheduling.updates.rounds import RoundRequests
 
 logger = logging.getLogger("consortium_bot.updates")
-
-
-# Tries made from here when Slack asks to wait; after them the jobs' sweep takes over.
-TRIES_AFTER_THE_ACK = 3
 
 
 class RoundMessenger:
@@ -38,39 +34,37 @@ class RoundMessenger:
         refused to reach (the jobs try those again)."""
         keys = [key for request in requests.countries for key in request.keys]
         report = self.outbox.dispatch(keys)
-        self._again_later(report.failures, 1)
+        refused = self._refused(report.failures, 1)
         nobody = sorted(r.country.code for r in requests.countries if not r.members)
-        refused: dict[str, str] = {}
+        reasons: dict[str, str] = {}
         for request in requests.countries:
             for key in request.keys:
-                error = report.failures.get(key)
-                if error is not None and not error.ambiguous and error.retry_after is None:
-                    refused[request.country.code] = error.code
-        if requests.requested_by and (nobody or refused):
+                if key in refused:
+                    reasons[request.country.code] = refused[key].code
+        if requests.requested_by and (nobody or reasons):
             lines = []
             if nobody:
                 lines.append(
                     f"Nobody is listed for {', '.join(nobody)} in the consortium file,"
                     " so I asked no one there."
                 )
-            if refused:
-                reasons = ", ".join(f"{code} ({why})" for code, why in sorted(refused.items()))
-                lines.append(f"I could not reach some members of {reasons}; I will try again.")
+            if reasons:
+                named = ", ".join(f"{code} ({why})" for code, why in sorted(reasons.items()))
+                lines.append(f"I could not reach some members of {named}; I will try again.")
             tell(self.client, requests.requested_by, " ".join(lines))
         logger.debug("round %s: %s", requests.round.id, report.summary())
         return report.sent
 
-    def _again_later(self, failures: Mapping[str, DeliveryError], tries: int) -> None:
-        """Requests Slack asked to put off go again once it said they may."""
-        waits = [e.retry_after for e in failures.values() if e.retry_after is not None]
-        if not waits or tries >= TRIES_AFTER_THE_ACK:
-            return
-        later = [key for key, e in failures.items() if e.retry_after is not None]
+    def _refused(
+        self, failures: Mapping[str, DeliveryError], tries: int
+    ) -> dict[str, DeliveryError]:
+        """Requests Slack refused; those it asked to put off go again once it says they may."""
+        later = [key for key, error in failures.items() if error.retry_after is not None]
 
-        def again() -> None:
-            self._again_later(self.outbox.dispatch(later).failures, tries + 1)
+        def again(tries: int) -> None:
+            self._refused(self.outbox.dispatch(later).failures, tries)
 
-        self.lane.run_after(max(waits), again)
+        return refusals(failures, self.lane, tries, again)
 
     def send_export(self, user_id: str, report: RoundReport, format_name: str) -> None:
         """Render the report and upload it to the caller's DM with the bot."""

@@ -9,7 +9,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.background import Lane
+from bot.core.background import Lane, refusals
 from bot.updates.blocks import update_card
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.jobs import Jobs
@@ -17,10 +17,6 @@ from scheduling.updates.service import Published
 from scheduling.updates.views import UpdateView
 
 logger = logging.getLogger("consortium_bot.updates")
-
-
-# Tries made from here when Slack asks to wait; after them the jobs' sweep takes over.
-TRIES_AFTER_THE_ACK = 3
 
 
 class UpdatePublisher:
@@ -46,15 +42,13 @@ class UpdatePublisher:
                     "Your update is saved, but no updates channel is set up to post it in.",
                 )
             return  # an edit before the card went out: the card, when it goes, shows it
-        error = self.outbox.dispatch([published.card]).failures.get(published.card)
-        if error is None or error.ambiguous:
-            return  # posted, or the sweep looks for it and goes on
-        if error.retry_after is not None:
-            if tries < TRIES_AFTER_THE_ACK:
-                self.lane.run_after(
-                    error.retry_after, self.publish, published, author_id, tries + 1
-                )
-            return
+        failures = self.outbox.dispatch([published.card]).failures
+        refused = refusals(
+            failures, self.lane, tries, lambda again: self.publish(published, author_id, again)
+        )
+        error = refused.get(published.card)
+        if error is None:
+            return  # posted, or on its way
         logger.warning("update %s not posted yet: %s", update.id, error.code)
         tell(
             self.client,

@@ -3,7 +3,6 @@ answer is a reply, never "something went wrong" and never a logged traceback."""
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
+from tests.support import logged_errors
 
 COMMANDS = ["/consortium", "/meeting", "/update", "/round", "/digest"]
 WORDS = [
@@ -34,15 +34,6 @@ TEXTS = st.one_of(
 )
 
 
-class _Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
@@ -59,13 +50,9 @@ def clock() -> FixedClock:
 def test_any_text_after_any_command_gets_a_reply(
     workspace: LocalWorkspace, user: str, command: str, text: str
 ) -> None:
-    errors = _Errors()
-    logging.getLogger().addHandler(errors)
-    try:
+    with logged_errors() as errors:
         exchange = workspace.command(user, f"{command} {text}")
         workspace.executor.wait_idle()
-    finally:
-        logging.getLogger().removeHandler(errors)
     assert exchange.status == 200
     assert "something went wrong" not in exchange.ack_text.lower()
-    assert [r.getMessage() for r in errors.records] == []
+    assert [r.getMessage() for r in errors] == []

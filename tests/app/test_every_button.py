@@ -5,7 +5,6 @@ a traceback, and nothing changes that the caller may not change."""
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from bot.core import ids
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 from storage.models import CountryUpdate, Delivery, Meeting, Round, Rsvp, UpdateRevision
+from tests.support import logged_errors
 
 COORDINATOR, PORTUGUESE, BULGARIAN, STRANGER = "U0COORD1", "U0PT", "U0BG", "U9STRANGER"
 CALLERS = [COORDINATOR, PORTUGUESE, "U0FI", BULGARIAN, STRANGER]
@@ -37,15 +37,6 @@ METADATA = [
 ]  # fmt: skip
 STATE_VALUES = ["", "x", "2027-01-07", "2027-02-30", "10:00", "25:61", "1h", "99999999999w",
                 "webinar", "nonsense", "PT", "ZZ", "1", "-1", ids.NO_ROUND, "Europe/Vienna"]  # fmt: skip
-
-
-class _Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
 
 
 @pytest.fixture
@@ -72,15 +63,11 @@ def counts(workspace: LocalWorkspace) -> dict[str, int]:
 
 
 def replied_without_error(workspace: LocalWorkspace, send: Any) -> Any:
-    errors = _Errors()
-    logging.getLogger().addHandler(errors)
-    try:
+    with logged_errors() as errors:
         exchange = send()
         workspace.executor.wait_idle()
-    finally:
-        logging.getLogger().removeHandler(errors)
     assert exchange.status == 200
-    assert [r.getMessage() for r in errors.records] == []
+    assert [r.getMessage() for r in errors] == []
     assert "something went wrong" not in json.dumps(exchange.ack).lower()
     return exchange
 
@@ -107,20 +94,6 @@ def test_any_button_with_any_value_from_anyone_gets_a_reply(
     assert changed <= {"rsvps"}
     if changed:
         assert caller != STRANGER and action in ids.RSVP_ACTIONS.values()
-
-
-def form(callback_id: str, metadata: str, values: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": "V0FORM",
-        "type": "modal",
-        "callback_id": callback_id,
-        "private_metadata": metadata,
-        "blocks": [],
-        "state": {"values": {}},
-    }, {
-        block: {block: {"type": "plain_text_input", "value": text, "selected_option": None}}
-        for block, text in values.items()
-    }
 
 
 UPDATE_BLOCKS = [ids.update_field_block(name) for name in ("achievements", "needs", "note")]

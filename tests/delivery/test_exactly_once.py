@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.core.retries import SendLimits
@@ -290,3 +291,21 @@ def test_two_senders_at_once_send_each_message_once(
         sender.join(timeout=30)
     workspace.jobs.sweep()  # whatever one of them found queued or in flight
     assert_each_message_posted_once(workspace)
+
+
+def test_the_client_never_posts_again_after_an_unknown_outcome_but_retries_reads(
+    workspace: LocalWorkspace,
+) -> None:
+    emulator, client = workspace.emulator, workspace.client
+    emulator.drop_connection("chat.postMessage", processed=True)
+    with pytest.raises(OSError):
+        client.chat_postMessage(channel="C0ANNOUNCE", text="once")
+    emulator.inject_fault("chat.postMessage", status=503, retry_after=None, processed=True)
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C0ANNOUNCE", text="twice?")
+    assert len(emulator.calls("chat.postMessage")) == 2
+    assert [m.text for m in emulator.messages("C0ANNOUNCE")] == ["once", "twice?"]
+    # A read may be asked again: the same faults are retried and get through.
+    emulator.drop_connection("conversations.history", processed=True)
+    emulator.inject_fault("conversations.history", status=503, retry_after=None)
+    assert client.conversations_history(channel="C0ANNOUNCE")["ok"]

@@ -25,7 +25,8 @@ from bot.local.emulator.state import PostedMessage
 
 
 class ConversationMethods(FileMethods):
-    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _conversation(self, params: dict[str, Any]) -> str:
+        """The conversation `channel` names, or channel_not_found."""
         channel = _text_param(params, "channel")
         resolved = self._lookup_channel(channel) if channel else None
         if resolved is None:
@@ -33,6 +34,10 @@ class ConversationMethods(FileMethods):
                 "channel_not_found",
                 f"[ERROR] unknown channel: {channel}" if channel else _missing("channel"),
             )
+        return resolved
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        resolved = self._conversation(params)
         oldest = _ts_param(params, "oldest", "invalid_ts_oldest")
         latest = _ts_param(params, "latest", "invalid_ts_latest")
         inclusive = _flag_param(params, "inclusive")
@@ -132,13 +137,7 @@ class ConversationMethods(FileMethods):
 
     def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
         """A thread: its parent first, then the replies oldest first, in pages."""
-        channel = _text_param(params, "channel")
-        resolved = self._lookup_channel(channel) if channel else None
-        if resolved is None:
-            raise _ApiError(
-                "channel_not_found",
-                f"[ERROR] unknown channel: {channel}" if channel else _missing("channel"),
-            )
+        resolved = self._conversation(params)
         ts = _text_param(params, "ts")
         if not ts:
             raise _ApiError("invalid_arguments", _missing("ts"))
