@@ -6,7 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduling.consortium.file import (
@@ -246,3 +247,55 @@ def test_any_text_is_either_a_consortium_or_a_list_of_problems(text: str) -> Non
     except ConsortiumFileError as error:
         assert error.problems
         assert all(p.reason for p in error.problems)
+
+
+LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "2024-02-30",
+            "9999-12-31 25:00",
+            "Mars/Base",
+            "rrule FREQ=DAILY;BYSETPOS=2",
+            "monthly on the fifth monday",
+            "99999999w",
+            "ZZ",
+            "all",
+            "wp-lead",
+            "<!channel>",
+        ]
+    ),
+    st.lists(st.text(max_size=8), max_size=3),
+    st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=2),
+)
+
+
+def _leaves(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _leaves(v, (*path, k))] or [path]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _leaves(v, (*path, i))] or [path]
+    return [path]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_example_with_any_values_changed_is_a_consortium_or_a_list_of_problems(
+    data: st.DataObject,
+) -> None:
+    document = yaml.safe_load(EXAMPLE_FILE.read_text(encoding="utf-8"))
+    paths = _leaves(document)
+    for path in data.draw(st.lists(st.sampled_from(paths), min_size=1, max_size=4)):
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = data.draw(LEAVES)
+    try:
+        parse_consortium_text(yaml.safe_dump(document, allow_unicode=True))
+    except ConsortiumFileError as error:
+        assert error.problems and all(p.reason for p in error.problems)
