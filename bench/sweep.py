@@ -93,6 +93,9 @@ class NullNotifier:
     def card(self, notice: CardNotice) -> OnePart:
         return OnePart(lambda: Posted(notice.channel, "1.000005"))
 
+    def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> OnePart:
+        return OnePart(lambda: Posted(channel, "0.000001"))
+
 
 def scaled_text(copies: int) -> str:
     """The example consortium file with `copies` times its members and meetings."""

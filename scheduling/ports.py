@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from scheduling.delivery.notices import (
     CardNotice,
@@ -58,6 +58,11 @@ class Outgoing(Protocol):
         outcome is unknown); None when it is not there or cannot be told."""
         ...
 
+    def frozen(self) -> dict[str, Any]:
+        """The parts as they are, for the outbox to keep once the first went out: a retry
+        posts the rest as they were then, not made again from what changed since."""
+        ...
+
 
 class DeliveryNotifier(Protocol):
     """How the bot's own messages leave the building: each kind made into an `Outgoing`."""
@@ -86,6 +91,10 @@ class DeliveryNotifier(Protocol):
         """An update's card in the updates channel."""
         ...
 
+    def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> Outgoing:
+        """A message of several parts as `Outgoing.frozen` kept it."""
+        ...
+
 
 @dataclass(frozen=True)
 class OnePart:
@@ -99,3 +108,6 @@ class OnePart:
 
     def find(self, part: int, thread: Posted | None) -> Posted | None:
         return None
+
+    def frozen(self) -> dict[str, Any]:
+        return {}

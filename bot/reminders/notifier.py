@@ -7,6 +7,7 @@ of unknown outcome the bot can ask Slack whether a part went out."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import urlparse
 
 from slack_sdk import WebClient
@@ -108,6 +109,9 @@ class SlackDeliveryNotifier:
     def round_request(self, notice: RoundRequestNotice) -> SlackOutgoing:
         message = round_request(notice.round, notice.country, notice.reminder)
         return SlackOutgoing(self.client, notice.member, notice.key, [message])
+
+    def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> SlackOutgoing:
+        return SlackOutgoing.thawed(self.client, channel, key, frozen)
 
     def card(self, notice: CardNotice) -> SlackOutgoing:
         message = update_card(notice.update, self.directory.names())

@@ -26,8 +26,10 @@ from scheduling.ports import DeliveryError, Posted
 
 logger = logging.getLogger("consortium_bot.delivery")
 
-# How far back `find` looks: a part in doubt is minutes old, well within the latest 200.
+# How far back `find` looks: a part in doubt is minutes old, well within the latest 1,000
+# (pages of 200: some apps get fewer a page from Slack than they ask for).
 HISTORY_LIMIT = 200
+HISTORY_PAGES = 5
 # History that cannot be read for these reasons never will be: post rather than wait forever.
 UNREADABLE = frozenset(
     {"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"}
@@ -121,6 +123,21 @@ class SlackOutgoing:
         )
         return Posted(str(posted["channel"]), str(posted["ts"]))
 
+    def frozen(self) -> dict[str, Any]:
+        return {"parts": [_frozen_part(part) for part in self._parts]}
+
+    @classmethod
+    def thawed(
+        cls, client: WebClient, channel: str, key: str, frozen: dict[str, Any]
+    ) -> SlackOutgoing:
+        parts: list[Part] = []
+        for part in frozen.get("parts") or []:
+            if "filename" in part:
+                parts.append(FilePart(part["content"], part["filename"], part["title"]))
+            else:
+                parts.append(Message(part["text"], part.get("blocks") or []))
+        return cls(client, channel, key, parts)
+
     def find(self, part: int, thread: Posted | None) -> Posted | None:
         """Where the part is, if Slack has it. A transient failure to read raises (the outbox
         tries again later); history that can never be read is logged and answered None, so
@@ -142,12 +159,17 @@ class SlackOutgoing:
         target = self.channel
         if target.startswith(("U", "W")):
             target = self.client.conversations_open(users=target)["channel"]["id"]
-        history = self.client.conversations_history(
-            channel=target, include_all_metadata=True, limit=HISTORY_LIMIT
-        )
-        for message in history.get("messages") or []:
-            if _key_of(message) == key:
-                return Posted(target, str(message["ts"]))
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            history = self.client.conversations_history(
+                channel=target, include_all_metadata=True, limit=HISTORY_LIMIT, cursor=cursor
+            )
+            for message in history.get("messages") or []:
+                if _key_of(message) == key:
+                    return Posted(target, str(message["ts"]))
+            cursor = (history.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
         return None
 
     def _find_in_thread(self, part: int, thread: Posted) -> Posted | None:
@@ -163,6 +185,13 @@ class SlackOutgoing:
             elif _key_of(message) == part_key(self.key, part):
                 return Posted(thread.channel, str(message["ts"]))
         return None
+
+
+def _frozen_part(part: Part) -> dict[str, Any]:
+    if isinstance(part, FilePart):
+        content = part.content.decode() if isinstance(part.content, bytes) else part.content
+        return {"content": content, "filename": part.filename, "title": part.title}
+    return {"text": part.text, "blocks": part.blocks}
 
 
 def _key_of(message: dict[str, Any]) -> str | None:

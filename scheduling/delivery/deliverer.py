@@ -30,6 +30,7 @@ from storage.repositories.deliveries import Claim
 logger = logging.getLogger("consortium_bot.jobs")
 
 KEYS_AT_ONCE = 500  # keys named in one query (an IN list)
+FROZEN = "frozen"  # where a message of several parts is kept once its first part went out
 
 
 class DeliveryKind(enum.StrEnum):
@@ -135,7 +136,7 @@ class Deliverer:
         on_sent: Callable[[UnitOfWork, Posted], None] | None,
     ) -> None:
         try:
-            thread = self._send_parts(claim, outgoing())
+            thread = self._send_parts(claim, self._thawed(claim) or outgoing())
         except _LostClaimError:
             logger.warning("delivery %s was taken over by another sender", claim.key)
             report.duplicates_avoided += 1
@@ -144,10 +145,23 @@ class Deliverer:
             self._failed(claim, failure, report)
             return
         with self.database.write() as work:
-            work.deliveries.mark_sent(claim, thread.channel, thread.ts, self.clock.now())
-            if on_sent is not None:
+            owned = work.deliveries.mark_sent(claim, thread.channel, thread.ts, self.clock.now())
+            if owned and on_sent is not None:
                 on_sent(work, thread)
+        if not owned:
+            # Skipped meanwhile (cancelled, overtaken), or taken over after the lease ran out.
+            logger.warning("delivery %s went out after it stopped being this sender's", claim.key)
+            report.duplicates_avoided += 1
+            return
         report.sent += 1
+
+    def _thawed(self, claim: Claim) -> Outgoing | None:
+        """A message whose first parts went out, as it was then (a digest made again later
+        could have other parts)."""
+        frozen = claim.payload.get(FROZEN)
+        if claim.parts_sent == 0 or not isinstance(frozen, dict):
+            return None
+        return self.notifier.thaw(claim.channel, claim.key, frozen)
 
     def _send_parts(self, claim: Claim, message: Outgoing) -> Posted:
         """Post the parts earlier attempts did not; the one in flight when an attempt ended
@@ -160,19 +174,29 @@ class Deliverer:
         for part in range(claim.parts_sent, message.parts):
             posted = None
             if part == claim.parts_sent and claim.in_doubt:
-                posted = message.find(part, thread)
+                posted = self._find(message, part, thread)
             if posted is None:
                 posted = message.send(part, thread)
             thread = thread or posted
             if part + 1 < message.parts:
                 with self.database.write() as work:
                     lease_until = self.clock.now() + self.settings.lease
+                    kept = {**claim.payload, FROZEN: message.frozen()} if part == 0 else None
                     if not work.deliveries.record_part(
-                        claim, part + 1, thread.channel, thread.ts, lease_until
+                        claim, part + 1, thread.channel, thread.ts, lease_until, kept
                     ):
                         raise _LostClaimError(claim.key)
         assert thread is not None, "a message has at least one part"
         return thread
+
+    @staticmethod
+    def _find(message: Outgoing, part: int, thread: Posted | None) -> Posted | None:
+        """Look for a part in doubt; while it cannot be looked for, it stays in doubt,
+        whatever the look-up's own failure was (a 429 on reading history, say)."""
+        try:
+            return message.find(part, thread)
+        except DeliveryError as error:
+            raise DeliveryError(error.code, error.retry_after, ambiguous=True) from error
 
     def _failed(self, claim: Claim, failure: Exception, report: SweepReport) -> None:
         # Anything that outlived the client's own retries (a dropped connection, a bug) is
@@ -187,12 +211,19 @@ class Deliverer:
         wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
         if error.retry_after is not None:
             wait = timedelta(seconds=error.retry_after)
-        gave_up = claim.attempts >= self.settings.max_attempts
+        gave_up = error.retry_after is None and claim.attempts >= self.settings.max_attempts
         retry_at = self.clock.now() + (timedelta(days=3650) if gave_up else wait)
         doubt = ", outcome unknown" if error.ambiguous else ""
         reason = f"{error.code} (attempt {claim.attempts}{doubt}{', giving up' if gave_up else ''})"
         with self.database.write() as work:
-            work.deliveries.mark_failed(claim, reason, retry_at, in_doubt=error.ambiguous)
+            work.deliveries.mark_failed(
+                claim,
+                reason,
+                retry_at,
+                in_doubt=error.ambiguous,
+                # Slack asking to wait is not a try that failed: it must not use one up.
+                counted=error.retry_after is None,
+            )
         logger.warning("delivery %s failed: %s", claim.key, reason)
         report.failed += 1
         report.errors.append(f"{claim.key}: {error.code}")
@@ -222,10 +253,12 @@ class Deliverer:
             report.skipped += 1
 
     def give_up(self, key: str, reason: str, report: SweepReport) -> None:
-        """A pending delivery that must not be sent any more (cancelled, or too late)."""
+        """A pending delivery that must not be sent any more (cancelled, or too late); one
+        being sent by a live sender is left to it."""
         with self.database.write() as work:
-            work.deliveries.give_up(key, reason)
-        report.skipped += 1
+            given_up = work.deliveries.give_up(key, reason, self.clock.now())
+        if given_up:
+            report.skipped += 1
 
     def pending(self, now: datetime, keys: list[str] | None = None) -> list[Pending]:
         """What is due for a try by `now`: the first batch of it, or all of it among `keys`."""

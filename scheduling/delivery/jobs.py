@@ -11,6 +11,7 @@ next sweep if that did not get through.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,7 +34,9 @@ from scheduling.delivery.requests import RoundRequestDelivery
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.rsvp import RsvpRecorded
 from scheduling.ports import DeliveryNotifier
-from storage.db import Database
+from storage.db import Database, DatabaseBusyError
+
+logger = logging.getLogger("consortium_bot.jobs")
 
 SWEEP = "sweep"
 DIGEST = "digest"
@@ -100,6 +103,17 @@ class Jobs:
         return report
 
     def _send(self, pending: Pending, now: datetime, report: SweepReport) -> None:
+        """One pending delivery by its kind's rules; whatever breaks in them (a payload that
+        cannot be read, a bug) is logged and leaves the rest of the queue to go on."""
+        try:
+            self._send_kind(pending, now, report)
+        except DatabaseBusyError:
+            raise
+        except Exception:
+            logger.exception("pending delivery %s could not be handled", pending.key)
+            report.errors.append(f"{pending.key}: could not be handled")
+
+    def _send_kind(self, pending: Pending, now: datetime, report: SweepReport) -> None:
         if pending.kind == DeliveryKind.REMINDER:
             self.reminders.retry(
                 pending.key, pending.channel, pending.due_at, pending.payload, now, report

@@ -187,24 +187,26 @@ class DeliveryRepository:
         first_channel: str,
         first_ts: str,
         lease_until: datetime,
+        payload: dict[str, Any] | None = None,
     ) -> bool:
-        """Note that the first `parts_sent` parts are out, and extend the lease for the next;
-        False when this attempt no longer owns the delivery."""
-        recorded = self.session.execute(
-            update(Delivery)
-            .where(self._owned(claim))
-            .values(
-                parts_sent=parts_sent,
-                slack_channel=first_channel,
-                slack_ts=first_ts,
-                lease_until=lease_until,
-                in_doubt=False,
-            )
-        )
+        """Note that the first `parts_sent` parts are out (and, when given, the payload that
+        keeps the rest), and extend the lease for the next; False when this attempt no
+        longer owns the delivery."""
+        values: dict[str, Any] = {
+            "parts_sent": parts_sent,
+            "slack_channel": first_channel,
+            "slack_ts": first_ts,
+            "lease_until": lease_until,
+            "in_doubt": False,
+        }
+        if payload is not None:
+            values["payload"] = payload
+        recorded = self.session.execute(update(Delivery).where(self._owned(claim)).values(values))
         return recorded.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
-    def mark_sent(self, claim: Claim, slack_channel: str, slack_ts: str, now: datetime) -> None:
-        self.session.execute(
+    def mark_sent(self, claim: Claim, slack_channel: str, slack_ts: str, now: datetime) -> bool:
+        """Mark the claim's delivery sent; False when this attempt no longer owns it."""
+        marked = self.session.execute(
             update(Delivery)
             .where(self._owned(claim))
             .values(
@@ -217,8 +219,13 @@ class DeliveryRepository:
                 in_doubt=False,
             )
         )
+        return marked.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
-    def mark_failed(self, claim: Claim, error: str, retry_at: datetime, *, in_doubt: bool) -> None:
+    def mark_failed(
+        self, claim: Claim, error: str, retry_at: datetime, *, in_doubt: bool, counted: bool = True
+    ) -> None:
+        """Record a failed attempt; one that is not `counted` (the platform asked to wait)
+        gives its attempt back."""
         self.session.execute(
             update(Delivery)
             .where(self._owned(claim))
@@ -228,6 +235,7 @@ class DeliveryRepository:
                 next_attempt_at=retry_at,
                 lease_until=None,
                 in_doubt=in_doubt,
+                attempts=claim.attempts if counted else claim.attempts - 1,
             )
         )
 
@@ -250,13 +258,21 @@ class DeliveryRepository:
         )
         return skipped is not None
 
-    def give_up(self, key: str, reason: str) -> None:
-        """Record that a delivery not yet sent never will be."""
-        self.session.execute(
+    def give_up(self, key: str, reason: str, now: datetime) -> bool:
+        """Record that a delivery not yet sent never will be: one queued or failed, or one
+        whose sender's lease ran out (a live sender is left alone); False if none was."""
+        given_up = self.session.execute(
             update(Delivery)
-            .where(Delivery.key == key, Delivery.status != DeliveryStatus.SENT)
+            .where(
+                Delivery.key == key,
+                or_(
+                    Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.FAILED)),
+                    and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
+                ),
+            )
             .values(status=DeliveryStatus.SKIPPED, error=reason, lease_until=None)
         )
+        return given_up.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
     def retryable(
         self, now: datetime, limit: int = 100, keys: Sequence[str] | None = None

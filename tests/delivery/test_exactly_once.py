@@ -23,6 +23,7 @@ from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.consortium.file import load_consortium_file
 from scheduling.consortium.importer import import_consortium
+from scheduling.delivery.deliverer import SweepReport
 from scheduling.meetings.service import ScheduleRequest
 from scheduling.vocabulary import MeetingKind
 from storage.db import Database
@@ -309,3 +310,88 @@ def test_the_client_never_posts_again_after_an_unknown_outcome_but_retries_reads
     emulator.drop_connection("conversations.history", processed=True)
     emulator.inject_fault("conversations.history", status=503, retry_after=None)
     assert client.conversations_history(channel="C0ANNOUNCE")["ok"]
+
+
+# -- what a review found ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "part", "method", "skip"), STEPS)
+def test_a_look_up_that_is_refused_keeps_the_message_in_doubt(
+    workspace: LocalWorkspace, clock: FixedClock, kind: Kind, part: int, method: str, skip: int
+) -> None:
+    keys = kind.prepare(workspace, clock)
+    FAULTS["500 after Slack stored it"](workspace.emulator, method, skip)
+    kind.send(workspace, keys)
+    # The look-up itself is rate limited: the message stays in doubt, and is looked for again.
+    lookup = "conversations.history" if part == 0 else "conversations.replies"
+    workspace.emulator.inject_fault(lookup, status=429, retry_after=30)
+    later(workspace, clock, 2)
+    (failed,) = [r for r in sent_rows(workspace.database) if r.status == DeliveryStatus.FAILED]
+    assert failed.in_doubt
+    later(workspace, clock, 1)
+    assert_each_message_posted_once(workspace)
+
+
+def test_a_live_senders_claim_is_not_given_up_under_it(workspace: LocalWorkspace) -> None:
+    (key,) = card_queued(workspace, workspace.clock)  # type: ignore[arg-type]
+    deliverer = workspace.jobs.deliverer
+    now = workspace.clock.now()
+    with workspace.database.write() as work:
+        claim = work.deliveries.take(key, now, LEASE)
+    assert claim is not None
+    report = SweepReport()
+    deliverer.give_up(key, "the update is gone", report)
+    assert report.skipped == 0
+    with workspace.database.write() as work:
+        assert work.deliveries.mark_sent(claim, "C0ANNOUNCE", "1.000001", now)
+
+
+def test_the_rest_of_a_digest_goes_out_as_it_was_made_not_as_it_would_be_now(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    digest_due(workspace, clock)
+    hold = workspace.emulator.hold_calls("chat.postMessage", processed=False, skip=1)
+    sender = threading.Thread(target=workspace.jobs.digest, daemon=True)
+    sender.start()
+    hold.wait_until_held()
+    (row,) = [r for r in sent_rows(workspace.database) if r.kind == "digest"]
+    kept = row.payload["frozen"]["parts"]
+    with workspace.database.write() as work:  # the week goes on meanwhile
+        at = clock.now() - timedelta(hours=1)
+        for n in range(300):
+            work.session.add(
+                CountryUpdate(country_code="FI", author_id="U0FI", note=f"Late news {n}",
+                              created_at=at, updated_at=at)
+            )  # fmt: skip
+    later(workspace, clock, LEASE.total_seconds() / 60 + 1)
+    hold.release(drop=True)
+    sender.join(timeout=10)
+    assert_each_message_posted_once(workspace)
+    thread = [m for m in workspace.emulator.messages("C0ANNOUNCE") if m.thread_ts == row.slack_ts]
+    assert [m.blocks for m in thread] == [part["blocks"] for part in kept[1:]]
+
+
+def test_a_pending_delivery_that_cannot_be_handled_holds_up_nothing_else(
+    workspace: LocalWorkspace, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    with workspace.database.write() as work:
+        work.deliveries.enqueue(
+            "digest:C0ANNOUNCE:broken", kind="digest", channel="C0ANNOUNCE",
+            now=clock.now() - timedelta(minutes=1), payload={"since": "not a date"},
+        )  # fmt: skip
+    (key,) = card_queued(workspace, clock)
+    workspace.jobs.sweep()
+    assert "digest:C0ANNOUNCE:broken could not be handled" in caplog.text
+    assert [r.status for r in sent_rows(workspace.database) if r.key == key] == ["sent"]
+
+
+def test_slack_asking_to_wait_uses_up_no_try(workspace: LocalWorkspace, clock: FixedClock) -> None:
+    (key,) = card_queued(workspace, clock)
+    workspace.emulator.inject_fault("chat.postMessage", status=429, retry_after=30, times=10)
+    for _ in range(10):
+        workspace.jobs.sweep()
+        clock.advance(timedelta(seconds=31))
+    workspace.jobs.sweep()
+    (row,) = [r for r in sent_rows(workspace.database) if r.key == key]
+    assert row.status == DeliveryStatus.SENT and row.attempts == 1
+    assert_each_message_posted_once(workspace)

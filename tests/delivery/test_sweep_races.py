@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from scheduling.clock import FixedClock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
@@ -58,6 +59,9 @@ class RecordingNotifier:
 
     def card(self, notice: CardNotice) -> OnePart:
         return OnePart(lambda: Posted(notice.channel, "6.000100"))
+
+    def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> OnePart:
+        return OnePart(lambda: Posted(channel, "0.000001"))
 
 
 def _two_webinars(
