@@ -40,10 +40,10 @@ import recurring_ical_events
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scheduling.calendars.files import feed  # noqa: E402
 from scheduling.clock import FixedClock  # noqa: E402
 from scheduling.consortium.file import load_consortium_file  # noqa: E402
 from scheduling.consortium.importer import import_consortium  # noqa: E402
-from scheduling.meetings.calendar import feed  # noqa: E402
 from scheduling.meetings.mapping import to_series  # noqa: E402
 from scheduling.meetings.occurrences import CANCELLED, MOVED, OccurrenceChange, Series, occurrences  # noqa: E402
 from storage.db import Database  # noqa: E402

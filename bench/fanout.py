@@ -124,7 +124,7 @@ class Case:
 
         directory = DirectoryService(self.database)
         client = make_web_client(settings, sleep=sleep)
-        notifier = SlackDeliveryNotifier(client, directory, FixedClock(DUE_AT), None)
+        notifier = SlackDeliveryNotifier(client, directory, FixedClock(DUE_AT), settings.organizer)
         jobs = Jobs(self.database, FixedClock(DUE_AT), notifier, directory)
         began = time.perf_counter()
         report = jobs.sweep()

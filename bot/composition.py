@@ -22,11 +22,11 @@ from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
+from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.deliverer import JobSettings
 from scheduling.delivery.jobs import Jobs
-from scheduling.meetings.feeds import FeedService
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
 from scheduling.updates.rounds import RoundService
@@ -110,7 +110,7 @@ def compose(
     check_lease(job_settings, limits)
 
     def jobs_on(slack: WebClient) -> Jobs:
-        notifier = SlackDeliveryNotifier(slack, domain.directory, clock, settings.public_url)
+        notifier = SlackDeliveryNotifier(slack, domain.directory, clock, settings.organizer)
         return Jobs(database, clock, notifier, domain.directory, job_settings)
 
     outbox = jobs_on(web)

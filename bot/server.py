@@ -31,8 +31,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.core.background import use_ack_threads
+from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock, SystemClock
-from scheduling.meetings.feeds import FeedService
 from storage.db import DEFAULT_TIMEOUT_SECONDS, Database
 
 logger = logging.getLogger("consortium_bot.server")

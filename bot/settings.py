@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,6 +37,18 @@ class Settings:
     public_url: str | None = None
     port: int = DEFAULT_PORT
     database_timeout: float = DEFAULT_TIMEOUT_SECONDS
+    mail_from: str | None = None  # an address with a real domain: the invitations' organiser
+
+    @property
+    def organizer(self) -> str:
+        """The ORGANIZER of the calendar files: MAIL_FROM, else noreply@ the public URL's host
+        when that is a domain name, else an address in `.invalid` (RFC 2606: no one's)."""
+        if self.mail_from is not None:
+            return parseaddr(self.mail_from)[1]
+        host = urlparse(self.public_url).hostname if self.public_url else None
+        if host is not None and mail_domain_problem(host) is None:
+            return f"noreply@{host}"
+        return "noreply@consortium-bot.invalid"
 
     def require(self, *names: str) -> None:
         """Stop with a clear line if a setting the chosen command needs is unset."""
@@ -73,6 +86,7 @@ def load_settings(
         public_url=_public_url(get("PUBLIC_URL")),
         port=_port(get("PORT")),
         database_timeout=_seconds(get("DATABASE_TIMEOUT"), "DATABASE_TIMEOUT"),
+        mail_from=_mail_from(get("MAIL_FROM")),
     )
 
 
@@ -126,6 +140,36 @@ def _database_url(value: str | None) -> str:
         raise SettingsError(f"DATABASE_URL names an unsupported database {backend!r}")
     if backend == "sqlite" and database in (None, "", ":memory:"):
         raise SettingsError("DATABASE_URL must name a SQLite file, not an in-memory database")
+    return value
+
+
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_LOCAL_PART = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}")
+
+
+def mail_domain_problem(domain: str) -> str | None:
+    """Why `domain` cannot be a mail domain (an IP, a single label, a bad label), or None."""
+    labels = domain.rstrip(".").split(".")
+    if len(labels) < 2:
+        return f"{domain!r} is not a domain name with a dot"
+    if not labels[-1].isalpha():
+        return f"{domain!r} is an address or has no top-level domain"
+    if not all(_LABEL.fullmatch(label) for label in labels) or len(domain) > 253:
+        return f"{domain!r} is not a valid domain name"
+    return None
+
+
+def _mail_from(value: str | None) -> str | None:
+    """MAIL_FROM: `bot@example.org` or `Consortium bot <bot@example.org>`."""
+    if value is None:
+        return None
+    address = parseaddr(value)[1]
+    local, _, domain = address.rpartition("@")
+    problem = mail_domain_problem(domain) if local else f"{value!r} is not a mail address"
+    if problem is None and not _LOCAL_PART.fullmatch(local):
+        problem = f"{local!r} is not the local part of a mail address"
+    if problem is not None:
+        raise SettingsError(f"MAIL_FROM is malformed: {problem}; it names the meetings' organiser")
     return value
 
 

@@ -22,9 +22,9 @@ from bot.core.blocks import (
 )
 from bot.core.catalogue import CommandHelp
 from bot.core.mrkdwn import escape
+from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import Directory, MemberProfile
 from scheduling.delivery.jobs import JobStatus
-from scheduling.meetings.feeds import FeedLink
 from scheduling.vocabulary import MemberRole
 
 

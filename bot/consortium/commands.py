@@ -18,9 +18,9 @@ from bot.core.blocks import plain_message
 from bot.core.catalogue import COMMANDS, CONSORTIUM_COMMAND
 from bot.core.mrkdwn import unescape
 from bot.settings import Settings
+from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
-from scheduling.meetings.feeds import FeedService
 
 
 async def handle(

@@ -29,11 +29,11 @@ from bot.core.slack import make_web_client
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.executor import TrackingExecutor
 from bot.settings import Settings
+from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock, FixedClock, SystemClock
 from scheduling.consortium.file import ConsortiumSpec, load_consortium_file
 from scheduling.consortium.importer import ImportReport, import_consortium
 from scheduling.delivery.jobs import Jobs
-from scheduling.meetings.feeds import FeedService
 from scheduling.updates.service import UpdateService
 from storage.db import Database
 from storage.migrate import upgrade

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlparse
 
 from slack_sdk import WebClient
 
@@ -18,6 +17,7 @@ from bot.reminders.blocks import digest_messages, reminder_message
 from bot.reminders.outgoing import FilePart, SlackOutgoing, calling
 from bot.rounds.blocks import round_request
 from bot.updates.blocks import update_card
+from scheduling.calendars.files import cancellation_file, invite_file
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.notices import (
@@ -29,7 +29,6 @@ from scheduling.delivery.notices import (
     ReminderNotice,
     RoundRequestNotice,
 )
-from scheduling.meetings.calendar import cancellation_file, invite_file
 from scheduling.naming import slugify
 from scheduling.ports import Posted
 
@@ -60,13 +59,12 @@ def _day(day: date) -> str:
 
 class SlackDeliveryNotifier:
     def __init__(
-        self, client: WebClient, directory: DirectoryService, clock: Clock, public_url: str | None
+        self, client: WebClient, directory: DirectoryService, clock: Clock, organizer: str
     ) -> None:
         self.client = client
         self.directory = directory
         self.clock = clock
-        host = urlparse(public_url).hostname if public_url else None
-        self.organizer = f"mailto:noreply@{host or 'consortium-bot.invalid'}"
+        self.organizer = f"mailto:{organizer}"
 
     def reminder(self, notice: ReminderNotice) -> SlackOutgoing:
         message = reminder_message(notice, self.directory.country_names())
@@ -98,7 +96,7 @@ class SlackDeliveryNotifier:
             )
             note = cancellation_note(notice.occurrence_local)
         else:
-            ics = invite_file(series, notice.consortium, now)
+            ics = invite_file(series, notice.consortium, now, self.organizer)
             note = None
         card = meeting_card(series, notice.shown, headline(notice.facts), note)
         calendar = FilePart(

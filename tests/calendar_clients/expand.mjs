@@ -9,14 +9,7 @@ const [from, to] = process.argv.slice(2).map((text) => ICAL.Time.fromDateTimeStr
 const root = new ICAL.Component(ICAL.parse(readFileSync(0, "utf8")));
 for (const zone of root.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(zone);
 
-const series = new Map();
-const overrides = [];
-for (const vevent of root.getAllSubcomponents("vevent")) {
-  const event = new ICAL.Event(vevent);
-  if (event.isRecurrenceException()) overrides.push(event);
-  else series.set(event.uid, event);
-}
-for (const override of overrides) series.get(override.uid)?.relateException(override);
+const series = byUid(root);
 
 const cancelled = (component) => component.getFirstPropertyValue("status") === "CANCELLED";
 const found = [];
@@ -37,3 +30,20 @@ for (const event of series.values()) {
   }
 }
 console.log(found.sort().join("\n"));
+
+// Each series with the VEVENTs that override its occurrences (same UID), as Thunderbird
+// groups them. (ICAL.Event given no exceptions would take every RECURRENCE-ID of the
+// calendar as its own, whatever its UID.)
+function byUid(root) {
+  const vevents = root.getAllSubcomponents("vevent");
+  const series = new Map();
+  for (const vevent of vevents) {
+    if (vevent.hasProperty("recurrence-id")) continue;
+    const uid = vevent.getFirstPropertyValue("uid");
+    const exceptions = vevents.filter(
+      (other) => other.hasProperty("recurrence-id") && other.getFirstPropertyValue("uid") === uid,
+    );
+    series.set(uid, new ICAL.Event(vevent, { strictExceptions: true, exceptions }));
+  }
+  return series;
+}

@@ -11,9 +11,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduling.calendars.files import feed
 from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
-from scheduling.meetings.calendar import feed
 from scheduling.meetings.mapping import to_series
 from scheduling.vocabulary import FEED_AUDIENCES, Audience
 from storage.db import Database

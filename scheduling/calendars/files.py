@@ -14,11 +14,13 @@ Choices (see the README, "Calendar invites and feeds"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Component, Event, vCalAddress, vRecur
+from icalendar import Calendar, Event, vCalAddress, vRecur
 
+from scheduling.calendars.timezones import vtimezone
 from scheduling.meetings.occurrences import CANCELLED, MOVED, Series
 
 PRODID = "-//consortium-bot//Consortium coordination//EN"
@@ -82,21 +84,72 @@ def _event(series: Series, consortium: str, stamp: datetime, local_start: dateti
     return event
 
 
-def series_events(series: Series, consortium: str, stamp: datetime) -> list[Event]:
-    """The master VEVENT and one VEVENT per moved occurrence."""
-    master = _event(series, consortium, stamp, series.starts_local)
+def series_events(
+    series: Series, consortium: str, stamp: datetime, organizer: str | None = None
+) -> list[Event]:
+    """The master VEVENT and one VEVENT per moved occurrence (each with the ORGANIZER, when
+    given: a METHOD needs one)."""
+    cancelled = sorted(c.original_local for c in series.changes if c.status == CANCELLED)
+    first, skipped = _first_kept(series, cancelled)
+    master = _event(series, consortium, stamp, first)
     if series.rrule is not None:
-        master.add("rrule", vRecur.from_ical(series.rrule))
-        exdates = [c.original_local for c in series.changes if c.status == CANCELLED]
+        master.add("rrule", vRecur.from_ical(_master_rule(series, skipped)))
+        exdates = [local for local in cancelled if local > first]
         if exdates:
-            master.add("exdate", [_start_value(series, local) for local in sorted(exdates)])
+            master.add("exdate", [_start_value(series, local) for local in exdates])
     events = [master]
     for change in series.changes:
         if change.status == MOVED and change.new_start_local is not None:
             override = _event(series, consortium, stamp, change.new_start_local)
             override.add("recurrence-id", _start_value(series, change.original_local))
             events.append(override)
+    if organizer is not None:
+        for event in events:
+            event.add("organizer", _organizer(organizer, consortium))
     return events
+
+
+def _first_kept(series: Series, cancelled: list[datetime]) -> tuple[datetime, int]:
+    """The first start that is not cancelled, and how many cancelled ones come before it.
+
+    A series whose first occurrence is cancelled starts at its next one instead of naming
+    its DTSTART in EXDATE, which sabre/vobject (and the calendars built on it) ignore."""
+    start = series.starts_local
+    if series.rrule is None or start not in cancelled:
+        return start, 0
+    gone = set(cancelled)
+    skipped, moment = 0, start
+    while moment in gone:
+        following = series.first_local_start_after(moment)
+        if following is None:
+            return start, 0  # every occurrence is cancelled: nothing better to say
+        skipped, moment = skipped + 1, following
+    return moment, skipped
+
+
+_COUNT = re.compile(r"COUNT=(\d+)")
+_UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6}Z)")
+
+
+def _master_rule(series: Series, skipped: int) -> str:
+    """The rule as the master VEVENT states it: COUNT less the starts skipped before its
+    DTSTART; for an all-day series UNTIL as a DATE, the value type of its DTSTART."""
+    assert series.rrule is not None
+    rule = series.rrule
+    count = _COUNT.search(rule)
+    if count and skipped:
+        rule = rule.replace(count[0], f"COUNT={max(1, int(count[1]) - skipped)}")
+    until = _UNTIL_UTC.search(rule)
+    if until and series.all_day:
+        instant = datetime.strptime(until[1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        rule = rule.replace(until[0], f"UNTIL={instant.astimezone(series.zone):%Y%m%d}")
+    return rule
+
+
+def _organizer(address: str, consortium: str) -> vCalAddress:
+    organizer = vCalAddress(address if address.startswith("mailto:") else f"mailto:{address}")
+    organizer.params["CN"] = consortium
+    return organizer
 
 
 def _finish(calendar: Calendar, series_list: Iterable[Series]) -> bytes:
@@ -106,35 +159,20 @@ def _finish(calendar: Calendar, series_list: Iterable[Series]) -> bytes:
     starts += [s.updated_at.date() for s in series_list]
     first = min(starts) - timedelta(days=366)
     last = max(starts) + timedelta(days=366 * _TIMEZONE_YEARS_AHEAD)
-    calendar.add_missing_timezones(first_date=first, last_date=last)
+    zones = sorted({s.timezone for s in series_list if not s.all_day})
+    # VTIMEZONEs first: some clients read a file in one pass.
+    calendar.subcomponents[:0] = [vtimezone(zone, first, last) for zone in zones]
     missing = calendar.get_missing_tzids()
     if missing:
         raise ValueError(f"no VTIMEZONE could be made for {sorted(missing)}")
-    for transitions in calendar.walk("STANDARD") + calendar.walk("DAYLIGHT"):
-        _one_date_per_rdate(transitions)
     return bytes(calendar.to_ical())
 
 
-def _one_date_per_rdate(transitions: Component) -> None:
-    """icalendar lists a zone's changes in one RDATE; ical.js (Thunderbird's parser) reads
-    only the first date of each RDATE, and with RDATEs present it skips DTSTART, so summer
-    meetings came out an hour off after the first year. One RDATE per date, DTSTART's among
-    them, reads alike everywhere."""
-    listed = transitions.get("RDATE")
-    if listed is None:
-        return
-    rdates = listed if isinstance(listed, list) else [listed]
-    dates = {value.dt for rdate in rdates for value in rdate.dts}
-    dates.add(transitions.decoded("DTSTART"))
-    del transitions["RDATE"]
-    for moment in sorted(dates):
-        transitions.add("rdate", moment)
-
-
-def invite_file(series: Series, consortium: str, now: datetime) -> bytes:
-    """The METHOD:PUBLISH file posted when a series is scheduled, moved or edited."""
+def invite_file(series: Series, consortium: str, now: datetime, organizer: str) -> bytes:
+    """The METHOD:PUBLISH file posted when a series is scheduled, moved or edited; RFC 5546
+    §3.2.1 has it name its ORGANIZER."""
     calendar = _calendar("PUBLISH")
-    for event in series_events(series, consortium, now):
+    for event in series_events(series, consortium, now, organizer):
         calendar.add_component(event)
     return _finish(calendar, [series])
 
@@ -151,13 +189,11 @@ def cancellation_file(
     local_start = occurrence_local or series.starts_local
     event = _event(series, consortium, now, local_start)
     event["status"] = "CANCELLED"
-    address = vCalAddress(organizer)
-    address.params["CN"] = consortium
-    event.add("organizer", address)
+    event.add("organizer", _organizer(organizer, consortium))
     if occurrence_local is not None:
         event.add("recurrence-id", _start_value(series, occurrence_local))
     elif series.rrule is not None:
-        event.add("rrule", vRecur.from_ical(series.rrule))
+        event.add("rrule", vRecur.from_ical(_master_rule(series, 0)))
     calendar.add_component(event)
     return _finish(calendar, [series])
 

@@ -12,11 +12,12 @@ import pytest
 import recurring_ical_events
 import vobject
 
-from scheduling.meetings.calendar import cancellation_file, feed, invite_file
+from scheduling.calendars.files import cancellation_file, feed, invite_file
 from scheduling.meetings.occurrences import CANCELLED, MOVED, OccurrenceChange, Series, occurrences
 from scheduling.meetings.recurrence import normalise_until
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+ORGANIZER = "mailto:noreply@consortium.example.org"
 # Two DST changes in the window: 2026-03-29 (spring) and 2026-10-25 (autumn).
 WINDOW = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
 TRICKY_TITLE = "Jour fixe, Türkiye; Cluj-Napoca\nsecond line: «quotes» & <tags>"
@@ -69,7 +70,10 @@ def test_expansion_by_recurring_ical_events_equals_the_bots(form: str, zone: str
     plain = _series(form, zone)
     series = _series(form, zone, changes=_changes(plain))
     ours = [o.start for o in occurrences(series, *WINDOW)]
-    for ics in (invite_file(series, "CapaCITIES", NOW), feed([series], "CapaCITIES", "CapaCITIES")):
+    for ics in (
+        invite_file(series, "CapaCITIES", NOW, ORGANIZER),
+        feed([series], "CapaCITIES", "CapaCITIES"),
+    ):
         assert _expanded(ics) == ours
         assert vobject.readOne(ics.decode()).vevent.summary.value == TRICKY_TITLE
 
@@ -88,12 +92,15 @@ def test_thunderbirds_parser_reads_the_same_times_for_years(
     series = _series(form, zone, changes=_changes(_series(form, zone)))
     first, last = (moment.replace(tzinfo=UTC) for moment in YEARS)
     ours = [f"{o.start:%Y-%m-%dT%H:%M:%S.000Z}" for o in occurrences(series, first, last)]
-    for ics in (invite_file(series, "CapaCITIES", NOW), feed([series], "CapaCITIES", "CapaCITIES")):
+    for ics in (
+        invite_file(series, "CapaCITIES", NOW, ORGANIZER),
+        feed([series], "CapaCITIES", "CapaCITIES"),
+    ):
         assert icaljs(ics, *YEARS) == ours
 
 
 def test_text_round_trips_exactly_through_all_three_parsers() -> None:
-    ics = invite_file(_series("monthly"), "CapaCITIES", NOW)
+    ics = invite_file(_series("monthly"), "CapaCITIES", NOW, ORGANIZER)
     event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == TRICKY_TITLE
     assert str(event["LOCATION"]) == "Cluj-Napoca, Romania; room 2"
@@ -106,7 +113,7 @@ def test_text_round_trips_exactly_through_all_three_parsers() -> None:
 
 def test_invite_identity_method_timezones_and_until() -> None:
     series = _series("rrule-until", changes=_changes(_series("rrule-until")))
-    calendar = icalendar.Calendar.from_ical(invite_file(series, "CapaCITIES", NOW))
+    calendar = icalendar.Calendar.from_ical(invite_file(series, "CapaCITIES", NOW, ORGANIZER))
     assert calendar["METHOD"] == "PUBLISH"
     events = calendar.walk("VEVENT")
     assert {str(e["UID"]) for e in events} == {"series-7@test"}
@@ -121,11 +128,13 @@ def test_invite_identity_method_timezones_and_until() -> None:
 
 
 def test_the_same_series_exported_twice_keeps_its_uid_and_a_change_raises_the_sequence() -> None:
-    first = icalendar.Calendar.from_ical(invite_file(_series("monthly"), "C", NOW)).walk("VEVENT")[
+    first = icalendar.Calendar.from_ical(invite_file(_series("monthly"), "C", NOW, ORGANIZER)).walk(
+        "VEVENT"
+    )[0]
+    edited = replace(_series("monthly"), sequence=4)
+    second = icalendar.Calendar.from_ical(invite_file(edited, "C", NOW, ORGANIZER)).walk("VEVENT")[
         0
     ]
-    edited = replace(_series("monthly"), sequence=4)
-    second = icalendar.Calendar.from_ical(invite_file(edited, "C", NOW)).walk("VEVENT")[0]
     assert first["UID"] == second["UID"]
     assert int(second["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
 
@@ -136,7 +145,7 @@ def test_all_day_meetings_use_dates() -> None:
         starts_local=datetime(2023, 12, 18), ends_local=datetime(2023, 12, 19), all_day=True,
         timezone="Europe/Bucharest",
     )  # fmt: skip
-    ics = invite_file(series, "C", NOW)
+    ics = invite_file(series, "C", NOW, ORGANIZER)
     event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
     assert event["DTSTART"].dt == date(2023, 12, 18)
     assert event["DTEND"].dt == date(2023, 12, 20)  # exclusive: two whole days
