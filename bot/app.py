@@ -22,6 +22,7 @@ from bot.core import access, errors
 from bot.core.background import Background
 from bot.core.retries import AFTER_THE_ACK
 from bot.core.slack import make_async_web_client, make_web_client
+from bot.meetings.invitations import Mailer
 from bot.settings import Settings
 from scheduling.clock import Clock
 from storage.db import Database
@@ -56,6 +57,7 @@ def build_app(
     client: WebClient | None = None,
     web: WebClient | None = None,
     background: Background | None = None,
+    mailer: Mailer | None = None,
 ) -> Bot:
     """Build the Bolt app; checks the bot token once with `auth.test` (SlackApiError if bad).
 
@@ -89,7 +91,7 @@ def build_app(
         process_before_response=True,
         logger=bolt_logger,
     )
-    services = compose(settings, database, clock, client, web, background)
+    services = compose(settings, database, clock, client, web, background, mailer=mailer)
     provide(app, services)
     errors.install(app)
     access.install(app)

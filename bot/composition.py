@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.core.background import Background, SchedulerState
 from bot.core.retries import DEFAULT_LIMITS, SendLimits
 from bot.meetings.announcer import MeetingAnnouncer
+from bot.meetings.invitations import Mailer, SmtpMailer
 from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
@@ -46,11 +47,12 @@ class Domain:
     rounds: RoundService
 
 
-def compose_domain(database: Database, clock: Clock) -> Domain:
+def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
+    """`mail`: the bot can send e-mail, so meeting changes queue invitations by e-mail."""
     directory = DirectoryService(database)
     return Domain(
         directory=directory,
-        meetings=MeetingService(database, clock),
+        meetings=MeetingService(database, clock, invitations_by_mail=mail),
         rsvps=RsvpService(database, clock, directory),
         feeds=FeedService(database, clock),
         updates=UpdateService(database, clock),
@@ -102,15 +104,20 @@ def compose(
     background: Background,
     job_settings: JobSettings | None = None,
     limits: SendLimits = DEFAULT_LIMITS,
+    mailer: Mailer | None = None,
 ) -> Services:
     """`client` is the scheduler's (it may wait out a short Retry-After); `web` answers after
-    an ack and never waits one out (`bot/core/background.py`)."""
-    domain = compose_domain(database, clock)
+    an ack and never waits one out (`bot/core/background.py`). Invitations go by e-mail
+    through `mailer`, else the SMTP_URL server, when MAIL_FROM names the sender."""
+    if mailer is None and settings.smtp is not None:
+        mailer = SmtpMailer(settings.smtp)
+    mail = (mailer, settings.mail_from) if mailer and settings.mail_from else None
+    domain = compose_domain(database, clock, mail=mail is not None)
     job_settings = job_settings or JobSettings()
     check_lease(job_settings, limits)
 
     def jobs_on(slack: WebClient) -> Jobs:
-        notifier = SlackDeliveryNotifier(slack, domain.directory, clock, settings.organizer)
+        notifier = SlackDeliveryNotifier(slack, domain.directory, clock, settings.organizer, mail)
         return Jobs(database, clock, notifier, domain.directory, job_settings)
 
     outbox = jobs_on(web)

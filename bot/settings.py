@@ -10,12 +10,12 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from dotenv import dotenv_values
 
+from scheduling.addresses import address_problem, bare_address, domain_problem
 from storage.db import DEFAULT_TIMEOUT_SECONDS, database_backend
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
@@ -25,6 +25,23 @@ DEFAULT_DATABASE_FILE = "consortium.db"
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line that names it."""
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """SMTP_URL read: `smtp://` speaks STARTTLS (plain text only to this machine itself),
+    `smtps://` TLS from the start; user and password when the URL names them."""
+
+    host: str
+    port: int
+    security: str  # "tls", "starttls" or "none"
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        scheme = "smtps" if self.security == "tls" else "smtp"
+        return f"{scheme}://{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -38,15 +55,20 @@ class Settings:
     port: int = DEFAULT_PORT
     database_timeout: float = DEFAULT_TIMEOUT_SECONDS
     mail_from: str | None = None  # an address with a real domain: the invitations' organiser
+    smtp: SmtpServer | None = None  # where invitations by e-mail are sent from (SMTP_URL)
+
+    @property
+    def smtp_url(self) -> str | None:
+        return self.smtp.url if self.smtp is not None else None
 
     @property
     def organizer(self) -> str:
         """The ORGANIZER of the calendar files: MAIL_FROM, else noreply@ the public URL's host
         when that is a domain name, else an address in `.invalid` (RFC 2606: no one's)."""
         if self.mail_from is not None:
-            return parseaddr(self.mail_from)[1]
+            return bare_address(self.mail_from)
         host = urlparse(self.public_url).hostname if self.public_url else None
-        if host is not None and mail_domain_problem(host) is None:
+        if host is not None and domain_problem(host) is None:
             return f"noreply@{host}"
         return "noreply@consortium-bot.invalid"
 
@@ -87,6 +109,7 @@ def load_settings(
         port=_port(get("PORT")),
         database_timeout=_seconds(get("DATABASE_TIMEOUT"), "DATABASE_TIMEOUT"),
         mail_from=_mail_from(get("MAIL_FROM")),
+        smtp=_smtp(get("SMTP_URL"), get("MAIL_FROM")),
     )
 
 
@@ -143,34 +166,48 @@ def _database_url(value: str | None) -> str:
     return value
 
 
-_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-_LOCAL_PART = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}")
-
-
-def mail_domain_problem(domain: str) -> str | None:
-    """Why `domain` cannot be a mail domain (an IP, a single label, a bad label), or None."""
-    labels = domain.rstrip(".").split(".")
-    if len(labels) < 2:
-        return f"{domain!r} is not a domain name with a dot"
-    if not labels[-1].isalpha():
-        return f"{domain!r} is an address or has no top-level domain"
-    if not all(_LABEL.fullmatch(label) for label in labels) or len(domain) > 253:
-        return f"{domain!r} is not a valid domain name"
-    return None
-
-
 def _mail_from(value: str | None) -> str | None:
     """MAIL_FROM: `bot@example.org` or `Consortium bot <bot@example.org>`."""
     if value is None:
         return None
-    address = parseaddr(value)[1]
-    local, _, domain = address.rpartition("@")
-    problem = mail_domain_problem(domain) if local else f"{value!r} is not a mail address"
-    if problem is None and not _LOCAL_PART.fullmatch(local):
-        problem = f"{local!r} is not the local part of a mail address"
+    problem = address_problem(value)
     if problem is not None:
         raise SettingsError(f"MAIL_FROM is malformed: {problem}; it names the meetings' organiser")
     return value
+
+
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _smtp(value: str | None, mail_from: str | None) -> SmtpServer | None:
+    """SMTP_URL: `smtp://USER:PASSWORD@HOST:587` (STARTTLS) or `smtps://…@HOST:465`."""
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = -1
+    if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname or port == -1:
+        raise SettingsError(
+            f"SMTP_URL is malformed: expected smtp://USER:PASSWORD@HOST:587 or smtps://…,"
+            f" got {_redact(value)!r}"
+        )
+    if mail_from is None:
+        raise SettingsError("MAIL_FROM is not set: invitations by e-mail need a sender address")
+    host = parsed.hostname
+    if parsed.scheme == "smtps":
+        security = "tls"
+    else:
+        # Never credentials in clear text over a network: plain SMTP only to this machine.
+        security = "none" if host in _LOOPBACK_HOSTS else "starttls"
+    return SmtpServer(
+        host,
+        port or (465 if security == "tls" else 587),
+        security,
+        unquote(parsed.username) if parsed.username else None,
+        unquote(parsed.password) if parsed.password else None,
+    )
 
 
 def _redact(value: str) -> str:

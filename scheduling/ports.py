@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from scheduling.delivery.notices import (
     CardNotice,
     Digest,
+    InvitationNotice,
     InviteNotice,
     ReminderNotice,
     RoundRequestNotice,
@@ -31,15 +32,22 @@ class DeliveryError(Exception):
     """The platform refused, or could not be reached after the client's own retries.
 
     `ambiguous`: the call may have taken effect all the same (a dropped connection, a timeout,
-    a 5xx), so the next try asks the platform for the message before posting it again."""
+    a 5xx), so the next try asks the platform for the message before posting it again;
+    `permanent`: it never will, so it is recorded and not tried again."""
 
     def __init__(
-        self, code: str, retry_after: float | None = None, *, ambiguous: bool = False
+        self,
+        code: str,
+        retry_after: float | None = None,
+        *,
+        ambiguous: bool = False,
+        permanent: bool = False,
     ) -> None:
         super().__init__(code)
         self.code = code
         self.retry_after = retry_after
         self.ambiguous = ambiguous
+        self.permanent = permanent  # trying again would be refused again (a mail server's 5xx)
 
 
 class Outgoing(Protocol):
@@ -89,6 +97,10 @@ class DeliveryNotifier(Protocol):
 
     def card(self, notice: CardNotice) -> Outgoing:
         """An update's card in the updates channel."""
+        ...
+
+    def invitation(self, notice: InvitationNotice) -> Outgoing:
+        """A calendar invitation (or cancellation) by e-mail to one member."""
         ...
 
     def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> Outgoing:

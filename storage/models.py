@@ -73,6 +73,9 @@ class Member(Base):
     reminder_delivery: Mapped[str] = mapped_column(
         String(16), default="channel", server_default="channel"
     )
+    email: Mapped[str | None] = mapped_column(String(254))
+    # "email" (calendar invitations sent to `email`) or "off" (the default).
+    invitations: Mapped[str] = mapped_column(String(16), default="off", server_default="off")
     countries: Mapped[list[MemberCountry]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberCountry.position"
     )

@@ -14,13 +14,14 @@ from bot.consortium.blocks import (
     whoami_message,
 )
 from bot.core.background import SchedulerState
-from bot.core.blocks import plain_message
+from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import COMMANDS, CONSORTIUM_COMMAND
 from bot.core.mrkdwn import unescape
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
+from scheduling.errors import FieldError
 
 
 async def handle(
@@ -56,6 +57,8 @@ async def handle(
                 if where == "dm"
                 else "From now on your meeting reminders are posted in the meetings' channels only."
             )
+    elif subcommand in ("invites", "invitations"):
+        message = await _invitations(words[1:], caller, directory, settings)
     elif subcommand == "status":
         status = await asyncio.to_thread(jobs.status, caller)
         running = scheduler.running() if scheduler.running is not None else None
@@ -63,3 +66,32 @@ async def handle(
     else:
         message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
     await ack(**message.as_ephemeral())
+
+
+async def _invitations(
+    words: list[str], caller: MemberProfile, directory: DirectoryService, settings: Settings
+) -> Message:
+    how = words[0].lower() if words else ""
+    if how not in ("email", "off"):
+        now = (
+            "on, to " + caller.email if caller.takes_mailed_invitations and caller.email else "off"
+        )
+        return plain_message(
+            f"Calendar invitations by e-mail are {now}. Say `/consortium invites email` or "
+            "`/consortium invites off`."
+        )
+    try:
+        profile = await asyncio.to_thread(directory.set_invitations, caller.slack_id, how)
+    except FieldError as error:
+        return plain_message(str(error))
+    if how == "off":
+        return plain_message("No more calendar invitations by e-mail; the feeds stay yours.")
+    if settings.smtp_url is None:
+        return plain_message(
+            f"Noted: invitations will go to {profile.email} once the bot can send e-mail"
+            " (SMTP_URL is not set up yet; a coordinator can see to it)."
+        )
+    return plain_message(
+        f"From now on each meeting you are invited to comes to {profile.email} as a calendar"
+        " invitation, and its changes and cancellation too."
+    )

@@ -64,6 +64,13 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/consortium remind me dm",
     ),
     CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium invites email|off",
+        "Get each meeting's calendar invitation by e-mail (to the address in the consortium "
+        "file), or stop them.",
+        "/consortium invites email",
+    ),
+    CommandHelp(
         MEETING_COMMAND,
         "/meeting list",
         "Every series and event with its number, rule and next date.",

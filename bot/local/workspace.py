@@ -28,6 +28,7 @@ from bot.core.retries import DEFAULT_LIMITS, SendLimits
 from bot.core.slack import make_web_client
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.executor import TrackingExecutor
+from bot.meetings.invitations import RecordingMailer
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock, FixedClock, SystemClock
@@ -41,6 +42,8 @@ from storage.migrate import upgrade
 EXAMPLE_CONSORTIUM_FILE = Path(__file__).with_name("capacities.yaml")
 LOCAL_TEAM_ID = "T0LOCAL"
 LOCAL_BOT_TOKEN = "xoxb-local-workspace"
+# The sender of the invitations by e-mail the local workspace keeps (and never sends).
+LOCAL_MAIL_FROM = "CapaCITIES bot <consortium-bot@consortium.example.org>"
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,11 @@ class LocalWorkspace:
             slack_api_url=emulator.api_url,
             database_url=database.url,
             public_url=public_url,
+            mail_from=LOCAL_MAIL_FROM,
         )
         self.executor = TrackingExecutor()
+        # Invitations by e-mail are kept, never sent: the shell shows them.
+        self.mailer = RecordingMailer()
         # Retry-After is honoured on the workspace's clock, not by really waiting.
         self.waits: list[float] = []
         self.client = make_web_client(self.settings, sleep=self._wait, limits=limits)
@@ -103,7 +109,13 @@ class LocalWorkspace:
         # Work put off for a while (Slack asked to wait) comes back at once, on a clock moved on.
         background = Background.on(self.executor, self._later)
         self.bot = build_app(
-            self.settings, database, clock, client=self.client, web=web, background=background
+            self.settings,
+            database,
+            clock,
+            client=self.client,
+            web=web,
+            background=background,
+            mailer=self.mailer,
         )
         self.app: AsyncApp = self.bot.app
         # Bolt's AsyncApp runs on an event loop of its own, as under uvicorn.

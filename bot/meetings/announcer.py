@@ -33,6 +33,9 @@ class MeetingAnnouncer:
     def announce(self, change: MeetingChange, requested_by: str | None, tries: int = 1) -> None:
         """Send the change's queued announcement; tell `requested_by` what stands in its way."""
         series = change.series
+        if change.invitations and tries == 1:
+            # Beside the card, on the lane: a slow mail server holds up no Slack message.
+            self.lane.run(self.outbox.dispatch, list(change.invitations))
         if change.announcement is None:
             if requested_by is not None:
                 tell(

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.core import ids
 from bot.meetings.blocks import cancellation_note, meeting_card
+from bot.meetings.invitations import Mailer, MailOutgoing, invitation_message
 from bot.reminders.blocks import digest_messages, reminder_message
 from bot.reminders.outgoing import FilePart, SlackOutgoing, calling
 from bot.rounds.blocks import round_request
@@ -25,12 +26,13 @@ from scheduling.delivery.notices import (
     AnnouncementFacts,
     CardNotice,
     Digest,
+    InvitationNotice,
     InviteNotice,
     ReminderNotice,
     RoundRequestNotice,
 )
 from scheduling.naming import slugify
-from scheduling.ports import Posted
+from scheduling.ports import DeliveryError, Posted
 
 
 def ics_filename(title: str, cancelled: bool = False) -> str:
@@ -59,12 +61,18 @@ def _day(day: date) -> str:
 
 class SlackDeliveryNotifier:
     def __init__(
-        self, client: WebClient, directory: DirectoryService, clock: Clock, organizer: str
+        self,
+        client: WebClient,
+        directory: DirectoryService,
+        clock: Clock,
+        organizer: str,
+        mail: tuple[Mailer, str] | None = None,
     ) -> None:
         self.client = client
         self.directory = directory
         self.clock = clock
         self.organizer = f"mailto:{organizer}"
+        self.mail = mail  # the mail server and MAIL_FROM, when the bot sends e-mail
 
     def reminder(self, notice: ReminderNotice) -> SlackOutgoing:
         message = reminder_message(notice, self.directory.country_names())
@@ -107,6 +115,13 @@ class SlackDeliveryNotifier:
     def round_request(self, notice: RoundRequestNotice) -> SlackOutgoing:
         message = round_request(notice.round, notice.country, notice.reminder)
         return SlackOutgoing(self.client, notice.member, notice.key, [message])
+
+    def invitation(self, notice: InvitationNotice) -> MailOutgoing:
+        if self.mail is None:
+            raise DeliveryError("no mail server (SMTP_URL) is set up", permanent=True)
+        mailer, mail_from = self.mail
+        message = invitation_message(notice, mail_from, self.organizer, self.clock.now())
+        return MailOutgoing(mailer, message, notice.email)
 
     def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> SlackOutgoing:
         return SlackOutgoing.thawed(self.client, channel, key, frozen)

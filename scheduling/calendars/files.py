@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vRecur
@@ -177,19 +178,53 @@ def invite_file(series: Series, consortium: str, now: datetime, organizer: str) 
     return _finish(calendar, [series])
 
 
+@dataclass(frozen=True)
+class Attendee:
+    """Whom an invitation by e-mail is for."""
+
+    name: str
+    email: str
+
+
+def request_file(
+    series: Series, consortium: str, now: datetime, organizer: str, attendee: Attendee
+) -> bytes:
+    """METHOD:REQUEST for an invitation by e-mail (RFC 5546 §3.2.2): the series as it stands,
+    with its ORGANIZER and the one ATTENDEE it is sent to; no reply is asked for, as the
+    bot reads none (RSVP in Slack)."""
+    calendar = _calendar("REQUEST")
+    for event in series_events(series, consortium, now, organizer):
+        event.add("attendee", _attendee(attendee))
+        calendar.add_component(event)
+    return _finish(calendar, [series])
+
+
+def _attendee(attendee: Attendee) -> vCalAddress:
+    address = vCalAddress(f"mailto:{attendee.email}")
+    address.params.update(
+        {"CN": attendee.name, "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION"}
+    )
+    address.params["RSVP"] = "FALSE"
+    return address
+
+
 def cancellation_file(
     series: Series,
     consortium: str,
     organizer: str,
     now: datetime,
     occurrence_local: datetime | None = None,
+    attendee: Attendee | None = None,
 ) -> bytes:
-    """METHOD:CANCEL for the whole series, or (with `occurrence_local`) one occurrence."""
+    """METHOD:CANCEL for the whole series, or (with `occurrence_local`) one occurrence; by
+    e-mail it names the `attendee` it is sent to, as RFC 5546 §3.2.5 asks."""
     calendar = _calendar("CANCEL")
     local_start = occurrence_local or series.starts_local
     event = _event(series, consortium, now, local_start)
     event["status"] = "CANCELLED"
     event.add("organizer", _organizer(organizer, consortium))
+    if attendee is not None:
+        event.add("attendee", _attendee(attendee))
     if occurrence_local is not None:
         event.add("recurrence-id", _start_value(series, occurrence_local))
     elif series.rrule is not None:

@@ -46,6 +46,12 @@ class MemberProfile:
     countries: tuple[CountryRef, ...]
     roles: tuple[MemberRole, ...]
     reminder_delivery: str = "channel"
+    email: str | None = None
+    invitations: str = "off"  # "email": calendar invitations by e-mail to `email`
+
+    @property
+    def takes_mailed_invitations(self) -> bool:
+        return self.invitations == "email" and self.email is not None
 
     @property
     def is_coordinator(self) -> bool:
@@ -63,6 +69,8 @@ class MemberProfile:
             countries=tuple(countries[code] for code in member.country_codes if code in countries),
             roles=tuple(MemberRole(role) for role in member.role_names),
             reminder_delivery=member.reminder_delivery or "channel",
+            email=member.email,
+            invitations=member.invitations or "off",
         )
 
 
@@ -147,6 +155,27 @@ class DirectoryService:
                 raise FieldError(f"{slack_id} is not a member", "member")
             member.reminder_delivery = where
         self.invalidate()
+
+    def set_invitations(self, slack_id: str, how: str) -> MemberProfile:
+        """Calendar invitations by `email` (to the address the consortium file gives) or
+        `off`, for one member; refused with the reason when there is no address."""
+        if how not in ("email", "off"):
+            raise FieldError(f"invitations go by email or are off, not {how!r}", "how")
+        with self.database.write() as work:
+            member = work.directory.member(slack_id)
+            if member is None:
+                raise FieldError(f"{slack_id} is not a member", "member")
+            if how == "email" and not member.email:
+                raise FieldError(
+                    "I have no e-mail address for you: ask a coordinator to add `email:` to your"
+                    " entry in the consortium file.",
+                    "email",
+                )
+            member.invitations = how
+            countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+            profile = MemberProfile.of(member, countries)
+        self.invalidate()
+        return profile
 
     def snapshot(self) -> DirectorySnapshot:
         return self.cached() or self.load()

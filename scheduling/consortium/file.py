@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from scheduling.addresses import MAX_ADDRESS_LENGTH, address_problem, bare_address
 from scheduling.consortium.countries import EU_ALIASES, ISO_3166_ALPHA2
 from scheduling.consortium.meeting_entries import MeetingEntries
 from scheduling.consortium.reader import Mapping, channel_purposes, load_yaml
@@ -186,7 +187,9 @@ class _Validator(MeetingEntries):
         for entry in entries:
             where = f"the member on line {entry.line}"
             self.known_keys(
-                entry, ("slack_id", "name", "country", "countries", "roles", "timezone"), where
+                entry,
+                ("slack_id", "name", "country", "countries", "roles", "timezone", "email"),
+                where,
             )
             slack_id = self.text(entry, "slack_id", where, longest=MAX_SLACK_ID_LENGTH) or ""
             name = self.text(entry, "name", where)
@@ -218,9 +221,18 @@ class _Validator(MeetingEntries):
                 if (role := self.parsed(roles_line, MemberRole.parse, text)) is not None
             ]
             zone = self.zone(entry, "timezone", where, default_zone)
+            email = self.text(entry, "email", where, required=False, longest=MAX_ADDRESS_LENGTH)
+            if email is not None and (problem := address_problem(email)) is not None:
+                self.problem(self.line_of(entry, "email"), f"{problem} (the email of {where})")
+                email = None
             if slack_id and name:
                 found[slack_id] = MemberSpec(
-                    slack_id, name, tuple(dict.fromkeys(codes)), tuple(dict.fromkeys(roles)), zone
+                    slack_id,
+                    name,
+                    tuple(dict.fromkeys(codes)),
+                    tuple(dict.fromkeys(roles)),
+                    zone,
+                    bare_address(email) if email else None,
                 )
                 first_line[slack_id] = entry.line
         return list(found.values())

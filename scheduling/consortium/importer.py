@@ -12,9 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from scheduling.clock import Clock
-from scheduling.consortium.spec import ConsortiumSpec, MeetingSpec
+from scheduling.consortium.spec import ConsortiumSpec, MeetingSpec, MemberSpec
 from scheduling.meetings.mapping import refresh_next_reminder
-from scheduling.vocabulary import MemberRole
 from storage.db import Database
 from storage.models import (
     Base,
@@ -114,9 +113,7 @@ class _Importer:
             )
         self.work.flush()
         for member in spec.members:
-            self.member(
-                member.slack_id, member.name, member.timezone, member.countries, member.roles
-            )
+            self.member(member)
         for meeting in spec.meetings:
             self.meeting(meeting)
         for round_spec in spec.rounds:
@@ -152,17 +149,12 @@ class _Importer:
         self.report.count("updated" if changed else "unchanged", kind)
         return bool(changed)
 
-    def member(
-        self,
-        slack_id: str,
-        name: str,
-        zone: str,
-        countries: tuple[str, ...],
-        roles: tuple[MemberRole, ...],
-    ) -> None:
+    def member(self, spec: MemberSpec) -> None:
+        slack_id, name, zone = spec.slack_id, spec.name, spec.timezone
+        countries, roles, email = spec.countries, spec.roles, spec.email
         existing = self.directory.member(slack_id)
         if existing is None:
-            member = Member(slack_id=slack_id, name=name, timezone=zone)
+            member = Member(slack_id=slack_id, name=name, timezone=zone, email=email)
             member.countries = [
                 MemberCountry(country_code=code, position=i) for i, code in enumerate(countries)
             ]
@@ -171,8 +163,10 @@ class _Importer:
             self.report.count("created", "members")
             return
         changed = False
-        if (existing.name, existing.timezone) != (name, zone):
-            existing.name, existing.timezone = name, zone
+        if (existing.name, existing.timezone, existing.email) != (name, zone, email):
+            existing.name, existing.timezone, existing.email = name, zone, email
+            if email is None:
+                existing.invitations = "off"  # nowhere to send them any more
             changed = True
         if tuple(existing.country_codes) != countries:
             existing.countries = [

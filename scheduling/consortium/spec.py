@@ -49,6 +49,7 @@ class MemberSpec:
     countries: tuple[str, ...]
     roles: tuple[MemberRole, ...]
     timezone: str
+    email: str | None = None  # where calendar invitations go, for members who ask for them
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,21 @@ def queue_announcement(
 class AnnouncementDelivery(ScheduledWork):
     def send(self, pending: Pending, report: SweepReport) -> None:
         """Post a queued announcement, unless its meeting is gone or changed again since."""
+        notice = self.notice(pending, report)
+        if notice is not None:
+            self.deliverer.deliver(
+                pending.key,
+                DeliveryKind.INVITE,
+                pending.channel,
+                pending.due_at,
+                {},
+                lambda: self.notifier.invite(notice),
+                report,
+            )
+
+    def notice(self, pending: Pending, report: SweepReport) -> InviteNotice | None:
+        """What a queued announcement (or invitation) says, made from the meeting as it is
+        now; None, and given up, when its meeting is gone or changed again since."""
         queued = QueuedAnnouncement.of(pending.payload)
         with self.database.read() as work:
             meeting = work.meetings.get(queued.meeting_id) if queued is not None else None
@@ -92,16 +107,15 @@ class AnnouncementDelivery(ScheduledWork):
             consortium = work.directory.consortium()
         if queued is None or series is None:
             self.deliverer.give_up(pending.key, "the meeting is gone", report)
-            return
+            return None
         if series.sequence > queued.sequence:
             self.deliverer.give_up(pending.key, "overtaken by a later change", report)
-            return
-        now = self.clock.now()
+            return None
         shown = None
         if not queued.cancelled:
             moved = occurrence_on(series, queued.new_local.date()) if queued.new_local else None
-            shown = moved or next_of(series, now)
-        notice = InviteNotice(
+            shown = moved or next_of(series, self.clock.now())
+        return InviteNotice(
             series,
             shown,
             queued.facts,
@@ -110,15 +124,6 @@ class AnnouncementDelivery(ScheduledWork):
             consortium.name if consortium else "Consortium",
             pending.channel,
             pending.key,
-        )
-        self.deliverer.deliver(
-            pending.key,
-            DeliveryKind.INVITE,
-            pending.channel,
-            pending.due_at,
-            {},
-            lambda: self.notifier.invite(notice),
-            report,
         )
 
 

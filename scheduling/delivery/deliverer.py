@@ -39,6 +39,7 @@ class DeliveryKind(enum.StrEnum):
     INVITE = "invite"
     ROUND_REQUEST = "round"
     CARD = "card"
+    MAIL = "mail"
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,9 @@ class Deliverer:
         wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
         if error.retry_after is not None:
             wait = timedelta(seconds=error.retry_after)
-        gave_up = error.retry_after is None and claim.attempts >= self.settings.max_attempts
+        gave_up = error.permanent or (
+            error.retry_after is None and claim.attempts >= self.settings.max_attempts
+        )
         retry_at = self.clock.now() + (timedelta(days=3650) if gave_up else wait)
         doubt = ", outcome unknown" if error.ambiguous else ""
         reason = f"{error.code} (attempt {claim.attempts}{doubt}{', giving up' if gave_up else ''})"

@@ -28,6 +28,7 @@ from scheduling.delivery.deliverer import (
     SweepReport,
 )
 from scheduling.delivery.digest import DigestJob, DigestSetting, setting_of
+from scheduling.delivery.mails import MailDelivery
 from scheduling.delivery.notices import Digest
 from scheduling.delivery.reminders import ReminderSweep
 from scheduling.delivery.requests import RoundRequestDelivery
@@ -70,6 +71,7 @@ class Jobs:
         self.announcements = AnnouncementDelivery(*parts)
         self.requests = RoundRequestDelivery(*parts)
         self.cards = CardDelivery(*parts)
+        self.mails = MailDelivery(*parts)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
@@ -124,6 +126,8 @@ class Jobs:
             self.announcements.send(pending, report)
         elif pending.kind == DeliveryKind.CARD:
             self.cards.send(pending, report)
+        elif pending.kind == DeliveryKind.MAIL:
+            self.mails.send(pending, report)
         else:
             self.requests.send(pending, report)
 

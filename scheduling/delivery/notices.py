@@ -103,3 +103,13 @@ class CardNotice:
     update: UpdateView
     channel: str
     key: str
+
+
+@dataclass(frozen=True)
+class InvitationNotice:
+    """A meeting change as a calendar invitation by e-mail to one member (REQUEST, or CANCEL
+    for a cancellation)."""
+
+    announcement: InviteNotice
+    name: str
+    email: str

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
 from scheduling.consortium.importer import new_series_uid
-from scheduling.delivery.announcements import QueuedAnnouncement, queue_announcement
+from scheduling.delivery.announcements import QueuedAnnouncement
+from scheduling.delivery.mails import queue_change_messages
 from scheduling.delivery.notices import Announced, AnnouncementFacts
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
@@ -88,6 +89,7 @@ class MeetingChange:
     consortium: str = "Consortium"
     as_of: datetime | None = None  # when the change was made
     announcement: str | None = None  # the queued announcement's delivery key (None: no channel)
+    invitations: tuple[str, ...] = ()  # the queued invitations by e-mail, one per member
 
     @cached_property
     def shown(self) -> Occurrence | None:
@@ -111,11 +113,18 @@ def check_zone(name: str) -> str:
 
 class MeetingService:
     def __init__(
-        self, database: Database, clock: Clock, uid_factory: Callable[[], str] = new_series_uid
+        self,
+        database: Database,
+        clock: Clock,
+        uid_factory: Callable[[], str] = new_series_uid,
+        *,
+        invitations_by_mail: bool = False,
     ) -> None:
         self.database = database
         self.clock = clock
         self.uid_factory = uid_factory
+        # Only when the bot can send e-mail does a change queue invitations by e-mail.
+        self.invitations_by_mail = invitations_by_mail
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -300,12 +309,12 @@ class MeetingService:
         consortium = work.directory.consortium()
         channel = _channel_id(work, series.channel_purpose)
         now = self.clock.now()
-        key = None
-        if channel is not None:
-            queued = QueuedAnnouncement(
-                series.id, series.sequence, facts, occurrence_local, new_local, cancelled
-            )
-            key = queue_announcement(work, channel, queued, now)
+        queued = QueuedAnnouncement(
+            series.id, series.sequence, facts, occurrence_local, new_local, cancelled
+        )
+        key, invitations = queue_change_messages(
+            work, series, queued, channel, now, by_mail=self.invitations_by_mail
+        )
         return MeetingChange(
             series,
             occurrence_local=occurrence_local,
@@ -315,6 +324,7 @@ class MeetingService:
             consortium=consortium.name if consortium else "Consortium",
             as_of=now,
             announcement=key,
+            invitations=invitations,
         )
 
 

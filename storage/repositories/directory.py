@@ -18,6 +18,8 @@ class MemberRow(NamedTuple):
     country_codes: tuple[str, ...]
     role_names: tuple[str, ...]
     reminder_delivery: str
+    email: str | None = None
+    invitations: str = "off"
 
 
 class DirectoryRepository:
@@ -60,7 +62,12 @@ class DirectoryRepository:
             roles.setdefault(member_id, []).append(role)
         rows = self.session.connection().execute(
             select(
-                Member.slack_id, Member.name, Member.timezone, Member.reminder_delivery
+                Member.slack_id,
+                Member.name,
+                Member.timezone,
+                Member.reminder_delivery,
+                Member.email,
+                Member.invitations,
             ).order_by(Member.name)
         )
         return [
@@ -71,8 +78,10 @@ class DirectoryRepository:
                 tuple(countries.get(slack_id, ())),
                 tuple(roles.get(slack_id, ())),
                 delivery or "channel",
+                email,
+                invitations or "off",
             )
-            for slack_id, name, zone, delivery in rows
+            for slack_id, name, zone, delivery, email, invitations in rows
         ]
 
     def country(self, code: str) -> Country | None:
