@@ -22,6 +22,7 @@ from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
+from scheduling.meetings.service import MeetingService
 
 
 async def handle(
@@ -33,6 +34,7 @@ async def handle(
     settings: Settings,
     jobs: Jobs,
     scheduler: SchedulerState,
+    meetings: MeetingService,
 ) -> None:
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
@@ -58,7 +60,7 @@ async def handle(
                 else "From now on your meeting reminders are posted in the meetings' channels only."
             )
     elif subcommand in ("invites", "invitations"):
-        message = await _invitations(words[1:], caller, directory, settings)
+        message = await _invitations(words[1:], caller, directory, meetings.invitations_by_mail)
     elif subcommand == "status":
         status = await asyncio.to_thread(jobs.status, caller)
         running = scheduler.running() if scheduler.running is not None else None
@@ -69,7 +71,7 @@ async def handle(
 
 
 async def _invitations(
-    words: list[str], caller: MemberProfile, directory: DirectoryService, settings: Settings
+    words: list[str], caller: MemberProfile, directory: DirectoryService, can_mail: bool
 ) -> Message:
     how = words[0].lower() if words else ""
     if how not in ("email", "off"):
@@ -86,7 +88,7 @@ async def _invitations(
         return plain_message(str(error))
     if how == "off":
         return plain_message("No more calendar invitations by e-mail; the feeds stay yours.")
-    if settings.smtp_url is None:
+    if not can_mail:
         return plain_message(
             f"Noted: invitations will go to {profile.email} once the bot can send e-mail"
             " (SMTP_URL is not set up yet; a coordinator can see to it)."

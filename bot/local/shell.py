@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from bot.local.transcript import describe_exchange
+from bot.local.transcript import describe_exchange, describe_mail
 from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, LocalWorkspace
 
 HELP = """Type a slash command (e.g. /consortium help) or:
@@ -75,6 +75,7 @@ def run_shell(
                         file=out,
                     )
                     continue
+                mailed = len(workspace.recorded.sent)
                 if line == ":home":
                     exchange = workspace.open_home(user)
                 elif line.startswith("/"):
@@ -85,3 +86,5 @@ def run_shell(
                 files = {f.id: f for f in workspace.emulator.files()}
                 zone = zones.get(user, spec.timezone)
                 print(describe_exchange(exchange, zone, channel_names, files), file=out)
+                for message in workspace.recorded.sent[mailed:]:
+                    print(describe_mail(message), file=out)

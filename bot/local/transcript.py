@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from email.message import EmailMessage
 from typing import Any
 
 from bot.local.emulator import RecordedCall, UploadedFile
@@ -26,11 +27,12 @@ _CALENDAR_KEYS = (
 def describe_calendar(file: UploadedFile) -> str:
     """The lines of an .ics file that say what it does, leaving out time-zone boilerplate."""
     lines = file.content.decode("utf-8", "replace").replace("\r\n ", "").splitlines()
-    keep = [
-        line
-        for line in lines
-        if line.startswith(_CALENDAR_KEYS) and not line.startswith("DTSTART:")
-    ]
+    keep, in_zone = [], False
+    for line in lines:
+        in_zone = (in_zone or line == "BEGIN:VTIMEZONE") and line != "END:VTIMEZONE"
+        zone_rule = in_zone and not line.startswith("TZID:")
+        if line.startswith(_CALENDAR_KEYS) and not zone_rule:
+            keep.append(line)
     return f"[file] {file.filename} ({len(file.content)} bytes)\n" + "\n".join(keep)
 
 
@@ -101,3 +103,17 @@ def _json_list(value: Any) -> list[dict[str, Any]]:
         decoded = json.loads(value)
         return decoded if isinstance(decoded, list) else []
     return value if isinstance(value, list) else []
+
+
+def describe_mail(message: EmailMessage) -> str:
+    """An invitation by e-mail the local workspace kept instead of sending it."""
+    lines = [f"bot would e-mail {message['To']} (the local workspace sends no e-mail):"]
+    shown = [f"Subject: {message['Subject']}"]
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            shown += str(part.get_content()).strip().splitlines()[:3]
+        elif part.get_content_type() == "text/calendar":
+            payload = part.get_payload(decode=True)
+            size = len(payload) if isinstance(payload, bytes) else 0
+            shown.append(f"[text/calendar; method={part.get_param('method')}] ({size} bytes)")
+    return "  " + lines[0] + "\n" + indent("\n".join(shown))

@@ -28,7 +28,7 @@ from bot.core.retries import DEFAULT_LIMITS, SendLimits
 from bot.core.slack import make_web_client
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.executor import TrackingExecutor
-from bot.meetings.invitations import RecordingMailer
+from bot.meetings.invitations import Mailer, RecordingMailer
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock, FixedClock, SystemClock
@@ -83,6 +83,7 @@ class LocalWorkspace:
         import_report: ImportReport,
         public_url: str | None = None,
         limits: SendLimits = DEFAULT_LIMITS,
+        mailer: Mailer | None = None,
     ) -> None:
         self.spec = spec
         self.database = database
@@ -99,8 +100,10 @@ class LocalWorkspace:
             mail_from=LOCAL_MAIL_FROM,
         )
         self.executor = TrackingExecutor()
-        # Invitations by e-mail are kept, never sent: the shell shows them.
-        self.mailer = RecordingMailer()
+        # Invitations by e-mail are kept, never sent (the shell shows them), unless a test
+        # hands a mail server.
+        self.recorded = RecordingMailer()
+        self.mailer: Mailer = mailer or self.recorded
         # Retry-After is honoured on the workspace's clock, not by really waiting.
         self.waits: list[float] = []
         self.client = make_web_client(self.settings, sleep=self._wait, limits=limits)
@@ -155,13 +158,17 @@ class LocalWorkspace:
         import_report: ImportReport,
         public_url: str | None = "https://consortium.example.org",
         limits: SendLimits = DEFAULT_LIMITS,
+        mailer: Mailer | None = None,
     ) -> Iterator[LocalWorkspace]:
         """A workspace on a database that already holds `spec` (the tests' templates);
-        `limits` bound its Web API calls (a short timeout for tests of slow answers)."""
+        `limits` bound its Web API calls (a short timeout for tests of slow answers);
+        `mailer` sends its invitations by e-mail (by default they are only kept)."""
         users = [EmulatedUser(m.slack_id, m.name, m.timezone) for m in spec.members]
         channels = [EmulatedChannel(cid, purpose) for purpose, cid in spec.channels.items()]
         with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
-            workspace = cls(spec, database, emulator, clock, import_report, public_url, limits)
+            workspace = cls(
+                spec, database, emulator, clock, import_report, public_url, limits, mailer
+            )
             try:
                 yield workspace
             finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,41 @@ def test_a_malformed_setting_is_named_in_one_line(name: str, value: str, message
         load_settings({name: value}, env_file=None)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"MAIL_FROM": "bot@10.0.0.7"}, "MAIL_FROM is malformed: '10.0.0.7' is an address"),
+        ({"MAIL_FROM": "bot@localhost"}, "'localhost' is not a domain name with a dot"),
+        ({"MAIL_FROM": "no address"}, "'no address' is not a mail address"),
+        ({"SMTP_URL": "smtp://mail.example.org:587"}, "MAIL_FROM is not set"),
+        ({"SMTP_URL": "imap://x", "MAIL_FROM": "b@example.org"}, "SMTP_URL is malformed"),
+        ({"SMTP_URL": "smtp://u:p@h:99999", "MAIL_FROM": "b@example.org"}, "smtp://u:***@h"),
+    ],
+)
+def test_mail_settings_are_checked_at_start(environment: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        load_settings(environment, env_file=None)
+
+
+def test_the_organiser_is_mail_from_else_the_public_host_if_it_is_a_domain() -> None:
+    named = load_settings({"MAIL_FROM": "Bot <bot@capacities.eu>"}, env_file=None)
+    assert named.organizer == "bot@capacities.eu"
+    assert load_settings({"PUBLIC_URL": "https://bot.capacities.eu"}, env_file=None).organizer == (
+        "noreply@bot.capacities.eu"
+    )
+    by_ip = load_settings({"PUBLIC_URL": "http://192.0.2.10:3000"}, env_file=None)
+    assert by_ip.organizer == "noreply@consortium-bot.invalid"
+    smtp = load_settings(
+        {"SMTP_URL": "smtp://me%40x.org:s%3Acret@mail.x.org", "MAIL_FROM": "b@x.org"},
+        env_file=None,
+    ).smtp
+    assert smtp is not None
+    assert (smtp.host, smtp.port, smtp.security, smtp.user, smtp.password) == (
+        "mail.x.org", 587, "starttls", "me@x.org", "s:cret",
+    )  # fmt: skip
+    assert "s:cret" not in repr(smtp)
 
 
 def test_tokens_never_appear_in_repr_or_errors() -> None:
@@ -106,7 +142,7 @@ def test_import_then_import_again_then_db_current(tmp_path: Path) -> None:
     assert second.returncode == 0
     assert "created" not in second.stdout and "updated" not in second.stdout
     current = run_cli("db", "current", cwd=tmp_path, env=env)
-    assert "schema 0006 (latest 0006)" in current.stdout
+    assert "schema 0007 (latest 0007)" in current.stdout
 
 
 @pytest.mark.slow
@@ -129,7 +165,7 @@ def test_db_upgrade_uses_the_default_sqlite_file_in_the_working_directory(tmp_pa
     result = run_cli("db", "upgrade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "consortium.db").exists()
-    assert "schema empty -> 0006" in result.stdout
+    assert "schema empty -> 0007" in result.stdout
 
 
 @pytest.mark.slow

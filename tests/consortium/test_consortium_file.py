@@ -54,6 +54,12 @@ def test_the_project_copy_and_the_embedded_copy_equal_the_shared_example() -> No
         assert SHARED_EXAMPLE_FILE.read_bytes() == EXAMPLE_FILE.read_bytes()
 
 
+def test_a_member_may_have_an_email_address() -> None:
+    text = MINIMAL.replace("name: Anna,", "name: Anna, email: Anna Example <anna@example.org>,")
+    (member,) = parse_consortium_text(text).members
+    assert member.email == "anna@example.org"
+
+
 def test_norway_stays_a_country_code_and_is_not_read_as_false() -> None:
     spec = parse_consortium_text(MINIMAL)
     assert [c.code for c in spec.countries] == ["AT", "NO"]
@@ -92,6 +98,11 @@ def _problems(text: str) -> list[str]:
             "'name' in the country on line 7 is 101 characters; 100 at most",
         ),
         (("slack_id: U0A", "slack_id: U" + "0" * 40), "is 41 characters; 32 at most"),
+        (
+            ("name: Anna,", "name: Anna, email: anna@192.168.1.10,"),
+            "consortium.yaml:10: '192.168.1.10' is an address or has no top-level domain",
+        ),
+        (("name: Anna,", "name: Anna, email: anna,"), "'anna' is not a mail address"),
     ],
 )
 def test_each_error_names_file_line_and_reason(mutation: tuple[str, str], expected: str) -> None:

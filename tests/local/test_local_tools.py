@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.local.shell import run_shell
-from tests.support import ROOT
+from tests.support import EXAMPLE_FILE, ROOT
 
 
 @pytest.mark.slow
@@ -72,3 +72,24 @@ def test_shell_names_an_ambiguous_member() -> None:
     out = io.StringIO()
     assert run_shell(None, "partner", io.StringIO(""), out) == 2
     assert "'partner' names" in out.getvalue()
+
+
+def test_shell_shows_the_invitations_by_e_mail_it_would_send(tmp_path: Path) -> None:
+    text = EXAMPLE_FILE.read_text(encoding="utf-8").replace(
+        "name: Portuguese partner,", "name: Portuguese partner, email: pt.partner@example.org,"
+    )
+    with_address = tmp_path / "with-address.yaml"
+    with_address.write_text(text, encoding="utf-8")
+    script = io.StringIO(
+        "/consortium invites email\n"
+        ":as U0COORD1\n"
+        '/meeting schedule webinar "Funding webinar" once on 2027-03-04 at 14:00\n'
+        ":quit\n"
+    )
+    out = io.StringIO()
+    assert run_shell(with_address, "U0PT", script, out) == 0
+    transcript = out.getvalue()
+    assert "comes to pt.partner@example.org as a calendar invitation" in transcript
+    assert "bot would e-mail Portuguese partner <pt.partner@example.org>" in transcript
+    assert "Subject: Invitation: Funding webinar" in transcript
+    assert "[text/calendar; method=REQUEST]" in transcript
