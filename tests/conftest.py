@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from scheduling.consortium.file import ConsortiumSpec, load_consortium_file
 from scheduling.consortium.importer import ImportReport, import_consortium
 from storage.db import Database, normalise_database_url
 from storage.migrate import upgrade
+from tests.calendars.clients import IcalJs
 from tests.support import EXAMPLE_FILE, OpenWorkspace
 
 
@@ -235,25 +235,17 @@ def open_workspace(tmp_path: Path, sqlite_templates: SqliteTemplates) -> OpenWor
     return open_one
 
 
-CALENDAR_CLIENTS = Path(__file__).parent / "calendar_clients"
-
-
 @pytest.fixture(scope="session")
 def icaljs() -> Callable[[bytes, datetime, datetime], list[str]]:
     """`icaljs(ics, first, last)`: the starts Mozilla's ical.js (Thunderbird's parser) reads
     in an .ics between two UTC instants, in order: `2026-07-02T08:00:00.000Z`, or a date for
-    an all-day one (see calendar_clients/expand.mjs). Needs Node and `npm ci` in
+    an all-day one (see calendar_clients/conformance.mjs). Needs Node and `npm ci` in
     tests/calendar_clients, as .ci/run does."""
-    node = shutil.which("node")
-    if node is None or not (CALENDAR_CLIENTS / "node_modules" / "ical.js").is_dir():
+    if not IcalJs.available():
         _unavailable("ical.js is not installed: run `npm ci --prefix tests/calendar_clients`")
 
     def expand(ics: bytes, first: datetime, last: datetime) -> list[str]:
-        window = [f"{moment:%Y-%m-%dT%H:%M:%S}" for moment in (first, last)]
-        result = subprocess.run(
-            [str(node), "expand.mjs", *window],
-            cwd=CALENDAR_CLIENTS, input=ics, capture_output=True, timeout=60, check=True,
-        )  # fmt: skip
-        return sorted(line.split()[1] for line in result.stdout.decode().splitlines() if line)
+        found: list[str] = IcalJs.read({"ics": ics}, first, last)["ics"]["occurrences"]
+        return found
 
     return expand

@@ -147,3 +147,24 @@ def logged_errors() -> Iterator[list[logging.LogRecord]]:
         yield handler.records
     finally:
         logging.getLogger().removeHandler(handler)
+
+
+def tick_process(
+    api_url: str, database_url: str, at: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """`consortium-bot tick --at AT` as a process on the emulator at `api_url` and the
+    database at `database_url` (and `env`), no other Slack or database setting inherited."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    clean.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "SLACK_BOT_TOKEN": "xoxb-process-test",
+            "SLACK_API_URL": api_url,
+            "DATABASE_URL": database_url,
+            **(env or {}),
+        }
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "tick", "--at", at],
+        cwd=cwd, env=clean, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip

@@ -4,10 +4,8 @@ PostgreSQL; a real SMTP server on loopback, real processes."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -24,7 +22,7 @@ from scheduling.vocabulary import MeetingKind
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.calendars.mailbox import Mailbox, smtp_server
-from tests.support import ROOT
+from tests.support import tick_process
 
 pytestmark = pytest.mark.slow
 
@@ -79,21 +77,11 @@ def prepare(database_url: str) -> set[str]:
 def tick(
     emulator: SlackEmulator, port: int, database_url: str, at: str, cwd: Path
 ) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT),
-            "SLACK_BOT_TOKEN": "xoxb-process-test",
-            "SLACK_API_URL": emulator.api_url,
-            "DATABASE_URL": database_url,
-            "SMTP_URL": f"smtp://127.0.0.1:{port}",
-            "MAIL_FROM": "Mail test <bot@consortium.example.org>",
-        }
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "tick", "--at", at],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    mail = {
+        "SMTP_URL": f"smtp://127.0.0.1:{port}",
+        "MAIL_FROM": "Mail <bot@consortium.example.org>",
+    }
+    return tick_process(emulator.api_url, database_url, at, cwd, mail)
 
 
 def mailed(mailbox: Mailbox) -> Counter[str]:

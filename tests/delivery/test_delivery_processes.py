@@ -6,10 +6,8 @@ emulator, real databases."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,7 +27,7 @@ from scheduling.vocabulary import MeetingKind
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import CountryUpdate, Delivery
-from tests.support import ROOT
+from tests.support import tick_process
 
 pytestmark = pytest.mark.slow
 
@@ -116,19 +114,7 @@ def emulator() -> Iterator[SlackEmulator]:
 
 
 def tick(emulator: SlackEmulator, database_url: str, at: str, cwd: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT),
-            "SLACK_BOT_TOKEN": "xoxb-process-test",
-            "SLACK_API_URL": emulator.api_url,
-            "DATABASE_URL": database_url,
-        }
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "tick", "--at", at],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    return tick_process(emulator.api_url, database_url, at, cwd)
 
 
 def delivered(emulator: SlackEmulator) -> Counter[str]:
