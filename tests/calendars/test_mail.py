@@ -4,7 +4,7 @@ way the bot means it; 4xx answers are tried again, 5xx ones recorded and shown."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def calendar_of(mailbox: Mailbox, recipient: str, index: int) -> tuple[str, byte
 
 
 def test_each_change_reaches_the_member_who_opted_in_as_request_then_cancel(
-    mail: tuple[LocalWorkspace, Mailbox],
+    mail: tuple[LocalWorkspace, Mailbox], icaljs: Callable[[bytes, datetime, datetime], list[str]]
 ) -> None:
     workspace, mailbox = mail
     opted = workspace.command(PORTUGUESE, "/consortium invites email")
@@ -85,6 +85,7 @@ def test_each_change_reaches_the_member_who_opted_in_as_request_then_cancel(
     first, last = datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)
     ours = [shown(o.start) for o in occurrences(meeting, first, last)]
     assert by_recurring_ical_events(ics, first, last) == by_vobject(ics, first, last) == ours
+    assert icaljs(ics, first, last) == ours
     plain = mailbox.to(PT_MAIL)[0].message.get_body(("plain",))
     assert plain is not None and "Thu 14 Jan 2027 14:00 CET" in plain.get_content()
     assert mailbox.to(FI_MAIL) == []  # the Finnish partner did not ask
