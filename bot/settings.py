@@ -196,22 +196,22 @@ def _smtp(value: str | None, mail_from: str | None) -> SmtpServer | None:
     if mail_from is None:
         raise SettingsError("MAIL_FROM is not set: invitations by e-mail need a sender address")
     host = parsed.hostname
+    user = unquote(parsed.username) if parsed.username else None
+    password = unquote(parsed.password) if parsed.password else None
+    if not all(part.isascii() for part in (user or "", password or "")):
+        # SMTP AUTH sends them as ASCII: a server could never be logged in to.
+        raise SettingsError("SMTP_URL is malformed: its user and password must be ASCII")
     if parsed.scheme == "smtps":
         security = "tls"
     else:
         # Never credentials in clear text over a network: plain SMTP only to this machine.
         security = "none" if host in _LOOPBACK_HOSTS else "starttls"
-    return SmtpServer(
-        host,
-        port or (465 if security == "tls" else 587),
-        security,
-        unquote(parsed.username) if parsed.username else None,
-        unquote(parsed.password) if parsed.password else None,
-    )
+    return SmtpServer(host, port or (465 if security == "tls" else 587), security, user, password)
 
 
 def _redact(value: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", value)
+    """A URL fit for an error message: whatever precedes its host (user, password) hidden."""
+    return re.sub(r"://[^/]*@", "://***@", value)
 
 
 def _seconds(value: str | None, name: str) -> float:

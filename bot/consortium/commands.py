@@ -87,7 +87,11 @@ async def _invitations(
     except FieldError as error:
         return plain_message(str(error))
     if how == "off":
-        return plain_message("No more calendar invitations by e-mail; the feeds stay yours.")
+        return plain_message(
+            "No more calendar invitations by e-mail. The meetings already in your calendar stay"
+            " there but are no longer updated by e-mail: `/consortium subscribe` gives a feed"
+            " that keeps them right."
+        )
     if not can_mail:
         return plain_message(
             f"Noted: invitations will go to {profile.email} once the bot can send e-mail"

@@ -54,15 +54,19 @@ def invitation_message(
         subject = f"{'Invitation' if fresh else 'Updated invitation'}: {series.title}"
         when = when_plain(change.shown) if change.shown is not None else None
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = _one_line(subject)
     message["From"] = mail_from
-    message["To"] = Address(display_name=notice.name, addr_spec=notice.email)
+    message["To"] = Address(display_name=_one_line(notice.name), addr_spec=notice.email)
     message["Date"] = format_datetime(now)
     domain = parseaddr(mail_from)[1].rpartition("@")[2]
     message["Message-ID"] = make_msgid(_short(change.key + notice.email), domain=domain)
     message.set_content(_body(notice, when))
     message.add_alternative(
-        ics, maintype="text", subtype="calendar", params={"method": method}, cte="base64"
+        ics,
+        maintype="text",
+        subtype="calendar",
+        params={"method": method, "charset": "utf-8"},
+        cte="base64",
     )
     return message
 
@@ -90,6 +94,11 @@ def _body(notice: InvitationNotice, when: str | None) -> str:
         "To stop these e-mails, type `/consortium invites off` in Slack.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """Header text on one line, whatever was typed (line breaks would end the header)."""
+    return " ".join(text.split())
 
 
 def _short(text: str) -> str:
@@ -140,8 +149,16 @@ class SmtpMailer:
         except smtplib.SMTPRecipientsRefused as refused:
             code, reply = next(iter(refused.recipients.values()))
             raise _refusal(code, reply) from None
+        except smtplib.SMTPAuthenticationError as error:
+            # The bot's own credentials, not the recipient: tried again once they are fixed.
+            raise _refusal(error.smtp_code, error.smtp_error, final=False) from None
         except smtplib.SMTPResponseException as error:
             raise _refusal(error.smtp_code, error.smtp_error) from None
+        except (UnicodeError, ValueError) as error:
+            # A message or login the server could never take: recorded, not tried again.
+            raise DeliveryError(
+                f"smtp {type(error).__name__}: {error}"[:200], permanent=True
+            ) from None
         except (smtplib.SMTPException, OSError) as error:
             # The connection ended: the message may or may not have been taken.
             raise DeliveryError(f"smtp {type(error).__name__}", ambiguous=True) from None
@@ -157,10 +174,11 @@ class SmtpMailer:
         return connection
 
 
-def _refusal(code: int, reply: bytes | str) -> DeliveryError:
-    """A server's refusal, with its reply: a 5xx is final, a 4xx passes."""
+def _refusal(code: int, reply: bytes | str, *, final: bool = True) -> DeliveryError:
+    """A server's refusal, with its reply: a 5xx is final (when `final`), a 4xx passes."""
     text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
-    return DeliveryError(f"smtp {code} {text}".strip()[:200], permanent=500 <= code < 600)
+    permanent = final and 500 <= code < 600
+    return DeliveryError(f"smtp {code} {text}".strip()[:200], permanent=permanent)
 
 
 class RecordingMailer:

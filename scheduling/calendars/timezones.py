@@ -101,16 +101,41 @@ def _rule_of(onset: datetime) -> tuple[int, str, tuple[int, int, int]]:
     return onset.month, f"{nth}{weekday}", (onset.hour, onset.minute, onset.second)
 
 
+def _weekday_rule_of(onset: datetime) -> tuple[int, str, tuple[int, int, int]]:
+    """The same without the week: for rules such as "the Friday before the last Sunday"
+    (Jerusalem) or "the Saturday before it" (Nuuk), which no nth weekday says."""
+    return onset.month, _WEEKDAYS[onset.weekday()], (onset.hour, onset.minute, onset.second)
+
+
+def _yearly_rule(run: list[_Change]) -> str:
+    """The RRULE of a run of changes: the nth (or last) weekday of a month where that holds,
+    else the weekday within the seven days of the month it always falls in."""
+    first = run[0].onset
+    if all(_rule_of(c.onset) == _rule_of(first) for c in run):
+        return f"FREQ=YEARLY;BYMONTH={first.month};BYDAY={_rule_of(first)[1]}"
+    low = min(c.onset.day for c in run)
+    days = ",".join(str(day) for day in range(low, low + 7))
+    weekday = _WEEKDAYS[first.weekday()]
+    return f"FREQ=YEARLY;BYMONTH={first.month};BYMONTHDAY={days};BYDAY={weekday}"
+
+
+def _fits(run: list[_Change], change: _Change) -> bool:
+    """Whether `change` continues `run` (the next year, by the same rule)."""
+    onset, last = change.onset, run[-1].onset
+    if onset.year != last.year + 1 or _weekday_rule_of(onset) != _weekday_rule_of(last):
+        return False
+    if all(_rule_of(c.onset) == _rule_of(onset) for c in run):
+        return True
+    days = [c.onset.day for c in run] + [onset.day]
+    return max(days) - min(days) <= 6
+
+
 def _runs(changes: list[_Change]) -> list[list[_Change]]:
     """Changes of one kind cut into runs of consecutive years that follow one rule."""
     runs: list[list[_Change]] = []
     for change in changes:
         run = runs[-1] if runs else None
-        if (
-            run is not None
-            and change.onset.year == run[-1].onset.year + 1
-            and _rule_of(change.onset) == _rule_of(run[-1].onset)
-        ):
+        if run is not None and _fits(run, change):
             run.append(change)
         else:
             runs.append([change])
@@ -140,12 +165,14 @@ def observances(zone_name: str, first_year: int, last_year: int) -> tuple[Observ
             if len(run) == 1:
                 found.append(Observance(dst, start, before, after, name))
                 continue
-            month, byday, _ = _rule_of(start)
-            rule = f"FREQ=YEARLY;BYMONTH={month};BYDAY={byday}"
+            rule = _yearly_rule(run)
             # The rule goes on past the window when it still held in its last year.
             goes_on = index == len(runs) - 1 and run[-1].onset.year == last_year
             if not goes_on:
-                rule += f";UNTIL={run[-1].at:%Y%m%dT%H%M%SZ}"
+                # A day after the run's last change, not at it: dateutil (vobject) compares
+                # UNTIL with local onsets as if it were local time, and east of UTC would
+                # drop that last change.
+                rule += f";UNTIL={run[-1].at + timedelta(days=1):%Y%m%dT%H%M%SZ}"
             found.append(Observance(dst, start, before, after, name, rule))
     return tuple(sorted(found, key=lambda o: o.start))
 

@@ -165,6 +165,10 @@ class FieldReader:
         if len(value) > longest:
             self.problem(line, f"{key!r} in {where} is {len(value)} characters; {longest} at most")
             return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            # Names and titles head messages, calendar entries and e-mail headers: one line.
+            self.problem(line, f"{key!r} in {where} must be one line, without control characters")
+            return None
         return value
 
     def string_list(self, mapping: Mapping, key: str, where: str) -> list[str] | None:

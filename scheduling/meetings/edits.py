@@ -66,6 +66,9 @@ def check_title(text: str) -> str:
     title = text.strip()
     if not title:
         raise MeetingError('the meeting needs a title in quotes, e.g. "Jour fixe"', "title")
+    if any(ord(c) < 32 or ord(c) == 127 for c in title):
+        # A title is one line: it heads cards, calendar entries and e-mail subjects.
+        raise MeetingError("the title must be one line, without line breaks or tabs", "title")
     if len(title) > MAX_TITLE_LENGTH:
         raise MeetingError(
             f"the title is {len(title)} characters; keep it under {MAX_TITLE_LENGTH}", "title"
@@ -84,9 +87,7 @@ def apply_edit(
 
 
 def _title(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
-    if not value or len(value) > MAX_TITLE_LENGTH:
-        raise MeetingError(f"a title needs 1 to {MAX_TITLE_LENGTH} characters", "title")
-    meeting.title = value
+    meeting.title = check_title(value)
 
 
 def _time(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:

@@ -41,6 +41,7 @@ def clock() -> FixedClock:
         (f"/meeting edit 1 location {LONG}", "keep it under 500"),
         (f"/meeting edit 1 link https://example.org/{'x' * 2000}", "longer than 2000 characters"),
         ("/meeting who ²", "cannot read '²' as a meeting number"),
+        ("/meeting edit 1 title Two\nlines", "the title must be one line"),
         ("/meeting cancel 12345678901234567890123", "as a meeting number"),
         ("/round status 99999999999999999999999", "There is no round '99999999999999999999999'"),
     ],

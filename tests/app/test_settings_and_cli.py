@@ -62,7 +62,9 @@ def test_a_malformed_setting_is_named_in_one_line(name: str, value: str, message
         ({"MAIL_FROM": "no address"}, "'no address' is not a mail address"),
         ({"SMTP_URL": "smtp://mail.example.org:587"}, "MAIL_FROM is not set"),
         ({"SMTP_URL": "imap://x", "MAIL_FROM": "b@example.org"}, "SMTP_URL is malformed"),
-        ({"SMTP_URL": "smtp://u:p@h:99999", "MAIL_FROM": "b@example.org"}, "smtp://u:***@h"),
+        ({"SMTP_URL": "smtp://u:p@h:99999", "MAIL_FROM": "b@example.org"}, "smtp://***@h:99999"),
+        ({"SMTP_URL": "smtp://u:p@ss@h:9x", "MAIL_FROM": "b@example.org"}, "smtp://***@h:9x"),
+        ({"SMTP_URL": "smtp://u:p%C3%A4ss@h", "MAIL_FROM": "b@example.org"}, "must be ASCII"),
     ],
 )
 def test_mail_settings_are_checked_at_start(environment: dict[str, str], message: str) -> None:

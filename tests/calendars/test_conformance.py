@@ -222,3 +222,35 @@ def test_regression_a_cancelled_first_occurrence_moves_dtstart_instead_of_an_exd
     (master, _moved) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert master["DTSTART"].dt.replace(tzinfo=None) == datetime(2026, 1, 15, 10, 0)
     assert b"EXDATE" not in ics
+
+
+FAR_ZONES = [
+    "Asia/Jerusalem", "Africa/Cairo", "America/Nuuk", "America/New_York", "America/Sao_Paulo",
+    "America/Santiago", "Australia/Sydney", "Pacific/Chatham", "Europe/Dublin",
+    "Africa/Casablanca", "Asia/Tehran",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("zone", FAR_ZONES)
+@pytest.mark.parametrize("form", ["weekly", "last-friday"])
+def test_regression_zones_beyond_europe_read_alike_in_every_client(
+    icaljs_read: Any, zone: str, form: str
+) -> None:
+    # Jerusalem, Cairo: rules that end were cut short by vobject (UNTIL read as local time);
+    # Jerusalem, Nuuk: changes on "the Friday (Saturday) before the last Sunday".
+    series = make_series(zone, form)
+    ics = invite_file(series, "C", NOW, ORGANIZER)
+    expected = ours([series])
+    assert by_recurring_ical_events(ics, FIRST, LAST) == expected
+    assert by_vobject(ics, FIRST, LAST) == expected
+    assert icaljs_read({"ics": ics}, FIRST, LAST)["ics"]["occurrences"] == expected
+    assert rfc_problems(ics) == []
+
+
+@pytest.fixture(scope="module")
+def icaljs_read() -> Any:
+    if not IcalJs.available():
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but ical.js is not installed")
+        pytest.skip("ical.js is not installed: run `npm ci --prefix tests/calendar_clients`")
+    return IcalJs.read

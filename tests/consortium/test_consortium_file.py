@@ -103,6 +103,10 @@ def _problems(text: str) -> list[str]:
             "consortium.yaml:10: '192.168.1.10' is an address or has no top-level domain",
         ),
         (("name: Anna,", "name: Anna, email: anna,"), "'anna' is not a mail address"),
+        (
+            ("name: Anna,", 'name: "Anna\\nBcc: x@y.org",'),
+            "'name' in the member on line 10 must be one line",
+        ),
     ],
 )
 def test_each_error_names_file_line_and_reason(mutation: tuple[str, str], expected: str) -> None:
