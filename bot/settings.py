@@ -38,11 +38,6 @@ class SmtpServer:
     user: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
 
-    @property
-    def url(self) -> str:
-        scheme = "smtps" if self.security == "tls" else "smtp"
-        return f"{scheme}://{self.host}:{self.port}"
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -56,10 +51,6 @@ class Settings:
     database_timeout: float = DEFAULT_TIMEOUT_SECONDS
     mail_from: str | None = None  # an address with a real domain: the invitations' organiser
     smtp: SmtpServer | None = None  # where invitations by e-mail are sent from (SMTP_URL)
-
-    @property
-    def smtp_url(self) -> str | None:
-        return self.smtp.url if self.smtp is not None else None
 
     @property
     def organizer(self) -> str:
