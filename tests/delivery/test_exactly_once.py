@@ -32,9 +32,9 @@ from storage.repositories.deliveries import DeliveryStatus
 from tests.support import EXAMPLE_FILE
 
 COORDINATOR = "U0COORD1"
-# Short bounds so that an answer 0.6 s late is past the client's timeout, and no Retry-After
-# is waited out in the thread.
-LIMITS = SendLimits(timeout=0.3, retries=2, rate_limit_retries=0, rate_limit_wait=0.0)
+# Bounds short enough that an answer 2 s late is past the client's timeout (with room for a
+# slow machine's ordinary calls), and no Retry-After is waited out in the thread.
+LIMITS = SendLimits(timeout=1.0, retries=2, rate_limit_retries=0, rate_limit_wait=0.0)
 LEASE = timedelta(minutes=10)
 
 
@@ -200,7 +200,7 @@ def later(workspace: LocalWorkspace, clock: FixedClock, minutes: float) -> None:
 
 FAULTS = {
     "dropped after Slack stored it": lambda e, m, s: e.drop_connection(m, processed=True, skip=s),
-    "answered after the timeout": lambda e, m, s: e.delay_answer(m, 0.6, skip=s),
+    "answered after the timeout": lambda e, m, s: e.delay_answer(m, 2.0, skip=s),
     "500 after Slack stored it": lambda e, m, s: e.inject_fault(
         m, status=500, retry_after=None, processed=True, skip=s
     ),

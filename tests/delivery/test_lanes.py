@@ -29,10 +29,9 @@ def test_a_form_opens_while_every_other_lane_is_stuck() -> None:
     background.messages.run(stuck.wait, 10)
     background.redraws.request("reminder", lambda: stuck.wait(10) and None)
     opened = threading.Event()
-    began = time.monotonic()
     background.forms.run(opened.set)
-    assert opened.wait(2)
-    assert time.monotonic() - began < 0.5
+    # The others hold their lanes for ten seconds: the form opens while they are still stuck.
+    assert opened.wait(5) and not stuck.is_set()
     stuck.set()
 
 
