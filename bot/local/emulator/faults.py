@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.local.emulator.params import _RateLimitedError, _Reply
 from bot.local.emulator.state import EmulatorState, HeldCalls, _Bucket, _Fault, _TransportFault
@@ -22,6 +22,24 @@ def _times(times: int) -> int:
     if times < 1:
         raise ValueError("times must be at least 1")
     return times
+
+
+_Queued = TypeVar("_Queued", _Fault, _TransportFault)
+
+
+def _due(queue: deque[_Queued] | None, processed: bool) -> _Queued | None:
+    """The fault at the head of `queue` if it applies at this step (before or after the
+    call is processed) and has let through the calls it should; one use of it is taken."""
+    if not queue or queue[0].processed != processed:
+        return None
+    fault = queue[0]
+    if fault.skip:
+        fault.skip -= 1
+        return None
+    fault.remaining -= 1
+    if fault.remaining == 0:
+        queue.popleft()
+    return fault
 
 
 def _skip(skip: int) -> int:
@@ -116,17 +134,7 @@ class FaultsAndLimits(EmulatorState):
     def _take_transport_fault(self, method: str, *, processed: bool) -> _TransportFault | None:
         """The next transport fault of ``method`` at this step, if one is queued first."""
         with self._lock:
-            queue = self._transport_faults.get(method)
-            if not queue or queue[0].processed != processed:
-                return None
-            fault = queue[0]
-            if fault.skip:
-                fault.skip -= 1
-                return None
-            fault.remaining -= 1
-            if fault.remaining == 0:
-                queue.popleft()
-            return fault
+            return _due(self._transport_faults.get(method), processed)
 
     def set_post_rate_limit(self, rate: float | None, burst: int = 1) -> None:
         """Limits chat.postMessage to ``rate`` posts per second per channel, in bursts of
@@ -141,16 +149,9 @@ class FaultsAndLimits(EmulatorState):
     ) -> _Reply | None:
         """The reply of the next fault of ``method`` at this step (before processing the call,
         or after it), recorded as the call's outcome; None when no fault is due here."""
-        queue = self._faults.get(method)
-        if not queue or queue[0].processed != processed:
+        fault = _due(self._faults.get(method), processed)
+        if fault is None:
             return None
-        fault = queue[0]
-        if fault.skip:
-            fault.skip -= 1
-            return None
-        fault.remaining -= 1
-        if fault.remaining == 0:
-            queue.popleft()
         if fault.status in (HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS):
             response = {"ok": False, "error": fault.error or "ratelimited"}
             reply = _Reply.of_json(fault.status, response)
