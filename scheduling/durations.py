@@ -1,4 +1,4 @@
-"""Durations and times of day as people write them (`90m`, `1h30m`, `2d`; `14:00`), and the
+"""Durations and times of day as people write them (`90m`, `1h30`, `90 min`; `14:00`, `2pm`), and the
 span of dates the bot plans in."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from scheduling.language.times import DURATION_EXAMPLES, duration_words, read_time
 from scheduling.vocabulary import VocabularyError
 
 _UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
@@ -20,9 +21,11 @@ def parse_duration_minutes(
 ) -> int:
     """Minutes in `90m`, `1h`, `1h30m`, `2d`, `1w`, at most `longest`; VocabularyError naming
     the text (and `field`) otherwise."""
-    cleaned = text.strip().lower()
+    cleaned = duration_words(text).strip().lower()
     if not cleaned or not _DURATION.fullmatch(cleaned):
-        raise VocabularyError(f"{text!r} is not a duration (e.g. 90m, 1h, 1h30m, 1d, 2w)", field)
+        raise VocabularyError(
+            f"cannot read {text.strip()!r} as a {field}: say e.g. {DURATION_EXAMPLES}", field
+        )
     parts = _DURATION_PART.findall(cleaned)
     too_long = VocabularyError(
         f"{text.strip()!r} is too long: the {field} can be {format_duration(longest)} at most",
@@ -49,15 +52,10 @@ def format_duration(minutes: int) -> str:
     return "".join(parts) or "0m"
 
 
-_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})")
-
-
 def parse_time_of_day(text: str) -> time:
-    """A wall-clock time, 24-hour `HH:MM`; VocabularyError naming the text otherwise."""
-    match = _TIME_OF_DAY.fullmatch(text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise VocabularyError(f"cannot read {text!r} as a time (HH:MM, 24-hour)", "time")
-    return time(int(match[1]), int(match[2]))
+    """A wall-clock time as people write it (`14:00`, `2 pm`, `10.30`); VocabularyError
+    naming the text otherwise."""
+    return read_time(text)
 
 
 # The dates the bot plans in: past ones are kept for the record, and nothing is planned

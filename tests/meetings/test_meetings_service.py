@@ -207,7 +207,7 @@ def test_each_edit_changes_its_field_and_raises_the_sequence(
         ("colour", "red", "I can't edit 'colour'"),
         ("time", "25:00", "cannot read '25:00' as a time"),
         ("link", "zoom.example", "is not an http"),
-        ("duration", "long", "is not a duration"),
+        ("duration", "long", "cannot read .long. as a duration"),
         ("channel", "nowhere", "I don't know the channel 'nowhere'"),
     ],
 )

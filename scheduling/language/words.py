@@ -1,0 +1,82 @@
+"""Splitting a command into words, and "did you mean" for words from a closed vocabulary."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from scheduling.errors import FieldError
+
+# Typographic and national quotes that phones and word processors put in place of `"`.
+_DOUBLE_QUOTES = {ord(q): '"' for q in "“”„‟«»″〝〞＂"}
+_SINGLE_QUOTES = {ord(q): "'" for q in "‘’‚‛′"}
+
+
+class Word(str):
+    """One word of a command; `quoted` when the person put it in double quotes."""
+
+    quoted: bool
+
+    def __new__(cls, text: str, quoted: bool = False) -> Word:
+        word = super().__new__(cls, text)
+        word.quoted = quoted
+        return word
+
+
+def straighten_quotes(text: str) -> str:
+    """Typographic quotes as plain ones: “in person” -> "in person", l’agenda -> l'agenda."""
+    return text.translate(_DOUBLE_QUOTES).translate(_SINGLE_QUOTES)
+
+
+def split_words(text: str) -> list[Word]:
+    """Words separated by spaces; a double-quoted run is one word (it may hold spaces and
+    apostrophes: `"Partners' day"`). Only double quotes group, so `Partners' day` unquoted
+    is two words, not a missing quote."""
+    words: list[Word] = []
+    current: list[str] = []
+    quoted = in_quotes = False
+    for char in straighten_quotes(text):
+        if char == '"':
+            if in_quotes:
+                words.append(Word("".join(current), quoted=True))
+                current, quoted = [], False
+            elif current:
+                words.append(Word("".join(current)))
+                current = []
+            in_quotes = not in_quotes
+            quoted = in_quotes
+        elif char.isspace() and not in_quotes:
+            if current:
+                words.append(Word("".join(current)))
+                current = []
+        else:
+            current.append(char)
+    if in_quotes:
+        raise FieldError(
+            'a closing quote is missing: put the title between two quotes, e.g. "Jour fixe"',
+            "text",
+        )
+    if current:
+        words.append(Word("".join(current), quoted=quoted))
+    return words
+
+
+def join_words(words: Iterable[str]) -> str:
+    """The words back as one line that `split_words` reads the same way."""
+    return " ".join(
+        f'"{word}"' if (getattr(word, "quoted", False) or not word or " " in word) else word
+        for word in words
+    )
+
+
+def suggest(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str | None:
+    """The known word closest to `word`, if one is close enough to be a slip of the keys."""
+    lowered = {choice.lower(): choice for choice in choices}
+    found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[found[0]] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str:
+    """` (did you mean 'tuesday'?)` when a close word exists, else an empty string."""
+    found = suggest(word, choices, cutoff)
+    return f" (did you mean {found!r}?)" if found else ""
