@@ -6,8 +6,9 @@ Everything else receives a `Clock` so tests (and `consortium-bot tick --at`) can
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -44,3 +45,12 @@ class FixedClock:
         if instant.tzinfo is None:
             raise ValueError("FixedClock needs an aware datetime")
         self.instant = instant.astimezone(UTC)
+
+
+def today_in(clock: Clock, zone: str) -> date:
+    """The date it is now in `zone` (a member's own zone: their `tomorrow` starts there)."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    return clock.now().astimezone(tz).date()

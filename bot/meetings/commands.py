@@ -17,6 +17,7 @@ from bot.meetings import grammar
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import meeting_list, upcoming_list, usage_message, who_message
 from bot.meetings.form import open_form
+from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
 from scheduling.meetings.rsvp import RsvpService
@@ -34,7 +35,8 @@ async def handle(
     rsvps: RsvpService,
 ) -> None:
     try:
-        parsed = grammar.parse_meeting_command(command.get("text", ""))
+        today = today_in(meetings.clock, caller.timezone)
+        parsed = grammar.parse_meeting_command(command.get("text", ""), today)
     except grammar.GrammarError as error:
         await ack(**usage_message(error.reason, error.usage, error.example).as_ephemeral())
         return

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from scheduling.consortium.reader import FieldReader, Mapping, channel_purposes
 from scheduling.consortium.spec import MeetingSpec
+from scheduling.language.repeats import RepeatError
 from scheduling.meetings.edits import (
     MAX_LOCATION_LENGTH,
     MAX_REMINDERS,
@@ -16,7 +17,6 @@ from scheduling.meetings.edits import (
 )
 from scheduling.meetings.recurrence import (
     FIRST_OCCURRENCE_YEARS,
-    RepeatError,
     WallClockError,
     check_series_wall_clock,
     first_occurrence,

@@ -88,10 +88,15 @@ def duration_words(text: str) -> str:
             amount = "1"
         elif amount.startswith("half"):
             amount = "0.5"
-        minutes = float(amount.replace(",", ".")) * _UNIT_MINUTES[unit]
+        if amount.isdecimal():
+            parts.append(f"{amount}{unit}")
+            position = match.end()
+            continue
+        # A fraction (`1.5h`) in whole minutes; a long one is no duration anyone means.
+        minutes = float(amount.replace(",", ".")) * _UNIT_MINUTES[unit] if len(amount) < 12 else 0.5
         if minutes != int(minutes):
             return text
-        parts.append(f"{int(minutes)}m" if "." in amount or "," in amount else f"{amount}{unit}")
+        parts.append(f"{int(minutes)}m")
         position = match.end()
     if not parts or cleaned[position:].strip():
         return text

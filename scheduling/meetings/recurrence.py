@@ -15,17 +15,10 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from scheduling.errors import FieldError
-from scheduling.vocabulary import VocabularyError, Weekday
+from scheduling.language.repeats import ORDINALS, RepeatError, read_repeat
+from scheduling.vocabulary import Weekday
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
-_ORDINAL_WORDS = {value: word for word, value in ORDINALS.items()}
-
-
-class RepeatError(FieldError):
-    """A repeat phrase that cannot be read; the message names the word at fault."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, "repeat")
+_ORDINAL_WORDS = {value: word for word, value in ORDINALS.items() if word.isalpha()}
 
 
 @dataclass(frozen=True)
@@ -39,53 +32,11 @@ class Repeat:
 
 
 def parse_repeat(text: str) -> Repeat:
-    """Read `once`, `weekly on <weekday>`, `monthly|quarterly on the <nth> <weekday>`,
-    or `rrule <RFC 5545 RRULE>`."""
-    words = text.strip().lower().split()
-    if not words:
-        raise RepeatError("the repeat rule is empty (e.g. 'weekly on tuesday')")
-    head, rest = words[0], words[1:]
-    if head == "once":
-        if rest:
-            raise RepeatError(f"unexpected {' '.join(rest)!r} after 'once'")
-        return Repeat(None)
-    if head == "weekly":
-        return Repeat(f"FREQ=WEEKLY;BYDAY={_weekday_after_on(rest, head)}")
-    if head in ("monthly", "quarterly"):
-        interval = ";INTERVAL=3" if head == "quarterly" else ""
-        ordinal, weekday = _nth_weekday(rest, head)
-        return Repeat(f"FREQ=MONTHLY{interval};BYDAY={ordinal}{weekday}")
-    if head == "rrule":
-        rule = text.strip()[len("rrule") :].strip()
-        return Repeat(validate_rrule(rule))
-    raise RepeatError(f"cannot read {words[0]!r}: say once, weekly, monthly, quarterly or rrule")
-
-
-def _weekday_after_on(words: list[str], head: str) -> str:
-    if len(words) != 2 or words[0] != "on":
-        raise RepeatError(f"after {head!r} say 'on <weekday>', e.g. '{head} on tuesday'")
-    return _weekday(words[1])
-
-
-def _weekday(word: str) -> str:
-    try:
-        return Weekday.parse(word).code
-    except VocabularyError as error:
-        raise RepeatError(str(error)) from None
-
-
-def _nth_weekday(words: list[str], head: str) -> tuple[int, str]:
-    example = f"'{head} on the first thursday'"
-    if len(words) != 4 or words[:2] != ["on", "the"]:
-        raise RepeatError(
-            f"after {head!r} say 'on the <first|second|…|fifth|last> <weekday>', e.g. {example}"
-        )
-    ordinal = ORDINALS.get(words[2])
-    if ordinal is None:
-        raise RepeatError(
-            f"cannot read {words[2]!r}: say first, second, third, fourth, fifth or last"
-        )
-    return ordinal, _weekday(words[3])
+    """Read a repeat phrase as people say it (`scheduling/language/repeats.py`), or
+    `rrule <RFC 5545 RRULE>`."""
+    if text.strip().lower().startswith("rrule"):
+        return Repeat(validate_rrule(text.strip()[len("rrule") :].strip()))
+    return Repeat(read_repeat(text))
 
 
 def validate_rrule(rule: str) -> str:
@@ -106,19 +57,46 @@ def validate_rrule(rule: str) -> str:
 
 
 def describe_rrule(rule: str | None) -> str:
-    """The rule in words for the forms `parse_repeat` reads; the raw RRULE for any other
-    rule (it never fails: every listing and feed shows it)."""
+    """The rule in words for the forms people say (`every other tuesday`, `monthly on the
+    first thursday, until 31 Oct 2027`); the raw RRULE for any other rule (it never fails:
+    every listing and feed shows it)."""
     if rule is None:
         return "once"
-    match = re.fullmatch(r"FREQ=WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)", rule)
+    body, ending = _ending(rule)
+    words = _rule_words(body)
+    return f"{words}{ending}" if words else f"rrule {rule}"
+
+
+def _rule_words(rule: str) -> str | None:
+    if rule == "FREQ=DAILY":
+        return "daily"
+    if rule == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR":
+        return "every weekday"
+    match = re.fullmatch(
+        r"FREQ=WEEKLY(;INTERVAL=2)?;BYDAY=((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)",
+        rule,
+    )
     if match:
-        return f"weekly on {Weekday.from_code(match[1])}"
+        days = " and ".join(str(Weekday.from_code(code)) for code in match[2].split(","))
+        return f"every other {days}" if match[1] else f"weekly on {days}"
     match = re.fullmatch(r"FREQ=MONTHLY(;INTERVAL=3)?;BYDAY=(-?\d)(MO|TU|WE|TH|FR|SA|SU)", rule)
     ordinal = _ORDINAL_WORDS.get(int(match[2])) if match else None
     if match and ordinal:
         every = "quarterly" if match[1] else "monthly"
         return f"{every} on the {ordinal} {Weekday.from_code(match[3])}"
-    return f"rrule {rule}"
+    return None
+
+
+def _ending(rule: str) -> tuple[str, str]:
+    """The rule without its UNTIL or COUNT, and that end in words."""
+    count = re.search(r";COUNT=(\d+)", rule)
+    if count:
+        return rule.replace(count[0], ""), f", {count[1]} times"
+    until = _UNTIL.search(rule)
+    if until:
+        day = datetime.strptime(until[1], "%Y%m%d")
+        return rule.replace(";" + until[0], ""), f", until {day.day} {day:%b %Y}"
+    return rule, ""
 
 
 class WallClockError(FieldError):

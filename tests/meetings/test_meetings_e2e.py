@@ -110,7 +110,7 @@ def test_move_edit_and_invite_again_keep_the_uid_and_raise_the_sequence(
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ('/meeting schedule jour-fixe "JF" fortnightly at 10:00', "cannot read 'fortnightly'"),
+        ('/meeting schedule jour-fixe "JF" fortnightli at 10:00', "cannot read 'fortnightli'"),
         (
             '/meeting schedule party "JF" once on 2025-01-09 at 10:00',
             "'party' is not a kind of meeting",
@@ -120,7 +120,7 @@ def test_move_edit_and_invite_again_keep_the_uid_and_raise_the_sequence(
             "cannot read '25:00' as a time",
         ),
         ('/meeting schedule webinar "W once on 2025-01-09 at 10:00', "a closing quote is missing"),
-        ("/meeting move 1 2025-01-02 2025-01-03", "say `move <id> YYYY-MM-DD to YYYY-MM-DD"),
+        ("/meeting move 1 2025-01-02 2025-01-03", "say `move <id> DATE to DATE"),
         ("/meeting frobnicate", "I don't know 'frobnicate'"),
     ],
 )
@@ -230,9 +230,7 @@ def test_regression_a_rule_with_until_from_slack(workspace: LocalWorkspace) -> N
         COORDINATOR,
         '/meeting schedule core-team "Sprint" rrule FREQ=WEEKLY;BYDAY=MO;UNTIL=20250331 from 2025-01-06 at 09:00',
     )
-    assert exchange.ack_text.startswith(
-        "Scheduled #7 Sprint (rrule FREQ=WEEKLY;BYDAY=MO;UNTIL=20250331T"
-    )
+    assert exchange.ack_text.startswith("Scheduled #7 Sprint (weekly on monday, until 31 Mar 2025)")
     (uploaded,) = workspace.emulator.files()
     (event,) = icalendar.Calendar.from_ical(uploaded.content).walk("VEVENT")
     assert event["RRULE"]["UNTIL"][0] == datetime(2025, 3, 31, 21, 59, 59, tzinfo=UTC)

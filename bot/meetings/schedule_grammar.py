@@ -1,0 +1,227 @@
+"""`/meeting schedule …`: kind, title, repeat and options, read forgivingly.
+
+The title may go without quotes when it ends where the repeat begins (`jour-fixe Jour fixe
+monthly on the first thursday …`); when that reading fails, the error says to quote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from scheduling.errors import FieldError
+from scheduling.language.phrases import DatesRead, Part, cut, read_part_date
+from scheduling.language.repeats import (
+    OCCURRENCE_WORDS,
+    REPEAT_STARTS,
+    bounded,
+    read_repeat,
+)
+from scheduling.language.times import read_time
+from scheduling.language.words import Word, did_you_mean
+from scheduling.meetings.edits import parse_meeting_duration
+from scheduling.meetings.recurrence import parse_repeat
+from scheduling.meetings.service import ScheduleRequest
+from scheduling.vocabulary import MeetingKind, VocabularyError
+
+SCHEDULE_USAGE = (
+    '/meeting schedule <kind> "<title>" <repeat> [from DATE] [until DATE | for N occurrences] '
+    "at TIME [for DURATION] [tz ZONE] [in #channel]"
+)
+SCHEDULE_EXAMPLE = (
+    '/meeting schedule jour-fixe "Jour fixe" monthly on the first thursday from 4 Jan 2024 '
+    "at 10am for 1h tz Europe/Vienna"
+)
+USAGES = {
+    "schedule": (SCHEDULE_USAGE, SCHEDULE_EXAMPLE),
+    "list": ("/meeting list", "/meeting list"),
+    "next": ("/meeting next [all] [kind]", "/meeting next webinar"),
+    "cancel": ("/meeting cancel <id> [on DATE]", "/meeting cancel 3 on 7 March"),
+    "move": (
+        "/meeting move <id> DATE to DATE [at TIME]",
+        "/meeting move 3 7 March to 8 March at 11:00",
+    ),
+    "edit": (
+        "/meeting edit <id> <title|time|duration|link|location|channel|reminders> <value>",
+        "/meeting edit 3 reminders 1d 1h",
+    ),
+    "invite": ("/meeting invite <id>", "/meeting invite 3"),
+    "who": ("/meeting who <id> [on DATE]", "/meeting who 3"),
+}
+
+
+class GrammarError(ValueError):
+    """The text could not be read; says which word, with the usage and an example."""
+
+    def __init__(self, reason: str, subcommand: str = "schedule") -> None:
+        usage, example = USAGES.get(subcommand, USAGES["schedule"])
+        super().__init__(reason)
+        self.reason = reason
+        self.usage = usage
+        self.example = example
+
+
+def read_kind(word: str, subcommand: str) -> MeetingKind:
+    try:
+        return MeetingKind.parse(word.replace(" ", "-"))
+    except VocabularyError:
+        hint = did_you_mean(word, list(MeetingKind))
+        raise GrammarError(
+            f"{word!r} is not a kind of meeting{hint}: say {', '.join(MeetingKind)}", subcommand
+        ) from None
+
+
+T = TypeVar("T")
+OPTIONS = ("from", "starting", "until", "at", "for", "tz", "in")
+# The words of a kind said in two (`jour fixe`, `core team`).
+_TWO_WORD_KINDS = {"jour fixe": MeetingKind.JOUR_FIXE, "core team": MeetingKind.CORE_TEAM}
+
+
+def read_schedule(
+    words: list[Word], today: date, dates: DatesRead
+) -> tuple[ScheduleRequest, DatesRead]:
+    # `schedule` is the command's first word: these words start at index 1.
+    if not words:
+        raise GrammarError("say the kind of meeting first: " + ", ".join(MeetingKind))
+    pair = " ".join(words[:2]).lower()
+    if len(words) > 1 and pair in _TWO_WORD_KINDS:
+        kind, position = _TWO_WORD_KINDS[pair], 2
+    else:
+        kind, position = read_kind(words[0], "schedule"), 1
+    rest = words[position:]
+    if not rest:
+        raise GrammarError('say the title after the kind, e.g. "Jour fixe"')
+    if rest[0].quoted:
+        title: str = rest[0]
+        title_quoted, position = True, position + 1
+    else:
+        end = next(
+            (i for i, w in enumerate(rest) if w.lower() in REPEAT_STARTS | set(OPTIONS)), None
+        )
+        if not end:
+            raise GrammarError(
+                'put the title in quotes, then say how it repeats, e.g. "Jour fixe" monthly '
+                "on the first thursday"
+            )
+        title, title_quoted, position = " ".join(rest[:end]), False, position + end
+    try:
+        return _after_title(kind, title, words, position, today, dates)
+    except (GrammarError, FieldError) as error:
+        reason = error.reason if isinstance(error, GrammarError) else str(error)
+        if not title_quoted:
+            reason += f" (if “{title}” is not the whole title, put the title in quotes)"
+        raise GrammarError(reason) from None
+
+
+def _after_title(
+    kind: MeetingKind, title: str, words: list[Word], position: int, today: date, dates: DatesRead
+) -> tuple[ScheduleRequest, DatesRead]:
+    end = next((i for i in range(position, len(words)) if _is_option(words, i)), len(words))
+    repeat_words, option_words = words[position:end], words[end:]
+    if not repeat_words:
+        raise GrammarError(
+            "say how it repeats: once on DATE, every tuesday, monthly on the first thursday, …"
+        )
+    once_date, rrule, dates = _repeat(repeat_words, position + 1, today, dates)
+    options: dict[str, Part] = {}
+    count: int | None = None
+    for part in cut(option_words, OPTIONS, offset=end + 1):
+        if not part.words:
+            raise GrammarError(f"{part.keyword!r} needs a value")
+        keyword = "from" if part.keyword == "starting" else part.keyword
+        if keyword == "for" and part.words[-1].lower() in OCCURRENCE_WORDS:
+            count = _count(part)
+            continue
+        if keyword in options:
+            raise GrammarError(f"{keyword!r} is given twice")
+        options[keyword] = part
+    from_date = until = None
+    if "from" in options:
+        from_date, dates = read_part_date(options["from"], today, dates, "start date")
+    if "until" in options:
+        until, dates = read_part_date(options["until"], today, dates, "end date")
+    at = _leading(options["at"], read_time) if "at" in options else None
+    if at is None and kind != "physical":
+        raise GrammarError(
+            "say the start time, e.g. `at 10:00` (only physical meetings are all-day)"
+        )
+    duration = _leading(options["for"], parse_meeting_duration) if "for" in options else None
+    channel = options["in"].text.lstrip("#") if "in" in options else None
+    request = ScheduleRequest(
+        kind=kind,
+        title=title,
+        rrule=bounded(rrule, until, count),
+        first_date=once_date or from_date,
+        explicit_from=from_date is not None,
+        at=at,
+        duration_minutes=duration,
+        timezone=options["tz"].text if "tz" in options else None,
+        channel=channel,
+    )
+    return request, dates
+
+
+def _leading(part: Part, reader: Callable[[str], T]) -> T:
+    """The value read from the part's words; when only its first words read, the error
+    names the words after them (`at 10:00 with cake` -> 'with cake')."""
+    try:
+        return reader(part.text)
+    except VocabularyError:
+        for size in range(len(part.words) - 1, 0, -1):
+            try:
+                reader(" ".join(part.words[:size]))
+            except VocabularyError:
+                continue
+            rest = " ".join(part.words[size:])
+            raise GrammarError(
+                f"cannot read {rest!r} after `{part.keyword} {' '.join(part.words[:size])}`: "
+                f"expected one of {', '.join(OPTIONS)}"
+            ) from None
+        raise
+
+
+def _is_option(words: list[Word], index: int) -> bool:
+    """Whether the word starts the options: `in` only before a channel (`in 3 weeks` is a
+    date), `for` only before a length or a count."""
+    word = words[index].lower()
+    if word not in OPTIONS or words[index].quoted:
+        return False
+    following = words[index + 1].lower() if index + 1 < len(words) else ""
+    return word != "in" or following.startswith("#") or not following[:1].isdigit()
+
+
+def _repeat(
+    words: list[Word], start: int, today: date, dates: DatesRead
+) -> tuple[date | None, str | None, DatesRead]:
+    """The one-off date (`once on DATE`, `on DATE`, `DATE`) or the rule."""
+    lowered = [w.lower() for w in words]
+    if lowered[0] == "rrule":
+        return None, parse_repeat(" ".join(words)).rrule, dates
+    skip = 0
+    if lowered[:2] == ["once", "on"]:
+        skip = 2
+    elif lowered[0] in ("once", "on") and len(words) > 1:
+        skip = 1
+    if skip or lowered[0] not in REPEAT_STARTS:
+        part = Part("on", tuple(words[skip:]), start + skip)
+        try:
+            day, dates = read_part_date(part, today, dates, "date")
+        except VocabularyError as error:
+            if skip:
+                raise
+            hint = did_you_mean(lowered[0], sorted(REPEAT_STARTS))
+            raise VocabularyError(
+                f"cannot read {' '.join(words)!r} as a repeat or a date{hint}: say e.g. "
+                "once on 19 Dec 2027, every tuesday or monthly on the first thursday",
+                "repeat",
+            ) from error
+        return day, None, dates
+    return None, read_repeat(" ".join(words)), dates
+
+
+def _count(part: Part) -> int:
+    number = part.words[0]
+    if len(part.words) != 2 or not number.isdecimal() or len(number) > 4:
+        raise GrammarError(f"cannot read {part.text!r}: say e.g. `for 6 occurrences`")
+    return int(number)
