@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 
 from bot import consortium, meetings, reminders, rounds, updates
 from bot.composition import Services, compose, provide
-from bot.core import access, errors
+from bot.core import access, errors, readings
 from bot.core.background import Background
 from bot.core.retries import AFTER_THE_ACK
 from bot.core.slack import make_async_web_client, make_web_client
@@ -95,6 +95,7 @@ def build_app(
     provide(app, services)
     errors.install(app)
     access.install(app)
+    readings.install(app)
     for feature in FEATURES:
         feature.register(app)
     return Bot(app, services)

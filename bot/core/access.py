@@ -17,9 +17,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
+from bot.core import ids
 from bot.core.blocks import Message, as_dicts, plain_message, section
 from bot.core.catalogue import COORDINATOR_VIEWS, entry_for
 from bot.core.mrkdwn import escape, mention, unescape
+from bot.core.readings import chosen_command
 from scheduling.consortium.directory import Directory, DirectoryService, MemberProfile
 
 _ACTING_PAYLOADS = ("block_actions", "view_submission", "shortcut", "message_action")
@@ -101,6 +103,13 @@ def _coordinators_only(body: dict[str, Any]) -> str | None:
     if body.get("command"):
         entry = entry_for(body["command"], unescape(body.get("text") or ""))
         return entry.refusal if entry is not None and entry.coordinators_only else None
+    if body.get("type") == "block_actions":
+        # A reading button runs its command again: the command's own rule applies.
+        action = (body.get("actions") or [{}])[0]
+        chosen = chosen_command(action.get("value"))
+        if action.get("action_id") in ids.READING_ACTIONS and chosen is not None:
+            entry = entry_for(*chosen)
+            return entry.refusal if entry is not None and entry.coordinators_only else None
     if body.get("type") == "view_submission":
         return COORDINATOR_VIEWS.get((body.get("view") or {}).get("callback_id", ""))
     return None

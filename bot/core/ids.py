@@ -49,3 +49,10 @@ def record_id(value: object) -> int | None:
     if not isinstance(value, int):
         return None
     return value if 0 < value <= MAX_RECORD_ID else None
+
+
+# The buttons of a question about a date that reads two ways (`core/readings.py`).
+READING_AS_READ = "reading_as_read"
+READING_OTHER = "reading_other"
+READING_NEITHER = "reading_neither"
+READING_ACTIONS = (READING_AS_READ, READING_OTHER)

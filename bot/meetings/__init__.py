@@ -6,9 +6,12 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core import ids
 from bot.core.catalogue import MEETING_COMMAND
+from bot.core.readings import reading_for
 from bot.meetings import commands, form
 
 
 def register(app: AsyncApp) -> None:
     app.command(MEETING_COMMAND)(commands.handle)
     app.view(ids.MEETING_MODAL)(form.submit)
+    for action_id in ids.READING_ACTIONS:
+        app.action(action_id, matchers=[reading_for(MEETING_COMMAND)])(commands.reading_chosen)

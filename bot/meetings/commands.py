@@ -7,12 +7,16 @@ Who may change meetings is checked at the door (`core/access.py`) and again by t
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from slack_bolt.async_app import AsyncAck
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.background import Background
 from bot.core.blocks import Message, plain_message
+from bot.core.catalogue import MEETING_COMMAND
+from bot.core.readings import chosen_command, two_way_question
 from bot.meetings import grammar
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import meeting_list, upcoming_list, usage_message, who_message
@@ -25,7 +29,7 @@ from scheduling.meetings.service import MeetingChange, MeetingService
 
 
 async def handle(
-    ack: AsyncAck,
+    ack: Callable[..., Awaitable[Any]],
     command: dict[str, str],
     caller: MemberProfile,
     meetings: MeetingService,
@@ -53,6 +57,10 @@ async def handle(
             open_form, web, command["trigger_id"], meetings, command.get("channel_id")
         )
         return
+    question = _question(parsed)
+    if question is not None:
+        await ack(**question.as_ephemeral())
+        return
     try:
         message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
     except FieldError as error:
@@ -61,6 +69,55 @@ async def handle(
     await ack(**message.as_ephemeral())
     if change is not None:
         background.messages.run(announcer.announce, change, caller.slack_id)
+
+
+async def reading_chosen(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    caller: MemberProfile,
+    meetings: MeetingService,
+    announcer: MeetingAnnouncer,
+    background: Background,
+    web: WebClient,
+    rsvps: RsvpService,
+) -> None:
+    """A button of a two-way date question: run the command again as chosen, answering in
+    place of the question."""
+    await ack()
+    action = (body.get("actions") or [{}])[0]
+    chosen = chosen_command(action.get("value"))
+    if chosen is None:
+        await respond(text="That button no longer works; type the command again.")
+        return
+
+    async def answer(**reply: Any) -> None:
+        await respond(replace_original=True, **reply)
+
+    command = {
+        "text": chosen[1],
+        "trigger_id": body.get("trigger_id", ""),
+        "channel_id": (body.get("channel") or {}).get("id", ""),
+    }
+    # The command runs again as typed with the chosen date; its answer replaces the question.
+    await handle(answer, command, caller, meetings, announcer, background, web, rsvps)
+
+
+def _question(parsed: grammar.MeetingCommand) -> Message | None:
+    """Ask first when a date of a change reads two ways."""
+    if isinstance(parsed, grammar.Schedule):
+        request = parsed.request
+        at = f" at {request.at:%H:%M}" if request.at else ""
+        zone = f" ({request.timezone})" if request.timezone else ""
+        doing = f"Schedule {request.kind.label} “{request.title}”{at}{zone}"
+        return two_way_question(MEETING_COMMAND, parsed.dates, doing)
+    if isinstance(parsed, grammar.Move):
+        doing = f"Move an occurrence of #{parsed.meeting_id}"
+        return two_way_question(MEETING_COMMAND, parsed.dates, doing)
+    if isinstance(parsed, grammar.Cancel):
+        doing = f"Cancel one occurrence of #{parsed.meeting_id}"
+        return two_way_question(MEETING_COMMAND, parsed.dates, doing)
+    return None
 
 
 def _answer(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core import ids
 from bot.core.catalogue import ROUND_COMMAND
+from bot.core.readings import reading_for
 from bot.rounds import commands
 
 
 def register(app: AsyncApp) -> None:
     app.command(ROUND_COMMAND)(commands.handle)
+    for action_id in ids.READING_ACTIONS:
+        app.action(action_id, matchers=[reading_for(ROUND_COMMAND)])(commands.reading_chosen)

@@ -4,15 +4,20 @@ for coordinators (checked at the door, `core/access.py`, and again by the servic
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from slack_bolt.async_app import AsyncAck
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core.background import Background
 from bot.core.blocks import Message, plain_message
+from bot.core.catalogue import ROUND_COMMAND
+from bot.core.readings import chosen_command, two_way_question
 from bot.meetings.blocks import usage_message
 from bot.rounds.blocks import round_status_message
 from bot.rounds.grammar import EXAMPLE, USAGE, RoundCommand, RoundGrammarError, parse_round_command
 from bot.rounds.messenger import RoundMessenger
+from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
 from scheduling.updates.exports import RoundReport
@@ -20,7 +25,7 @@ from scheduling.updates.rounds import RoundRequests, RoundService
 
 
 async def handle(
-    ack: AsyncAck,
+    ack: Callable[..., Awaitable[Any]],
     command: dict[str, str],
     caller: MemberProfile,
     rounds: RoundService,
@@ -28,13 +33,21 @@ async def handle(
     background: Background,
 ) -> None:
     try:
-        parsed = parse_round_command(command.get("text", ""))
+        parsed = parse_round_command(
+            command.get("text", ""), today_in(rounds.clock, caller.timezone)
+        )
     except RoundGrammarError as error:
         await ack(**usage_message(str(error), USAGE, EXAMPLE).as_ephemeral())
         return
     if parsed.action == "help":
         await ack(**plain_message(USAGE).as_ephemeral())
         return
+    if parsed.action == "open":
+        doing = f"Open the round “{parsed.title}”"
+        question = two_way_question(ROUND_COMMAND, parsed.dates, doing)
+        if question is not None:
+            await ack(**question.as_ephemeral())
+            return
     try:
         reply, after = await asyncio.to_thread(_run, parsed, rounds, caller)
     except FieldError as error:
@@ -47,6 +60,28 @@ async def handle(
         background.messages.run(messenger.send_export, caller.slack_id, after, parsed.format_name)
 
 
+async def reading_chosen(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    caller: MemberProfile,
+    rounds: RoundService,
+    messenger: RoundMessenger,
+    background: Background,
+) -> None:
+    """A button of a two-way due-date question: open the round with the chosen date."""
+    await ack()
+    chosen = chosen_command((body.get("actions") or [{}])[0].get("value"))
+    if chosen is None:
+        await respond(text="That button no longer works; type the command again.")
+        return
+
+    async def answer(**reply: Any) -> None:
+        await respond(replace_original=True, **reply)
+
+    await handle(answer, {"text": chosen[1]}, caller, rounds, messenger, background)
+
+
 def _run(
     parsed: RoundCommand, rounds: RoundService, caller: MemberProfile
 ) -> tuple[Message, RoundRequests | RoundReport | None]:
@@ -56,7 +91,7 @@ def _run(
         requests = rounds.open(caller, parsed.title, parsed.due, parsed.audience)
         opened = requests.round
         text = (
-            f"Opened round #{opened.id} “{opened.title}”, due {opened.due_on:%Y-%m-%d}; "
+            f"Opened round #{opened.id} “{opened.title}”, due {opened.due_on:%a %-d %b %Y}; "
             f"asking {len(requests.countries)} countries by DM."
         )
         return plain_message(text), requests

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.mrkdwn import unescape
+from scheduling.errors import FieldError
+from scheduling.language.phrases import DatesRead, cut, read_part_date
+from scheduling.language.words import Word, did_you_mean, split_words
 from scheduling.updates.documents import FORMATS
+from scheduling.vocabulary import VocabularyError
 
 USAGE = (
-    '/round open "<title>" due YYYY-MM-DD [for core|supporting|all|<country codes>] · '
+    '/round open "<title>" due DATE [for core countries|supporting countries|everyone|<countries>] · '
     "/round status [id] · /round remind [id] · /round close [id] · /round export [id] [md|docx|csv|json]"
 )
-EXAMPLE = '/round open "Annual Action Plan update 2025" due 2025-11-10 for core'
+EXAMPLE = '/round open "Annual Action Plan update 2025" due 10 Nov 2025 for core countries'
 
 
 class RoundGrammarError(ValueError):
@@ -28,35 +31,52 @@ class RoundCommand:
     due: date | None = None
     audience: tuple[str, ...] = ()
     format_name: str = "md"
+    dates: DatesRead = field(default=DatesRead(), compare=False)
 
 
-def parse_round_command(text: str) -> RoundCommand:
-    cleaned = unescape(text).translate({ord(q): '"' for q in "“”„«»"})
+ACTIONS = ("open", "status", "remind", "close", "export", "help")
+
+
+def parse_round_command(text: str, today: date) -> RoundCommand:
+    """Read a `/round` line; relative due dates (`in 3 weeks`) count from `today`."""
     try:
-        words = shlex.split(cleaned)
-    except ValueError:
-        raise RoundGrammarError("a closing quote is missing around the title") from None
+        words = split_words(unescape(text))
+    except FieldError as error:
+        raise RoundGrammarError(str(error)) from None
     if not words or words[0].lower() == "help":
         return RoundCommand("help")
     action, rest = words[0].lower(), words[1:]
     if action == "open":
-        if len(rest) < 3 or rest[1].lower() != "due":
-            raise RoundGrammarError('say `open "<title>" due YYYY-MM-DD`')
-        try:
-            due = date.fromisoformat(rest[2])
-        except ValueError:
-            raise RoundGrammarError(f"cannot read {rest[2]!r} as a date (YYYY-MM-DD)") from None
-        audience = rest[3:]
-        if audience and audience[0].lower() != "for":
-            raise RoundGrammarError(f"cannot read {audience[0]!r}: say `for core`, `for AT FI`, …")
-        return RoundCommand("open", title=rest[0], due=due, audience=tuple(audience[1:]))
+        return _open(rest, today)
     if action in ("status", "remind", "close"):
-        if len(rest) > 1:
-            return RoundCommand(action, reference=" ".join(rest))
-        return RoundCommand(action, reference=rest[0] if rest else None)
+        return RoundCommand(action, reference=" ".join(rest) or None)
     if action == "export":
         format_name = "md"
         if rest and rest[-1].lower() in FORMATS:
             format_name = rest.pop().lower()
         return RoundCommand("export", reference=" ".join(rest) or None, format_name=format_name)
-    raise RoundGrammarError(f"I don't know {words[0]!r}: say open, status, remind, close or export")
+    raise RoundGrammarError(
+        f"I don't know {words[0]!r}{did_you_mean(action, ACTIONS)}: "
+        "say open, status, remind, close or export"
+    )
+
+
+def _open(rest: list[Word], today: date) -> RoundCommand:
+    """`open "<title>" due DATE [for AUDIENCE]`; the title may go unquoted before `due`."""
+    due_at = next((i for i, w in enumerate(rest) if w.lower() == "due" and not w.quoted), None)
+    if due_at is None or due_at == 0:
+        raise RoundGrammarError('say `open "<title>" due DATE`, e.g. due 10 Nov or due in 3 weeks')
+    title = " ".join(rest[:due_at])
+    parts = cut(rest[due_at:], ("due", "for"), offset=due_at + 1)
+    if [p.keyword for p in parts] not in (["due"], ["due", "for"]) or not parts[0].words:
+        raise RoundGrammarError(
+            f"cannot read {' '.join(rest[due_at:])!r}: say `due DATE [for core countries]`"
+        )
+    try:
+        due, dates = read_part_date(parts[0], today, DatesRead((Word("open"), *rest)), "due date")
+    except VocabularyError as error:
+        raise RoundGrammarError(str(error)) from None
+    audience = tuple(parts[1].words) if len(parts) == 2 else ()
+    if len(parts) == 2 and not audience:
+        raise RoundGrammarError("say whom after `for`: core countries, everyone or countries")
+    return RoundCommand("open", title=title, due=due, audience=audience, dates=dates)

@@ -17,6 +17,8 @@ from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.delivery.requests import QueuedRequest, queue_request
 from scheduling.durations import check_planning_date
 from scheduling.errors import FieldError, NotAllowedError
+from scheduling.language.places import audience_words as audience_words_of
+from scheduling.language.words import suggest
 from scheduling.updates.exports import RoundReport, report_of
 from scheduling.updates.views import RoundStatus, RoundView, consortium_today, statuses
 from scheduling.vocabulary import SECTIONS, Audience, MemberRole, VocabularyError
@@ -73,12 +75,16 @@ class RoundService:
         with self.database.write() as work:
             _, today = consortium_today(work, self.clock)
             if due < today:
-                raise RoundError(f"The due date {due:%Y-%m-%d} is in the past.", "due")
+                raise RoundError(
+                    f"The due date {due:%a %-d %b %Y} is in the past; say a date from today on.",
+                    "due",
+                )
             if work.rounds.by_title(title) is not None:
                 raise RoundError(f"There is already a round called “{title}”.", "title")
-            codes = {c.code for c in work.directory.countries()}
+            names = {c.code: c.name for c in work.directory.countries()}
             try:
-                audience = Audience.parse(audience_words, codes, countries_only=True)
+                said = audience_words_of(audience_words, names)
+                audience = Audience.parse(said, names, countries_only=True)
             except VocabularyError as error:
                 raise RoundError(str(error), "audience") from None
             round_ = Round(
@@ -167,8 +173,11 @@ def _find(work: UnitOfWork, reference: str | None) -> Round:
         return open_rounds[0]
     found = work.rounds.find(reference)
     if found is None:
+        close = suggest(reference, [r.title for r in work.rounds.all()], cutoff=0.6)
+        hint = f" Did you mean “{close}”?" if close else ""
         raise RoundError(
-            f"There is no round {reference!r}; `/round status` shows the open one.", "round"
+            f"There is no round {reference!r}.{hint} `/round status` shows the open one.",
+            "round",
         )
     return found
 

@@ -184,7 +184,7 @@ def test_a_round_asks_partners_by_dm_and_tracks_who_answered(
         COORDINATOR, '/round open "Action Plan 2026" due 2025-10-20 for PT FI TR'
     )
     assert opened.ack_text.startswith(
-        "Opened round #2 “Action Plan 2026”, due 2025-10-20; asking 3 countries"
+        "Opened round #2 “Action Plan 2026”, due Mon 20 Oct 2025; asking 3 countries"
     )
     dms = _posted(opened)
     assert sorted(d["channel"] for d in dms) == ["U0FI", "U0PT", "U0TR"]
