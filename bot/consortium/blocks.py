@@ -25,6 +25,7 @@ from bot.core.mrkdwn import escape
 from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import Directory, MemberProfile
 from scheduling.delivery.jobs import JobStatus
+from scheduling.language.words import suggest
 from scheduling.vocabulary import MemberRole
 
 
@@ -106,9 +107,17 @@ def subscribe_message(
 
 
 def unknown_subcommand_message(command: str, word: str, commands: Sequence[CommandHelp]) -> Message:
-    known = ", ".join(f"`{c.usage}`" for c in commands if c.command == command)
-    text = escape(f"I don't know '{command} {word}'. Try {command} help.")
-    blocks = [section(f"I don't know `{escape(command)} {escape(word)}`. Try one of: {known}.")]
+    own = [c for c in commands if c.command == command]
+    known = ", ".join(f"`{c.usage}`" for c in own)
+    first_words = {c.usage.split()[1] for c in own if len(c.usage.split()) > 1}
+    close = suggest(word.split()[0] if word.split() else word, first_words)
+    hint = f" Did you mean `{command} {close}`?" if close else f" Try {command} help."
+    text = escape(f"I don't know '{command} {word}'.{hint}")
+    blocks = [
+        section(
+            f"I don't know `{escape(command)} {escape(word)}`.{escape(hint)} Try one of: {known}."
+        )
+    ]
     return Message(text=text, blocks=as_dicts(blocks))
 
 

@@ -8,9 +8,11 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.core.background import Background
 from bot.core.blocks import plain_message
+from bot.core.mrkdwn import escape
 from bot.reminders.blocks import digest_messages
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
+from scheduling.language.words import suggest
 
 USAGE = "`/digest preview` shows this week's digest to you; `/digest now` posts it (coordinators)."
 
@@ -45,4 +47,8 @@ async def handle(
         await ack(**plain_message("Posting the digest now.").as_ephemeral())
         background.messages.run(jobs.digest_now, caller)
         return
-    await ack(**plain_message(USAGE).as_ephemeral())
+    close = suggest(word, ("preview", "now"))
+    hint = (
+        f"I don't know `/digest {escape(word)}`: did you mean `/digest {close}`? " if close else ""
+    )
+    await ack(**plain_message(hint + USAGE).as_ephemeral())

@@ -15,8 +15,11 @@ from bot.updates.form import open_form
 from bot.updates.publisher import UpdatePublisher
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.errors import FieldError
+from scheduling.language.words import suggest
 from scheduling.updates.service import Listing, UpdateService
 
+SUBCOMMANDS = ("list", "mine", "help")
+EXAMPLE_NOTE = "the national mission platform went live today"
 USAGE = (
     "`/update` opens the form for your country · `/update <text>` posts a one-line note "
     "(`PT: <text>` to name the country) · `/update list [country | round]` · `/update mine`"
@@ -58,6 +61,10 @@ async def handle(
             return
         await ack(**_listing(listing, directory.names()).as_ephemeral())
         return
+    slip = _slip(text)
+    if slip is not None:
+        await ack(**plain_message(slip).as_ephemeral())
+        return
     try:
         published = await asyncio.to_thread(updates.note, caller, text)
     except FieldError as error:
@@ -65,6 +72,20 @@ async def handle(
         return
     await ack(**note_posted_message(published.update).as_ephemeral())
     background.messages.run(publisher.publish, published, caller.slack_id)
+
+
+def _slip(text: str) -> str | None:
+    """A one-word note that is a misspelt subcommand (`/update lst`) is not posted for the
+    whole consortium to read: the reply asks instead."""
+    if len(text.split()) != 1:
+        return None
+    close = suggest(text, SUBCOMMANDS, cutoff=0.6)
+    if close is None:
+        return None
+    return (
+        f"Did you mean `/update {close}`? Nothing was posted. "
+        f"(A note is a sentence for your country's record, e.g. `/update {EXAMPLE_NOTE}`.)"
+    )
 
 
 def _listing(listing: Listing, names: dict[str, str]) -> Message:

@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Mapping, Sequence
 
 from scheduling.language.words import suggest
@@ -152,3 +154,31 @@ def audience_words(words: Sequence[str], countries: Mapping[str, str]) -> list[s
                 "audience",
             )
     return codes
+
+
+@functools.lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """Every IANA zone by its lower-case name and by its city (`vienna` -> Europe/Vienna)."""
+    zones: dict[str, str] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
+            zones.setdefault(name.lower(), name)
+            continue
+        zones[name.lower()] = name
+        city = name.rsplit("/", 1)[1].lower().replace("_", " ")
+        if name.startswith("Europe/") or city not in zones:
+            zones[city] = name
+    return zones
+
+
+def find_zone(text: str, field: str = "timezone") -> str:
+    """The IANA zone `text` names (`Europe/Vienna`, `europe/vienna`, `Vienna`), with the
+    closest one when it names none."""
+    cleaned = " ".join(text.strip().split()).lower().replace("_", " ")
+    zones = _zones()
+    found = zones.get(cleaned) or zones.get(cleaned.replace(" ", "_"))
+    if found is not None:
+        return found
+    close = suggest(cleaned, zones, cutoff=0.8)
+    hint = f": did you mean {zones[close]}?" if close else "; use a name such as Europe/Vienna"
+    raise VocabularyError(f"{text!r} is not a time zone{hint}", field)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
@@ -23,6 +23,8 @@ from scheduling.delivery.mails import queue_change_messages
 from scheduling.delivery.notices import Announced, AnnouncementFacts
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
+from scheduling.language.places import find_zone
+from scheduling.language.words import suggest
 from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.edits import (
     MeetingError,
@@ -102,13 +104,11 @@ class MeetingChange:
 
 
 def check_zone(name: str) -> str:
+    """The IANA zone `name` names (`Vienna` -> Europe/Vienna)."""
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise MeetingError(
-            f"{name!r} is not a time zone; use an IANA name such as Europe/Vienna", "timezone"
-        ) from None
-    return name
+        return find_zone(name)
+    except VocabularyError as error:
+        raise MeetingError(str(error), "timezone") from None
 
 
 class MeetingService:
@@ -387,8 +387,10 @@ def _resolve_channel(work: UnitOfWork, channel: str | None) -> str | None:
     if CHANNEL_ID.fullmatch(channel):
         return channel
     purposes = ", ".join(c.purpose for c in known)
+    close = suggest(channel, [c.purpose for c in known])
+    hint = f"did you mean #{close}? " if close else ""
     raise MeetingError(
-        f"I don't know the channel {channel!r}; known: {purposes or 'none'}", "channel"
+        f"I don't know the channel {channel!r}; {hint}known: {purposes or 'none'}", "channel"
     )
 
 

@@ -17,6 +17,8 @@ from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.delivery.cards import queue_card
 from scheduling.errors import FieldError, NotAllowedError
+from scheduling.language.places import AUDIENCE_PHRASES, country_names
+from scheduling.language.words import suggest
 from scheduling.updates.views import RoundRef, UpdateDraft, UpdateView, to_view
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
 from storage.db import Database
@@ -244,20 +246,40 @@ class UpdateService:
                 return Listing("mine", "", [to_view(u) for u in mine])
             if argument is None:
                 return Listing("recent", "", [to_view(u) for u in work.updates.recent(limit=10)])
-            for country in work.directory.countries():
-                if (
-                    argument.upper() == country.code
-                    or argument.casefold() == country.name.casefold()
-                ):
-                    found = work.updates.recent(limit=10, country_code=country.code)
-                    return Listing("country", country.name, [to_view(u) for u in found])
+            names = {country.code: country.name for country in work.directory.countries()}
+            code = country_names(names).get(" ".join(argument.casefold().split()))
+            if code is not None:
+                found = work.updates.recent(limit=10, country_code=code)
+                return Listing("country", names[code], [to_view(u) for u in found])
+            group = AUDIENCE_PHRASES.get(" ".join(argument.casefold().split()))
+            if group is not None:
+                audience = Audience.from_stored(group)
+                roles = {country.code: country.role for country in work.directory.countries()}
+                codes = audience.countries(roles)
+                found = work.updates.recent(limit=10, country_codes=codes)
+                return Listing("country", audience.words, [to_view(u) for u in found])
             round_ = work.rounds.find(argument)
             if round_ is None:
-                raise UpdateError(
-                    f"{argument!r} is neither a country (code or name) nor a round.", "argument"
-                )
+                raise UpdateError(_neither(argument, names, work), "argument")
             found = work.updates.recent(limit=20, round_id=round_.id)
             return Listing("round", round_.title, [to_view(u) for u in found])
+
+
+def _neither(argument: str, names: dict[str, str], work: UnitOfWork) -> str:
+    """Why `argument` names nothing, with the closest country or round title."""
+    titles = [r.title for r in work.rounds.all()]
+    close = suggest(argument, [*country_names(names), *titles], cutoff=0.7)
+    if close in titles:
+        return f"{argument!r} is neither a country nor a round: did you mean the round “{close}”?"
+    if close is not None:
+        code = country_names(names)[close]
+        return (
+            f"{argument!r} is neither a country nor a round: did you mean {names[code]} ({code})?"
+        )
+    return (
+        f"{argument!r} is neither a country (name or code, e.g. Portugal or PT) nor a round "
+        "(its number or title)."
+    )
 
 
 def _asked(audience: str, roles: dict[str, str]) -> list[str]:

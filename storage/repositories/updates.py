@@ -74,10 +74,13 @@ class UpdateRepository:
         country_code: str | None = None,
         round_id: int | None = None,
         author_id: str | None = None,
+        country_codes: Sequence[str] | None = None,
     ) -> Sequence[CountryUpdate]:
         query = _with_everything()
         if country_code is not None:
             query = query.where(CountryUpdate.country_code == country_code)
+        if country_codes is not None:
+            query = query.where(CountryUpdate.country_code.in_(country_codes))
         if round_id is not None:
             query = query.where(CountryUpdate.round_id == round_id)
         if author_id is not None:
