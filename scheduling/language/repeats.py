@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from scheduling.errors import FieldError
 from scheduling.language.words import did_you_mean
 from scheduling.vocabulary import VocabularyError, Weekday
 
@@ -30,7 +29,7 @@ _FILLER = {"on", "the", "of", "a", "each", "every"}
 _WORKDAYS = "MO,TU,WE,TH,FR"
 
 
-class RepeatError(FieldError):
+class RepeatError(VocabularyError):
     """A repeat phrase that cannot be read; the message names the word at fault."""
 
     def __init__(self, message: str) -> None:
