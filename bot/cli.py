@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import OperationalError
 
 from bot.runtime import StartupError, open_database, start_jobs
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, database_url_if_set, load_settings
 from scheduling.clock import SystemClock
 from scheduling.consortium.file import ConsortiumFileError, load_consortium_file
 from scheduling.consortium.importer import import_consortium
@@ -66,7 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     database_commands.add_parser("upgrade", help="apply pending migrations")
     database_commands.add_parser("current", help="show the schema revision")
 
-    shell = commands.add_parser("shell", help="type slash commands on a local, emulated workspace")
+    shell = commands.add_parser(
+        "shell",
+        help="type slash commands, press buttons, fill in forms and move the clock on a local, "
+        "emulated workspace (on DATABASE_URL when set, else a temporary database)",
+    )
     shell.add_argument("--as", dest="as_user", help="the member to act as (Slack ID or name)")
     shell.add_argument("--file", type=Path, help="consortium file (default: the embedded example)")
 
@@ -143,7 +147,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "shell":
         from bot.local.shell import run_shell
 
-        return run_shell(args.file, args.as_user, sys.stdin, sys.stdout)
+        # The shell prints what happened; log lines would only repeat it between its replies.
+        logging.getLogger().setLevel(logging.ERROR)
+        database_url = database_url_if_set()
+        return run_shell(args.file, args.as_user, sys.stdin, sys.stdout, database_url)
     settings = load_settings()
     if args.command == "import":
         return _import(settings, args.file)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -81,14 +81,7 @@ def load_settings(
     environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
 ) -> Settings:
     """Read the settings; the process environment wins over the `.env` file."""
-    values: dict[str, str] = {}
-    if env_file is not None and env_file.is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    values.update(os.environ if environ is None else environ)
-
-    def get(name: str) -> str | None:
-        value = values.get(name, "").strip()
-        return value or None
+    get = _reader(environ, env_file)
 
     return Settings(
         slack_bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", ("xoxb-",)),
@@ -102,6 +95,30 @@ def load_settings(
         mail_from=_mail_from(get("MAIL_FROM")),
         smtp=_smtp(get("SMTP_URL"), get("MAIL_FROM")),
     )
+
+
+def database_url_if_set(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> str | None:
+    """DATABASE_URL, checked as `load_settings` checks it, or None when it is not set: for
+    `shell`, which then uses a temporary database rather than ./consortium.db."""
+    value = _reader(environ, env_file)("DATABASE_URL")
+    return None if value is None else _database_url(value)
+
+
+def _reader(
+    environ: Mapping[str, str] | None, env_file: Path | None
+) -> Callable[[str], str | None]:
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    return get
 
 
 def _token(value: str | None, name: str, prefixes: tuple[str, ...]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from email.message import EmailMessage
 from typing import Any
 
@@ -41,16 +42,28 @@ def describe_exchange(
     viewer_tz: str,
     channel_names: dict[str, str],
     files: dict[str, UploadedFile] | None = None,
+    people: Mapping[str, str] | None = None,
+    viewer: str | None = None,
 ) -> str:
+    """What `exchange` showed, as a member in `viewer_tz` reads it; with `people` (Slack IDs
+    of members and channels to names), DMs and mentions are named rather than shown by ID,
+    and the DM of `viewer` is theirs."""
     parts: list[str] = []
     ack = exchange.ack
     if exchange.status != 200:
         parts.append(f"  (Slack got HTTP {exchange.status} from the bot)")
     if isinstance(ack, dict) and (ack.get("text") or ack.get("blocks")):
-        shown = render_message(ack.get("text", ""), ack.get("blocks") or [], tz=viewer_tz)
+        shown = render_message(
+            ack.get("text", ""), ack.get("blocks") or [], tz=viewer_tz, names=people
+        )
         parts.append("  only you can see this:\n" + indent(shown))
+    if isinstance(ack, dict) and ack.get("response_action") in ("update", "push"):
+        view = ack.get("view")
+        shown = render_view(view if isinstance(view, dict) else {}, tz=viewer_tz, names=people)
+        how = "turns the form into" if ack["response_action"] == "update" else "puts up"
+        parts.append(f"  bot {how}:\n" + indent(shown))
     for call in exchange.calls:
-        described = describe_call(call, viewer_tz, channel_names, files or {})
+        described = describe_call(call, viewer_tz, channel_names, files or {}, people, viewer)
         if described:
             parts.append(described)
     return "\n".join(parts) if parts else "  (no reply)"
@@ -61,6 +74,8 @@ def describe_call(
     viewer_tz: str,
     channel_names: dict[str, str],
     files: dict[str, UploadedFile],
+    people: Mapping[str, str] | None = None,
+    viewer: str | None = None,
 ) -> str | None:
     params = call.params
     failed = (
@@ -71,15 +86,20 @@ def describe_call(
     if call.method in _MESSAGE_METHODS:
         where = params.get("channel", "")
         place = f"#{channel_names[where]}" if where in channel_names else where or "your reply"
+        member = where.removeprefix("D") if where.startswith("DU") else where
+        if people is not None and member.startswith("U"):
+            place = "your DM" if member == viewer else f"DM with {people.get(member, member)}"
         who = " (only visible to you)" if call.method == "chat.postEphemeral" else ""
         blocks = _json_list(params.get("blocks"))
-        shown = render_message(params.get("text", ""), blocks, tz=viewer_tz)
+        shown = render_message(params.get("text", ""), blocks, tz=viewer_tz, names=people)
         return f"  bot → {place}{who}{failed}:\n" + indent(shown)
     if call.method in _VIEW_METHODS:
         view = params.get("view")
         view_dict = json.loads(view) if isinstance(view, str) else view or {}
         label = "App Home" if call.method == "views.publish" else "modal"
-        return f"  bot opens {label}{failed}:\n" + indent(render_view(view_dict))
+        return f"  bot opens {label}{failed}:\n" + indent(
+            render_view(view_dict, tz=viewer_tz, names=people)
+        )
     if call.method == "files.completeUploadExternal":
         shared = params.get("files")
         described = []
@@ -93,6 +113,9 @@ def describe_call(
                 described.append(f"[file] {uploaded.filename} ({len(uploaded.content)} bytes)")
         channel = params.get("channel_id", "")
         where = f"#{channel_names[channel]}" if channel in channel_names else "your DM with the bot"
+        member = channel.removeprefix("D") if channel.startswith("DU") else channel
+        if people is not None and member.startswith("U") and member != viewer:
+            where = f"the DM with {people.get(member, member)}"
         thread = " (in the thread)" if params.get("thread_ts") else ""
         return f"  bot shares a file in {where}{thread}{failed}:\n" + indent("\n".join(described))
     return None
