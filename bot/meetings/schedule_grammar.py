@@ -11,6 +11,7 @@ from datetime import date
 from typing import TypeVar
 
 from scheduling.errors import FieldError
+from scheduling.language.dates import DATE_WORDS
 from scheduling.language.phrases import DatesRead, Part, cut, read_part_date
 from scheduling.language.repeats import (
     OCCURRENCE_WORDS,
@@ -210,7 +211,7 @@ def _repeat(
         except VocabularyError as error:
             if skip:
                 raise
-            hint = did_you_mean(lowered[0], sorted(REPEAT_STARTS))
+            hint = did_you_mean(lowered[0], [*REPEAT_STARTS, *DATE_WORDS])
             raise VocabularyError(
                 f"cannot read {' '.join(words)!r} as a repeat or a date{hint}: say e.g. "
                 "once on 19 Dec 2027, every tuesday or monthly on the first thursday",

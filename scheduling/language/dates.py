@@ -25,6 +25,8 @@ for _number, _name in enumerate(calendar.month_name[1:], start=1):
     MONTHS[_name.lower()[:3]] = _number
 MONTHS["sept"] = 9
 _WEEKDAY_NAMES = {str(day): day for day in Weekday} | {str(day)[:3]: day for day in Weekday}
+# The words a date may be said in, for "did you mean".
+DATE_WORDS = ("today", "tomorrow", *calendar.month_name[1:], *(str(day) for day in Weekday))
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _UNIT_DAYS = {"day": 1, "week": 7}
 
@@ -181,9 +183,7 @@ def _named_month(words: list[str], today: date, typed: str, field: str) -> date:
     hint = ""
     for word in words:
         if word.isalpha() and word not in MONTHS and word not in _WEEKDAY_NAMES:
-            hint = did_you_mean(
-                word, [*calendar.month_name[1:], *map(str, Weekday), "tomorrow", "today"]
-            )
+            hint = did_you_mean(word, DATE_WORDS)
             if hint:
                 hint = f": {word!r}{hint}"
                 break

@@ -71,7 +71,7 @@ def join_words(words: Iterable[str]) -> str:
 
 def suggest(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str | None:
     """The known word closest to `word`, if one is close enough to be a slip of the keys."""
-    lowered = {choice.lower(): choice for choice in choices}
+    lowered = {str(choice).lower(): str(choice) for choice in choices}
     found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[found[0]] if found else None
 
