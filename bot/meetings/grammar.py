@@ -30,7 +30,7 @@ SCHEDULE_EXAMPLE = (
 USAGES = {
     "schedule": (SCHEDULE_USAGE, SCHEDULE_EXAMPLE),
     "list": ("/meeting list", "/meeting list"),
-    "next": ("/meeting next [kind]", "/meeting next webinar"),
+    "next": ("/meeting next [all] [kind]", "/meeting next all webinar"),
     "cancel": ("/meeting cancel <id> [on YYYY-MM-DD]", "/meeting cancel 3 on 2024-03-07"),
     "move": (
         "/meeting move <id> YYYY-MM-DD to YYYY-MM-DD [at HH:MM]",
@@ -71,6 +71,7 @@ class ListMeetings:
 @dataclass(frozen=True)
 class NextMeetings:
     kind: MeetingKind | None
+    everyone: bool = False  # `all`: every audience's meetings, not only the caller's
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,11 @@ def parse_meeting_command(text: str) -> MeetingCommand:
         _no_more(rest, "list")
         return ListMeetings()
     if head == "next":
+        everyone = any(word.lower() == "all" for word in rest)
+        rest = [word for word in rest if word.lower() != "all"] if everyone else rest
         if len(rest) > 1:
             raise GrammarError(f"cannot read {rest[1]!r} after the kind", "next")
-        return NextMeetings(_kind(rest[0], "next") if rest else None)
+        return NextMeetings(_kind(rest[0], "next") if rest else None, everyone)
     if head == "cancel":
         meeting_id = _meeting_id(rest, "cancel")
         if len(rest) == 1:
