@@ -53,9 +53,7 @@ async def handle(
     if isinstance(parsed, grammar.OpenForm):
         # The trigger_id dies 3 s after the command: ack, then open the form straight away.
         await ack()
-        background.forms.run(
-            open_form, web, command["trigger_id"], meetings, command.get("channel_id")
-        )
+        background.forms.run(open_form, web, command["trigger_id"], meetings)
         return
     try:
         message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
