@@ -23,6 +23,7 @@ UPDATE_ROUND = "update_round"
 UPDATE_EDIT = "update_edit"
 UPDATE_SHOW_ALL = "update_show_all"
 ROUND_SUBMIT = "round_submit"
+NOTE_COUNT = "note_count_for_round"
 NO_ROUND = "none"
 
 
