@@ -106,8 +106,9 @@ def _coordinators_only(body: dict[str, Any]) -> str | None:
     if body.get("type") == "block_actions":
         # A reading button runs its command again: the command's own rule applies.
         action = (body.get("actions") or [{}])[0]
-        chosen = chosen_command(action.get("value"))
-        if action.get("action_id") in ids.READING_ACTIONS and chosen is not None:
+        reading = action.get("action_id") in ids.READING_ACTIONS
+        chosen = chosen_command(action.get("value")) if reading else None
+        if chosen is not None:
             entry = entry_for(*chosen)
             return entry.refusal if entry is not None and entry.coordinators_only else None
     if body.get("type") == "view_submission":

@@ -47,14 +47,16 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         MEETING_COMMAND,
-        "/meeting next [kind]",
-        "The next meetings, shown in your own time zone.",
-        "/meeting next webinar",
+        "/meeting next [all] [kind]",
+        "Your next meetings (those of your country's and role's audiences), shown in your own "
+        "time zone; `all` shows everyone's.",
+        "/meeting next all webinar",
     ),
     CommandHelp(
         MEETING_COMMAND,
         "/meeting who <id> [on YYYY-MM-DD]",
-        "Who is going, not going or undecided, and who has not answered, by country.",
+        "Who is going, not going or undecided, and who has not answered, by country; "
+        "countries with nobody in the consortium file show as no contact listed.",
         "/meeting who 1",
     ),
     CommandHelp(
@@ -81,7 +83,10 @@ COMMANDS: tuple[CommandHelp, ...] = (
         '/meeting schedule <kind> "<title>" <repeat> [from DATE] at HH:MM [for DURATION] [tz ZONE] [in #channel]',
         "Schedule a series or a one-off event (kinds: jour-fixe, consortium, core-team, "
         "physical, webinar, workshop; repeat: once on DATE, weekly on <day>, monthly or "
-        "quarterly on the <first…last> <day>, rrule <RRULE>). `/meeting` alone opens a form.",
+        "quarterly on the <first…last> <day>, rrule <RRULE>). Without `in`, a jour fixe goes "
+        "to the jour-fixe channel and a core-team meeting to core-team, the rest to "
+        "announcements. `/meeting` alone opens a form, which also takes the place, join "
+        "link, audience and reminders.",
         '/meeting schedule webinar "Alliance webinar: national governance" once on 2024-02-15 at 14:00 for 90m',
         coordinators_only=True,
         words=("schedule", ""),
@@ -108,7 +113,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         MEETING_COMMAND,
         "/meeting edit <id> <title|time|duration|link|location|channel|reminders> <value>",
-        "Change one field of a meeting.",
+        "Change one field of a meeting; changing only the reminders posts nothing again.",
         "/meeting edit 1 link https://zoom.example/j/new",
         coordinators_only=True,
         words=("edit",),
@@ -133,7 +138,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         UPDATE_COMMAND,
         "/update <text>",
-        "Post a one-line note for your country (start with a country code if you have several).",
+        "Post a one-line note for your country (start with a country code if you have several); "
+        "while a round waits for your country, a button counts the note as its answer.",
         "/update PT: the national mission platform went live today",
     ),
     CommandHelp(
@@ -148,13 +154,15 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         ROUND_COMMAND,
         "/round status [id]",
-        "Who has submitted, who is late and who is missing, one line a country.",
+        "Who has submitted, who is late and who is missing, one line a country, and which "
+        "countries have no member listed.",
         "/round status",
     ),
     CommandHelp(
         ROUND_COMMAND,
         '/round open "<title>" due YYYY-MM-DD [for core|supporting|all|<codes>]',
-        "Open a collection round; the partners of each country get a DM with a button.",
+        "Open a collection round; the partners of each country get a DM with a button (the "
+        "reply names countries with no member listed).",
         '/round open "Annual Action Plan update 2025" due 2025-11-10 for core',
         coordinators_only=True,
         words=("open",),

@@ -12,6 +12,10 @@ MEETING_DURATION = "meeting_duration"
 MEETING_REPEAT = "meeting_repeat"
 MEETING_ZONE = "meeting_zone"
 MEETING_CHANNEL = "meeting_channel"
+MEETING_LOCATION = "meeting_location"
+MEETING_LINK = "meeting_link"
+MEETING_AUDIENCE = "meeting_audience"
+MEETING_REMINDERS = "meeting_reminders"
 
 UPDATE_FORM = "update_form"
 UPDATE_COUNTRY = "update_country"
@@ -19,6 +23,7 @@ UPDATE_ROUND = "update_round"
 UPDATE_EDIT = "update_edit"
 UPDATE_SHOW_ALL = "update_show_all"
 ROUND_SUBMIT = "round_submit"
+NOTE_COUNT = "note_count_for_round"
 NO_ROUND = "none"
 
 

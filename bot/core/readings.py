@@ -64,7 +64,7 @@ def chosen_command(value: str | None) -> tuple[str, str] | None:
     """The command and text a reading button carries, or None for a forged or odd value."""
     try:
         carried: Any = json.loads(value or "")
-    except ValueError:
+    except (ValueError, RecursionError):  # a forged value may nest without end
         return None
     if not isinstance(carried, dict):
         return None

@@ -19,9 +19,10 @@ from bot.core.blocks import (
 )
 from bot.core.mrkdwn import date_token, escape
 from scheduling.durations import format_duration
+from scheduling.meetings.defaults import Upcoming
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.rsvp import WhoAnswered
-from scheduling.vocabulary import RsvpAnswer
+from scheduling.vocabulary import MeetingKind, RsvpAnswer
 
 
 def _day_text(day: date) -> str:
@@ -131,24 +132,45 @@ def meeting_list(entries: Sequence[tuple[Series, Occurrence | None]]) -> Message
     )
 
 
-def upcoming_list(found: Sequence[Occurrence], kind_label: str | None) -> Message:
-    what = kind_label or "meetings"
+def upcoming_list(upcoming: Upcoming, kind: MeetingKind | None) -> Message:
+    """`/meeting next`: the caller's next meetings (or everyone's), and a hint at the others."""
+    found = upcoming.occurrences
+    title = "All upcoming meetings" if upcoming.everyone else "Your next meetings"
+    title += f" · {kind.label}" if kind else ""
     lines = []
     for occurrence in found:
         series = occurrence.series
         moved = " _(moved)_" if occurrence.moved else ""
         lines.append(f"{when_mrkdwn(occurrence)} · *{escape(series.title)}* (#{series.id}){moved}")
-    text = escape(
-        f"Next {what}: " + "; ".join(f"{o.series.title} {when_plain(o)}" for o in found[:3])
+    empty = "No upcoming meetings" + ("" if upcoming.everyone else " for you") + "."
+    text = (
+        f"{title}: " + "; ".join(f"{o.series.title} {when_plain(o)}" for o in found[:3])
         if found
-        else f"No upcoming {what}."
+        else empty
     )
-    return _listing(f"Next {what}", lines, f"No upcoming {what}.", text)
+    message = _listing(title, lines, empty, escape(text))
+    if not upcoming.hidden:
+        return message
+    more = f"`/meeting next all{f' {kind}' if kind else ''}`"
+    hint = f"{upcoming.hidden} more for other audiences: {more}"
+    blocks = [*message.blocks[: MAX_MESSAGE_BLOCKS - 1], context(hint).to_dict()]
+    return Message(text=f"{message.text} ({escape(hint)})", blocks=blocks)
+
+
+def quiet_edit_reply(series: Series) -> str:
+    """The answer to a reminders-only edit: what the reminders are now, and that nothing is
+    posted again."""
+    offsets = ", ".join(format_duration(m) for m in series.reminder_minutes)
+    now = f"reminders {offsets} before each meeting" if offsets else "no reminders"
+    return (
+        f"#{series.id} {series.title} now has {now}. Nothing is posted again: "
+        "the invite and the calendar files stay as they are."
+    )
 
 
 def who_message(who: WhoAnswered) -> Message:
     title, when = who.series.title, when_plain(who.occurrence)
-    lines = []
+    rows: dict[str, str] = {country: "no contact listed" for country in who.unlisted}
     for country, answers in who.table.items():
         parts = []
         for answer in (*RsvpAnswer, "none"):
@@ -156,7 +178,8 @@ def who_message(who: WhoAnswered) -> Message:
             if names:
                 label = "No answer" if answer == "none" else RsvpAnswer(answer).label
                 parts.append(f"{label}: {escape(', '.join(names))}")
-        lines.append(f"*{escape(country)}* — " + "; ".join(parts))
+        rows[country] = "; ".join(parts)
+    lines = [f"*{escape(country)}* — {rows[country]}" for country in sorted(rows)]
     blocks: list[Block] = [header(f"Who is coming: {title}"), section(escape(when))]
     chunks = section_texts("\n".join(lines) or "Nobody is invited.")
     blocks += [section(chunk) for chunk in chunks][: MAX_MESSAGE_BLOCKS - 5]

@@ -19,7 +19,13 @@ from bot.core.catalogue import MEETING_COMMAND
 from bot.core.readings import chosen_command, two_way_question
 from bot.meetings import grammar
 from bot.meetings.announcer import MeetingAnnouncer
-from bot.meetings.blocks import meeting_list, upcoming_list, usage_message, who_message
+from bot.meetings.blocks import (
+    meeting_list,
+    quiet_edit_reply,
+    upcoming_list,
+    usage_message,
+    who_message,
+)
 from bot.meetings.form import open_form
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
@@ -53,9 +59,7 @@ async def handle(
     if isinstance(parsed, grammar.OpenForm):
         # The trigger_id dies 3 s after the command: ack, then open the form straight away.
         await ack()
-        background.forms.run(
-            open_form, web, command["trigger_id"], meetings, command.get("channel_id")
-        )
+        background.forms.run(open_form, web, command["trigger_id"], meetings)
         return
     question = _question(parsed)
     if question is not None:
@@ -67,7 +71,7 @@ async def handle(
         await ack(**plain_message(str(error)).as_ephemeral())
         return
     await ack(**message.as_ephemeral())
-    if change is not None:
+    if change is not None and not change.quiet:
         background.messages.run(announcer.announce, change, caller.slack_id)
 
 
@@ -130,8 +134,8 @@ def _answer(
     if isinstance(parsed, grammar.ListMeetings):
         return meeting_list(meetings.listing()), None
     if isinstance(parsed, grammar.NextMeetings):
-        kind = parsed.kind.label if parsed.kind else None
-        return upcoming_list(meetings.upcoming(parsed.kind), kind), None
+        found = meetings.upcoming_for(caller, parsed.kind, everyone=parsed.everyone)
+        return upcoming_list(found, parsed.kind), None
     if isinstance(parsed, grammar.Who):
         return who_message(rsvps.who(parsed.meeting_id, parsed.on)), None
     if isinstance(parsed, grammar.Schedule):
@@ -151,6 +155,8 @@ def _answer(
     elif isinstance(parsed, grammar.Edit):
         change = meetings.edit(caller, parsed.meeting_id, parsed.field, parsed.value)
         reply = f"Changed the {parsed.field} of #{parsed.meeting_id}."
+        if change.quiet:
+            reply = quiet_edit_reply(change.series)
     else:
         assert isinstance(parsed, grammar.Invite)
         change = meetings.invite(caller, parsed.meeting_id)

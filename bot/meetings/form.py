@@ -1,5 +1,11 @@
-"""The `/meeting` form: the same fields as the command, with pickers; its submission is
-checked in the ack (errors shown under their fields), stored, and the invite posted after."""
+"""The `/meeting` form: the same fields as the command, with pickers, and the place, join
+link, audience and reminders; its submission is checked in the ack (each error shown under
+its own field), stored, and the invite posted after.
+
+Left empty, the channel, audience and reminders are the kind's (as the command does). A date
+in the past is refused for a one-off meeting; for a repeating one it is the series' start,
+as the command's `from` says, so a series that began earlier can be recorded.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import date, time
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
@@ -20,11 +27,17 @@ from bot.core.mrkdwn import escape
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import series_details
 from scheduling.consortium.directory import MemberProfile
+from scheduling.durations import format_duration
 from scheduling.errors import FieldError
-from scheduling.meetings.edits import parse_meeting_duration
+from scheduling.meetings.edits import (
+    check_link,
+    check_location,
+    parse_meeting_duration,
+    parse_reminders,
+)
 from scheduling.meetings.occurrences import Occurrence, Series
-from scheduling.meetings.service import MeetingService, ScheduleRequest
-from scheduling.vocabulary import MeetingKind, VocabularyError, Weekday
+from scheduling.meetings.service import MeetingService, ScheduleRequest, check_zone
+from scheduling.vocabulary import FEED_AUDIENCES, Audience, MeetingKind, VocabularyError, Weekday
 
 # Which input shows an error about which field of the request.
 FIELD_BLOCKS = {
@@ -36,11 +49,30 @@ FIELD_BLOCKS = {
     "repeat": ids.MEETING_REPEAT,
     "timezone": ids.MEETING_ZONE,
     "channel": ids.MEETING_CHANNEL,
+    "location": ids.MEETING_LOCATION,
+    "link": ids.MEETING_LINK,
+    "audience": ids.MEETING_AUDIENCE,
+    "reminders": ids.MEETING_REMINDERS,
+    "reminder": ids.MEETING_REMINDERS,
 }
+PAST_DATE = "That date has passed; pick a date from today on."
 
 
-def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> dict[str, Any]:
-    """The `/meeting` form: the same fields as the command, with pickers."""
+def _kinds_hint(what: str, of: Callable[[MeetingKind], str]) -> str:
+    """A hint naming what each kind gets when the field is left empty: `Empty: the kind's
+    <what>: jour fixe 1d 1h, …; the others 1w 1d 1h.`"""
+    usual = of(MeetingKind.CONSORTIUM)
+    special = [f"{kind.label.lower()} {of(kind)}" for kind in MeetingKind if of(kind) != usual]
+    return f"Empty: the kind's {what}: {', '.join(special)}; the others {usual}."
+
+
+def _hint(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def schedule_modal(default_zone: str, first_day: date) -> dict[str, Any]:
+    """The `/meeting` form: the same fields as the command, with pickers; the first date
+    proposed is the next working day."""
     kinds = [option(kind.label, str(kind)) for kind in MeetingKind]
     repeats = [
         option("Once", "once"),
@@ -48,13 +80,24 @@ def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> di
         option("Every month, same weekday (e.g. first Thursday)", "monthly"),
         option("Every quarter, same weekday", "quarterly"),
     ]
+    audiences = [option(audience.label, audience.stored()) for audience in FEED_AUDIENCES]
     channel_element: dict[str, Any] = {
         "type": "conversations_select",
         "action_id": ids.MEETING_CHANNEL,
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
     }
-    if channel_id:
-        channel_element["initial_conversation"] = channel_id
+    reminders = _kinds_hint(
+        "reminders, before each meeting",
+        lambda kind: " ".join(format_duration(m) for m in kind.default_reminders),
+    )
+    channel = input_block(
+        ids.MEETING_CHANNEL, "Channel for the invite and reminders", channel_element, True
+    ) | {
+        "hint": _hint(
+            "Empty: the consortium file's channel for the kind (jour-fixe, core-team), "
+            "else its announcements channel."
+        )
+    }
     blocks: list[dict[str, Any]] = [
         input_block(
             ids.MEETING_KIND,
@@ -65,7 +108,7 @@ def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> di
         input_block(
             ids.MEETING_DATE,
             "Date (the first one)",
-            {"type": "datepicker", "initial_date": today.isoformat()},
+            {"type": "datepicker", "initial_date": first_day.isoformat()},
         ),
         input_block(
             ids.MEETING_TIME,
@@ -88,7 +131,38 @@ def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> di
             "Time zone of the meeting (IANA name)",
             {"type": "plain_text_input", "initial_value": default_zone, "max_length": 64},
         ),
-        input_block(ids.MEETING_CHANNEL, "Channel for the invite and reminders", channel_element),
+        channel,
+        input_block(
+            ids.MEETING_LOCATION,
+            "Location",
+            {
+                "type": "plain_text_input",
+                "max_length": 500,
+                "placeholder": _hint("e.g. FFG, Vienna"),
+            },
+            optional=True,
+        ),
+        input_block(
+            ids.MEETING_LINK,
+            "Join link",
+            {
+                "type": "plain_text_input",
+                "max_length": 2000,
+                "placeholder": _hint("https://zoom.example/j/123"),
+            },
+            optional=True,
+        ),
+        input_block(
+            ids.MEETING_AUDIENCE, "For", {"type": "static_select", "options": audiences}, True
+        )
+        | {"hint": _hint(_kinds_hint("audience", lambda kind: kind.default_audience.words))},
+        input_block(
+            ids.MEETING_REMINDERS,
+            "Reminders (e.g. 1d 1h, or none)",
+            {"type": "plain_text_input", "max_length": 100},
+            optional=True,
+        )
+        | {"hint": _hint(reminders)},
     ]
     return {
         "type": "modal",
@@ -100,8 +174,14 @@ def schedule_modal(default_zone: str, today: date, channel_id: str | None) -> di
     }
 
 
-def scheduled_view(series: Series, occurrence: Occurrence | None) -> dict[str, Any]:
-    """What the modal turns into once the meeting is scheduled."""
+def scheduled_view(
+    series: Series, occurrence: Occurrence | None, began: date | None = None
+) -> dict[str, Any]:
+    """What the modal turns into once the meeting is scheduled (`began`: the past date a
+    series was recorded from)."""
+    note = "The invite is being posted to the meeting's channel."
+    if began is not None:
+        note += f" The series began on {began:%a} {began.day} {began:%b %Y}, before today."
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": "Meeting scheduled"},
@@ -110,17 +190,15 @@ def scheduled_view(series: Series, occurrence: Occurrence | None) -> dict[str, A
             section(f"*#{series.id} {escape(series.title)}* is scheduled.").to_dict(),
             section(series_details(series, occurrence)).to_dict(),
             DividerBlock().to_dict(),
-            context("The invite is being posted to the meeting's channel.").to_dict(),
+            context(note).to_dict(),
         ],
     }
 
 
-def open_form(
-    client: WebClient, trigger_id: str, meetings: MeetingService, channel_id: str | None
-) -> None:
+def open_form(client: WebClient, trigger_id: str, meetings: MeetingService) -> None:
     """Open the form at once: the trigger_id dies 3 s after the command."""
-    zone, today = meetings.form_defaults()
-    client.views_open(trigger_id=trigger_id, view=schedule_modal(zone, today, channel_id))
+    zone, first_day = meetings.form_defaults()
+    client.views_open(trigger_id=trigger_id, view=schedule_modal(zone, first_day))
 
 
 def repeat_rule(choice: str, day: date) -> str | None:
@@ -145,6 +223,28 @@ def _picked(parse: Callable[[str], T], text: str | None) -> T | None:
         return parse(text) if text else None
     except ValueError:
         return None
+
+
+# Optional text inputs, each checked as the service will, so every error shows at once.
+_TEXT_CHECKS: tuple[tuple[str, Callable[[str], object]], ...] = (
+    (ids.MEETING_LOCATION, check_location),
+    (ids.MEETING_LINK, check_link),
+    (ids.MEETING_REMINDERS, parse_reminders),
+)
+
+
+def _text(state: dict[str, Any], block: str) -> str | None:
+    return (state_value(state, block) or "").strip() or None
+
+
+def _today_in(meetings: MeetingService, zone: str | None) -> date | None:
+    """Today in the meeting's zone, on the bot's clock; None when the zone is not one (the
+    service then says so under the zone)."""
+    try:
+        name = check_zone(zone or "")
+    except FieldError:
+        return None
+    return meetings.clock.now().astimezone(ZoneInfo(name)).date()
 
 
 async def submit(
@@ -173,24 +273,50 @@ async def submit(
         duration = parse_meeting_duration(state_value(state, ids.MEETING_DURATION) or "1h")
     except VocabularyError as error:
         errors[ids.MEETING_DURATION] = str(error)
+    for block, check in _TEXT_CHECKS:
+        text = _text(state, block)
+        if text is None:
+            continue
+        try:
+            check(text)
+        except FieldError as error:
+            errors[block] = str(error)
+    audience = None
+    chosen = state_value(state, ids.MEETING_AUDIENCE)
+    try:
+        audience = Audience.parse([chosen], ()) if chosen else None
+    except VocabularyError as error:
+        errors[ids.MEETING_AUDIENCE] = str(error)
+    zone = _text(state, ids.MEETING_ZONE)
+    repeat = state_value(state, ids.MEETING_REPEAT) or "once"
+    today = _today_in(meetings, zone)
+    # A past date starts a repeating series (as the command's `from` does); once, it is a slip.
+    past = day is not None and today is not None and day < today
+    if past and repeat == "once":
+        errors[ids.MEETING_DATE] = PAST_DATE
     if errors or day is None or kind is None:
         await ack(response_action="errors", errors=errors)
         return
     request = ScheduleRequest(
         kind=kind,
         title=state_value(state, ids.MEETING_TITLE) or "",
-        rrule=repeat_rule(state_value(state, ids.MEETING_REPEAT) or "once", day),
+        rrule=repeat_rule(repeat, day),
         first_date=day,
-        explicit_from=False,
+        explicit_from=past,
         at=at,
         duration_minutes=duration,
-        timezone=(state_value(state, ids.MEETING_ZONE) or "").strip() or None,
+        timezone=zone,
         channel=state_value(state, ids.MEETING_CHANNEL),
+        audience=audience,
+        reminders=_text(state, ids.MEETING_REMINDERS),
+        location=_text(state, ids.MEETING_LOCATION),
+        join_url=_text(state, ids.MEETING_LINK),
     )
     try:
         change = await asyncio.to_thread(meetings.schedule, caller, request)
     except FieldError as error:
         await ack(**field_errors(error, FIELD_BLOCKS, state, ids.MEETING_DATE))
         return
-    await ack(response_action="update", view=scheduled_view(change.series, change.shown))
+    began = day if past else None
+    await ack(response_action="update", view=scheduled_view(change.series, change.shown, began))
     background.messages.run(announcer.announce, change, caller.slack_id)

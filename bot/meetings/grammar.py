@@ -57,7 +57,7 @@ class ListMeetings:
 @dataclass(frozen=True)
 class NextMeetings:
     kind: MeetingKind | None
-    everything: bool = False
+    everyone: bool = False  # `all`: every audience's meetings, not only the caller's
 
 
 @dataclass(frozen=True)
@@ -185,11 +185,11 @@ def _subcommand(head: str, rest: list[Word], words: list[Word], today: date) -> 
 
 
 def _next(rest: list[Word]) -> NextMeetings:
-    everything = any(word.lower() in ("all", "everything") for word in rest)
+    everyone = any(word.lower() in ("all", "everything") for word in rest)
     others = [word for word in rest if word.lower() not in ("all", "everything")]
     if len(others) > 1:
         raise GrammarError(f"cannot read {others[1]!r} after the kind", "next")
-    return NextMeetings(read_kind(others[0], "next") if others else None, everything)
+    return NextMeetings(read_kind(others[0], "next") if others else None, everyone)
 
 
 def _no_more(rest: list[Word], subcommand: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
@@ -40,6 +41,13 @@ def round_request(round_: RoundView, country: CountryRef, reminder: bool) -> Mes
     return Message(text=text, blocks=as_dicts(blocks))
 
 
+def unlisted_note(codes: Sequence[str], lead: str = "") -> str:
+    """`; no member listed for CZ, FR in the consortium file`, or nothing when there are none."""
+    if not codes:
+        return ""
+    return f"{lead}no member listed for {', '.join(codes)} in the consortium file"
+
+
 def round_status_message(status: RoundStatus, today: date) -> Message:
     """One line a country (submitted, late or missing), under how far the round has got."""
     round_ = status.round
@@ -47,6 +55,8 @@ def round_status_message(status: RoundStatus, today: date) -> Message:
     for row in status.countries:
         when = f" {row.submitted_on:%Y-%m-%d}" if row.submitted_on else ""
         extra = f" ({row.updates} updates)" if row.updates > 1 else ""
+        if row.submitted_at is None and not row.listed:
+            extra = " · no member listed"
         lines.append(f"{row.country.flag} {escape(row.country.name)}: *{row.state}*{when}{extra}")
     state = "closed" if round_.closed else ("overdue" if today > round_.due_on else "open")
     submitted = sum(1 for r in status.countries if r.submitted_at)
@@ -56,8 +66,13 @@ def round_status_message(status: RoundStatus, today: date) -> Message:
     )
     blocks: list[Block] = [header(f"Round: {round_.title}"), section(heading)]
     blocks += [section(chunk) for chunk in section_texts("\n".join(lines))] if lines else []
+    codes = [r.country.code for r in status.unlisted]
+    if codes:
+        note = unlisted_note(codes)
+        blocks.append(context(f"{note[:1].upper()}{note[1:]}, so nobody there can be asked."))
     missing = ", ".join(r.country.name for r in status.missing) or "none"
     text = escape(
         f"{round_.title}: {submitted} of {len(status.countries)} submitted; missing: {missing}"
+        f"{unlisted_note(codes, '; ')}"
     )
     return Message(text=text, blocks=as_dicts(blocks))

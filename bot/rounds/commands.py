@@ -14,7 +14,7 @@ from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import ROUND_COMMAND
 from bot.core.readings import chosen_command, two_way_question
 from bot.meetings.blocks import usage_message
-from bot.rounds.blocks import round_status_message
+from bot.rounds.blocks import round_status_message, unlisted_note
 from bot.rounds.grammar import EXAMPLE, USAGE, RoundCommand, RoundGrammarError, parse_round_command
 from bot.rounds.messenger import RoundMessenger
 from scheduling.clock import today_in
@@ -90,9 +90,11 @@ def _run(
         assert parsed.due is not None
         requests = rounds.open(caller, parsed.title, parsed.due, parsed.audience)
         opened = requests.round
+        asked = len(requests.asked)
         text = (
             f"Opened round #{opened.id} “{opened.title}”, due {opened.due_on:%a %-d %b %Y}; "
-            f"asking {len(requests.countries)} countries by DM."
+            f"asking {asked} {'country' if asked == 1 else 'countries'} by DM"
+            f"{unlisted_note(requests.unlisted, '; ')}."
         )
         return plain_message(text), requests
     if parsed.action == "status":
@@ -103,9 +105,15 @@ def _run(
         title = requests.round.title
         if not requests.countries:
             return plain_message(f"Every country has answered “{title}”; nobody to remind."), None
-        codes = [request.country.code for request in requests.countries]
+        if not requests.asked:
+            text = f"Nobody to remind for “{title}”{unlisted_note(requests.unlisted, ': ')}."
+            return plain_message(text), None
+        codes = [request.country.code for request in requests.asked]
         countries = "country" if len(codes) == 1 else "countries"
-        text = f"Reminding {len(codes)} {countries} of “{title}”: {', '.join(codes)}."
+        text = (
+            f"Reminding {len(codes)} {countries} of “{title}”: {', '.join(codes)}"
+            f"{unlisted_note(requests.unlisted, '; ')}."
+        )
         return plain_message(text), requests
     if parsed.action == "close":
         closed = rounds.close(caller, parsed.reference)

@@ -30,28 +30,23 @@ class RoundMessenger:
 
     def ask(self, requests: RoundRequests) -> int:
         """Send the requests the round's opening or reminder queued; returns how many went
-        out now. Whoever asked hears of countries with nobody listed, and of members Slack
-        refused to reach (the jobs try those again)."""
+        out now. Whoever asked hears of members Slack refused to reach (the jobs try those
+        again); countries with no member listed were named in the reply to the command."""
         keys = [key for request in requests.countries for key in request.keys]
         report = self.outbox.dispatch(keys)
         refused = self._refused(report.failures, 1)
-        nobody = sorted(r.country.code for r in requests.countries if not r.members)
         reasons: dict[str, str] = {}
         for request in requests.countries:
             for key in request.keys:
                 if key in refused:
                     reasons[request.country.code] = refused[key].code
-        if requests.requested_by and (nobody or reasons):
-            lines = []
-            if nobody:
-                lines.append(
-                    f"Nobody is listed for {', '.join(nobody)} in the consortium file,"
-                    " so I asked no one there."
-                )
-            if reasons:
-                named = ", ".join(f"{code} ({why})" for code, why in sorted(reasons.items()))
-                lines.append(f"I could not reach some members of {named}; I will try again.")
-            tell(self.client, requests.requested_by, " ".join(lines))
+        if requests.requested_by and reasons:
+            named = ", ".join(f"{code} ({why})" for code, why in sorted(reasons.items()))
+            tell(
+                self.client,
+                requests.requested_by,
+                f"I could not reach some members of {named}; I will try again.",
+            )
         logger.debug("round %s: %s", requests.round.id, report.summary())
         return report.sent
 

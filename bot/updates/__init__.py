@@ -1,4 +1,5 @@
-"""`/update`, its form, and the Edit and Show all buttons on update cards."""
+"""`/update`, its form, the Edit and Show all buttons on update cards, and the buttons that
+count a quick note for a round or open the form for it."""
 
 from __future__ import annotations
 
@@ -15,3 +16,4 @@ def register(app: AsyncApp) -> None:
     app.action(ids.UPDATE_EDIT)(buttons.edit)
     app.action(ids.UPDATE_SHOW_ALL)(buttons.show_all)
     app.action(ids.ROUND_SUBMIT)(buttons.submit_for_round)
+    app.action(ids.NOTE_COUNT)(buttons.count_note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,13 +16,16 @@ from bot.core.blocks import (
     as_dicts,
     context,
     header,
+    plain_message,
     section,
 )
 from bot.core.mrkdwn import escape, escaped_chunks, escaped_prefix_length, truncate
-from scheduling.updates.views import UpdateView
+from scheduling.updates.notes import Counted
+from scheduling.updates.views import RoundView, UpdateView
 from scheduling.vocabulary import SECTIONS, UpdateField
 
 MAX_LISTED_UPDATES = 20
+MAX_BUTTON_TEXT = 75
 _SHOWN_FIELDS = (UpdateField.NOTE, *SECTIONS, UpdateField.LINKS)
 
 
@@ -135,12 +139,54 @@ def update_list(
     return Message(text=escape(f"{title}: {plain}"), blocks=as_dicts(blocks))
 
 
-def note_posted_message(update: UpdateView) -> Message:
+def note_posted_message(update: UpdateView, awaiting: RoundView | None = None) -> Message:
+    """The reply to a quick note, with its Edit button; when an open round asks the note's
+    country and it has not answered, buttons to count the note for it or open the form."""
     text = escape(f"Your note for {update.country.name} is posted (#{update.id}).")
-    blocks = [
+    blocks: list[Block] = [
         SectionBlock(
             text=text,
             accessory=ButtonElement(text="Edit", action_id=ids.UPDATE_EDIT, value=str(update.id)),
         )
     ]
+    if awaiting is not None:
+        due = awaiting.due_on
+        asked = (
+            f"The round “{awaiting.title}” (due {due:%a} {due.day} {due:%b %Y}) is open, and "
+            f"{update.country.name} has not answered it yet."
+        )
+        text += " " + escape(asked)
+        country = update.country.code
+        blocks += [
+            section(escape(asked)),
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text=truncate(f"Count this for {awaiting.title}", MAX_BUTTON_TEXT),
+                        action_id=ids.NOTE_COUNT,
+                        value=json.dumps({"update": update.id, "round": awaiting.id}),
+                        style="primary",
+                    ),
+                    ButtonElement(
+                        text="Open the full form",
+                        action_id=ids.ROUND_SUBMIT,
+                        value=json.dumps({"round": awaiting.id, "country": country}),
+                    ),
+                ]
+            ),
+        ]
     return Message(text=text, blocks=as_dicts(blocks))
+
+
+def counted_message(update: UpdateView, counted: Counted) -> Message:
+    """What counting a note for a round did: it is the country's answer, or it was added
+    to the answer the country had given."""
+    country, title = update.country.name, counted.round.title
+    if counted.answer_id is None:
+        done = f"Counted: your note #{counted.note_id} is {country}'s answer to “{title}”."
+    else:
+        done = (
+            f"Added your note to {country}'s answer to “{title}” (#{counted.answer_id}); "
+            f"your note #{counted.note_id} stays as posted."
+        )
+    return plain_message(f"{done} `/round status` shows {country} as submitted.")

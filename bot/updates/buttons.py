@@ -1,4 +1,5 @@
-"""Buttons on update cards and round requests: each acks, then opens its modal at once."""
+"""Buttons on update cards, round requests and quick notes: each acks, then opens its modal
+at once, or answers through the message's response_url."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from slack_sdk import WebClient
 
 from bot.core import ids
 from bot.core.background import Background
-from bot.updates.blocks import full_update_view
+from bot.updates.blocks import counted_message, full_update_view
 from bot.updates.form import open_form, update_form
+from bot.updates.publisher import UpdatePublisher
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.errors import FieldError
 from scheduling.updates.service import UpdateService, may_post
@@ -110,6 +112,38 @@ async def submit_for_round(
         caller,
         (preset.get("round"), preset.get("country")),
     )
+
+
+async def count_note(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    caller: MemberProfile,
+    updates: UpdateService,
+    publisher: UpdatePublisher,
+    background: Background,
+    respond: AsyncRespond,
+) -> None:
+    """The "Count this for <round>" button under a quick note: the note answers the round
+    (or is added to the country's answer); the reply replaces the note's, buttons and all."""
+    await ack()
+    try:
+        preset = json.loads(_value(body))
+    except (ValueError, RecursionError):
+        preset = None
+    named = preset if isinstance(preset, dict) else {}
+    update_id, round_id = ids.record_id(named.get("update")), ids.record_id(named.get("round"))
+    try:
+        if update_id is None or round_id is None:
+            raise FieldError("That button no longer works; use `/update` to answer the round.")
+        published, counted = await asyncio.to_thread(
+            updates.count_note, caller, update_id, round_id
+        )
+    except FieldError as error:
+        await respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    reply = counted_message(published.update, counted)
+    await respond(**reply.as_ephemeral(), replace_original=True)
+    background.messages.run(publisher.publish, published, caller.slack_id)
 
 
 def _open(web: WebClient, trigger_id: str, view: dict[str, Any]) -> None:

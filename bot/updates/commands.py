@@ -70,7 +70,7 @@ async def handle(
     except FieldError as error:
         await ack(**plain_message(f"{error} ({USAGE})").as_ephemeral())
         return
-    await ack(**note_posted_message(published.update).as_ephemeral())
+    await ack(**note_posted_message(published.update, published.awaiting).as_ephemeral())
     background.messages.run(publisher.publish, published, caller.slack_id)
 
 

@@ -116,24 +116,54 @@ def _duration(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> N
         meeting.duration_minutes, meeting.ends_local = minutes, None
 
 
-def _link(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+def check_link(value: str) -> str | None:
+    """A join link: http(s), at most 2,000 characters; `none` or nothing for no link."""
+    value = value.strip()
     if value.lower() in _NONE:
-        meeting.join_url = None
-    elif len(value) > MAX_LINK_LENGTH:
+        return None
+    if len(value) > MAX_LINK_LENGTH:
         raise MeetingError(f"the link is longer than {MAX_LINK_LENGTH} characters", "link")
-    elif not re.fullmatch(r"https?://\S+", value):
-        raise MeetingError(f"{value!r} is not an http(s) link", "link")
-    else:
-        meeting.join_url = value
+    if not re.fullmatch(r"https?://\S+", value):
+        raise MeetingError(
+            f"{value!r} is not an http(s) link; e.g. https://zoom.example/j/123", "link"
+        )
+    return value
 
 
-def _location(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+def check_location(value: str) -> str | None:
+    """A place in words, at most 500 characters; `none` or nothing for no place."""
+    value = value.strip()
     if len(value) > MAX_LOCATION_LENGTH:
         raise MeetingError(
             f"the location is {len(value)} characters; keep it under {MAX_LOCATION_LENGTH}",
             "location",
         )
-    meeting.location = None if value.lower() in _NONE else value
+    return None if value.lower() in _NONE else value
+
+
+def parse_reminders(value: str) -> tuple[int, ...]:
+    """Reminder offsets in minutes, longest first, from `1d 1h` (or `1d, 1h`); `none` for
+    none at all."""
+    words = value.replace(",", " ").split()
+    if [w.lower() for w in words] == ["none"]:
+        return ()
+    if not words:
+        raise MeetingError("say the reminders, e.g. `1d 1h`, or `none`", "reminders")
+    try:
+        offsets = sorted({parse_reminder(w) for w in words}, reverse=True)
+    except VocabularyError as error:
+        raise MeetingError(str(error), "reminders") from None
+    if len(offsets) > MAX_REMINDERS:
+        raise MeetingError(f"a meeting can have {MAX_REMINDERS} reminders at most", "reminders")
+    return tuple(offsets)
+
+
+def _link(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    meeting.join_url = check_link(value)
+
+
+def _location(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    meeting.location = check_location(value)
 
 
 def _channel(meeting: Meeting, value: str, resolve: Callable[[str], str | None]) -> None:
@@ -141,16 +171,7 @@ def _channel(meeting: Meeting, value: str, resolve: Callable[[str], str | None])
 
 
 def _reminders(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
-    words = value.replace(",", " ").split()
-    if [w.lower() for w in words] == ["none"]:
-        meeting.reminder_minutes = []
-        return
-    if not words:
-        raise MeetingError("say the reminders, e.g. `1d 1h`, or `none`", "reminders")
-    offsets = sorted({parse_reminder(w) for w in words}, reverse=True)
-    if len(offsets) > MAX_REMINDERS:
-        raise MeetingError(f"a meeting can have {MAX_REMINDERS} reminders at most", "reminders")
-    meeting.reminder_minutes = offsets
+    meeting.reminder_minutes = list(parse_reminders(value))
 
 
 _EDITS: dict[str, Callable[[Meeting, str, Callable[[str], str | None]], None]] = {

@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from scheduling.clock import Clock
-from scheduling.consortium.directory import DirectoryService, MemberProfile, audience_members
+from scheduling.consortium.directory import (
+    DirectoryService,
+    DirectorySnapshot,
+    MemberProfile,
+    audience_members,
+)
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.edits import MeetingError
@@ -19,7 +24,7 @@ from scheduling.meetings.occurrences import (
     occurrence_on,
     scheduled_occurrence,
 )
-from scheduling.vocabulary import MemberRole, RsvpAnswer
+from scheduling.vocabulary import Audience, MemberRole, RsvpAnswer
 from storage.db import Database
 
 
@@ -56,11 +61,13 @@ class RsvpRecorded:
 
 @dataclass(frozen=True)
 class WhoAnswered:
-    """`/meeting who`: by country name, answer (or "none") -> member names."""
+    """`/meeting who`: by country name, answer (or "none") -> member names; and the names of
+    the countries it is for that have no member listed in the consortium file."""
 
     series: Series
     occurrence: Occurrence
     table: dict[str, dict[str, list[str]]]
+    unlisted: tuple[str, ...] = ()
 
 
 class RsvpService:
@@ -126,11 +133,28 @@ class RsvpService:
                 )
             key = (series.id, occurrence.original_local)
             answers = work.rsvps.answers([key])[key]
+        snapshot = self.directory.snapshot()
         table: dict[str, dict[str, list[str]]] = {}
-        for profile in audience_members(
-            self.directory.snapshot().profiles.values(), series.audience
-        ):
+        for profile in audience_members(snapshot.profiles.values(), series.audience):
             country = profile.countries[0].name if profile.countries else "—"
             answer = answers.get(profile.slack_id, "none")
             table.setdefault(country, {}).setdefault(answer, []).append(profile.name)
-        return WhoAnswered(series, occurrence, dict(sorted(table.items())))
+        return WhoAnswered(
+            series, occurrence, dict(sorted(table.items())), unlisted_countries(snapshot, series)
+        )
+
+
+def unlisted_countries(snapshot: DirectorySnapshot, series: Series) -> tuple[str, ...]:
+    """The names of the countries a meeting is for that have nobody in the consortium file
+    (a meeting for work-package leads is for people, not countries: none)."""
+    if series.audience == Audience.WP_LEAD:
+        return ()
+    roles = {code: country.role for code, country in snapshot.countries.items()}
+    listed = {c.code for profile in snapshot.profiles.values() for c in profile.countries}
+    return tuple(
+        sorted(
+            snapshot.countries[code].name
+            for code in series.audience.countries(roles)
+            if code in snapshot.countries and code not in listed
+        )
+    )

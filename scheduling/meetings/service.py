@@ -24,27 +24,30 @@ from scheduling.delivery.notices import Announced, AnnouncementFacts
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
 from scheduling.language.places import find_zone
-from scheduling.language.words import suggest
 from scheduling.meetings.changes import original_on, record_exception, touch
+from scheduling.meetings.defaults import (
+    Upcoming,
+    channel_id,
+    next_working_day,
+    resolve_channel,
+    upcoming_for,
+)
 from scheduling.meetings.edits import (
     MeetingError,
     apply_edit,
     check_duration,
+    check_link,
+    check_location,
     check_title,
     editable_field,
+    parse_reminders,
 )
-from scheduling.meetings.mapping import (
-    CHANNEL_ID,
-    meeting_channel,
-    refresh_next_reminder,
-    to_series,
-)
+from scheduling.meetings.mapping import refresh_next_reminder, to_series
 from scheduling.meetings.occurrences import (
     CANCELLED,
     MOVED,
     Occurrence,
     Series,
-    next_occurrences,
     next_of,
     occurrence_on,
 )
@@ -56,7 +59,7 @@ from scheduling.meetings.recurrence import (
     first_occurrence,
     normalise_until,
 )
-from scheduling.vocabulary import MeetingKind, VocabularyError
+from scheduling.vocabulary import Audience, MeetingKind, VocabularyError
 from storage.db import Database
 from storage.models import Meeting
 from storage.repositories import UnitOfWork
@@ -76,7 +79,12 @@ class ScheduleRequest:
     at: time | None
     duration_minutes: int | None
     timezone: str | None
-    channel: str | None
+    channel: str | None  # None: the consortium file's channel for the kind, else announcements
+    # None: the kind's default (see `MeetingKind`); text as a person typed it for the others.
+    audience: Audience | None = None
+    reminders: str | None = None
+    location: str | None = None
+    join_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class MeetingChange:
     as_of: datetime | None = None  # when the change was made
     announcement: str | None = None  # the queued announcement's delivery key (None: no channel)
     invitations: tuple[str, ...] = ()  # the queued invitations by e-mail, one per member
+    quiet: bool = False  # changed only what nobody is told about (reminders): nothing to post
 
     @cached_property
     def shown(self) -> Occurrence | None:
@@ -144,19 +153,22 @@ class MeetingService:
         now = self.clock.now()
         return [(series, next_of(series, now)) for series in self.all()]
 
-    def upcoming(self, kind: MeetingKind | None = None, limit: int = 10) -> list[Occurrence]:
+    def upcoming_for(
+        self, member: MemberProfile, kind: MeetingKind | None = None, *, everyone: bool = False
+    ) -> Upcoming:
+        """`/meeting next`: the member's meetings (or everyone's), and how many it left out."""
         series = [s for s in self.all() if kind is None or s.kind == kind]
-        return next_occurrences(series, self.clock.now(), limit)
+        return upcoming_for(series, member, self.clock.now(), everyone=everyone, limit=10)
 
     def next_of(self, series: Series) -> Occurrence | None:
         return next_of(series, self.clock.now())
 
     def form_defaults(self) -> tuple[str, date]:
-        """The zone a new meeting is in unless told, and today's date there."""
+        """The zone a new meeting is in unless told, and the next working day there."""
         with self.database.read() as work:
             consortium = work.directory.consortium()
         zone = consortium.timezone if consortium else DEFAULT_ZONE
-        return zone, self.clock.now().astimezone(ZoneInfo(zone)).date()
+        return zone, next_working_day(self.clock.now(), zone)
 
     # -- changing ----------------------------------------------------------------------------
 
@@ -176,7 +188,7 @@ class MeetingService:
             zone = check_zone(
                 request.timezone or (consortium.timezone if consortium else DEFAULT_ZONE)
             )
-            channel = _resolve_channel(work, request.channel)
+            channel = resolve_channel(work, request.channel, kind)
             start, rrule = _first_start(request, zone, now)
             duration = check_duration(request.duration_minutes)
             ends_local: datetime | None = None
@@ -200,8 +212,14 @@ class MeetingService:
                 ends_local=ends_local,
                 timezone=zone,
                 channel_purpose=channel,
-                audience=kind.default_audience.stored(),
-                reminder_minutes=list(kind.default_reminders),
+                audience=(request.audience or kind.default_audience).stored(),
+                reminder_minutes=list(
+                    parse_reminders(request.reminders)
+                    if request.reminders is not None
+                    else kind.default_reminders
+                ),
+                location=check_location(request.location or ""),
+                join_url=check_link(request.join_url or ""),
                 sequence=0,
                 created_at=now,
                 updated_at=now,
@@ -281,7 +299,11 @@ class MeetingService:
         now = self.clock.now()
         with self.database.write() as work:
             meeting = _live(work, meeting_id)
-            apply_edit(meeting, name, value.strip(), lambda text: _resolve_channel(work, text))
+            apply_edit(meeting, name, value.strip(), lambda text: resolve_channel(work, text))
+            if name == "reminders":
+                # Reminders are the bot's own business: no new card, file or SEQUENCE.
+                refresh_next_reminder(meeting, now)
+                return MeetingChange(to_series(meeting), as_of=now, quiet=True)
             touch(meeting, now)
             facts = AnnouncementFacts(Announced.CHANGED, field=name, requested_by=actor.slack_id)
             return self._change(work, meeting, facts)
@@ -307,7 +329,7 @@ class MeetingService:
         """What the change did, its announcement queued for the meeting's channel."""
         series = to_series(meeting)
         consortium = work.directory.consortium()
-        channel = _channel_id(work, series.channel_purpose)
+        channel = channel_id(work, series.channel_purpose)
         now = self.clock.now()
         queued = QueuedAnnouncement(
             series.id, series.sequence, facts, occurrence_local, new_local, cancelled
@@ -372,28 +394,3 @@ def _first_start(request: ScheduleRequest, zone: str, now: datetime) -> tuple[da
             "repeat",
         )
     return first, rrule
-
-
-def _resolve_channel(work: UnitOfWork, channel: str | None) -> str | None:
-    """A channel purpose of the consortium file, or a raw channel ID to keep as is."""
-    if channel is None:
-        return None
-    known = work.directory.channels()
-    if any(c.purpose == channel for c in known):
-        return channel
-    for found in known:
-        if found.slack_channel_id == channel:
-            return found.purpose
-    if CHANNEL_ID.fullmatch(channel):
-        return channel
-    purposes = ", ".join(c.purpose for c in known)
-    close = suggest(channel, [c.purpose for c in known])
-    hint = f"did you mean #{close}? " if close else ""
-    raise MeetingError(
-        f"I don't know the channel {channel!r}; {hint}known: {purposes or 'none'}", "channel"
-    )
-
-
-def _channel_id(work: UnitOfWork, purpose: str | None) -> str | None:
-    channels = {c.purpose: c.slack_channel_id for c in work.directory.channels()}
-    return meeting_channel(purpose, channels)

@@ -52,6 +52,16 @@ class RoundRequests:
     reminder: bool
     requested_by: str | None = None
 
+    @property
+    def asked(self) -> list[CountryRequest]:
+        """The countries with someone to ask."""
+        return [request for request in self.countries if request.members]
+
+    @property
+    def unlisted(self) -> list[str]:
+        """The codes of the countries nobody in the consortium file speaks for."""
+        return sorted(request.country.code for request in self.countries if not request.members)
+
 
 class RoundService:
     def __init__(self, database: Database, clock: Clock) -> None:

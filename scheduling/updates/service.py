@@ -8,7 +8,7 @@ one transaction and returns what posting the card needs: the update and where to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -19,7 +19,8 @@ from scheduling.delivery.cards import queue_card
 from scheduling.errors import FieldError, NotAllowedError
 from scheduling.language.places import AUDIENCE_PHRASES, country_names
 from scheduling.language.words import suggest
-from scheduling.updates.views import RoundRef, UpdateDraft, UpdateView, to_view
+from scheduling.updates.notes import Counted, add_to_answer, awaiting_round, first_answer
+from scheduling.updates.views import RoundRef, RoundView, UpdateDraft, UpdateView, to_view
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
 from storage.db import Database
 from storage.models import CountryUpdate, UpdateRevision
@@ -47,6 +48,7 @@ class Published:
     update: UpdateView
     channel: str | None
     card: str | None = None
+    awaiting: RoundView | None = None  # a note's: the open round its country has not answered
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,39 @@ class UpdateService:
                     f"A note holds at most {MAX_NOTE_LENGTH} characters; use `/update` for more.",
                     "note",
                 )
-            return self._submit(work, profile, country, None, {UpdateField.NOTE: body})
+            published = self._submit(work, profile, country, None, {UpdateField.NOTE: body})
+            return replace(published, awaiting=awaiting_round(work, country))
+
+    def count_note(
+        self, profile: MemberProfile, update_id: int, round_id: int
+    ) -> tuple[Published, Counted]:
+        """A quick note counted as its country's answer to an open round, or added to the
+        note of the answer the country gave meanwhile; the update to refresh, and what was
+        done."""
+        now = self.clock.now()
+        with self.database.write() as work:
+            note = work.updates.get_to_change(update_id)
+            if note is None:
+                raise UpdateError(f"There is no update #{update_id}.", "id")
+            _check_may_post(profile, note.country_code)
+            round_ref = _check_round(work, round_id, note.country_code)
+            if note.round_id is not None:
+                raise UpdateError(f"Update #{note.id} already answers a round.", "round")
+            if [name for name in FIELDS if getattr(note, name).strip()] != [UpdateField.NOTE]:
+                raise UpdateError("Only a quick note can be counted this way.", "note")
+            answer = first_answer(work, round_id, note.country_code)
+            if answer is None:
+                note.round = work.rounds.get(round_id)
+                counted, target = Counted(round_ref, note.id), note
+            elif add_to_answer(answer, note.note.strip(), profile.slack_id, now, MAX_NOTE_LENGTH):
+                counted, target = Counted(round_ref, note.id, answer.id), answer
+            else:
+                raise UpdateError(
+                    f"The answer #{answer.id} has no room for this note; open the full form.",
+                    "note",
+                )
+            work.flush()
+            return Published(to_view(target), _updates_channel(work)), counted
 
     def _submit(
         self,

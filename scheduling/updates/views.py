@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -121,6 +121,7 @@ class CountryStatus:
     updates: int
     late: bool
     overdue: bool
+    listed: bool = True  # False: nobody in the consortium file speaks for the country
 
     @property
     def state(self) -> str:
@@ -137,6 +138,11 @@ class RoundStatus:
     @property
     def missing(self) -> list[CountryStatus]:
         return [c for c in self.countries if c.submitted_at is None]
+
+    @property
+    def unlisted(self) -> list[CountryStatus]:
+        """Countries still missing that have no member listed, so nobody can be asked."""
+        return [c for c in self.missing if not c.listed]
 
 
 class Submitted(Protocol):
@@ -158,8 +164,10 @@ def round_status(
     countries: Mapping[str, CountryRef],
     zone: str,
     today: date,
+    listed: Collection[str] | None = None,
 ) -> RoundStatus:
-    """Each asked country's state: submitted (first update when), late, or missing."""
+    """Each asked country's state: submitted (first update when), late, or missing; and
+    whether anyone is listed for it (`listed`: the codes with members; None: all are)."""
     tz = ZoneInfo(zone)
     roles = {code: country.role for code, country in countries.items()}
     rows = []
@@ -177,6 +185,7 @@ def round_status(
                 updates=len(mine),
                 late=first is not None and first.astimezone(tz).date() > round_.due_on,
                 overdue=today > round_.due_on,
+                listed=listed is None or code in listed,
             )
         )
     return RoundStatus(round_, tuple(sorted(rows, key=lambda r: r.country.name)))
@@ -194,4 +203,5 @@ def statuses(work: UnitOfWork, clock: Clock, rounds: Sequence[Round]) -> list[Ro
     zone, today = consortium_today(work, clock)
     countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
     updates = work.updates.submissions([r.id for r in rounds])
-    return [round_status(RoundView.of(r), updates, countries, zone, today) for r in rounds]
+    listed = work.directory.countries_with_members()
+    return [round_status(RoundView.of(r), updates, countries, zone, today, listed) for r in rounds]

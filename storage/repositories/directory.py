@@ -84,6 +84,11 @@ class DirectoryRepository:
             for slack_id, name, zone, delivery, email, invitations in rows
         ]
 
+    def countries_with_members(self) -> set[str]:
+        """The codes of the countries at least one member speaks for."""
+        found = self.session.scalars(select(MemberCountry.country_code).distinct())
+        return set(found.all())
+
     def country(self, code: str) -> Country | None:
         return self.session.get(Country, code)
 

@@ -83,7 +83,7 @@ def test_a_note_while_another_process_holds_the_write_lock_is_answered_try_again
     assert exchange.ack_text == BUSY_TEXT
     assert workspace.app_services_updates().recent(limit=5) == []
     again = workspace.command("U0PT", "/update Platform live in Lisbon")
-    assert again.ack_text == "Your note for Portugal is posted (#1)."  # the first was not
+    assert again.ack_text.startswith("Your note for Portugal is posted (#1).")  # the first was not
 
 
 def test_an_rsvp_while_the_lock_is_held_says_try_again_and_counts_nothing(

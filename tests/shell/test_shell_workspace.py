@@ -192,7 +192,7 @@ def test_the_meeting_form_takes_choices_dates_and_channels_as_a_person_picks_the
         user="U0COORD1",
     )
     opened = after(transcript, "/meeting")
-    assert "Channel for the invite and reminders: <conversation select> = #announcements" in opened
+    assert "Channel for the invite and reminders: <conversation select> (optional)" in opened
     required = after(transcript, ":submit")
     assert "Slack would not send this yet: Title must be filled in." in required
     assert "Title: <text input>\n  │   ^ This field is required." in required

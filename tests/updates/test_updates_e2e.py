@@ -351,4 +351,6 @@ def test_update_list_by_country_name_and_by_round_even_when_closed(
     by_name = workspace.command(FINNISH, "/update list portugal")
     assert by_name.ack_text.startswith("Updates from Portugal: Portugal #2")
     unknown = workspace.command(FINNISH, "/update list Atlantis")
-    assert unknown.ack_text.startswith("'Atlantis' is neither a country (name or code, e.g. Portugal")
+    assert unknown.ack_text.startswith(
+        "'Atlantis' is neither a country (name or code, e.g. Portugal"
+    )

@@ -1,0 +1,94 @@
+"""What a meeting gets when nobody says otherwise, and whom it concerns.
+
+A new meeting goes to the consortium file's channel for its kind (`jour-fixe`, `core-team`,
+or any purpose named like a kind), else to the announcements channel; the form proposes the
+next working day. `/meeting next` shows a member the meetings of their audiences (a
+coordinator, who runs every meeting, sees them all) and says how many it left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from scheduling.consortium.directory import MemberProfile
+from scheduling.language.words import suggest
+from scheduling.meetings.edits import MeetingError
+from scheduling.meetings.mapping import CHANNEL_ID, meeting_channel
+from scheduling.meetings.occurrences import Occurrence, Series, next_occurrences
+from scheduling.vocabulary import MeetingKind
+from storage.repositories import UnitOfWork
+
+SATURDAY = 5
+
+
+def next_working_day(now: datetime, zone: str) -> date:
+    """The first Monday-to-Friday date after today in `zone`: the form's first date."""
+    day = now.astimezone(ZoneInfo(zone)).date() + timedelta(days=1)
+    while day.weekday() >= SATURDAY:
+        day += timedelta(days=1)
+    return day
+
+
+def resolve_channel(
+    work: UnitOfWork, channel: str | None, kind: MeetingKind | None = None
+) -> str | None:
+    """A channel purpose of the consortium file, or a raw channel ID to keep as is. Without
+    one, the purpose named like the meeting's kind when the file has it (None: the
+    announcements channel)."""
+    known = work.directory.channels()
+    if channel is None:
+        return str(kind) if kind is not None and any(c.purpose == kind for c in known) else None
+    if any(c.purpose == channel for c in known):
+        return channel
+    for found in known:
+        if found.slack_channel_id == channel:
+            return found.purpose
+    if CHANNEL_ID.fullmatch(channel):
+        return channel
+    purposes = ", ".join(c.purpose for c in known)
+    close = suggest(channel, [c.purpose for c in known])
+    hint = f"did you mean #{close}? " if close else ""
+    raise MeetingError(
+        f"I don't know the channel {channel!r}; {hint}known: {purposes or 'none'}", "channel"
+    )
+
+
+def channel_id(work: UnitOfWork, purpose: str | None) -> str | None:
+    """The Slack channel of a meeting's channel purpose (announcements when it has none)."""
+    channels = {c.purpose: c.slack_channel_id for c in work.directory.channels()}
+    return meeting_channel(purpose, channels)
+
+
+def concerns(series: Series, member: MemberProfile) -> bool:
+    """Whether a meeting is the member's business: they are in its audience, or they are a
+    coordinator, who runs every meeting."""
+    return member.is_coordinator or series.audience.includes(member)
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """`/meeting next`: the occurrences shown, whether they are everyone's, and how many of
+    the next ones (as `/meeting next all` lists them) are for other audiences."""
+
+    occurrences: list[Occurrence]
+    everyone: bool
+    hidden: int = 0
+
+
+def upcoming_for(
+    series: Sequence[Series],
+    member: MemberProfile,
+    now: datetime,
+    *,
+    everyone: bool,
+    limit: int,
+) -> Upcoming:
+    every = next_occurrences(list(series), now, limit)
+    if everyone:
+        return Upcoming(every, True)
+    mine = next_occurrences([s for s in series if concerns(s, member)], now, limit)
+    hidden = sum(1 for occurrence in every if not concerns(occurrence.series, member))
+    return Upcoming(mine, False, hidden)
