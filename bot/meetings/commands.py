@@ -15,7 +15,15 @@ from bot.core.background import Background
 from bot.core.blocks import Message, plain_message
 from bot.meetings import grammar
 from bot.meetings.announcer import MeetingAnnouncer
-from bot.meetings.blocks import meeting_list, upcoming_list, usage_message, who_message
+from bot.meetings.blocks import (
+    cancel_choices,
+    cancel_confirmation,
+    cancelled_message,
+    meeting_list,
+    upcoming_list,
+    usage_message,
+    who_message,
+)
 from bot.meetings.form import open_form
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
@@ -82,9 +90,15 @@ def _answer(
             f"Scheduled #{series.id} {series.title} ({series.rule_in_words}); posting the invite."
         )
     elif isinstance(parsed, grammar.Cancel):
+        # A whole series (or a named none) asks first; one occurrence goes at once, with Undo.
+        if parsed.meeting_id is None:
+            return cancel_choices(meetings.listing()), None
+        if parsed.on is None:
+            return cancel_confirmation(meetings.cancel_preview(caller, parsed.meeting_id)), None
         change = meetings.cancel(caller, parsed.meeting_id, parsed.on)
         what = f"the {parsed.on:%Y-%m-%d} occurrence of" if change.occurrence_local else ""
         reply = f"Cancelled {what} #{parsed.meeting_id}".replace("  ", " ") + "."
+        return cancelled_message(reply, change.undo, change.as_of, caller.timezone), change
     elif isinstance(parsed, grammar.Move):
         change = meetings.move(caller, parsed.meeting_id, parsed.on, parsed.to_day, parsed.at)
         assert change.new_local is not None

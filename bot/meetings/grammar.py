@@ -75,7 +75,7 @@ class NextMeetings:
 
 @dataclass(frozen=True)
 class Cancel:
-    meeting_id: int
+    meeting_id: int | None  # None: none named, so the meetings are listed to choose from
     on: date | None
 
 
@@ -152,6 +152,8 @@ def parse_meeting_command(text: str) -> MeetingCommand:
             raise GrammarError(f"cannot read {rest[1]!r} after the kind", "next")
         return NextMeetings(_kind(rest[0], "next") if rest else None)
     if head == "cancel":
+        if not rest:
+            return Cancel(None, None)
         meeting_id = _meeting_id(rest, "cancel")
         if len(rest) == 1:
             return Cancel(meeting_id, None)
