@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import Bot, build_app  # noqa: E402
-from bot.core.background import (  # noqa: E402
+from bot.core.web_api.background import (  # noqa: E402
     Background,
     Lane,
     Redraw,
@@ -45,8 +45,8 @@ from bot.core.background import (  # noqa: E402
     Timer,
     use_ack_threads,
 )
-from bot.core.retries import AFTER_THE_ACK, SendLimits  # noqa: E402
-from bot.core.slack import make_web_client  # noqa: E402
+from bot.core.web_api.clients import make_web_client  # noqa: E402
+from bot.core.web_api.retries import AFTER_THE_ACK, SendLimits  # noqa: E402
 from bot.local.emulator import EmulatedChannel, EmulatedUser, SlackEmulator  # noqa: E402
 from bot.local.workspace import sign  # noqa: E402
 from bot.settings import Settings  # noqa: E402

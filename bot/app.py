@@ -19,9 +19,9 @@ from slack_sdk import WebClient
 from bot import consortium, meetings, reminders, rounds, updates
 from bot.composition import Services, compose, provide
 from bot.core import access, errors, readings
-from bot.core.background import Background
-from bot.core.retries import AFTER_THE_ACK
-from bot.core.slack import make_async_web_client, make_web_client
+from bot.core.web_api.background import Background
+from bot.core.web_api.clients import make_async_web_client, make_web_client
+from bot.core.web_api.retries import AFTER_THE_ACK
 from bot.meetings.invitations import Mailer
 from bot.settings import Settings
 from scheduling.clock import Clock

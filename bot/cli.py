@@ -255,8 +255,8 @@ def _socket(settings: Settings, with_scheduler: bool) -> int:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
     from bot.app import build_app
-    from bot.core.background import use_ack_threads
-    from bot.core.slack import make_async_web_client
+    from bot.core.web_api.background import use_ack_threads
+    from bot.core.web_api.clients import make_async_web_client
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     if settings.slack_signing_secret is None:
@@ -289,8 +289,8 @@ def _tick(settings: Settings, at: str | None) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from bot.composition import compose
-    from bot.core.background import Background
-    from bot.core.slack import make_web_client
+    from bot.core.web_api.background import Background
+    from bot.core.web_api.clients import make_web_client
     from scheduling.clock import FixedClock
 
     settings.require("SLACK_BOT_TOKEN")

@@ -15,8 +15,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk import WebClient
 
-from bot.core.background import Background, SchedulerState
-from bot.core.retries import DEFAULT_LIMITS, SendLimits
+from bot.core.web_api.background import Background, SchedulerState
+from bot.core.web_api.retries import DEFAULT_LIMITS, SendLimits
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.invitations import Mailer, SmtpMailer
 from bot.reminders.notifier import SlackDeliveryNotifier
@@ -107,7 +107,7 @@ def compose(
     mailer: Mailer | None = None,
 ) -> Services:
     """`client` is the scheduler's (it may wait out a short Retry-After); `web` answers after
-    an ack and never waits one out (`bot/core/background.py`). Invitations go by e-mail
+    an ack and never waits one out (`bot/core/web_api/background.py`). Invitations go by e-mail
     through `mailer`, else the SMTP_URL server, when MAIL_FROM names the sender."""
     if mailer is None and settings.smtp is not None:
         mailer = SmtpMailer(settings.smtp)

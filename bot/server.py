@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.core.background import use_ack_threads
+from bot.core.web_api.background import use_ack_threads
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock, SystemClock
 from storage.db import DEFAULT_TIMEOUT_SECONDS, Database

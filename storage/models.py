@@ -198,6 +198,8 @@ class Round(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))
+    # Raised by each closing and reopening: an Undo names the closing it undoes by it.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CountryUpdate(Base):

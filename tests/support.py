@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from bot.local.workspace import LocalWorkspace
+from bot.local.workspace import Exchange, LocalWorkspace
 from bot.server import create_web_app
 from storage.db import Database
 
@@ -78,6 +78,42 @@ def assert_pings_nobody(message: dict[str, Any], *allowed: str) -> None:
             cleaned = cleaned.replace(ok, "")
         for mention in MENTIONS:
             assert mention not in cleaned, f"{mention!r} would be parsed in: {text!r}"
+
+
+def buttons_of(exchange: Exchange) -> list[tuple[str, str]]:
+    """The buttons of the message an exchange answered with (its ack, else its last
+    response_url reply), as (action ID, value), in order."""
+    replies = [c.params for c in exchange.calls if c.method == "response_url"]
+    message = replies[-1] if replies else exchange.ack
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "button" and "action_id" in node:
+                found.append((node["action_id"], node.get("value", "")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(message.get("blocks") if isinstance(message, dict) else [])
+    return found
+
+
+def press(
+    workspace: LocalWorkspace,
+    user: str,
+    exchange: Exchange,
+    action_id: str,
+    value_has: str = "",
+) -> Exchange:
+    """Press the button `action_id` (the first whose value holds `value_has`) of the message
+    an exchange answered with, as `user`."""
+    buttons = buttons_of(exchange)
+    values = [v for a, v in buttons if a == action_id and value_has in v]
+    assert values, (action_id, value_has, buttons)
+    return workspace.click(user, action_id, values[0])
 
 
 def run_at_once(count: int, action: Callable[[int], object]) -> list[BaseException]:

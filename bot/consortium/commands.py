@@ -13,10 +13,10 @@ from bot.consortium.blocks import (
     unknown_subcommand_message,
     whoami_message,
 )
-from bot.core.background import SchedulerState
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import COMMANDS, CONSORTIUM_COMMAND
 from bot.core.mrkdwn import unescape
+from bot.core.web_api.background import SchedulerState
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile

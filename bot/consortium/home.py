@@ -8,8 +8,8 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot.consortium.blocks import home_view
-from bot.core.background import Background
 from bot.core.catalogue import COMMANDS
+from bot.core.web_api.background import Background
 from scheduling.consortium.directory import DirectoryService
 
 

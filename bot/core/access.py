@@ -2,28 +2,39 @@
 
 One middleware runs for every slash command and interaction (not for events, which Slack
 sends on its own). It puts the caller's profile in `context["caller"]`, answers a stranger
-with whom to ask, and refuses a coordinators' command or form (as the command catalogue
-marks them) to anyone else, so no listener runs for them. The services check roles again,
-so no door can skip the check. The lookup is in memory; the database is read only when the
-directory snapshot is stale.
+with whom to ask, and refuses a coordinators' command, form or button (as the command
+catalogue marks them) to anyone else, so no listener runs for them. The services check roles
+again, so no door can skip the check. The lookup is in memory; the database is read only when
+the directory snapshot is stale.
+
+Slack shows the ack's body of a slash command, and a form's `response_action`, but not the
+ack's body of a button: the answer to a button goes by chat.postEphemeral after the ack.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, plain_message, section
-from bot.core.catalogue import COORDINATOR_VIEWS, entry_for
+from bot.core.catalogue import COORDINATOR_ACTIONS, COORDINATOR_VIEWS, entry_for
 from bot.core.mrkdwn import escape, mention, unescape
 from bot.core.readings import chosen_command
+from bot.core.web_api.background import Background
+from bot.core.web_api.clients import make_webhook_client
 from scheduling.consortium.directory import Directory, DirectoryService, MemberProfile
 
+logger = logging.getLogger("consortium_bot.access")
+
+RSVP_ACTION_IDS = frozenset(ids.RSVP_ACTIONS.values())
 _ACTING_PAYLOADS = ("block_actions", "view_submission", "shortcut", "message_action")
 
 
@@ -37,8 +48,9 @@ async def find_member(directory: DirectoryService, user_id: str | None) -> Membe
     return await asyncio.to_thread(directory.profile, user_id)
 
 
-def stranger_message(directory: Directory) -> Message:
-    """The reply to anyone the consortium does not know, naming whom to ask."""
+def stranger_message(directory: Directory, doing: str | None = None) -> Message:
+    """The reply to anyone the consortium does not know, naming whom to ask; `doing` is what
+    they asked for, when it is worth saying ("record your answer")."""
     name = escape(directory.consortium_name)
     if directory.coordinators:
         whom = ", ".join(
@@ -53,10 +65,12 @@ def stranger_message(directory: Directory) -> Message:
     else:
         ask = "No coordinator is set up yet: ask whoever installed the bot to import the consortium file."
         ask_plain = ask
-    text = escape(f"You are not in the {directory.consortium_name} member list yet. {ask_plain}")
-    blocks = [
-        section(f"You are not in the {name} member list yet, so I can't do that for you.\n{ask}")
-    ]
+    so = f", so I cannot {doing}" if doing else ""
+    text = escape(
+        f"You are not in the {directory.consortium_name} member list yet{so}. {ask_plain}"
+    )
+    so = escape(so or ", so I can't do that for you")
+    blocks = [section(f"You are not in the {name} member list yet{so}.\n{ask}")]
     return Message(text=text, blocks=as_dicts(blocks))
 
 
@@ -90,12 +104,79 @@ def install(app: AsyncApp) -> None:
             if body.get("type") == "view_submission":
                 update = {"response_action": "update", "view": stranger_view(known)}
                 return BoltResponse(status=200, body=update)
-            return BoltResponse(status=200, body=stranger_message(known).as_ephemeral())
+            return _answer(body, context, stranger_message(known, _stranger_doing(body)))
         refusal = None if profile.is_coordinator else _coordinators_only(body)
         if refusal is not None:
-            return _refuse(body, coordinators_only(refusal, directory))
+            return _refuse(body, context, coordinators_only(refusal, directory))
         context["caller"] = profile
         return await next()
+
+
+def _answer(body: dict[str, Any], context: AsyncBoltContext, message: Message) -> BoltResponse:
+    """The door's answer: in the ack of a slash command (Slack shows it); to anything else
+    (a button), by chat.postEphemeral after the ack, since Slack shows no ack body there."""
+    if body.get("command"):
+        return BoltResponse(status=200, body=message.as_ephemeral())
+    background: Background | None = context.get("background")
+    web: WebClient | None = context.get("web")
+    user = context.user_id
+    if background is not None and web is not None and user:
+        channel = _text((body.get("channel") or {}), "id") or _text(
+            (body.get("container") or {}), "channel_id"
+        )
+        response_url = _text(body, "response_url")
+        background.messages.run(tell_presser, web, user, message, channel, response_url)
+    return BoltResponse(status=200, body="")
+
+
+def tell_presser(
+    web: WebClient,
+    user: str,
+    message: Message,
+    channel: str | None,
+    response_url: str | None = None,
+) -> None:
+    """An answer only `user` sees: ephemeral in the channel of the button, else (no channel,
+    or the bot may not post there) by the button's response_url, else in their DM with me."""
+    if channel:
+        try:
+            web.chat_postEphemeral(
+                channel=channel, user=user, text=message.text, blocks=message.blocks
+            )
+            return
+        except SlackApiError as failure:
+            logger.info("no ephemeral answer in %s: %s", channel, failure.response.get("error"))
+    if response_url:
+        try:
+            sent = make_webhook_client(response_url).send_dict(message.as_ephemeral())
+        except (OSError, ValueError) as failure:
+            logger.info("no answer by response_url: %s", failure)
+        else:
+            if sent.status_code == 200:
+                return
+            logger.info("no answer by response_url: %s %s", sent.status_code, sent.body)
+        return
+    try:
+        web.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)
+    except SlackApiError as failure:
+        logger.warning("could not answer %s: %s", user, failure.response.get("error"))
+
+
+def _text(values: object, key: str) -> str | None:
+    found = values.get(key) if isinstance(values, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
+def _stranger_doing(body: dict[str, Any]) -> str | None:
+    """What a stranger asked for, in the words of the answer."""
+    return "record your answer" if _action_id(body) in RSVP_ACTION_IDS else None
+
+
+def _action_id(body: dict[str, Any]) -> str:
+    """The action ID of the button pressed ("" for anything else)."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    return str(first.get("action_id", "")) if isinstance(first, dict) else ""
 
 
 def _coordinators_only(body: dict[str, Any]) -> str | None:
@@ -113,16 +194,25 @@ def _coordinators_only(body: dict[str, Any]) -> str | None:
             return entry.refusal if entry is not None and entry.coordinators_only else None
     if body.get("type") == "view_submission":
         return COORDINATOR_VIEWS.get((body.get("view") or {}).get("callback_id", ""))
+    if body.get("type") == "block_actions":
+        return COORDINATOR_ACTIONS.get(_action_id(body))
     return None
 
 
-def _refuse(body: dict[str, Any], text: str) -> BoltResponse:
+def _refuse(body: dict[str, Any], context: AsyncBoltContext, text: str) -> BoltResponse:
     if body.get("type") == "view_submission":
         inputs = [b for b in body.get("view", {}).get("blocks", []) if b.get("type") == "input"]
         if inputs:
             errors = {inputs[0]["block_id"]: text}
             return BoltResponse(status=200, body={"response_action": "errors", "errors": errors})
-    return BoltResponse(status=200, body=plain_message(text).as_ephemeral())
+        view = {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "Not for you"},
+            "close": {"type": "plain_text", "text": "Close"},
+            "blocks": plain_message(text).blocks,
+        }
+        return BoltResponse(status=200, body={"response_action": "update", "view": view})
+    return _answer(body, context, plain_message(text))
 
 
 def _is_user_action(body: dict[str, Any]) -> bool:

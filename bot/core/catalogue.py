@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core import ids
+
 
 @dataclass(frozen=True)
 class CommandHelp:
@@ -95,7 +97,9 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         MEETING_COMMAND,
         "/meeting cancel <id> [on YYYY-MM-DD]",
-        "Cancel a whole series, or one occurrence.",
+        "Cancel one occurrence, or a whole series: a series asks you to confirm first, showing "
+        "what it cancels and whom it tells. Either has an Undo button for 10 minutes. Without "
+        "an id, I list the meetings to choose from.",
         "/meeting cancel 1 on 2024-03-07",
         coordinators_only=True,
         words=("cancel",),
@@ -171,7 +175,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         ROUND_COMMAND,
         "/round remind [id]",
-        "DM the partners of every country still missing.",
+        "DM the partners of every country still missing (with several rounds open and no id, "
+        "I ask which).",
         "/round remind",
         coordinators_only=True,
         words=("remind",),
@@ -180,7 +185,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         ROUND_COMMAND,
         "/round close [id]",
-        "Close a round.",
+        "Close a round: I show who has not answered and ask you to confirm; Undo reopens it "
+        "for 10 minutes.",
         "/round close 1",
         coordinators_only=True,
         words=("close",),
@@ -189,7 +195,8 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         ROUND_COMMAND,
         "/round export [id] [md|docx|csv|json]",
-        "Get the round's report as a file in your DM with the bot.",
+        "Get the round's report as a file in your DM with the bot (with several rounds open "
+        "and no id, I ask which).",
         "/round export 1 docx",
         coordinators_only=True,
         words=("export",),
@@ -224,6 +231,17 @@ COMMANDS: tuple[CommandHelp, ...] = (
 
 # Modals whose submission is for coordinators only: callback ID -> what the door says.
 COORDINATOR_VIEWS = {"meeting_schedule": "schedule meetings"}
+
+# Buttons for coordinators only (what they do is checked again by the services): action ID
+# -> what the door says.
+COORDINATOR_ACTIONS = {
+    ids.MEETING_CANCEL_PICK: "change meetings",
+    ids.MEETING_CANCEL_CONFIRM: "change meetings",
+    ids.MEETING_CANCEL_UNDO: "change meetings",
+    ids.ROUND_PICK: "close, remind or export rounds",
+    ids.ROUND_CLOSE_CONFIRM: "close rounds",
+    ids.ROUND_CLOSE_UNDO: "reopen rounds",
+}
 
 
 def entry_for(command: str, text: str) -> CommandHelp | None:

@@ -11,8 +11,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.background import Background
 from bot.core.blocks import Message, as_dicts, section
+from bot.core.web_api.background import Background
 from storage.db import DatabaseBusyError
 
 logger = logging.getLogger("consortium_bot.errors")

@@ -26,6 +26,17 @@ ROUND_SUBMIT = "round_submit"
 NOTE_COUNT = "note_count_for_round"
 NO_ROUND = "none"
 
+# Asking first, and undoing: the buttons of a confirmation, of its reply, and of a choice
+# among several meetings or rounds when none was named.
+MEETING_CANCEL_PICK = "meeting_cancel_pick"
+MEETING_CANCEL_CONFIRM = "meeting_cancel_confirm"
+MEETING_CANCEL_KEEP = "meeting_cancel_keep"
+MEETING_CANCEL_UNDO = "meeting_cancel_undo"
+ROUND_PICK = "round_pick"
+ROUND_CLOSE_CONFIRM = "round_close_confirm"
+ROUND_CLOSE_KEEP = "round_close_keep"
+ROUND_CLOSE_UNDO = "round_close_undo"
+
 
 def update_field_block(name: str) -> str:
     """Block (and action) ID of a section's input in the update form."""

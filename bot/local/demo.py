@@ -160,11 +160,12 @@ def _updates_walkthrough(
         )
     )
     run("Everyone can see who has answered.", FINNISH, "/round status")
-    run("", COORDINATOR, "/round remind")
+    run("With two rounds open, a round not named is asked for.", COORDINATOR, "/round remind")
+    run("", COORDINATOR, "/round remind 2")
     run(
         "The coordinator exports the round as Markdown (a file in their DM).",
         COORDINATOR,
-        "/round export md",
+        "/round export 2 md",
     )
     report = next(f for f in workspace.emulator.files() if f.filename.endswith(".md"))
     say(f"\n-- {report.filename}, as it would be pasted into the deliverable:")

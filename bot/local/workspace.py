@@ -23,9 +23,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
 from bot.composition import Services
-from bot.core.background import Background
-from bot.core.retries import DEFAULT_LIMITS, SendLimits
-from bot.core.slack import make_web_client
+from bot.core.web_api.background import Background
+from bot.core.web_api.clients import make_web_client
+from bot.core.web_api.retries import DEFAULT_LIMITS, SendLimits
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.executor import TrackingExecutor
 from bot.meetings.invitations import Mailer, RecordingMailer

@@ -1,4 +1,5 @@
-"""`/meeting` and its form: schedule, list, next, who, cancel, move, edit, invite."""
+"""`/meeting` and its form: schedule, list, next, who, cancel, move, edit, invite; and the
+buttons that confirm, keep or undo a cancellation."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import ids
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.readings import reading_for
-from bot.meetings import commands, form
+from bot.meetings import buttons, commands, form
 
 
 def register(app: AsyncApp) -> None:
@@ -15,3 +16,7 @@ def register(app: AsyncApp) -> None:
     app.view(ids.MEETING_MODAL)(form.submit)
     for action_id in ids.READING_ACTIONS:
         app.action(action_id, matchers=[reading_for(MEETING_COMMAND)])(commands.reading_chosen)
+    app.action(ids.MEETING_CANCEL_PICK)(buttons.pick)
+    app.action(ids.MEETING_CANCEL_CONFIRM)(buttons.confirm)
+    app.action(ids.MEETING_CANCEL_KEEP)(buttons.keep)
+    app.action(ids.MEETING_CANCEL_UNDO)(buttons.undo)

@@ -12,8 +12,8 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.core.background import Lane, refusals
 from bot.core.mrkdwn import channel_link
+from bot.core.web_api.background import Lane, refusals
 from bot.updates.publisher import tell
 from scheduling.delivery.jobs import Jobs
 from scheduling.meetings.service import MeetingChange

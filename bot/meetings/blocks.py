@@ -1,15 +1,19 @@
-"""Block Kit builders for meetings: lists, upcoming occurrences, invite cards, who is coming."""
+"""Block Kit builders for meetings: lists, upcoming occurrences, invite cards, who is coming,
+and the confirmation, Undo and choice of a cancellation."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
+from bot.core import ids
 from bot.core.blocks import (
     MAX_MESSAGE_BLOCKS,
+    MAX_OPTION_TEXT,
     Message,
     as_dicts,
     context,
@@ -17,12 +21,16 @@ from bot.core.blocks import (
     section,
     section_texts,
 )
-from bot.core.mrkdwn import date_token, escape
+from bot.core.mrkdwn import channel_link, date_token, escape, truncate
 from scheduling.durations import format_duration
+from scheduling.meetings.cancels import CancelPreview, CancelTicket
 from scheduling.meetings.defaults import Upcoming
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.rsvp import WhoAnswered
-from scheduling.vocabulary import MeetingKind, RsvpAnswer
+from scheduling.undo import UNDO_WINDOW, undo_until
+from scheduling.vocabulary import Audience, MeetingKind, RsvpAnswer
+
+MAX_CHOICES = 10  # meetings offered when `/meeting cancel` names none
 
 
 def _day_text(day: date) -> str:
@@ -192,3 +200,152 @@ def usage_message(reason: str, usage: str, example: str) -> Message:
         section(f"{escape(reason)}.\n*Usage:* `{escape(usage)}`\n*Example:* `{escape(example)}`")
     ]
     return Message(text=text, blocks=as_dicts(blocks))
+
+
+# -- cancelling: ask first, undo after -----------------------------------------------------------
+
+
+def audience_phrase(audience: Audience) -> str:
+    """Whom a meeting is for, as the subject of a sentence: `Everyone in core countries`."""
+    if audience.group == "all":
+        return "Everyone"
+    if audience.group == "wp-lead":
+        return "The work-package and task leaders"
+    return f"Everyone in {audience.words}"
+
+
+def _what_is_left(preview: CancelPreview) -> str:
+    series, last = preview.series, preview.last
+    if series.rrule is None:
+        day = _day_text(series.starts_local.date())
+        return f"once, on {day}" if preview.left else f"once, on {day}, already past"
+    rule = series.rule_in_words
+    if preview.left is None:
+        upcoming = preview.upcoming
+        nxt = f"next on {_day_text(upcoming.local_date)}, " if upcoming else ""
+        return f"{rule}, {nxt}no end date"
+    if not preview.left or last is None:
+        return f"{rule}, no occurrences left"
+    if preview.left == 1:
+        return f"{rule}, 1 occurrence left, on {_day_text(last.local_date)}"
+    return f"{rule}, {preview.left} occurrences left until {_day_text(last.local_date)}"
+
+
+def cancel_confirmation(preview: CancelPreview) -> Message:
+    """Asked before a series (or a one-off event) is cancelled: what it takes away, whom it
+    tells and where, with Confirm and Keep buttons. Only Confirm acts."""
+    series = preview.series
+    whole = "the whole series " if series.rrule else ""
+    question = f"Cancel {whole}#{series.id} {series.title} ({_what_is_left(preview)})?"
+    members = f"{preview.members} member{'' if preview.members == 1 else 's'}"
+    who = f"{audience_phrase(series.audience)} ({members})"
+    mailed = f", {preview.mailed} of them by e-mail" if preview.mailed else ""
+    if preview.channel:
+        told = f"{who} is told in {channel_link(preview.channel)} and every calendar gets a cancellation{mailed}."
+        told_plain = f"{who} is told in the meeting's channel and every calendar gets a cancellation{mailed}."
+    else:
+        told = told_plain = (
+            f"It has no channel, so nobody is told in Slack; the calendar feeds of {who.lower()} "
+            f"drop it{mailed}."
+        )
+    value = json.dumps({"m": series.id, "s": series.sequence})
+    buttons = ActionsBlock(
+        block_id="cancel-confirm",
+        elements=[
+            ButtonElement(
+                text="Cancel it" if not whole else "Cancel the series",
+                action_id=ids.MEETING_CANCEL_CONFIRM,
+                value=value,
+                style="danger",
+            ),
+            ButtonElement(
+                text="Keep it",
+                action_id=ids.MEETING_CANCEL_KEEP,
+                value=json.dumps({"m": series.id}),
+            ),
+        ],
+    )
+    minutes = int(UNDO_WINDOW.total_seconds() // 60)
+    blocks: list[Block] = [
+        section(f"*{escape(question)}*\n{told}"),
+        buttons,
+        context(
+            f"Nothing happens until you press a button; after it, Undo works for {minutes} minutes."
+        ),
+    ]
+    return Message(text=escape(f"{question} {told_plain}"), blocks=as_dicts(blocks))
+
+
+def undo_value(ticket: CancelTicket) -> str:
+    day, moved = ticket.original_local, ticket.moved_to
+    return json.dumps(
+        {
+            "m": ticket.meeting_id,
+            "s": ticket.sequence,
+            "o": day.isoformat() if day else None,
+            "w": moved.isoformat() if moved else None,
+        }
+    )
+
+
+def cancelled_message(
+    reply: str, ticket: CancelTicket | None, done_at: datetime | None, zone: str
+) -> Message:
+    """What a cancellation did, with an Undo button for as long as it may be undone."""
+    blocks: list[Block] = [section(escape(reply))]
+    if ticket is not None and done_at is not None:
+        until = date_token(undo_until(done_at), zone, "{time}")
+        blocks.append(
+            ActionsBlock(
+                block_id="cancel-undo",
+                elements=[
+                    ButtonElement(
+                        text="Undo", action_id=ids.MEETING_CANCEL_UNDO, value=undo_value(ticket)
+                    )
+                ],
+            )
+        )
+        blocks.append(context(f"Undo works until {until}."))
+    return Message(text=escape(reply), blocks=as_dicts(blocks))
+
+
+def cancel_choices(entries: Sequence[tuple[Series, Occurrence | None]]) -> Message:
+    """`/meeting cancel` without a number: the meetings to choose from, the next first, each
+    with a button that shows what cancelling it would do."""
+    if not entries:
+        return Message(
+            text="No meetings are scheduled, so there is nothing to cancel.",
+            blocks=as_dicts([section("No meetings are scheduled, so there is nothing to cancel.")]),
+        )
+    far = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
+    ordered = sorted(entries, key=lambda e: (e[1].start if e[1] else far, e[0].id))
+    blocks: list[Block] = [section("*Which meeting do you want to cancel?*")]
+    for series, upcoming in ordered[:MAX_CHOICES]:
+        nxt = when_mrkdwn(upcoming) if upcoming else "no upcoming date"
+        label = truncate(f"Cancel #{series.id} {series.title}", MAX_OPTION_TEXT)
+        blocks.append(
+            SectionBlock(
+                text=truncate(
+                    f"*#{series.id}* {escape(series.title)} · {escape(series.rule_in_words)}\n"
+                    f"      next: {nxt}",
+                    3000,
+                ),
+                accessory=ButtonElement(
+                    text=label,
+                    action_id=ids.MEETING_CANCEL_PICK,
+                    value=json.dumps({"m": series.id}),
+                ),
+            )
+        )
+    shown = min(len(ordered), MAX_CHOICES)
+    more = f"Showing {shown} of {len(ordered)}. " if len(ordered) > shown else ""
+    blocks.append(
+        context(
+            f"{more}Or type the number: `/meeting cancel &lt;id&gt;` (a series) or "
+            "`/meeting cancel &lt;id&gt; on YYYY-MM-DD` (one meeting); `/meeting list` shows them all."
+        )
+    )
+    text = "Which meeting do you want to cancel? " + "; ".join(
+        f"#{s.id} {s.title}" for s, _ in ordered[:MAX_CHOICES]
+    )
+    return Message(text=escape(truncate(text, 3000)), blocks=as_dicts(blocks))

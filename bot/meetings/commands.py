@@ -13,13 +13,16 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
-from bot.core.background import Background
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.readings import chosen_command, two_way_question
+from bot.core.web_api.background import Background
 from bot.meetings import grammar
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import (
+    cancel_choices,
+    cancel_confirmation,
+    cancelled_message,
     meeting_list,
     quiet_edit_reply,
     upcoming_list,
@@ -145,9 +148,15 @@ def _answer(
             f"Scheduled #{series.id} {series.title} ({series.rule_in_words}); posting the invite."
         )
     elif isinstance(parsed, grammar.Cancel):
+        # A whole series (or a named none) asks first; one occurrence goes at once, with Undo.
+        if parsed.meeting_id is None:
+            return cancel_choices(meetings.listing()), None
+        if parsed.on is None:
+            return cancel_confirmation(meetings.cancel_preview(caller, parsed.meeting_id)), None
         change = meetings.cancel(caller, parsed.meeting_id, parsed.on)
         what = f"the {parsed.on:%Y-%m-%d} occurrence of" if change.occurrence_local else ""
         reply = f"Cancelled {what} #{parsed.meeting_id}".replace("  ", " ") + "."
+        return cancelled_message(reply, change.undo, change.as_of, caller.timezone), change
     elif isinstance(parsed, grammar.Move):
         change = meetings.move(caller, parsed.meeting_id, parsed.on, parsed.to_day, parsed.at)
         assert change.new_local is not None

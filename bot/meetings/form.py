@@ -20,10 +20,10 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import DividerBlock
 
 from bot.core import ids
-from bot.core.background import Background
 from bot.core.blocks import context, input_block, option, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape
+from bot.core.web_api.background import Background
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import series_details
 from scheduling.consortium.directory import MemberProfile

@@ -62,7 +62,7 @@ class NextMeetings:
 
 @dataclass(frozen=True)
 class Cancel:
-    meeting_id: int
+    meeting_id: int | None  # None: none named, so the meetings are listed to choose from
     on: date | None
     dates: DatesRead = field(default=DatesRead(), compare=False)
 
@@ -154,6 +154,8 @@ def _subcommand(head: str, rest: list[Word], words: list[Word], today: date) -> 
         return ListMeetings()
     if head == "next":
         return _next(rest)
+    if head == "cancel" and not rest:
+        return Cancel(None, None)
     if head in ("cancel", "who"):
         meeting_id = _meeting_id(rest, head)
         if len(rest) == 1:

@@ -6,9 +6,9 @@ import asyncio
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.core.background import Background
 from bot.core.blocks import plain_message
 from bot.core.mrkdwn import escape
+from bot.core.web_api.background import Background
 from bot.reminders.blocks import digest_messages
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs

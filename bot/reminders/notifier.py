@@ -52,6 +52,8 @@ def headline(facts: AnnouncementFacts) -> str:
         return f"Moved from {_day(facts.moved_from)}"
     if facts.what == Announced.CHANGED and facts.field:
         return f"Changed: {facts.field}"
+    if facts.what == Announced.RESTORED:
+        return "Back on: the cancellation is undone"
     return "Invitation"
 
 

@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core import ids
 from bot.core.blocks import Message
-from bot.core.retries import ambiguous, retry_after_seconds
+from bot.core.web_api.retries import ambiguous, retry_after_seconds
 from scheduling.ports import DeliveryError, Posted
 
 logger = logging.getLogger("consortium_bot.delivery")

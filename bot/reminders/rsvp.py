@@ -11,8 +11,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
-from bot.core.background import Background
 from bot.core.blocks import plain_message
+from bot.core.web_api.background import Background
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError

@@ -1,4 +1,5 @@
-"""`/round`: open, status, remind, close, export."""
+"""`/round`: open, status, remind, close, export; and the buttons that choose a round, and
+confirm, keep or undo closing one."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import ids
 from bot.core.catalogue import ROUND_COMMAND
 from bot.core.readings import reading_for
-from bot.rounds import commands
+from bot.rounds import buttons, commands
 
 
 def register(app: AsyncApp) -> None:
     app.command(ROUND_COMMAND)(commands.handle)
     for action_id in ids.READING_ACTIONS:
         app.action(action_id, matchers=[reading_for(ROUND_COMMAND)])(commands.reading_chosen)
+    app.action(ids.ROUND_PICK)(buttons.pick)
+    app.action(ids.ROUND_CLOSE_CONFIRM)(buttons.confirm)
+    app.action(ids.ROUND_CLOSE_KEEP)(buttons.keep)
+    app.action(ids.ROUND_CLOSE_UNDO)(buttons.undo)

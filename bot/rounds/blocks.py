@@ -1,4 +1,5 @@
-"""Block Kit builders for collection rounds: the request in a DM, and the round's status."""
+"""Block Kit builders for collection rounds: the request in a DM, the round's status, the
+confirmation and Undo of closing one, and the choice among open rounds when none was named."""
 
 from __future__ import annotations
 
@@ -6,13 +7,27 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
 from bot.core import ids
-from bot.core.blocks import Message, as_dicts, context, header, section, section_texts
-from bot.core.mrkdwn import escape
+from bot.core.blocks import (
+    MAX_OPTION_TEXT,
+    Message,
+    as_dicts,
+    context,
+    header,
+    section,
+    section_texts,
+)
+from bot.core.mrkdwn import date_token, escape, truncate
 from scheduling.consortium.directory import CountryRef
+from scheduling.undo import UNDO_WINDOW, undo_until
 from scheduling.updates.views import RoundStatus, RoundView
+
+MAX_CODES_SHOWN = 8  # missing countries named in a confirmation before "…"
+MAX_CHOICES = 10
+# What a choice among open rounds does, by the action the command asked for.
+CHOICE_VERBS = {"close": "Close", "remind": "Remind", "export": "Export"}
 
 
 def round_request(round_: RoundView, country: CountryRef, reminder: bool) -> Message:
@@ -76,3 +91,90 @@ def round_status_message(status: RoundStatus, today: date) -> Message:
         f"{unlisted_note(codes, '; ')}"
     )
     return Message(text=text, blocks=as_dicts(blocks))
+
+
+def _round_name(round_: RoundView) -> str:
+    return f"round #{round_.id} “{round_.title}”"
+
+
+def close_confirmation(status: RoundStatus) -> Message:
+    """Asked before a round is closed: who has not answered (and no longer can), with Close
+    and Keep buttons. Only Close acts."""
+    round_ = status.round
+    missing = [row.country.code for row in status.missing]
+    total = len(status.countries)
+    codes = ", ".join(missing[:MAX_CODES_SHOWN]) + (", …" if len(missing) > MAX_CODES_SHOWN else "")
+    if missing:
+        answered = (
+            f"{len(missing)} of {total} countries have not answered ({codes}); "
+            "they can no longer submit."
+        )
+    else:
+        answered = f"All {total} countries have answered."
+    question = f"Close {_round_name(round_)}?"
+    minutes = int(UNDO_WINDOW.total_seconds() // 60)
+    blocks: list[Block] = [
+        section(f"*{escape(question)}* {escape(answered)}"),
+        ActionsBlock(
+            block_id="round-close-confirm",
+            elements=[
+                ButtonElement(
+                    text="Close the round",
+                    action_id=ids.ROUND_CLOSE_CONFIRM,
+                    value=json.dumps({"r": round_.id}),
+                    style="danger",
+                ),
+                ButtonElement(
+                    text="Keep it open",
+                    action_id=ids.ROUND_CLOSE_KEEP,
+                    value=json.dumps({"r": round_.id}),
+                ),
+            ],
+        ),
+        context(
+            f"Nothing happens until you press a button; after it, Undo works for {minutes} minutes."
+        ),
+    ]
+    return Message(text=escape(f"{question} {answered}"), blocks=as_dicts(blocks))
+
+
+def round_closed_message(round_: RoundView, zone: str) -> Message:
+    """A round closed, with an Undo button for as long as it may be reopened."""
+    text = escape(f"Closed {_round_name(round_)}.")
+    blocks: list[Block] = [section(text)]
+    if round_.closed_at is not None:
+        value = json.dumps({"r": round_.id, "v": round_.version})
+        until = date_token(undo_until(round_.closed_at), zone, "{time}")
+        blocks.append(
+            ActionsBlock(
+                block_id="round-close-undo",
+                elements=[ButtonElement(text="Undo", action_id=ids.ROUND_CLOSE_UNDO, value=value)],
+            )
+        )
+        blocks.append(context(f"Undo reopens it, with its answers, until {until}."))
+    return Message(text=text, blocks=as_dicts(blocks))
+
+
+def round_choices(action: str, rounds: Sequence[RoundView], format_name: str = "md") -> Message:
+    """`/round close|remind|export` without a round while several are open: each open round
+    with a button that goes on with it (closing still asks first)."""
+    verb = CHOICE_VERBS.get(action, action.capitalize())
+    question = f"{len(rounds)} rounds are open: which one do you want to {verb.lower()}?"
+    blocks: list[Block] = [section(f"*{escape(question)}*")]
+    for round_ in rounds[:MAX_CHOICES]:
+        value = json.dumps({"r": round_.id, "a": action, "f": format_name})
+        blocks.append(
+            SectionBlock(
+                text=truncate(
+                    f"*#{round_.id}* {escape(round_.title)} · due {round_.due_on:%Y-%m-%d}", 3000
+                ),
+                accessory=ButtonElement(
+                    text=truncate(f"{verb} #{round_.id} {round_.title}", MAX_OPTION_TEXT),
+                    action_id=ids.ROUND_PICK,
+                    value=value,
+                ),
+            )
+        )
+    blocks.append(context(f"Or type the number: `/round {escape(action)} &lt;id&gt;`."))
+    text = question + " " + "; ".join(f"#{r.id} {r.title}" for r in rounds[:MAX_CHOICES])
+    return Message(text=escape(truncate(text, 3000)), blocks=as_dicts(blocks))

@@ -1,5 +1,7 @@
 """`/round`: open, status, remind, close, export. Everyone may see the status; the rest is
-for coordinators (checked at the door, `core/access.py`, and again by the service)."""
+for coordinators (checked at the door, `core/access.py`, and again by the service). Closing
+asks first (`buttons.py`); without a round named while several are open, remind, close and
+export ask which."""
 
 from __future__ import annotations
 
@@ -9,19 +11,24 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
-from bot.core.background import Background
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import ROUND_COMMAND
 from bot.core.readings import chosen_command, two_way_question
+from bot.core.web_api.background import Background
 from bot.meetings.blocks import usage_message
-from bot.rounds.blocks import round_status_message, unlisted_note
+from bot.rounds.blocks import (
+    close_confirmation,
+    round_choices,
+    round_status_message,
+    unlisted_note,
+)
 from bot.rounds.grammar import EXAMPLE, USAGE, RoundCommand, RoundGrammarError, parse_round_command
 from bot.rounds.messenger import RoundMessenger
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
 from scheduling.updates.exports import RoundReport
-from scheduling.updates.rounds import RoundRequests, RoundService
+from scheduling.updates.rounds import RoundChoiceError, RoundRequests, RoundService
 
 
 async def handle(
@@ -49,11 +56,26 @@ async def handle(
             await ack(**question.as_ephemeral())
             return
     try:
-        reply, after = await asyncio.to_thread(_run, parsed, rounds, caller)
+        reply, after = await asyncio.to_thread(run, parsed, rounds, caller)
+    except RoundChoiceError as choice:
+        # No round named and several open: ask which rather than take the newest.
+        await ack(**round_choices(parsed.action, choice.rounds, parsed.format_name).as_ephemeral())
+        return
     except FieldError as error:
         await ack(**plain_message(str(error)).as_ephemeral())
         return
     await ack(**reply.as_ephemeral())
+    follow_up(after, parsed, caller, messenger, background)
+
+
+def follow_up(
+    after: RoundRequests | RoundReport | None,
+    parsed: RoundCommand,
+    caller: MemberProfile,
+    messenger: RoundMessenger,
+    background: Background,
+) -> None:
+    """After the ack: send the requests or the export a /round action made."""
     if isinstance(after, RoundRequests):
         background.messages.run(messenger.ask, after)
     elif isinstance(after, RoundReport):
@@ -82,10 +104,11 @@ async def reading_chosen(
     await handle(answer, {"text": chosen[1]}, caller, rounds, messenger, background)
 
 
-def _run(
+def run(
     parsed: RoundCommand, rounds: RoundService, caller: MemberProfile
 ) -> tuple[Message, RoundRequests | RoundReport | None]:
-    """The database part of a /round action and the reply; plus what to do after the ack."""
+    """The database part of a /round action and the reply; plus what to do after the ack.
+    Closing only asks here: the Close button of its confirmation closes."""
     if parsed.action == "open":
         assert parsed.due is not None
         requests = rounds.open(caller, parsed.title, parsed.due, parsed.audience)
@@ -116,8 +139,7 @@ def _run(
         )
         return plain_message(text), requests
     if parsed.action == "close":
-        closed = rounds.close(caller, parsed.reference)
-        return plain_message(f"Closed round #{closed.id} “{closed.title}”."), None
+        return close_confirmation(rounds.close_preview(caller, parsed.reference)), None
     report = rounds.report(caller, parsed.reference)
     text = f"Preparing the {parsed.format_name} export of “{report.title}”; it arrives in your DM with me."
     return plain_message(text), report

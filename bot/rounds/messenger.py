@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.background import Lane, refusals
 from bot.core.mrkdwn import escape
+from bot.core.web_api.background import Lane, refusals
 from bot.updates.publisher import tell
 from scheduling.delivery.jobs import Jobs
 from scheduling.naming import slugify

@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core import ids
-from bot.core.background import Background
+from bot.core.web_api.background import Background
 from bot.updates.blocks import counted_message, full_update_view
 from bot.updates.form import open_form, update_form
 from bot.updates.publisher import UpdatePublisher

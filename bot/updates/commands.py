@@ -7,9 +7,9 @@ import asyncio
 from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
-from bot.core.background import Background
 from bot.core.blocks import Message, plain_message
 from bot.core.mrkdwn import unescape
+from bot.core.web_api.background import Background
 from bot.updates.blocks import note_posted_message, update_list
 from bot.updates.form import open_form
 from bot.updates.publisher import UpdatePublisher

@@ -12,10 +12,10 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot.core import ids
-from bot.core.background import Background
 from bot.core.blocks import context, input_block, option, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape
+from bot.core.web_api.background import Background
 from bot.updates.publisher import UpdatePublisher
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.errors import FieldError

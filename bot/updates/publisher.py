@@ -9,7 +9,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.background import Lane, refusals
+from bot.core.web_api.background import Lane, refusals
 from bot.updates.blocks import update_card
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.jobs import Jobs

@@ -58,6 +58,7 @@ class Announced(enum.StrEnum):
     MOVED = "moved"
     CHANGED = "changed"
     AGAIN = "again"  # `/meeting invite`: the card and file posted once more
+    RESTORED = "restored"  # a cancellation undone: the series or occurrence is on again
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ Changes are for coordinators; the service checks that itself, whatever door it c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from scheduling.delivery.notices import Announced, AnnouncementFacts
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
 from scheduling.language.places import find_zone
+from scheduling.meetings import cancels
 from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.defaults import (
     Upcoming,
@@ -44,7 +45,6 @@ from scheduling.meetings.edits import (
 )
 from scheduling.meetings.mapping import refresh_next_reminder, to_series
 from scheduling.meetings.occurrences import (
-    CANCELLED,
     MOVED,
     Occurrence,
     Series,
@@ -101,6 +101,7 @@ class MeetingChange:
     announcement: str | None = None  # the queued announcement's delivery key (None: no channel)
     invitations: tuple[str, ...] = ()  # the queued invitations by e-mail, one per member
     quiet: bool = False  # changed only what nobody is told about (reminders): nothing to post
+    undo: cancels.CancelTicket | None = None  # what undoes a cancellation
 
     @cached_property
     def shown(self) -> Occurrence | None:
@@ -141,7 +142,7 @@ class MeetingService:
         with self.database.read() as work:
             meeting = work.meetings.get(meeting_id)
             if meeting is None or (meeting.cancelled_at is not None and not include_cancelled):
-                raise _no_such(meeting_id)
+                raise cancels.no_such(meeting_id)
             return to_series(meeting)
 
     def all(self) -> list[Series]:
@@ -232,29 +233,38 @@ class MeetingService:
             )
 
     def cancel(
-        self, actor: MemberProfile, meeting_id: int, on: date | None = None
+        self, actor: MemberProfile, meeting_id: int, on: date | None = None, seen: int | None = None
     ) -> MeetingChange:
+        """Cancel a series, or its occurrence `on`; `seen`: the SEQUENCE a confirmation showed.
+        The change carries the ticket that undoes it (`cancels.py`)."""
         _check_may_change(actor)
         if on is not None:
             check_planning_date(on)
-        now = self.clock.now()
         with self.database.write() as work:
             meeting = _live(work, meeting_id)
-            series = to_series(meeting)
-            if on is None or series.rrule is None:
-                if on is not None and on != series.starts_local.date():
-                    raise MeetingError(
-                        f"#{meeting_id} happens once, on {series.starts_local:%Y-%m-%d}, not {on:%Y-%m-%d}",
-                        "date",
-                    )
-                meeting.cancelled_at = now
-                touch(meeting, now)
-                return self._change(work, meeting, cancelled_by(actor), cancelled=True)
-            original = original_on(series, on)
-            record_exception(meeting, original, CANCELLED, None, now)
-            return self._change(
-                work, meeting, cancelled_by(actor), occurrence_local=original, cancelled=True
-            )
+            ticket = cancels.cancel_meeting(meeting, on, seen, self.clock.now())
+            facts = AnnouncementFacts(Announced.CANCELLED, requested_by=actor.slack_id)
+            day = ticket.original_local
+            change = self._change(work, meeting, facts, occurrence_local=day, cancelled=True)
+            return replace(change, undo=ticket)
+
+    def cancel_preview(self, actor: MemberProfile, meeting_id: int) -> cancels.CancelPreview:
+        """What cancelling the whole series would do, for its confirmation."""
+        _check_may_change(actor)
+        with self.database.read() as work:
+            now = self.clock.now()
+            return cancels.cancel_preview(work, meeting_id, now, self.invitations_by_mail)
+
+    def restore(self, actor: MemberProfile, ticket: cancels.CancelTicket) -> MeetingChange:
+        """Undo a cancellation, announced again (`cancels.py` says when it is refused)."""
+        _check_may_change(actor)
+        with self.database.write() as work:
+            found = work.meetings.get_to_change(ticket.meeting_id)
+            meeting = cancels.restore_cancelled(found, ticket, self.clock.now())
+            facts = AnnouncementFacts(Announced.RESTORED, requested_by=actor.slack_id)
+            day = ticket.original_local
+            back = ticket.moved_to or day
+            return self._change(work, meeting, facts, occurrence_local=day, new_local=back)
 
     def move(
         self, actor: MemberProfile, meeting_id: int, on: date, to_day: date, at: time | None
@@ -350,24 +360,16 @@ class MeetingService:
         )
 
 
-def cancelled_by(actor: MemberProfile) -> AnnouncementFacts:
-    return AnnouncementFacts(Announced.CANCELLED, requested_by=actor.slack_id)
-
-
 def _check_may_change(actor: MemberProfile) -> None:
     if not actor.is_coordinator:
         raise NotAllowedError("Only coordinators can change meetings.")
-
-
-def _no_such(meeting_id: int) -> MeetingError:
-    return MeetingError(f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id")
 
 
 def _live(work: UnitOfWork, meeting_id: int) -> Meeting:
     """A meeting that is not cancelled, locked for the change the caller is about to make."""
     meeting = work.meetings.get_to_change(meeting_id)
     if meeting is None or meeting.cancelled_at is not None:
-        raise _no_such(meeting_id)
+        raise cancels.no_such(meeting_id)
     return meeting
 
 

@@ -19,6 +19,7 @@ from scheduling.durations import check_planning_date
 from scheduling.errors import FieldError, NotAllowedError
 from scheduling.language.places import audience_words as audience_words_of
 from scheduling.language.words import suggest
+from scheduling.undo import UndoError, check_in_time
 from scheduling.updates.exports import RoundReport, report_of
 from scheduling.updates.views import RoundStatus, RoundView, consortium_today, statuses
 from scheduling.vocabulary import SECTIONS, Audience, MemberRole, VocabularyError
@@ -31,6 +32,15 @@ MAX_TITLE_LENGTH = 200
 
 class RoundError(FieldError):
     """A refused round operation; the message says why."""
+
+
+class RoundChoiceError(RoundError):
+    """No round named while several are open: the caller is asked which (`rounds`)."""
+
+    def __init__(self, rounds: Sequence[RoundView]) -> None:
+        titles = ", ".join(f"#{r.id} “{r.title}”" for r in rounds)
+        super().__init__(f"{len(rounds)} rounds are open ({titles}); say which by its number.")
+        self.rounds = tuple(rounds)
 
 
 @dataclass(frozen=True)
@@ -121,12 +131,13 @@ class RoundService:
     def resolve(self, reference: str | None) -> RoundView:
         """A round by number or title; without one, the open round opened last."""
         with self.database.read() as work:
-            return RoundView.of(_find(work, reference))
+            return RoundView.of(_find(work, reference, newest=True))
 
     def status(self, reference: str | None) -> tuple[RoundStatus, date]:
-        """A round's status, and today's date in the consortium's zone."""
+        """A round's status (without a reference, of the open round opened last), and today's
+        date in the consortium's zone."""
         with self.database.read() as work:
-            (found,) = statuses(work, self.clock, [_find(work, reference)])
+            (found,) = statuses(work, self.clock, [_find(work, reference, newest=True)])
             return found, consortium_today(work, self.clock)[1]
 
     def remind(self, actor: MemberProfile, reference: str | None) -> RoundRequests:
@@ -149,21 +160,60 @@ class RoundService:
                 now=self.clock.now(),
             )
 
+    def close_preview(self, actor: MemberProfile, reference: str | None) -> RoundStatus:
+        """What closing a round would do (who has not answered yet), for its confirmation."""
+        _check_coordinator(actor, "close")
+        with self.database.read() as work:
+            round_ = _open(_find(work, reference))
+            (status,) = statuses(work, self.clock, [round_])
+            return status
+
     def close(self, actor: MemberProfile, reference: str | None) -> RoundView:
+        """Close a round: no more updates for it. Its view's `version` names this closing
+        for an undo."""
         _check_coordinator(actor, "close")
         with self.database.write() as work:
-            round_ = _find(work, reference)
-            if round_.closed_at is not None:
-                raise RoundError(f"The round “{round_.title}” is already closed.", "round")
+            named = _find(work, reference)
+            # Locked, and as stored now: a closing made meanwhile is seen, not overwritten.
+            round_ = _open(work.rounds.get_to_change(named.id) or named)
             round_.closed_at = self.clock.now()
+            round_.version += 1
+            return RoundView.of(round_)
+
+    def reopen(self, actor: MemberProfile, round_id: int, version: int) -> RoundView:
+        """Undo the closing that left the round at `version`: the same round open again with
+        the same answers; refused once it was reopened or closed again since, or once the
+        window has passed."""
+        _check_coordinator(actor, "reopen")
+        with self.database.write() as work:
+            round_ = work.rounds.get_to_change(round_id)
+            if round_ is None:
+                raise UndoError(f"Round #{round_id} is gone; there is nothing to reopen.")
+            name = f"Round #{round_.id} “{round_.title}”"
+            if round_.closed_at is None:
+                raise UndoError(f"{name} is open already; `/round status {round_.id}` shows it.")
+            if round_.version != version:
+                raise UndoError(
+                    f"{name} was reopened and closed again after this, so this Undo no longer "
+                    "applies; `/round status` shows how it stands."
+                )
+            instead = (
+                "Updates can still be posted outside the round with `/update`, or open a new "
+                "round with `/round open`."
+            )
+            check_in_time(round_.closed_at, self.clock.now(), f"{name} was closed", instead)
+            round_.closed_at = None
+            round_.version += 1
             return RoundView.of(round_)
 
     def report(self, actor: MemberProfile | None, reference: str | None) -> RoundReport:
-        """Everything a round's export shows. `actor` None is the operator's command line."""
+        """Everything a round's export shows. `actor` None is the operator's command line
+        (which, told no round, takes the open round opened last)."""
         if actor is not None:
             _check_coordinator(actor, "export")
         with self.database.read() as work:
-            return report_of(work, self.clock, _find(work, reference))
+            found = _find(work, reference, newest=actor is None)
+            return report_of(work, self.clock, found)
 
     def open_rounds(self) -> list[RoundView]:
         with self.database.read() as work:
@@ -175,11 +225,15 @@ def _check_coordinator(actor: MemberProfile, action: str) -> None:
         raise NotAllowedError(f"Only coordinators can {action} rounds.")
 
 
-def _find(work: UnitOfWork, reference: str | None) -> Round:
+def _find(work: UnitOfWork, reference: str | None, *, newest: bool = False) -> Round:
+    """A round by number or title. Without one: the only open round; when several are open,
+    the one opened last if `newest`, else RoundChoiceError asks which."""
     if reference is None:
         open_rounds = work.rounds.open_rounds()
         if not open_rounds:
             raise RoundError("No round is open; name one by its number or title.", "round")
+        if len(open_rounds) > 1 and not newest:
+            raise RoundChoiceError([RoundView.of(r) for r in open_rounds])
         return open_rounds[0]
     found = work.rounds.find(reference)
     if found is None:
@@ -190,6 +244,12 @@ def _find(work: UnitOfWork, reference: str | None) -> Round:
             "round",
         )
     return found
+
+
+def _open(round_: Round) -> Round:
+    if round_.closed_at is not None:
+        raise RoundError(f"The round “{round_.title}” is already closed.", "round")
+    return round_
 
 
 def _requests(

@@ -99,6 +99,8 @@ class RoundView:
     audience: Audience
     sections: tuple[UpdateField, ...]
     closed: bool
+    closed_at: datetime | None = None
+    version: int = 0  # raised by each closing and reopening
 
     @classmethod
     def of(cls, round_: Round) -> RoundView:
@@ -110,6 +112,8 @@ class RoundView:
             audience=Audience.from_stored(round_.audience),
             sections=tuple(UpdateField(s) for s in round_.sections or SECTIONS),
             closed=round_.closed_at is not None,
+            closed_at=round_.closed_at,
+            version=round_.version or 0,
         )
 
 

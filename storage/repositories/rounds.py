@@ -17,6 +17,17 @@ class RoundRepository:
     def get(self, round_id: int) -> Round | None:
         return self.session.get(Round, round_id)
 
+    def get_to_change(self, round_id: int) -> Round | None:
+        """The round as stored now, locked until the transaction ends (PostgreSQL's FOR
+        UPDATE; SQLite's writers already take turns): two closings or reopenings at once are
+        made one after the other, each raising its version."""
+        return self.session.scalars(
+            select(Round)
+            .where(Round.id == round_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+
     def by_title(self, title: str) -> Round | None:
         return self.session.scalars(select(Round).where(Round.title == title)).first()
 

@@ -22,7 +22,10 @@ from tests.support import logged_errors
 
 COORDINATOR, PORTUGUESE, BULGARIAN, STRANGER = "U0COORD1", "U0PT", "U0BG", "U9STRANGER"
 CALLERS = [COORDINATOR, PORTUGUESE, "U0FI", BULGARIAN, STRANGER]
-BUTTONS = [*ids.RSVP_ACTIONS.values(), ids.UPDATE_EDIT, ids.UPDATE_SHOW_ALL, ids.ROUND_SUBMIT]
+BUTTONS = [*ids.RSVP_ACTIONS.values(), ids.UPDATE_EDIT, ids.UPDATE_SHOW_ALL, ids.ROUND_SUBMIT,
+           ids.MEETING_CANCEL_PICK, ids.MEETING_CANCEL_CONFIRM, ids.MEETING_CANCEL_KEEP,
+           ids.MEETING_CANCEL_UNDO, ids.ROUND_PICK, ids.ROUND_CLOSE_CONFIRM, ids.ROUND_CLOSE_KEEP,
+           ids.ROUND_CLOSE_UNDO]  # fmt: skip
 VALUES = [
     "", "x", "{}", "[]", "null", "true", "1", "²", "9" * 30, "-1", '{"m": 1}',
     '{"m": 1, "o": "1999-01-01T03:33:00", "r": 60}',

@@ -11,6 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from bot.core import ids
 from bot.local.workspace import LocalWorkspace
 from bot.meetings.invitations import SmtpMailer
 from bot.settings import SmtpServer
@@ -21,7 +22,7 @@ from scheduling.meetings.occurrences import occurrences
 from storage.db import Database
 from tests.calendars.clients import by_recurring_ical_events, by_vobject, rfc_problems, shown
 from tests.calendars.mailbox import Mailbox, smtp_server
-from tests.support import EXAMPLE_FILE
+from tests.support import EXAMPLE_FILE, press
 
 COORDINATOR, PORTUGUESE, FINNISH, TURKISH = "U0COORD1", "U0PT", "U0FI", "U0TR"
 PT_MAIL, FI_MAIL = "pt.partner@example.org", "fi.partner@example.org"
@@ -96,7 +97,9 @@ def test_each_change_reaches_the_member_who_opted_in_as_request_then_cancel(
     assert method == "REQUEST" and int(moved["SEQUENCE"]) > int(event["SEQUENCE"])
     assert str(moved["UID"]) == meeting.uid and moved["DTSTART"].dt.day == 21
 
-    workspace.command(COORDINATOR, f"/meeting cancel {meeting.id}")
+    asked = workspace.command(COORDINATOR, f"/meeting cancel {meeting.id}")
+    assert len(mailbox.to(PT_MAIL)) == 2  # nothing goes out before it is confirmed
+    press(workspace, COORDINATOR, asked, ids.MEETING_CANCEL_CONFIRM)
     method, ics = calendar_of(mailbox, PT_MAIL, 2)
     (cancelled,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert method == "CANCEL" and rfc_problems(ics) == []

@@ -70,7 +70,7 @@ def test_status_and_remind_say_no_member_listed(workspace: LocalWorkspace) -> No
         text
     )
     assert status.ack_text.endswith("; no member listed for CZ, FR in the consortium file")
-    remind = workspace.command(COORDINATOR, "/round remind")
+    remind = workspace.command(COORDINATOR, "/round remind 2")
     assert remind.ack_text == (
         "Reminding 1 country of “Spring call”: PT; "
         "no member listed for CZ, FR in the consortium file."
@@ -90,7 +90,7 @@ def test_a_round_only_for_unlisted_countries_asks_nobody_and_says_why(
         "no member listed for CZ, FR in the consortium file."
     )
     assert dms(opened) == []
-    remind = workspace.command(COORDINATOR, "/round remind")
+    remind = workspace.command(COORDINATOR, "/round remind 2")
     assert remind.ack_text == (
         "Nobody to remind for “Gap call”: no member listed for CZ, FR in the consortium file."
     )
@@ -101,7 +101,8 @@ def test_a_dm_slack_refuses_is_still_could_not_reach(workspace: LocalWorkspace) 
     workspace.emulator.inject_fault("chat.postMessage", status=200, error="user_disabled")
     opened = workspace.command(COORDINATOR, '/round open "Spring call" due 2024-02-01 for PT')
     assert (
-        opened.ack_text == "Opened round #2 “Spring call”, due Thu 1 Feb 2024; asking 1 country by DM."
+        opened.ack_text
+        == "Opened round #2 “Spring call”, due Thu 1 Feb 2024; asking 1 country by DM."
     )
     told = [d["text"] for d in dms(opened) if d["channel"] == COORDINATOR]
     assert told == ["I could not reach some members of PT (user_disabled); I will try again."]

@@ -16,7 +16,7 @@ from bot.core import ids
 from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from storage.models import CountryUpdate, Round, UpdateRevision
-from tests.support import logged_errors
+from tests.support import logged_errors, press
 
 COORDINATOR = "U0COORD1"
 PORTUGUESE = "U0PT"
@@ -32,7 +32,8 @@ ASKED = (
 @pytest.fixture
 def spring(workspace: LocalWorkspace) -> Iterator[LocalWorkspace]:
     """The imported round (#1) closed, and round #2 open for Portugal and Finland."""
-    workspace.command(COORDINATOR, "/round close 1")
+    closing = workspace.command(COORDINATOR, "/round close 1")
+    press(workspace, COORDINATOR, closing, ids.ROUND_CLOSE_CONFIRM)
     opened = workspace.command(COORDINATOR, f'/round open "{ROUND}" due 2024-02-01 for PT FI')
     assert opened.ack_text.startswith("Opened round #2")
     yield workspace
@@ -148,7 +149,8 @@ def test_another_countrys_partner_cannot_count_a_note(spring: LocalWorkspace) ->
 
 def test_a_round_closed_before_the_click_is_said_so(spring: LocalWorkspace) -> None:
     value = buttons(spring.command(PORTUGUESE, "/update Lisbon workshop held"))[ids.NOTE_COUNT]
-    spring.command(COORDINATOR, "/round close 2")
+    closing = spring.command(COORDINATOR, "/round close 2")
+    press(spring, COORDINATOR, closing, ids.ROUND_CLOSE_CONFIRM)
     (reply,) = replies(spring.click(PORTUGUESE, ids.NOTE_COUNT, value))
     assert reply["text"] == "The round “Spring call” is closed."
 

@@ -18,7 +18,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.core.retries import SendLimits
+from bot.core.web_api.retries import SendLimits
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.consortium.file import load_consortium_file

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.background import MAX_RATE_LIMITED, Background, Lane, Redraws
+from bot.core.web_api.background import MAX_RATE_LIMITED, Background, Lane, Redraws
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 

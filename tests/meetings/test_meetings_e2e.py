@@ -15,7 +15,7 @@ from bot.core import ids
 from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
-from tests.support import assert_pings_nobody, feed_paths, web_client
+from tests.support import assert_pings_nobody, feed_paths, press, web_client
 
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
@@ -209,7 +209,8 @@ def test_feeds_over_http_with_etag_and_unknown_tokens(workspace: LocalWorkspace)
         since = http.get(urls[0], headers={"If-Modified-Since": response.headers["last-modified"]})
         assert since.status_code == 304
         assert http.get("/calendar/not-a-token.ics").status_code == 404
-        workspace.command(COORDINATOR, "/meeting cancel 6")
+        asked = workspace.command(COORDINATOR, "/meeting cancel 6")
+        press(workspace, COORDINATOR, asked, ids.MEETING_CANCEL_CONFIRM)
         changed = http.get(urls[0], headers={"If-None-Match": response.headers["etag"]})
         assert changed.status_code == 200
         assert len(icalendar.Calendar.from_ical(changed.content).walk("VEVENT")) == 5

@@ -16,7 +16,7 @@ from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.updates.service import SECTIONS
-from tests.support import assert_pings_nobody
+from tests.support import assert_pings_nobody, press
 
 COORDINATOR = "U0COORD1"
 PORTUGUESE = "U0PT"
@@ -213,13 +213,18 @@ def test_a_round_asks_partners_by_dm_and_tracks_who_answered(
     assert "Portugal: *submitted* 2025-10-06" in shown
     assert "Finland: *late* 2025-10-26" in shown
     assert "Türkiye: *missing, overdue*" in shown
-    remind = workspace.command(COORDINATOR, "/round remind")
-    assert remind.ack_text == "Reminding 1 country of “Action Plan 2026”: TR."
+    asked = workspace.command(COORDINATOR, "/round remind")  # two rounds are open
+    assert asked.ack_text.startswith("2 rounds are open: which one do you want to remind?")
+    assert _posted(asked) == []
+    remind = press(workspace, COORDINATOR, asked, ids.ROUND_PICK, '"r": 2')
+    (reply,) = [c for c in remind.calls if c.method == "response_url"]
+    assert reply.params["text"] == "Reminding 1 country of “Action Plan 2026”: TR."
     assert [d["channel"] for d in _posted(remind)] == ["U0TR"]
-    assert (
-        workspace.command(COORDINATOR, "/round close 2").ack_text
-        == "Closed round #2 “Action Plan 2026”."
-    )
+    asked = workspace.command(COORDINATOR, "/round close 2")
+    assert asked.ack_text.startswith("Close round #2 “Action Plan 2026”?")
+    closed = press(workspace, COORDINATOR, asked, ids.ROUND_CLOSE_CONFIRM)
+    (reply,) = [c for c in closed.calls if c.method == "response_url"]
+    assert reply.params["text"] == "Closed round #2 “Action Plan 2026”."
 
 
 def test_round_export_arrives_as_a_file_in_the_callers_dm(workspace: LocalWorkspace) -> None:
@@ -261,7 +266,7 @@ TABLE = [
     ("/round status 1", {"coordinator": "Annual Action Plan update 2024", "own partner": "Annual Action Plan update 2024", "other partner": "Annual Action Plan update 2024", "stranger": STRANGER_REPLY}),
     ("/round remind 1", {"coordinator": "Reminding", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
     ("/round export 1", {"coordinator": "Preparing the md export", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
-    ("/round close 1", {"coordinator": "Closed round #1", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
+    ("/round close 1", {"coordinator": "Close round #1", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
 ]  # fmt: skip
 
 
@@ -276,7 +281,11 @@ def test_authorisation_table(workspace: LocalWorkspace, action: str, who: str) -
     else:
         exchange = workspace.command(user, action)
     seen = [exchange.ack_text] + [c.method for c in exchange.calls]
-    seen += [str(c.params.get("text", "")) for c in exchange.calls if c.method == "response_url"]
+    seen += [
+        str(c.params.get("text", ""))
+        for c in exchange.calls
+        if c.method in ("response_url", "chat.postEphemeral")
+    ]
     if isinstance(exchange.ack, dict) and exchange.ack.get("blocks"):
         seen.append(render_message("", exchange.ack["blocks"]))
     assert any(expected in item for item in seen), (action, who, seen)
@@ -321,7 +330,12 @@ def test_regression_note_only_updates_can_be_edited(workspace: LocalWorkspace) -
 
 
 def test_regression_reminding_a_closed_round_is_refused(workspace: LocalWorkspace) -> None:
-    workspace.command(COORDINATOR, "/round close 1")
+    press(
+        workspace,
+        COORDINATOR,
+        workspace.command(COORDINATOR, "/round close 1"),
+        ids.ROUND_CLOSE_CONFIRM,
+    )
     refused = workspace.command(COORDINATOR, "/round remind 1")
     assert refused.ack_text.endswith("is closed; there is nobody to remind.")
     assert refused.calls == []
@@ -345,7 +359,12 @@ def test_update_list_by_country_name_and_by_round_even_when_closed(
         PORTUGUESE, view, _values(view, {"achievements": "In the round"}, round_value="2")
     )
     workspace.command(PORTUGUESE, "/update outside any round")
-    workspace.command(COORDINATOR, "/round close 2")
+    press(
+        workspace,
+        COORDINATOR,
+        workspace.command(COORDINATOR, "/round close 2"),
+        ids.ROUND_CLOSE_CONFIRM,
+    )
     by_round = workspace.command(FINNISH, "/update list Autumn")
     assert by_round.ack_text.startswith("Updates for Autumn: Portugal #1: In the round")
     by_name = workspace.command(FINNISH, "/update list portugal")

@@ -1,4 +1,5 @@
-"""The Web API clients the bot makes: all on SLACK_API_URL, the synchronous one retrying."""
+"""The Web API clients the bot makes: all on SLACK_API_URL, the synchronous one retrying;
+and the client of a response_url."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from urllib.parse import urlparse
 
 from slack_sdk import WebClient
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook import WebhookClient
 
-from bot.core.retries import DEFAULT_LIMITS, SendLimits, Sleep, retry_handlers
+from bot.core.web_api.retries import DEFAULT_LIMITS, SendLimits, Sleep, retry_handlers
 from bot.settings import Settings
 
 
@@ -23,7 +25,7 @@ def make_web_client(
     limits: SendLimits = DEFAULT_LIMITS,
 ) -> WebClient:
     """A WebClient on SLACK_API_URL within `limits`: it waits out short 429s, and retries 5xx
-    and dropped connections of calls that can safely be made twice (`bot/core/retries.py`)."""
+    and dropped connections of calls that can safely be made twice (`bot/core/web_api/retries.py`)."""
     client = WebClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
@@ -42,5 +44,13 @@ def make_async_web_client(settings: Settings, token: str | None = None) -> Async
         token=token or settings.slack_bot_token, base_url=settings.slack_api_url
     )
     if _is_loopback(settings.slack_api_url):
+        client.proxy = None
+    return client
+
+
+def make_webhook_client(url: str, timeout: float = 10.0) -> WebhookClient:
+    """A client of one response_url (the answer to a button, from a worker thread)."""
+    client = WebhookClient(url, timeout=int(timeout))
+    if _is_loopback(url):
         client.proxy = None
     return client
