@@ -1,11 +1,15 @@
-"""Ack latency of `/consortium help`: `consortium-bot serve` against bare Bolt apps, in one run.
+"""Ack latency of `/consortium help` and of a natural-language `/meeting schedule`:
+`consortium-bot serve` against bare Bolt apps, in one run.
 
 Each target runs under uvicorn in its own process, one at a time (none shares the 2 cores with
 another), is warmed up, then gets the same signed slash command for a fixed time: on one
 connection (sequential), then on 16 at once. Bare targets (`bench/bare_apps.py`) only ack:
 `async_ack` / `async_ack_pbr` (AsyncApp without / with process_before_response; need aiohttp)
 and `sync_ack` (sync App behind Bolt's Starlette handler). `bot` is `consortium-bot serve` on a
-SQLite file holding `examples/capacities.yaml`, called by a member, so it answers the real help.
+SQLite file holding `examples/capacities.yaml`, called by a member, so it answers the real help;
+`bot_words` is the same server sent `/meeting schedule` as a person types it (day-first date,
+10am, 90 min, a city for the zone): every reader runs and, the date reading two ways, it
+answers with its question, writing nothing.
 
 The load generator is `wrk` when on PATH (`apt-get install wrk`), else Python threads on
 keep-alive connections, which compete with the server for the cores: their absolute numbers are
@@ -36,8 +40,10 @@ import time
 import timeit
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from statistics import median
+from urllib.parse import quote
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -45,14 +51,28 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST, EVENTS_PATH = "127.0.0.1", "/slack/events"
 TOKEN, SECRET = "xoxb-bench-token", "bench-signing-secret"
 CALLER, HELP_MARKER = "U0COORD1", "bot commands"
-BODY = (  # a slash command as Slack sends it, form-urlencoded
-    "token=legacy&team_id=T0LOCAL&team_domain=consortium&channel_id=C0ANNOUNCE"
-    f"&channel_name=announcements&user_id={CALLER}&user_name=coordinator&command=%2Fconsortium"
-    "&text=help&api_app_id=A0BENCH&trigger_id=1.2.bench"
-    "&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fcommands%2FT0LOCAL%2F1%2Fbench"
-)
+
+
+def command_body(command: str, text: str) -> str:
+    """A slash command as Slack sends it, form-urlencoded."""
+    return (
+        "token=legacy&team_id=T0LOCAL&team_domain=consortium&channel_id=C0ANNOUNCE"
+        f"&channel_name=announcements&user_id={CALLER}&user_name=coordinator"
+        f"&command={quote(command, safe='')}&text={quote(text, safe='')}"
+        "&api_app_id=A0BENCH&trigger_id=1.2.bench"
+        "&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fcommands%2FT0LOCAL%2F1%2Fbench"
+    )
+
+
+BODY = command_body("/consortium", "help")
+# A line as a person types it: every reader (date day first, 10am, 90 min, repeat, title)
+# runs, and the date reads two ways, so the bot answers with its question and writes nothing.
+WORDS_LINE = 'schedule webinar "Spring" 03/04/2027 at 10am for 90 min tz Vienna'
+WORDS_BODY = command_body("/meeting", WORDS_LINE)
+WORDS_MARKER = "can be read two ways"
 BARE = ("async_ack", "async_ack_pbr", "sync_ack")
-TARGETS = (*BARE, "bot")
+TARGETS = (*BARE, "bot", "bot_words")
+BOT_TARGETS = ("bot", "bot_words")
 MODES = (("sequential", 1, 1), ("16 concurrent", 16, 2))  # name, connections, wrk threads
 CONCURRENT = MODES[1][0]
 MAX_REQUESTS_PER_THREAD = 200_000  # the Python generator's bound besides its duration
@@ -70,10 +90,14 @@ class Result:
     rps: float
 
 
-def signed_headers() -> dict[str, str]:
-    """Headers signing BODY now; Bolt accepts them for 5 minutes, so load can replay them."""
+def body_of(target: str) -> str:
+    return WORDS_BODY if target == "bot_words" else BODY
+
+
+def signed_headers(body: str = BODY) -> dict[str, str]:
+    """Headers signing `body` now; Bolt accepts them for 5 minutes, so load can replay them."""
     timestamp = str(int(time.time()))
-    signature = SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=BODY)
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=body)
     return {
         "Content-Type": "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": timestamp,
@@ -88,7 +112,7 @@ def serving(target: str, env: dict[str, str], workdir: Path) -> Iterator[int]:
         sock.bind((HOST, 0))
         port = int(sock.getsockname()[1])
     command = [sys.executable, "-m", "bot", "serve", "--host", HOST, "--port", str(port)]
-    if target != "bot":
+    if target not in BOT_TARGETS:
         command = [sys.executable, str(ROOT / "bench" / "bare_apps.py"), target, str(port)]
     log_path = workdir / f"{target}.log"
     with open(log_path, "wb") as log:
@@ -139,12 +163,14 @@ end
 """
 
 
-def wrk_load(port: int, connections: int, threads: int, seconds: int, workdir: Path) -> Load:
+def wrk_load(
+    port: int, connections: int, threads: int, seconds: int, workdir: Path, body: str = BODY
+) -> Load:
     """Run wrk for `seconds`; its Lua `done` hook prints exact percentiles (µs) and errors."""
     script = workdir / "command.lua"
     headers = "\n".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}"
-                        for k, v in signed_headers().items())  # fmt: skip
-    script.write_text(WRK_SCRIPT.format(body=json.dumps(BODY), headers=headers))
+                        for k, v in signed_headers(body).items())  # fmt: skip
+    script.write_text(WRK_SCRIPT.format(body=json.dumps(body), headers=headers))
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                "--timeout", "5s", "-s", str(script), f"http://{HOST}:{port}{EVENTS_PATH}"]  # fmt: skip
     run = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True)
@@ -153,9 +179,9 @@ def wrk_load(port: int, connections: int, threads: int, seconds: int, workdir: P
     return requests, errors, p50_us / 1000, p99_us / 1000, duration_us / 1e6
 
 
-def python_load(port: int, connections: int, seconds: float) -> Load:
+def python_load(port: int, connections: int, seconds: float, body_text: str = BODY) -> Load:
     """Threads on keep-alive connections, each bounded by time and by count."""
-    body, headers = BODY.encode(), signed_headers()
+    body, headers = body_text.encode(), signed_headers(body_text)
     latencies: list[list[float]] = [[] for _ in range(connections)]
     errors = [0] * connections
     start = time.perf_counter()
@@ -193,14 +219,16 @@ def python_load(port: int, connections: int, seconds: float) -> Load:
 def measure(target: str, env: dict[str, str], workdir: Path, secs: int, wrk: bool) -> list[Result]:
     results = []
     with serving(target, env, workdir) as port:
-        status, text = request(port, "POST", EVENTS_PATH, BODY.encode(), signed_headers())
-        if status != 200 or (target == "bot" and HELP_MARKER not in text):
-            raise RuntimeError(f"{target} answered {status} without the help text: {text[:300]}")
+        body = body_of(target)
+        status, text = request(port, "POST", EVENTS_PATH, body.encode(), signed_headers(body))
+        marker = {"bot": HELP_MARKER, "bot_words": WORDS_MARKER}.get(target, "")
+        if status != 200 or marker not in text:
+            raise RuntimeError(f"{target} answered {status} without {marker!r}: {text[:300]}")
 
         def load(connections: int, threads: int, seconds: int) -> Load:
             if wrk:
-                return wrk_load(port, connections, threads, seconds, workdir)
-            return python_load(port, connections, seconds)
+                return wrk_load(port, connections, threads, seconds, workdir, body)
+            return python_load(port, connections, seconds, body)
 
         load(16, 2, 1)  # warm-up: imports, first-request caches, connection pools
         for mode, connections, threads in MODES:
@@ -216,6 +244,7 @@ def ack_path_breakdown(env: dict[str, str], rounds: int = 300) -> list[tuple[str
     from slack_bolt.async_app import AsyncBoltRequest
 
     from bot.app import build_app
+    from bot.meetings.grammar import parse_meeting_command
     from bot.runtime import open_database
     from bot.settings import load_settings
     from scheduling.clock import SystemClock
@@ -235,10 +264,23 @@ def ack_path_breakdown(env: dict[str, str], rounds: int = 300) -> list[tuple[str
             request = AsyncBoltRequest(body=BODY, headers=headers)
             return loop.run_until_complete(app.async_dispatch(request))
 
+        words_headers: dict[str, str | Sequence[str]] = {**signed_headers(WORDS_BODY)}
+
+        def dispatch_words() -> object:
+            request = AsyncBoltRequest(body=WORDS_BODY, headers=words_headers)
+            return loop.run_until_complete(app.async_dispatch(request))
+
+        today = date(2026, 12, 7)
+
         steps: list[tuple[str, Callable[[], object]]] = [
             ("directory snapshot load (every 30 s)", directory.load),
             ("members_only: in-memory profile lookup", lambda: directory.profile(CALLER)),
             ("AsyncApp.async_dispatch (the whole ack)", dispatch),
+            (
+                "parse_meeting_command (the words line)",
+                lambda: parse_meeting_command(WORDS_LINE, today),
+            ),
+            ("async_dispatch of the words line", dispatch_words),
         ]
         return [(name, median(timeit.repeat(step, number=1, repeat=rounds)) * 1000)
                 for name, step in steps]  # fmt: skip
@@ -255,19 +297,20 @@ def report(results: list[Result]) -> None:
               f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.rps:>9.1f}")  # fmt: skip
     concurrent = {r.target: r for r in results if r.mode == CONCURRENT}
     bare = [concurrent[t] for t in BARE if t in concurrent]
-    bot = concurrent.get("bot")
-    if not bare or bot is None:
-        print("\n(the ratios need the bot and at least one bare app in --targets)")
+    bots = [concurrent[t] for t in BOT_TARGETS if t in concurrent]
+    if not bare or not bots:
+        print("\n(the ratios need a bot target and at least one bare app in --targets)")
         return
     fast = min(bare, key=lambda r: r.p99_ms)
     busy = max(bare, key=lambda r: r.rps)
-    ratio = bot.p99_ms / fast.p99_ms
-    print(f"\nat {CONCURRENT}, against the fastest bare app:")
-    print(f"  bot p99 / {fast.target} p99: {ratio:.2f}x ({bot.p99_ms:.2f} / {fast.p99_ms:.2f} ms)")
-    print(f"  bot req/s / {busy.target} req/s: {bot.rps / busy.rps:.2f}x "
-          f"({bot.rps:.0f} / {busy.rps:.0f})")  # fmt: skip
-    met = ratio <= 1.5 and bot.p99_ms < 50 and bot.errors == 0
-    print(f"  target (p99 <= 1.5x and < 50 ms, no errors): {'MET' if met else 'NOT MET'}")
+    for bot in bots:
+        ratio = bot.p99_ms / fast.p99_ms
+        print(f"\nat {CONCURRENT}, {bot.target} against the fastest bare app:")
+        print(f"  p99 / {fast.target} p99: {ratio:.2f}x ({bot.p99_ms:.2f} / {fast.p99_ms:.2f} ms)")
+        print(f"  req/s / {busy.target} req/s: {bot.rps / busy.rps:.2f}x "
+              f"({bot.rps:.0f} / {busy.rps:.0f})")  # fmt: skip
+        met = ratio <= 1.5 and bot.p99_ms < 50 and bot.errors == 0
+        print(f"  target (p99 <= 1.5x and < 50 ms, no errors): {'MET' if met else 'NOT MET'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
-        if "bot" in targets:
+        if any(t in BOT_TARGETS for t in targets):
             example = str(ROOT / "examples" / "capacities.yaml")
             imported = subprocess.run([sys.executable, "-m", "bot", "import", example],
                                       env=env, cwd=workdir, capture_output=True, timeout=120)  # fmt: skip
@@ -317,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"ack_latency: {target}: {error}", file=sys.stderr)
                 return 1
         report(results)
-        if "bot" in targets:
+        if any(t in BOT_TARGETS for t in targets):
             print("\nbot ack path in-process, no HTTP (median ms):")
             for name, ms in ack_path_breakdown(env):
                 print(f"  {name:<36} {ms:7.3f}")

@@ -56,7 +56,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         MEETING_COMMAND,
-        "/meeting who <id> [on YYYY-MM-DD]",
+        "/meeting who <id> [on DATE]",
         "Who is going, not going or undecided, and who has not answered, by country; "
         "countries with nobody in the consortium file show as no contact listed.",
         "/meeting who 1",
@@ -82,34 +82,37 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         MEETING_COMMAND,
-        '/meeting schedule <kind> "<title>" <repeat> [from DATE] at HH:MM [for DURATION] [tz ZONE] [in #channel]',
+        '/meeting schedule <kind> "<title>" <repeat> [from DATE] [until DATE | for N occurrences] at TIME [for DURATION] [tz ZONE] [in #channel]',
         "Schedule a series or a one-off event (kinds: jour-fixe, consortium, core-team, "
-        "physical, webinar, workshop; repeat: once on DATE, weekly on <day>, monthly or "
-        "quarterly on the <first…last> <day>, rrule <RRULE>). Without `in`, a jour fixe goes "
+        "physical, webinar, workshop; repeat: once on DATE or just DATE, every <day>, every "
+        "other <day>, monthly or quarterly on the <first…last> <day>, rrule <RRULE>). Dates "
+        "as you write them, day first (19/12/2027, 19 Dec, tomorrow, next thursday, in 3 "
+        "weeks); times as 14:00 or 2pm; a date that reads two ways is asked about first. "
+        "Without `in`, a jour fixe goes "
         "to the jour-fixe channel and a core-team meeting to core-team, the rest to "
         "announcements. `/meeting` alone opens a form, which also takes the place, join "
         "link, audience and reminders.",
-        '/meeting schedule webinar "Alliance webinar: national governance" once on 2024-02-15 at 14:00 for 90m',
+        '/meeting schedule webinar "Alliance webinar: national governance" on 15 Feb 2024 at 2pm for 90 min',
         coordinators_only=True,
         words=("schedule", ""),
         refusal="change meetings",
     ),
     CommandHelp(
         MEETING_COMMAND,
-        "/meeting cancel <id> [on YYYY-MM-DD]",
+        "/meeting cancel <id> [on DATE]",
         "Cancel one occurrence, or a whole series: a series asks you to confirm first, showing "
         "what it cancels and whom it tells. Either has an Undo button for 10 minutes. Without "
         "an id, I list the meetings to choose from.",
-        "/meeting cancel 1 on 2024-03-07",
+        "/meeting cancel 1 on 7 March",
         coordinators_only=True,
         words=("cancel",),
         refusal="change meetings",
     ),
     CommandHelp(
         MEETING_COMMAND,
-        "/meeting move <id> YYYY-MM-DD to YYYY-MM-DD [at HH:MM]",
+        "/meeting move <id> DATE to DATE [at TIME]",
         "Move one occurrence.",
-        "/meeting move 1 2024-03-07 to 2024-03-08 at 11:00",
+        "/meeting move 1 7 March to 8 March at 11am",
         coordinators_only=True,
         words=("move",),
         refusal="change meetings",
@@ -164,10 +167,10 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         ROUND_COMMAND,
-        '/round open "<title>" due YYYY-MM-DD [for core|supporting|all|<codes>]',
+        '/round open "<title>" due DATE [for core countries|supporting countries|everyone|<countries>]',
         "Open a collection round; the partners of each country get a DM with a button (the "
         "reply names countries with no member listed).",
-        '/round open "Annual Action Plan update 2025" due 2025-11-10 for core',
+        '/round open "Annual Action Plan update 2025" due 10 Nov 2025 for core countries',
         coordinators_only=True,
         words=("open",),
         refusal="open rounds",

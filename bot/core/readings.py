@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, section
+from bot.core.buttons import pressed_object
 from bot.core.mrkdwn import escape, truncate
 from scheduling.language.dates import in_words
 from scheduling.language.phrases import DatesRead
@@ -62,12 +63,7 @@ def two_way_question(command: str, dates: DatesRead, doing: str) -> Message | No
 
 def chosen_command(value: str | None) -> tuple[str, str] | None:
     """The command and text a reading button carries, or None for a forged or odd value."""
-    try:
-        carried: Any = json.loads(value or "")
-    except (ValueError, RecursionError):  # a forged value may nest without end
-        return None
-    if not isinstance(carried, dict):
-        return None
+    carried = pressed_object({"actions": [{"value": value}]})
     command, text = carried.get("command"), carried.get("text")
     if not isinstance(command, str) or not isinstance(text, str):
         return None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core import ids
+from bot.local.shell_actions import buttons_of, choose_button
 from bot.local.transcript import describe_exchange
 from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
@@ -24,26 +25,43 @@ COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
 FINNISH = "U0FI"
 STRANGER = "U0STRANGER"
+# Typed as a person would: no quotes, a day-first date, 2pm, "3 hours", a city for the zone.
 WORKSHOP = (
-    '/meeting schedule workshop "Transition Labs workshop: Türkiye, Portugal & Finland" '
-    "once on 2024-03-12 at 14:00 for 3h tz Europe/Bucharest in #announcements"
+    "/meeting schedule workshop Transition Labs workshop: Türkiye, Portugal & Finland "
+    "on 12/03/2024 at 2pm for 3 hours tz Bucharest in #announcements"
 )
 
-SCRIPT: tuple[tuple[str, str, str], ...] = (
-    ("Everyone can ask the bot what it can do.", COORDINATOR, "/consortium help"),
-    ("Each member sees what the consortium knows of them.", COORDINATOR, "/consortium whoami"),
-    ("", PARTNER, "/consortium whoami"),
-    ("Someone the consortium does not know is told whom to ask.", STRANGER, "/consortium whoami"),
-    ("A typo gets a friendly answer.", PARTNER, "/consortium agenda"),
-    ("The meetings of the consortium file are already scheduled.", PARTNER, "/meeting list"),
-    ("A partner in Lisbon sees the next meetings in Lisbon time.", PARTNER, "/meeting next"),
-    ("The coordinator schedules a workshop; the invite and its .ics go to #announcements.", COORDINATOR, WORKSHOP),
-    ("One jour fixe is cancelled; calendars get a CANCEL for that occurrence only.", COORDINATOR, "/meeting cancel 1 on 2024-02-01"),
-    ("Another is moved by a day.", COORDINATOR, "/meeting move 1 2024-03-07 to 2024-03-08 at 11:00"),
-    ("Partners may look but not change.", PARTNER, "/meeting cancel 2"),
-    ("Anyone can subscribe to the calendars that concern them.", PARTNER, "/consortium subscribe"),
-    ("", PARTNER, "/meeting next jour-fixe"),
+# (what the reader is told, who types, what they type, the buttons they then press in turn)
+SCRIPT: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Everyone can ask the bot what it can do.", COORDINATOR, "/consortium help", ()),
+    ("Each member sees what the consortium knows of them.", COORDINATOR, "/consortium whoami", ()),
+    ("", PARTNER, "/consortium whoami", ()),
+    ("Someone the consortium does not know is told whom to ask.", STRANGER, "/consortium whoami", ()),
+    ("A typo gets a friendly answer.", PARTNER, "/consortium agenda", ()),
+    ("The meetings of the consortium file are already scheduled.", PARTNER, "/meeting list", ()),
+    ("A partner in Lisbon sees the next meetings that concern her, in Lisbon time.", PARTNER, "/meeting next", ()),
+    ("The coordinator schedules a workshop as she would say it; 12/03 reads two ways, so the bot asks, and she presses the day she meant.", COORDINATOR, WORKSHOP, ("Tuesday 12 March 2024",)),
+    ("One jour fixe is cancelled; calendars get a CANCEL for that occurrence only.", COORDINATOR, "/meeting cancel 1 on 1 Feb", ()),
+    ("Another is moved by a day.", COORDINATOR, "/meeting move 1 7 March to 8 March at 11am", ()),
+    ("Cancelling a whole series asks first; after Confirm, Undo puts it back (and sends the calendars a correction).", COORDINATOR, "/meeting cancel 3", ("Cancel the series", "Undo")),
+    ("Partners may look but not change.", PARTNER, "/meeting cancel 2", ()),
+    ("Anyone can subscribe to the calendars that concern them.", PARTNER, "/consortium subscribe", ()),
+    ("", PARTNER, "/meeting next jour-fixe", ()),
 )  # fmt: skip
+
+
+def press(
+    workspace: LocalWorkspace,
+    user: str,
+    exchange: Exchange,
+    text: str,
+    channel_names: dict[str, str],
+    names: dict[str, str],
+) -> Exchange:
+    """Press the button reading `text` of what `exchange` showed, as the shell's `:click`
+    does."""
+    button = choose_button(text, buttons_of(exchange, user, channel_names, names))
+    return workspace.click(user, button.action_id, button.value, button.channel)
 
 
 def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> int:
@@ -68,14 +86,19 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
                 f"{len(spec.members)} members, channels: "
                 + ", ".join(f"#{p}" for p in spec.channels)
             )
-            for note, user, line in SCRIPT:
+            for note, user, line, presses in SCRIPT:
                 if note:
                     say(f"\n-- {note}")
-                say(f"{names.get(user, 'someone new')} ({user}) types: {line}")
+                who = names.get(user, "someone new")
+                say(f"{who} ({user}) types: {line}")
                 exchange = workspace.command(user, line)
-                files = {f.id: f for f in workspace.emulator.files()}
                 zone = zones.get(user, spec.timezone)
-                say(describe_exchange(exchange, zone, channel_names, files))
+                for text in (None, *presses):
+                    if text is not None:
+                        say(f"{who} presses “{text}”")
+                        exchange = press(workspace, user, exchange, text, channel_names, names)
+                    files = {f.id: f for f in workspace.emulator.files()}
+                    say(describe_exchange(exchange, zone, channel_names, files))
             say("\n== Country updates and a collection round ==")
             _updates_walkthrough(workspace, say, names, zones, channel_names)
             say("\n== A week goes by: reminders, an RSVP and the Monday digest ==")
@@ -125,6 +148,16 @@ def _updates_walkthrough(
         if block.get("type") == "actions"
         for element in block["elements"]
     )
+    turkish = "U0TR"
+    noted = run(
+        "The Turkish partner posts a quick note while the round is open; the bot offers to "
+        "count it as Türkiye's answer, and she does.",
+        turkish,
+        "/update The ministry signed the national Cities Mission charter with 11 cities",
+    )
+    say(f"{names[turkish]} presses “Count this for …”")
+    counted = press(workspace, turkish, noted, "Count this", channel_names, names)
+    say(describe_exchange(counted, zones[turkish], channel_names))
     say("\n-- The Portuguese partner presses “Submit update” and fills in the form.")
     form = workspace.click(PARTNER, ids.ROUND_SUBMIT, button, channel_id=PARTNER)
     say(describe_exchange(form, zones[PARTNER], channel_names))

@@ -241,8 +241,11 @@ def cancel_confirmation(preview: CancelPreview) -> Message:
     who = f"{audience_phrase(series.audience)} ({members})"
     mailed = f", {preview.mailed} of them by e-mail" if preview.mailed else ""
     if preview.channel:
-        told = f"{who} is told in {channel_link(preview.channel)} and every calendar gets a cancellation{mailed}."
-        told_plain = f"{who} is told in the meeting's channel and every calendar gets a cancellation{mailed}."
+        whom = who[:1].lower() + who[1:]
+        told = f"Told: {whom}, in {channel_link(preview.channel)}; every calendar gets a cancellation{mailed}."
+        told_plain = (
+            f"Told: {whom}, in the meeting's channel; every calendar gets a cancellation{mailed}."
+        )
     else:
         told = told_plain = (
             f"It has no channel, so nobody is told in Slack; the calendar feeds of {who.lower()} "
@@ -342,7 +345,7 @@ def cancel_choices(entries: Sequence[tuple[Series, Occurrence | None]]) -> Messa
     blocks.append(
         context(
             f"{more}Or type the number: `/meeting cancel &lt;id&gt;` (a series) or "
-            "`/meeting cancel &lt;id&gt; on YYYY-MM-DD` (one meeting); `/meeting list` shows them all."
+            "`/meeting cancel &lt;id&gt; on DATE` (one meeting); `/meeting list` shows them all."
         )
     )
     text = "Which meeting do you want to cancel? " + "; ".join(

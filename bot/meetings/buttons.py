@@ -8,14 +8,14 @@ Undo change anything, and the service checks the presser's role again for both.
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
-from bot.core.blocks import Message, plain_message
+from bot.core.blocks import plain_message
+from bot.core.buttons import answer_in_place, carried_number, pressed_object
 from bot.core.web_api.background import Background
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import cancel_confirmation, cancelled_message
@@ -26,22 +26,6 @@ from scheduling.meetings.service import MeetingChange, MeetingService
 from scheduling.undo import UndoError
 
 GONE = "That button no longer works; type `/meeting cancel <id>` again."
-
-
-def _value(body: dict[str, Any]) -> dict[str, Any]:
-    """The pressed button's value as a JSON object (empty when it is anything else)."""
-    actions = body.get("actions")
-    first = actions[0] if isinstance(actions, list) and actions else None
-    try:
-        value = json.loads(first.get("value") or "{}") if isinstance(first, dict) else {}
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _number(value: object) -> int | None:
-    """A whole number a button carried (never a bool or a string)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _instant(value: object) -> datetime | None:
@@ -57,7 +41,10 @@ def _instant(value: object) -> datetime | None:
 
 
 def _ticket(value: dict[str, Any]) -> CancelTicket | None:
-    meeting_id, sequence = ids.record_id(_number(value.get("m"))), _number(value.get("s"))
+    meeting_id, sequence = (
+        ids.record_id(carried_number(value.get("m"))),
+        carried_number(value.get("s")),
+    )
     if meeting_id is None or sequence is None:
         return None
     try:
@@ -66,15 +53,6 @@ def _ticket(value: dict[str, Any]) -> CancelTicket | None:
         )
     except ValueError:
         return None
-
-
-async def _reply(respond: AsyncRespond, message: Message, *, replace: bool) -> None:
-    await respond(
-        text=message.text,
-        blocks=message.blocks,
-        response_type="ephemeral",
-        replace_original=replace,
-    )
 
 
 async def pick(
@@ -86,16 +64,16 @@ async def pick(
 ) -> None:
     """A meeting chosen from the list: what cancelling it would do, to confirm."""
     await ack()
-    meeting_id = ids.record_id(_number(_value(body).get("m")))
+    meeting_id = ids.record_id(carried_number(pressed_object(body).get("m")))
     if meeting_id is None:
-        await _reply(respond, plain_message(GONE), replace=False)
+        await answer_in_place(respond, plain_message(GONE), replace=False)
         return
     try:
         preview = await asyncio.to_thread(meetings.cancel_preview, caller, meeting_id)
     except FieldError as error:
-        await _reply(respond, plain_message(str(error)), replace=False)
+        await answer_in_place(respond, plain_message(str(error)), replace=False)
         return
-    await _reply(respond, cancel_confirmation(preview), replace=True)
+    await answer_in_place(respond, cancel_confirmation(preview), replace=True)
 
 
 async def confirm(
@@ -109,22 +87,22 @@ async def confirm(
 ) -> None:
     """Cancel what the confirmation showed (refused if it changed since), then announce it."""
     await ack()
-    value = _value(body)
-    meeting_id, seen = ids.record_id(_number(value.get("m"))), _number(value.get("s"))
+    value = pressed_object(body)
+    meeting_id, seen = ids.record_id(carried_number(value.get("m"))), carried_number(value.get("s"))
     if meeting_id is None or seen is None:
-        await _reply(respond, plain_message(GONE), replace=False)
+        await answer_in_place(respond, plain_message(GONE), replace=False)
         return
     try:
         change = await asyncio.to_thread(meetings.cancel, caller, meeting_id, None, seen)
     except FieldError as error:
-        await _reply(respond, plain_message(str(error)), replace=False)
+        await answer_in_place(respond, plain_message(str(error)), replace=False)
         return
     series = change.series
     whole = "the whole series " if series.rrule else ""
     told = "telling its channel and every calendar" if change.channel else "telling every calendar"
     reply = f"Cancelled {whole}#{series.id} {series.title}; {told}."
     message = cancelled_message(reply, change.undo, change.as_of, caller.timezone)
-    await _reply(respond, message, replace=True)
+    await answer_in_place(respond, message, replace=True)
     background.messages.run(announcer.announce, change, caller.slack_id)
 
 
@@ -133,7 +111,7 @@ async def keep(
 ) -> None:
     """Nothing happens; the question is answered so."""
     await ack()
-    meeting_id = ids.record_id(_number(_value(body).get("m")))
+    meeting_id = ids.record_id(carried_number(pressed_object(body).get("m")))
     name = "it"
     if meeting_id is not None:
         try:
@@ -141,7 +119,7 @@ async def keep(
             name = f"#{series.id} {series.title}"
         except FieldError:
             name = f"#{meeting_id}"
-    await _reply(respond, plain_message(f"Kept {name} unchanged."), replace=True)
+    await answer_in_place(respond, plain_message(f"Kept {name} unchanged."), replace=True)
 
 
 async def undo(
@@ -155,20 +133,20 @@ async def undo(
 ) -> None:
     """Bring back what the cancellation took away, and announce it again."""
     await ack()
-    ticket = _ticket(_value(body))
+    ticket = _ticket(pressed_object(body))
     if ticket is None:
-        await _reply(respond, plain_message(GONE), replace=False)
+        await answer_in_place(respond, plain_message(GONE), replace=False)
         return
     try:
         change = await asyncio.to_thread(meetings.restore, caller, ticket)
     except UndoError as error:
         # This Undo will never work again: its answer takes the button's place.
-        await _reply(respond, plain_message(str(error)), replace=True)
+        await answer_in_place(respond, plain_message(str(error)), replace=True)
         return
     except FieldError as error:
-        await _reply(respond, plain_message(str(error)), replace=False)
+        await answer_in_place(respond, plain_message(str(error)), replace=False)
         return
-    await _reply(respond, plain_message(_restored(change, ticket)), replace=True)
+    await answer_in_place(respond, plain_message(_restored(change, ticket)), replace=True)
     background.messages.run(announcer.announce, change, caller.slack_id)
 
 

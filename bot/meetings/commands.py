@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -33,6 +34,8 @@ from bot.meetings.form import open_form
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
+from scheduling.language.places import find_zone
+from scheduling.meetings.occurrences import Series
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingChange, MeetingService
 
@@ -110,12 +113,20 @@ async def reading_chosen(
     await handle(answer, command, caller, meetings, announcer, background, web, rsvps)
 
 
+def _local(moment: datetime, series: Series) -> str:
+    """A wall-clock start in the series' own zone, in words: `Tue 12 Mar 2024 14:00
+    (Europe/Bucharest)`; a date alone for an all-day meeting."""
+    if series.all_day:
+        return f"{moment:%a %-d %b %Y}"
+    return f"{moment:%a %-d %b %Y %H:%M} ({series.timezone})"
+
+
 def _question(parsed: grammar.MeetingCommand) -> Message | None:
     """Ask first when a date of a change reads two ways."""
     if isinstance(parsed, grammar.Schedule):
         request = parsed.request
         at = f" at {request.at:%H:%M}" if request.at else ""
-        zone = f" ({request.timezone})" if request.timezone else ""
+        zone = f" ({_zone_named(request.timezone)})" if request.timezone else ""
         doing = f"Schedule {request.kind.label} “{request.title}”{at}{zone}"
         return two_way_question(MEETING_COMMAND, parsed.dates, doing)
     if isinstance(parsed, grammar.Move):
@@ -144,8 +155,11 @@ def _answer(
     if isinstance(parsed, grammar.Schedule):
         change = meetings.schedule(caller, parsed.request)
         series = change.series
+        first = change.shown
+        when = f", first on {_local(first.start_local, series)}" if first else ""
         reply = (
-            f"Scheduled #{series.id} {series.title} ({series.rule_in_words}); posting the invite."
+            f"Scheduled #{series.id} {series.title} ({series.rule_in_words}){when}; "
+            "posting the invite."
         )
     elif isinstance(parsed, grammar.Cancel):
         # A whole series (or a named none) asks first; one occurrence goes at once, with Undo.
@@ -154,13 +168,16 @@ def _answer(
         if parsed.on is None:
             return cancel_confirmation(meetings.cancel_preview(caller, parsed.meeting_id)), None
         change = meetings.cancel(caller, parsed.meeting_id, parsed.on)
-        what = f"the {parsed.on:%Y-%m-%d} occurrence of" if change.occurrence_local else ""
+        what = f"the {parsed.on:%a %-d %b %Y} occurrence of" if change.occurrence_local else ""
         reply = f"Cancelled {what} #{parsed.meeting_id}".replace("  ", " ") + "."
         return cancelled_message(reply, change.undo, change.as_of, caller.timezone), change
     elif isinstance(parsed, grammar.Move):
         change = meetings.move(caller, parsed.meeting_id, parsed.on, parsed.to_day, parsed.at)
         assert change.new_local is not None
-        reply = f"Moved #{parsed.meeting_id} from {parsed.on:%Y-%m-%d} to {change.new_local:%Y-%m-%d %H:%M}."
+        reply = (
+            f"Moved #{parsed.meeting_id} from {parsed.on:%a %-d %b %Y} "
+            f"to {_local(change.new_local, change.series)}."
+        )
     elif isinstance(parsed, grammar.Edit):
         change = meetings.edit(caller, parsed.meeting_id, parsed.field, parsed.value)
         reply = f"Changed the {parsed.field} of #{parsed.meeting_id}."
@@ -171,3 +188,11 @@ def _answer(
         change = meetings.invite(caller, parsed.meeting_id)
         reply = f"Posting the invite for #{change.series.id} again."
     return plain_message(reply), change
+
+
+def _zone_named(typed: str) -> str:
+    """The zone a question names: the IANA name a city stands for (`Bucharest`)."""
+    try:
+        return find_zone(typed)
+    except FieldError:
+        return typed

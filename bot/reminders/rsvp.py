@@ -4,7 +4,6 @@ message of that occurrence redrawn in place with the new counts."""
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
 from bot.core.blocks import plain_message
+from bot.core.buttons import pressed_object
 from bot.core.web_api.background import Background
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import Jobs
@@ -35,8 +35,8 @@ async def answer(
     await ack()
     action = (body.get("actions") or [{}])[0]
     choice = ANSWER_BY_ACTION.get(action.get("action_id", ""))
+    value = pressed_object(body)
     try:
-        value = json.loads(action.get("value") or "{}")
         meeting_id, occurrence = ids.record_id(value["m"]), datetime.fromisoformat(value["o"])
     except (KeyError, TypeError, ValueError):
         meeting_id = None

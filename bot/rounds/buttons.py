@@ -7,13 +7,13 @@ service checks the presser's role again for each.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
-from bot.core.blocks import Message, plain_message
+from bot.core.blocks import plain_message
+from bot.core.buttons import answer_in_place, pressed_object
 from bot.core.web_api.background import Background
 from bot.rounds.blocks import CHOICE_VERBS, round_closed_message
 from bot.rounds.commands import follow_up, run
@@ -28,29 +28,9 @@ from scheduling.updates.rounds import RoundService
 GONE = "That button no longer works; type the `/round` command again."
 
 
-def _value(body: dict[str, Any]) -> dict[str, Any]:
-    """The pressed button's value as a JSON object (empty when it is anything else)."""
-    actions = body.get("actions")
-    first = actions[0] if isinstance(actions, list) and actions else None
-    try:
-        value = json.loads(first.get("value") or "{}") if isinstance(first, dict) else {}
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def _round_id(value: dict[str, Any]) -> int | None:
     found = value.get("r")
     return ids.record_id(found) if isinstance(found, int) else None
-
-
-async def _reply(respond: AsyncRespond, message: Message, *, replace: bool) -> None:
-    await respond(
-        text=message.text,
-        blocks=message.blocks,
-        response_type="ephemeral",
-        replace_original=replace,
-    )
 
 
 async def pick(
@@ -64,18 +44,18 @@ async def pick(
 ) -> None:
     """A round chosen for close (which then asks to confirm), remind or export."""
     await ack()
-    value = _value(body)
+    value = pressed_object(body)
     round_id, action, format_name = _round_id(value), value.get("a"), value.get("f", "md")
     if round_id is None or action not in CHOICE_VERBS or format_name not in FORMATS:
-        await _reply(respond, plain_message(GONE), replace=False)
+        await answer_in_place(respond, plain_message(GONE), replace=False)
         return
     parsed = RoundCommand(str(action), reference=str(round_id), format_name=str(format_name))
     try:
         reply, after = await asyncio.to_thread(run, parsed, rounds, caller)
     except FieldError as error:
-        await _reply(respond, plain_message(str(error)), replace=False)
+        await answer_in_place(respond, plain_message(str(error)), replace=False)
         return
-    await _reply(respond, reply, replace=True)
+    await answer_in_place(respond, reply, replace=True)
     follow_up(after, parsed, caller, messenger, background)
 
 
@@ -88,16 +68,16 @@ async def confirm(
 ) -> None:
     """Close the round the confirmation named; the answer carries Undo."""
     await ack()
-    round_id = _round_id(_value(body))
+    round_id = _round_id(pressed_object(body))
     if round_id is None:
-        await _reply(respond, plain_message(GONE), replace=False)
+        await answer_in_place(respond, plain_message(GONE), replace=False)
         return
     try:
         closed = await asyncio.to_thread(rounds.close, caller, str(round_id))
     except FieldError as error:
-        await _reply(respond, plain_message(str(error)), replace=False)
+        await answer_in_place(respond, plain_message(str(error)), replace=False)
         return
-    await _reply(respond, round_closed_message(closed, caller.timezone), replace=True)
+    await answer_in_place(respond, round_closed_message(closed, caller.timezone), replace=True)
 
 
 async def keep(
@@ -105,7 +85,7 @@ async def keep(
 ) -> None:
     """Nothing happens; the question is answered so."""
     await ack()
-    round_id = _round_id(_value(body))
+    round_id = _round_id(pressed_object(body))
     name = "the round"
     if round_id is not None:
         try:
@@ -113,7 +93,7 @@ async def keep(
             name = f"round #{found.id} “{found.title}”"
         except FieldError:
             name = f"round #{round_id}"
-    await _reply(respond, plain_message(f"Kept {name} open, unchanged."), replace=True)
+    await answer_in_place(respond, plain_message(f"Kept {name} open, unchanged."), replace=True)
 
 
 async def undo(
@@ -125,22 +105,22 @@ async def undo(
 ) -> None:
     """Reopen the round that closing closed: the same round, with the same answers."""
     await ack()
-    value = _value(body)
+    value = pressed_object(body)
     round_id, version = _round_id(value), value.get("v")
     if round_id is None or not isinstance(version, int) or isinstance(version, bool):
-        await _reply(respond, plain_message(GONE), replace=False)
+        await answer_in_place(respond, plain_message(GONE), replace=False)
         return
     try:
         reopened = await asyncio.to_thread(rounds.reopen, caller, round_id, version)
     except UndoError as error:
         # This Undo will never work again: its answer takes the button's place.
-        await _reply(respond, plain_message(str(error)), replace=True)
+        await answer_in_place(respond, plain_message(str(error)), replace=True)
         return
     except FieldError as error:
-        await _reply(respond, plain_message(str(error)), replace=False)
+        await answer_in_place(respond, plain_message(str(error)), replace=False)
         return
     text = (
         f"Reopened round #{reopened.id} “{reopened.title}” with its answers; countries can "
         f"submit again until it is closed."
     )
-    await _reply(respond, plain_message(text), replace=True)
+    await answer_in_place(respond, plain_message(text), replace=True)

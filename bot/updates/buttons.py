@@ -4,13 +4,13 @@ at once, or answers through the message's response_url."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core import ids
+from bot.core.buttons import pressed_object, pressed_text
 from bot.core.web_api.background import Background
 from bot.updates.blocks import counted_message, full_update_view
 from bot.updates.form import open_form, update_form
@@ -21,12 +21,8 @@ from scheduling.updates.service import UpdateService, may_post
 from scheduling.updates.views import UpdateView
 
 
-def _value(body: dict[str, Any]) -> str:
-    return str((body.get("actions") or [{}])[0].get("value", ""))
-
-
 def _update_id(body: dict[str, Any]) -> int | None:
-    return ids.record_id(_value(body))
+    return ids.record_id(pressed_text(body))
 
 
 async def _update_of(
@@ -98,12 +94,7 @@ async def submit_for_round(
     web: WebClient,
 ) -> None:
     await ack()
-    try:
-        preset = json.loads(_value(body) or "{}")
-        if not isinstance(preset, dict):
-            raise ValueError(preset)
-    except ValueError:
-        preset = {}
+    preset = pressed_object(body)
     background.forms.run(
         open_form,
         web,
@@ -126,11 +117,7 @@ async def count_note(
     """The "Count this for <round>" button under a quick note: the note answers the round
     (or is added to the country's answer); the reply replaces the note's, buttons and all."""
     await ack()
-    try:
-        preset = json.loads(_value(body))
-    except (ValueError, RecursionError):
-        preset = None
-    named = preset if isinstance(preset, dict) else {}
+    named = pressed_object(body)
     update_id, round_id = ids.record_id(named.get("update")), ids.record_id(named.get("round"))
     try:
         if update_id is None or round_id is None:

@@ -27,6 +27,11 @@ WORDS = [
     "2024-02-30", "10:00", "25:00", "1h", "99999999999999w", "Europe/Vienna", "Mars/Base",
     "FREQ=DAILY;BYSETPOS=2", "FREQ=MONTHLY;BYDAY=5MO", '"Jour fixe"', '"', "“Quoted”",
     "<@U0PT>", "<!channel>", "&amp;", "<#C0ANNOUNCE|announcements>", "https://example.org",
+    # as people write them
+    "tomorrow", "next", "thursday", "03/04/2027", "19/12", "19", "Dec", "2027", "in", "3",
+    "weeks", "10am", "2:30", "pm", "10.00", "1h30", "90", "min", "every", "other", "until",
+    "occurrences", "Turkey", "Czechia", "countries", "tuesdy", "shedule", "all", "“in person”",
+    "’", "Vienna",
 ]  # fmt: skip
 TEXTS = st.one_of(
     st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join),

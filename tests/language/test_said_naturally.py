@@ -196,4 +196,4 @@ def test_neither_does_nothing_and_says_how_to_be_clear(workspace: LocalWorkspace
 def test_moving_with_words(workspace: LocalWorkspace) -> None:
     workspace.command(COORDINATOR, '/meeting schedule webinar "W" every thursday at 10:00')
     moved = workspace.command(COORDINATOR, "/meeting move 7 thursday to friday at 11am")
-    assert moved.ack_text == "Moved #7 from 2026-12-10 to 2026-12-11 11:00."
+    assert moved.ack_text == "Moved #7 from Thu 10 Dec 2026 to Fri 11 Dec 2026 11:00 (Europe/Vienna)."

@@ -37,7 +37,9 @@ def test_demo_runs_offline_exits_0_and_never_touches_database_url(tmp_path: Path
     assert "You are not in the CapaCITIES member list yet" in out
     assert "bot opens App Home:" in out
     assert "unchanged 1 consortium, 14 countries" in out
-    assert "2 of 3 countries submitted" in out
+    assert "3 of 3 countries submitted" in out  # Türkiye's note counted for the round
+    assert "can be read two ways: Tuesday 12 March 2024 (as I read it)" in out
+    assert "Coordinator (FFG) presses “Undo”" in out and "is back on" in out
     assert "| Portugal (PT) | submitted | 2024-01-08 | 1 |" in out
     assert "METHOD:CANCEL" in out
     assert not forbidden.exists()

@@ -84,7 +84,7 @@ def test_imported_meetings_are_the_same_series_as_slack_ones(workspace: LocalWor
     assert "monthly on the first thursday" in shown
     assert "*#6* Transnational Cities Mission Alliance webinar" in shown
     cancel = workspace.command(COORDINATOR, "/meeting cancel 1 on 2025-01-02")
-    assert cancel.ack_text == "Cancelled the 2025-01-02 occurrence of #1."
+    assert cancel.ack_text == "Cancelled the Thu 2 Jan 2025 occurrence of #1."
     (uploaded,) = workspace.emulator.files()
     calendar = icalendar.Calendar.from_ical(uploaded.content)
     assert calendar["METHOD"] == "CANCEL"

@@ -58,10 +58,10 @@ def test_cancelling_a_series_asks_first_and_nothing_happens_until_confirmed(
     asked = _asked(workspace)
     assert asked.ack_text.startswith(
         "Cancel the whole series #1 Jour fixe of the core countries (monthly on the first "
-        "thursday, next on Thu 4 Jan 2024, no end date)? Everyone in core countries "
-        "(9 members) is told in the meeting's channel and every calendar gets a cancellation."
+        "thursday, next on Thu 4 Jan 2024, no end date)? Told: everyone in core countries "
+        "(9 members), in the meeting's channel; every calendar gets a cancellation."
     )
-    assert "is told in <#C0JOURFIXE> and every calendar" in json.dumps(asked.ack["blocks"])  # type: ignore[index]
+    assert "in <#C0JOURFIXE>; every calendar" in json.dumps(asked.ack["blocks"])  # type: ignore[index]
     actions = [a for a, _ in buttons_of(asked)]
     assert actions == [ids.MEETING_CANCEL_CONFIRM, ids.MEETING_CANCEL_KEEP]
     assert asked.calls == []  # nothing posted, no calendar file
@@ -182,7 +182,7 @@ def test_one_occurrence_goes_at_once_and_undo_brings_it_back(
     workspace: LocalWorkspace, clock: FixedClock
 ) -> None:
     cancelled = workspace.command(COORDINATOR, f"/meeting cancel {JOUR_FIXE} on 2024-02-01")
-    assert cancelled.ack_text == "Cancelled the 2024-02-01 occurrence of #1."
+    assert cancelled.ack_text == "Cancelled the Thu 1 Feb 2024 occurrence of #1."
     assert _calendar(workspace)["METHOD"] == "CANCEL"
     assert occurrence_on(workspace.services.meetings.get(JOUR_FIXE), date(2024, 2, 1)) is None
     undone = press(workspace, COORDINATOR, cancelled, ids.MEETING_CANCEL_UNDO)
@@ -293,7 +293,7 @@ def test_a_one_off_event_asks_first_too(workspace: LocalWorkspace) -> None:
     asked = workspace.command(COORDINATOR, "/meeting cancel 6")
     assert asked.ack_text.startswith(
         "Cancel #6 Transnational Cities Mission Alliance webinar: good practices on national "
-        "governance structures (once, on Thu 15 Feb 2024)? Everyone (10 members) is told"
+        "governance structures (once, on Thu 15 Feb 2024)? Told: everyone (10 members)"
     )
     assert asked.calls == []
     past = workspace.command(COORDINATOR, "/meeting cancel 4")

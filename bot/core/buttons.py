@@ -1,0 +1,46 @@
+"""What a pressed button carried, read without trusting it, and the answer that replaces the
+message it was on. A value comes back from Slack as the bot wrote it, but anyone can forge a
+payload: a value that is not what the bot writes reads as nothing, however it is built."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt.async_app import AsyncRespond
+
+from bot.core.blocks import Message
+
+
+def pressed_text(body: dict[str, Any]) -> str:
+    """The pressed button's value as sent (empty when there is none)."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    value = first.get("value") if isinstance(first, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def pressed_object(body: dict[str, Any]) -> dict[str, Any]:
+    """The pressed button's value as a JSON object; empty for anything else, a value nested
+    past Python's recursion limit included."""
+    try:
+        value = json.loads(pressed_text(body) or "{}")
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def carried_number(value: object) -> int | None:
+    """A whole number a button carried (never a bool or a string)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+async def answer_in_place(respond: AsyncRespond, message: Message, *, replace: bool) -> None:
+    """Answer the presser only, in place of the message the button was on (`replace`) or
+    below it."""
+    await respond(
+        text=message.text,
+        blocks=message.blocks,
+        response_type="ephemeral",
+        replace_original=replace,
+    )
