@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.local.emulator import UploadedFile
 from bot.local.render import render_mrkdwn
-from bot.local.shell_forms import ShellInputError, matches, normalised
+from bot.local.shell_forms import MATCH_TIERS, ShellInputError, matches, normalised
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock, SystemClock
 from scheduling.consortium.file import load_consortium_file
@@ -253,7 +253,7 @@ def choose_button(wanted: str, buttons: Sequence[Button]) -> Button:
             f"There is no button {number}; the buttons are:\n{_listing(buttons, buttons)}"
         )
     key = normalised(wanted)
-    for tier in range(4):
+    for tier in range(MATCH_TIERS):
         matching = [b for b in buttons if matches(b.text, key, tier)]
         newest = [b for b in matching if b.message == max(m.message for m in matching)]
         if len({(b.action_id, b.value, b.channel) for b in newest}) == 1:

@@ -31,16 +31,28 @@ def _words(name: str) -> list[str]:
     return [normalised(w) for w in re.split(r"[\s_\-/]+", name) if normalised(w)]
 
 
+MATCH_TIERS = 5
+
+
 def matches(name: str, key: str, tier: int) -> bool:
-    """Whether `name` is `key` (tier 0), has a word that is it (1), starts with it (2) or has
-    a word that starts with it (3); compared as `normalised` text."""
+    """Whether `name` is `key` (tier 0), has a word that is it (1), starts with it (2), has
+    a word that starts with it (3) or is several of its words in a row (4); compared as `normalised`
+    text."""
     if tier == 0:
         return normalised(name) == key
     if tier == 1:
         return key in _words(name)
     if tier == 2:
         return normalised(name).startswith(key)
-    return any(word.startswith(key) for word in _words(name))
+    if tier == 3:
+        return any(word.startswith(key) for word in _words(name))
+    # Several words of the name in a row (`4 march` for “Thursday 4 March 2027”).
+    words = _words(name)
+    return any(
+        "".join(words[start:end]) == key
+        for start in range(len(words))
+        for end in range(start + 2, len(words) + 1)
+    )
 
 
 def pick(
@@ -53,7 +65,7 @@ def pick(
     names = ", ".join(names[0] for names, _ in candidates) or "none"
     if not key:
         raise ShellInputError(f"Say which {what}: one of {names}. Example: {example}")
-    for tier in range(4):
+    for tier in range(MATCH_TIERS):
         found = [item for names, item in candidates if any(matches(n, key, tier) for n in names)]
         unique = [item for i, item in enumerate(found) if item not in found[:i]]
         if len(unique) == 1:

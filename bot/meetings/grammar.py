@@ -26,7 +26,7 @@ from bot.meetings.schedule_grammar import (
 from scheduling.errors import FieldError
 from scheduling.language.phrases import DatesRead, cut, read_part_date
 from scheduling.language.times import read_time
-from scheduling.language.words import Word, did_you_mean, split_words
+from scheduling.language.words import Word, did_you_mean, split_words, suggest
 from scheduling.meetings.service import ScheduleRequest
 from scheduling.vocabulary import MeetingKind, VocabularyError
 
@@ -191,6 +191,10 @@ def _next(rest: list[Word]) -> NextMeetings:
     others = [word for word in rest if word.lower() not in ("all", "everything")]
     if len(others) > 1:
         raise GrammarError(f"cannot read {others[1]!r} after the kind", "next")
+    if others and others[0].lower() not in {str(kind) for kind in MeetingKind}:
+        close = suggest(others[0], [*MeetingKind, "all"])
+        if close == "all":
+            raise GrammarError(f"cannot read {others[0]!r} (did you mean 'all'?)", "next")
     return NextMeetings(read_kind(others[0], "next") if others else None, everyone)
 
 

@@ -94,25 +94,32 @@ def read_schedule(
     if not rest:
         raise GrammarError('say the title after the kind, e.g. "Jour fixe"')
     if rest[0].quoted:
-        title: str = rest[0]
-        title_quoted, position = True, position + 1
-    else:
-        end = next(
-            (i for i, w in enumerate(rest) if w.lower() in REPEAT_STARTS | set(OPTIONS)), None
-        )
-        if not end:
-            raise GrammarError(
-                'put the title in quotes, then say how it repeats, e.g. "Jour fixe" monthly '
-                "on the first thursday"
-            )
-        title, title_quoted, position = " ".join(rest[:end]), False, position + end
-    try:
-        return _after_title(kind, title, words, position, today, dates)
-    except (GrammarError, FieldError) as error:
-        reason = error.reason if isinstance(error, GrammarError) else str(error)
-        if not title_quoted:
-            reason += f" (if “{title}” is not the whole title, put the title in quotes)"
-        raise GrammarError(reason) from None
+        return _after_title(kind, rest[0], words, position + 1, today, dates)
+    return _unquoted_title(kind, words, position, today, dates)
+
+
+def _unquoted_title(
+    kind: MeetingKind, words: list[Word], position: int, today: date, dates: DatesRead
+) -> tuple[ScheduleRequest, DatesRead]:
+    """A title without quotes ends where the rest first reads whole (`Workshop on governance
+    on 19 Dec at 10am`: the first `on` does not start a date, the second does). When no end
+    works, the error is the one after the first word that could start the repeat."""
+    first_error: GrammarError | None = None
+    for end in range(position + 1, len(words)):
+        title = " ".join(words[position:end])
+        try:
+            return _after_title(kind, title, words, end, today, dates)
+        except (GrammarError, FieldError) as error:
+            starts = words[end].lower() in REPEAT_STARTS | set(OPTIONS)
+            if first_error is None and starts:
+                reason = error.reason if isinstance(error, GrammarError) else str(error)
+                first_error = GrammarError(
+                    f"{reason} (if “{title}” is not the whole title, put the title in quotes)"
+                )
+    raise first_error or GrammarError(
+        'put the title in quotes, then say how it repeats, e.g. "Jour fixe" monthly on the '
+        "first thursday"
+    )
 
 
 def _after_title(

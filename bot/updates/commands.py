@@ -19,7 +19,6 @@ from scheduling.language.words import suggest
 from scheduling.updates.service import Listing, UpdateService
 
 SUBCOMMANDS = ("list", "mine", "help")
-EXAMPLE_NOTE = "the national mission platform went live today"
 USAGE = (
     "`/update` opens the form for your country · `/update <text>` posts a one-line note "
     "(`PT: <text>` to name the country) · `/update list [country | round]` · `/update mine`"
@@ -61,7 +60,7 @@ async def handle(
             return
         await ack(**_listing(listing, directory.names()).as_ephemeral())
         return
-    slip = _slip(text)
+    slip = _slip(text, caller)
     if slip is not None:
         await ack(**plain_message(slip).as_ephemeral())
         return
@@ -74,17 +73,20 @@ async def handle(
     background.messages.run(publisher.publish, published, caller.slack_id)
 
 
-def _slip(text: str) -> str | None:
-    """A one-word note that is a misspelt subcommand (`/update lst`) is not posted for the
-    whole consortium to read: the reply asks instead."""
-    if len(text.split()) != 1:
+def _slip(text: str, caller: MemberProfile) -> str | None:
+    """A short note that starts with a misspelt subcommand (`/update lst Finland`) is not
+    posted for the whole consortium to read: the reply asks instead."""
+    words = text.split()
+    if len(words) > 3:
         return None
-    close = suggest(text, SUBCOMMANDS, cutoff=0.6)
+    close = suggest(words[0], SUBCOMMANDS, cutoff=0.6 if len(words) == 1 else 0.75)
     if close is None:
         return None
+    meant = " ".join([close, *words[1:]])
+    code = caller.countries[0].code if caller.countries else "PT"
     return (
-        f"Did you mean `/update {close}`? Nothing was posted. "
-        f"(A note is a sentence for your country's record, e.g. `/update {EXAMPLE_NOTE}`.)"
+        f"Did you mean `/update {meant}`? Nothing was posted. To post it as a note, "
+        f"start with your country code, e.g. `/update {code}: {text}`."
     )
 
 

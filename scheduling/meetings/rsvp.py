@@ -128,9 +128,10 @@ class RsvpService:
             series = to_series(meeting)
             occurrence = occurrence_on(series, on) if on else next_of(series, self.clock.now())
             if occurrence is None:
-                raise MeetingError(
-                    f"#{series.id} has no upcoming occurrence; say `on YYYY-MM-DD`", "date"
-                )
+                upcoming = next_of(series, self.clock.now())
+                after = f"; the next is on {upcoming.start_local:%a %-d %b %Y}" if upcoming else ""
+                when = f"on {on:%a %-d %b %Y}" if on else "to come"
+                raise MeetingError(f"#{series.id} has no occurrence {when}{after}", "date")
             key = (series.id, occurrence.original_local)
             answers = work.rsvps.answers([key])[key]
         snapshot = self.directory.snapshot()

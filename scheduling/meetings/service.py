@@ -182,7 +182,7 @@ class MeetingService:
             raise MeetingError(str(error), error.field) from None
         title = check_title(request.title)
         if request.rrule is None and request.first_date is None:
-            raise MeetingError("say on which date: `once on YYYY-MM-DD`", "date")
+            raise MeetingError("say on which date, e.g. `once on 19 Dec 2027`", "date")
         now = self.clock.now()
         with self.database.write() as work:
             consortium = work.directory.consortium()

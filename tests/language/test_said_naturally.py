@@ -89,10 +89,19 @@ def test_an_unquoted_title_and_typographic_quotes(workspace: LocalWorkspace) -> 
         COORDINATOR, "/meeting schedule workshop “Cities in person” on 19/12/2027 at 10:00"
     )
     assert "Scheduled #8" in curly.ack_text
-    ambiguous = workspace.command(
+    repeated = workspace.command(
         COORDINATOR, "/meeting schedule webinar Monthly review monthly on the first friday at 10:00"
     )
-    assert "put the title in quotes" in ambiguous.ack_text
+    assert repeated.ack_text.startswith("Scheduled #9 Monthly review (monthly on the first friday)")
+    keywords = workspace.command(
+        COORDINATOR, "/meeting schedule workshop Cities in person, on governance on 19 Dec at 2pm"
+    )
+    assert keywords.ack_text.startswith("Scheduled #10 Cities in person, on governance (once)")
+    unreadable = workspace.command(
+        COORDINATOR, "/meeting schedule webinar Team sync weekly on tuesdy at 10:00"
+    )
+    assert "did you mean 'tuesday'" in unreadable.ack_text
+    assert "if “Team sync” is not the whole title, put the title in quotes" in unreadable.ack_text
 
 
 @pytest.mark.parametrize(
@@ -113,6 +122,15 @@ def test_an_unquoted_title_and_typographic_quotes(workspace: LocalWorkspace) -> 
         ("/consortium hlep", ["did you mean `/consortium help`"]),
         ("/digest previw", ["did you mean `/digest preview`"]),
         ("/update lst", ["Did you mean `/update list`", "Nothing was posted"]),
+        (
+            "/update lst Finland",
+            ["Did you mean `/update list Finland`", "`/update AT: lst Finland`"],
+        ),
+        ("/meeting next al", ["did you mean 'all'"]),
+        (
+            "/meeting who 1 on next friday",
+            ["no occurrence on Fri 11 Dec 2026", "the next is on Thu"],
+        ),
     ],
 )
 def test_did_you_mean_for_every_closed_vocabulary(
@@ -196,4 +214,6 @@ def test_neither_does_nothing_and_says_how_to_be_clear(workspace: LocalWorkspace
 def test_moving_with_words(workspace: LocalWorkspace) -> None:
     workspace.command(COORDINATOR, '/meeting schedule webinar "W" every thursday at 10:00')
     moved = workspace.command(COORDINATOR, "/meeting move 7 thursday to friday at 11am")
-    assert moved.ack_text == "Moved #7 from Thu 10 Dec 2026 to Fri 11 Dec 2026 11:00 (Europe/Vienna)."
+    assert (
+        moved.ack_text == "Moved #7 from Thu 10 Dec 2026 to Fri 11 Dec 2026 11:00 (Europe/Vienna)."
+    )
