@@ -12,10 +12,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.core import ids
-from bot.core.blocks import Message, as_dicts, section
+from bot.core.blocks import MAX_SECTION_TEXT, Message, plain_message
 from bot.core.buttons import pressed_object
 from bot.core.mrkdwn import escape, truncate
 from scheduling.language.dates import in_words
@@ -24,41 +23,56 @@ from scheduling.language.phrases import DatesRead
 # Slack's limit on a button's value: a rewritten command longer than this is not offered.
 MAX_BUTTON_VALUE = 2000
 MAX_BUTTON_TEXT = 75
+NOTHING_DONE = (
+    "Nothing done. Type the command again with the date written out, "
+    "e.g. 19 Dec 2027 or 2027-12-19."
+)
 
 
 def two_way_question(command: str, dates: DatesRead, doing: str) -> Message | None:
-    """The question for a command whose dates read two ways; None when there is no doubt,
-    or when the command is too long to carry in a button (the caller then acts as read)."""
+    """The question for a command whose dates read two ways; None when there is no doubt.
+
+    Built as plain dicts within Slack's limits (section text, button text and value), not
+    through slack_sdk's models: this answer is made on the ack path, where their validation
+    cost more than the reading itself (`bench/ack_latency.py`); tests check it against them.
+    """
     readings = dates.two_way
     if not readings:
         return None
+    first = ", ".join(in_words(reading.day) for reading in readings)
+    second = ", ".join(in_words(reading.other) for reading in readings if reading.other)
+    typed = ", ".join(f"“{reading.typed}”" for reading in readings)
+    said = f"{typed} can be read two ways: {first} (as I read it) or {second}."
     values = [
         json.dumps({"command": command, "text": dates.rewritten(choose_other=other)})
         for other in (False, True)
     ]
     if any(len(value) > MAX_BUTTON_VALUE for value in values):
-        return None
-    first = ", ".join(in_words(reading.day) for reading in readings)
-    second = ", ".join(in_words(reading.other) for reading in readings if reading.other)
-    typed = ", ".join(f"“{reading.typed}”" for reading in readings)
-    text = (
-        f"{typed} can be read two ways: {first} (as I read it) or {second}. "
-        f"{doing} — which did you mean?"
-    )
+        # Too long to carry in a button: nothing happens, and the way to be clear is said.
+        return plain_message(f"{said} {NOTHING_DONE}")
+    text = escape(f"{said} {doing} — which did you mean?")
     buttons = [
-        ButtonElement(
-            text=truncate(first, MAX_BUTTON_TEXT),
-            action_id=ids.READING_AS_READ,
-            value=values[0],
-            style="primary",
-        ),
-        ButtonElement(
-            text=truncate(second, MAX_BUTTON_TEXT), action_id=ids.READING_OTHER, value=values[1]
-        ),
-        ButtonElement(text="Neither", action_id=ids.READING_NEITHER, value="neither"),
+        _button(first, ids.READING_AS_READ, values[0], primary=True),
+        _button(second, ids.READING_OTHER, values[1]),
+        _button("Neither", ids.READING_NEITHER, "neither"),
     ]
-    blocks = [section(escape(text)), ActionsBlock(block_id="reading", elements=buttons)]
-    return Message(text=escape(text), blocks=as_dicts(blocks))
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)}},
+        {"type": "actions", "block_id": "reading", "elements": buttons},
+    ]
+    return Message(text=text, blocks=blocks)
+
+
+def _button(label: str, action_id: str, value: str, primary: bool = False) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": truncate(label, MAX_BUTTON_TEXT), "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if primary:
+        button["style"] = "primary"
+    return button
 
 
 def chosen_command(value: str | None) -> tuple[str, str] | None:
@@ -79,12 +93,6 @@ def reading_for(command: str) -> Callable[..., Awaitable[bool]]:
         return chosen is not None and chosen[0] == command
 
     return matches
-
-
-NOTHING_DONE = (
-    "Nothing done. Type the command again with the date written out, "
-    "e.g. 19 Dec 2027 or 2027-12-19."
-)
 
 
 def install(app: AsyncApp) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from slack_sdk.models.blocks import Block
 
 from bot.core import ids
 from bot.local.workspace import Exchange, LocalWorkspace
@@ -217,3 +218,29 @@ def test_moving_with_words(workspace: LocalWorkspace) -> None:
     assert (
         moved.ack_text == "Moved #7 from Thu 10 Dec 2026 to Fri 11 Dec 2026 11:00 (Europe/Vienna)."
     )
+
+
+def test_the_question_is_block_kit_slack_accepts_even_for_a_long_title(
+    workspace: LocalWorkspace,
+) -> None:
+    title = "Cities & towns " * 13  # near the longest title, escaped on the way
+    asked = workspace.command(
+        COORDINATOR, f'/meeting schedule webinar "{title.strip()}" 03/04/2027 at 10am'
+    )
+    assert isinstance(asked.ack, dict)
+    for block in asked.ack["blocks"]:
+        # slack_sdk's own models check every limit when they build the same block.
+        parsed = Block.parse(block)
+        assert parsed is not None and parsed.to_dict() == block
+
+
+def test_a_command_too_long_for_a_button_is_not_acted_on(workspace: LocalWorkspace) -> None:
+    channel = "c" * 1990
+    asked = workspace.command(
+        COORDINATOR, f'/meeting schedule webinar "W" 03/04/2027 at 10am in #{channel}'
+    )
+    assert asked.ack_text.startswith("“03/04/2027” can be read two ways")
+    assert "Nothing done. Type the command again with the date written out" in asked.ack_text
+    assert isinstance(asked.ack, dict)
+    assert not [b for b in asked.ack["blocks"] if b["type"] == "actions"]
+    assert not workspace.emulator.files()
