@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 from scheduling.errors import FieldError
@@ -28,37 +29,23 @@ def straighten_quotes(text: str) -> str:
     return text.translate(_DOUBLE_QUOTES).translate(_SINGLE_QUOTES)
 
 
+_WORD = re.compile(r'"([^"]*)"|([^\s"]+)')
+
+
 def split_words(text: str) -> list[Word]:
     """Words separated by spaces; a double-quoted run is one word (it may hold spaces and
     apostrophes: `"Partners' day"`). Only double quotes group, so `Partners' day` unquoted
     is two words, not a missing quote."""
-    words: list[Word] = []
-    current: list[str] = []
-    quoted = in_quotes = False
-    for char in straighten_quotes(text):
-        if char == '"':
-            if in_quotes:
-                words.append(Word("".join(current), quoted=True))
-                current, quoted = [], False
-            elif current:
-                words.append(Word("".join(current)))
-                current = []
-            in_quotes = not in_quotes
-            quoted = in_quotes
-        elif char.isspace() and not in_quotes:
-            if current:
-                words.append(Word("".join(current)))
-                current = []
-        else:
-            current.append(char)
-    if in_quotes:
+    straight = straighten_quotes(text)
+    if straight.count('"') % 2:
         raise FieldError(
             'a closing quote is missing: put the title between two quotes, e.g. "Jour fixe"',
             "text",
         )
-    if current:
-        words.append(Word("".join(current), quoted=quoted))
-    return words
+    return [
+        Word(bare) if bare else Word(quoted, quoted=True)
+        for quoted, bare in _WORD.findall(straight)
+    ]
 
 
 def join_words(words: Iterable[str]) -> str:
