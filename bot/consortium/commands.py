@@ -22,6 +22,7 @@ from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
+from scheduling.language.words import suggest
 from scheduling.meetings.service import MeetingService
 
 
@@ -49,8 +50,10 @@ async def handle(
     elif subcommand == "remind":
         where = words[-1].lower() if len(words) >= 2 else ""
         if words[1:2] != ["me"] or where not in ("dm", "channel"):
+            close = suggest(where, ("dm", "channel"), cutoff=0.5) if len(words) > 2 else None
+            hint = f"Did you mean `/consortium remind me {close}`? " if close else ""
             message = plain_message(
-                "Say `/consortium remind me dm` or `/consortium remind me channel`."
+                f"{hint}Say `/consortium remind me dm` or `/consortium remind me channel`."
             )
         else:
             await asyncio.to_thread(directory.set_reminder_delivery, caller.slack_id, where)
@@ -78,9 +81,11 @@ async def _invitations(
         now = (
             "on, to " + caller.email if caller.takes_mailed_invitations and caller.email else "off"
         )
+        close = suggest(how, ("email", "off")) if how else None
+        hint = f"Did you mean `/consortium invites {close}`? " if close else ""
         return plain_message(
-            f"Calendar invitations by e-mail are {now}. Say `/consortium invites email` or "
-            "`/consortium invites off`."
+            f"{hint}Calendar invitations by e-mail are {now}. Say `/consortium invites email` "
+            "or `/consortium invites off`."
         )
     try:
         profile = await asyncio.to_thread(directory.set_invitations, caller.slack_id, how)

@@ -8,7 +8,7 @@ from datetime import date
 from bot.core.mrkdwn import unescape
 from scheduling.errors import FieldError
 from scheduling.language.phrases import DatesRead, cut, read_part_date
-from scheduling.language.words import Word, did_you_mean, split_words
+from scheduling.language.words import Word, did_you_mean, split_words, suggest
 from scheduling.updates.documents import FORMATS
 from scheduling.vocabulary import VocabularyError
 
@@ -54,6 +54,11 @@ def parse_round_command(text: str, today: date) -> RoundCommand:
         format_name = "md"
         if rest and rest[-1].lower() in FORMATS:
             format_name = rest.pop().lower()
+        elif len(rest) > 1 and (close := suggest(rest[-1], FORMATS, cutoff=0.6)):
+            raise RoundGrammarError(
+                f"cannot read {rest[-1]!r} as a format (did you mean {close!r}?): "
+                f"say {', '.join(FORMATS)}"
+            )
         return RoundCommand("export", reference=" ".join(rest) or None, format_name=format_name)
     raise RoundGrammarError(
         f"I don't know {words[0]!r}{did_you_mean(action, ACTIONS)}: "

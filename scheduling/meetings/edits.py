@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from scheduling.durations import format_duration, parse_duration_minutes, parse_time_of_day
 from scheduling.errors import FieldError
+from scheduling.language.words import did_you_mean
 from scheduling.meetings.recurrence import (
     WallClockError,
     check_series_wall_clock,
@@ -37,8 +38,9 @@ def editable_field(name: str) -> str:
     """The field `name` (or an alias of it) means; MeetingError when it cannot be edited."""
     field = _FIELD_ALIASES.get(name.lower(), name.lower())
     if field not in EDITABLE_FIELDS:
+        hint = did_you_mean(name, EDITABLE_FIELDS)
         raise MeetingError(
-            f"I can't edit {name!r}; editable: {', '.join(EDITABLE_FIELDS)}", "field"
+            f"I can't edit {name!r}{hint}; editable: {', '.join(EDITABLE_FIELDS)}", "field"
         )
     return field
 

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import Block
 from bot.core import ids
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
+from tests.support import press
 
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
@@ -128,6 +129,10 @@ def test_an_unquoted_title_and_typographic_quotes(workspace: LocalWorkspace) -> 
             ["Did you mean `/update list Finland`", "`/update AT: lst Finland`"],
         ),
         ("/meeting next al", ["did you mean 'all'"]),
+        ("/meeting edit 1 tiem 11am", ["did you mean 'time'"]),
+        ("/round export 1 docs", ["did you mean 'docx'"]),
+        ("/consortium remind me dn", ["did you mean `/consortium remind me dm`"]),
+        ("/consortium invites emial", ["did you mean `/consortium invites email`"]),
         (
             "/meeting who 1 on next friday",
             ["no occurrence on Fri 11 Dec 2026", "the next is on Thu"],
@@ -192,6 +197,18 @@ def test_a_date_that_reads_two_ways_is_asked_about_first(workspace: LocalWorkspa
     assert answer["text"].startswith("Scheduled #7 Spring")
     (start,) = _starts(workspace)
     assert start.date().isoformat() == "2027-03-04"
+
+
+def test_next_thursday_early_in_a_week_is_asked_about(workspace: LocalWorkspace) -> None:
+    asked = workspace.command(COORDINATOR, '/meeting schedule webinar "W" next thursday at 10am')
+    assert asked.ack_text.startswith(
+        "“next thursday” can be read two ways: Thursday 10 December 2026 (as I read it) or "
+        "Thursday 17 December 2026."
+    )
+    chosen = press(workspace, COORDINATOR, asked, ids.READING_OTHER)
+    assert "first on Thu 17 Dec 2026 10:00 (Europe/Vienna)" in json.dumps(
+        [c.params for c in chosen.calls]
+    )
 
 
 def test_neither_does_nothing_and_says_how_to_be_clear(workspace: LocalWorkspace) -> None:
