@@ -186,7 +186,9 @@ def _coordinators_only(body: dict[str, Any]) -> str | None:
         return entry.refusal if entry is not None and entry.coordinators_only else None
     if body.get("type") == "block_actions":
         # A reading button runs its command again: the command's own rule applies.
-        action = (body.get("actions") or [{}])[0]
+        actions = body.get("actions")
+        action = actions[0] if isinstance(actions, list) and actions else {}
+        action = action if isinstance(action, dict) else {}
         reading = action.get("action_id") in ids.READING_ACTIONS
         chosen = chosen_command(action.get("value")) if reading else None
         if chosen is not None:

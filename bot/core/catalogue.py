@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import ids
+from scheduling.errors import FieldError
+from scheduling.language.words import split_words, straighten_quotes
 
 
 @dataclass(frozen=True)
@@ -249,9 +251,12 @@ COORDINATOR_ACTIONS = {
 
 def entry_for(command: str, text: str) -> CommandHelp | None:
     """The catalogue entry a command line selects by its first word, if one names it."""
-    words = text.split()
-    # Quotes around the word do not hide it from the door (the grammars read through them).
-    first = words[0].strip("\"'“”„«»").lower() if words else ""
+    # The door reads the first word as the grammars do, quotes of any kind and all.
+    try:
+        words = [str(word) for word in split_words(text)]
+    except FieldError:
+        words = straighten_quotes(text).replace('"', " ").split()
+    first = words[0].strip("'").lower() if words else ""
     return next((c for c in COMMANDS if c.command == command and first in c.words), None)
 
 

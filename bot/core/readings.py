@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.core import ids
 from bot.core.blocks import MAX_SECTION_TEXT, Message, plain_message
-from bot.core.buttons import pressed_object
+from bot.core.buttons import pressed_object, pressed_text
 from bot.core.mrkdwn import escape, truncate
 from scheduling.language.dates import in_words
 from scheduling.language.phrases import DatesRead
@@ -43,8 +43,10 @@ def two_way_question(command: str, dates: DatesRead, doing: str) -> Message | No
     second = ", ".join(in_words(reading.other) for reading in readings if reading.other)
     typed = ", ".join(f"“{reading.typed}”" for reading in readings)
     said = f"{typed} can be read two ways: {first} (as I read it) or {second}."
+    # The rewritten line is as typed (Slack's escaping undone); escaped again, it reads back
+    # through the same door as the line Slack sent, so `&amp;` typed stays `&amp;`.
     values = [
-        json.dumps({"command": command, "text": dates.rewritten(choose_other=other)})
+        json.dumps({"command": command, "text": escape(dates.rewritten(choose_other=other))})
         for other in (False, True)
     ]
     if any(len(value) > MAX_BUTTON_VALUE for value in values):
@@ -88,8 +90,7 @@ def reading_for(command: str) -> Callable[..., Awaitable[bool]]:
     """A Bolt matcher: the reading button carries a line of `command`."""
 
     async def matches(body: dict[str, Any]) -> bool:
-        action = (body.get("actions") or [{}])[0]
-        chosen = chosen_command(action.get("value"))
+        chosen = chosen_command(pressed_text(body))
         return chosen is not None and chosen[0] == command
 
     return matches

@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
+from bot.core.buttons import pressed_text
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.readings import chosen_command, two_way_question
 from bot.core.web_api.background import Background
@@ -95,8 +96,7 @@ async def reading_chosen(
     """A button of a two-way date question: run the command again as chosen, answering in
     place of the question."""
     await ack()
-    action = (body.get("actions") or [{}])[0]
-    chosen = chosen_command(action.get("value"))
+    chosen = chosen_command(pressed_text(body))
     if chosen is None:
         await respond(text="That button no longer works; type the command again.")
         return

@@ -74,6 +74,11 @@ def read_kind(word: str, subcommand: str) -> MeetingKind:
 
 
 T = TypeVar("T")
+_A_DAY = 24 * 60
+# `in a week`, `in two weeks`: a date, not a channel.
+_COUNT_WORDS = frozenset({"a", "an", "one", "two", "three", "four", "five", "six"})
+# Words that, in a title without quotes, more likely belong to the schedule than to the title.
+_NEVER_IN_UNQUOTED_TITLES = frozenset({"from", "starting", "until", "at", "tz"})
 OPTIONS = ("from", "starting", "until", "at", "for", "tz", "in")
 # The words of a kind said in two (`jour fixe`, `core team`).
 _TWO_WORD_KINDS = {"jour fixe": MeetingKind.JOUR_FIXE, "core team": MeetingKind.CORE_TEAM}
@@ -101,14 +106,20 @@ def read_schedule(
 def _unquoted_title(
     kind: MeetingKind, words: list[Word], position: int, today: date, dates: DatesRead
 ) -> tuple[ScheduleRequest, DatesRead]:
-    """A title without quotes ends where the rest first reads whole (`Workshop on governance
-    on 19 Dec at 10am`: the first `on` does not start a date, the second does). When no end
-    works, the error is the one after the first word that could start the repeat."""
+    """A title without quotes ends where the rest reads whole: first at a word that starts a
+    repeat, left to right (`Workshop on governance on 19 Dec at 10am`: the first `on` does
+    not start a date, the second does), else before a bare date, right to left (`Wave 3 June
+    27`: the title keeps the 3). A title that would hold a word such as `from` or `until`
+    is not guessed: the error asks for quotes. When no end works, the error is the one after
+    the first word that could start the repeat."""
+    ends = range(position + 1, len(words))
+    keyword_ends = [end for end in ends if words[end].lower() in REPEAT_STARTS]
+    other_ends = [end for end in reversed(ends) if end not in keyword_ends]
     first_error: GrammarError | None = None
-    for end in range(position + 1, len(words)):
+    for end in [*keyword_ends, *other_ends]:
         title = " ".join(words[position:end])
         try:
-            return _after_title(kind, title, words, end, today, dates)
+            found = _after_title(kind, title, words, end, today, dates)
         except (GrammarError, FieldError) as error:
             starts = words[end].lower() in REPEAT_STARTS | set(OPTIONS)
             if first_error is None and starts:
@@ -116,6 +127,13 @@ def _unquoted_title(
                 first_error = GrammarError(
                     f"{reason} (if “{title}” is not the whole title, put the title in quotes)"
                 )
+            continue
+        if any(w.lower() in _NEVER_IN_UNQUOTED_TITLES for w in words[position + 1 : end]):
+            raise GrammarError(
+                f"I would read the title as “{title}”: put the title in quotes, e.g. "
+                f'"{words[position]} …"'
+            )
+        return found
     raise first_error or GrammarError(
         'put the title in quotes, then say how it repeats, e.g. "Jour fixe" monthly on the '
         "first thursday"
@@ -139,6 +157,8 @@ def _after_title(
             raise GrammarError(f"{part.keyword!r} needs a value")
         keyword = "from" if part.keyword == "starting" else part.keyword
         if keyword == "for" and part.words[-1].lower() in OCCURRENCE_WORDS:
+            if count is not None:
+                raise GrammarError("the number of occurrences is given twice")
             count = _count(part)
             continue
         if keyword in options:
@@ -155,6 +175,12 @@ def _after_title(
             "say the start time, e.g. `at 10:00` (only physical meetings are all-day)"
         )
     duration = _leading(options["for"], parse_meeting_duration) if "for" in options else None
+    if duration is not None and rrule is not None and duration >= _A_DAY:
+        length = options["for"].text
+        raise GrammarError(
+            f"`for {length}` would make each meeting last {length}; to end the series, say "
+            "`until DATE` or `for N occurrences`"
+        )
     channel = options["in"].text.lstrip("#") if "in" in options else None
     request = ScheduleRequest(
         kind=kind,
@@ -196,7 +222,8 @@ def _is_option(words: list[Word], index: int) -> bool:
     if word not in OPTIONS or words[index].quoted:
         return False
     following = words[index + 1].lower() if index + 1 < len(words) else ""
-    return word != "in" or following.startswith("#") or not following[:1].isdigit()
+    counted = following[:1].isdigit() or following in _COUNT_WORDS
+    return word != "in" or following.startswith("#") or not counted
 
 
 def _repeat(
@@ -218,6 +245,10 @@ def _repeat(
         except VocabularyError as error:
             if skip:
                 raise
+            if _reads_as_time(words[-1]) and len(words) > 1:
+                raise VocabularyError(
+                    f"put `at` before the time: … {' '.join(words[:-1])} at {words[-1]}", "time"
+                ) from error
             hint = did_you_mean(lowered[0], [*REPEAT_STARTS, *DATE_WORDS])
             raise VocabularyError(
                 f"cannot read {' '.join(words)!r} as a repeat or a date{hint}: say e.g. "
@@ -226,6 +257,14 @@ def _repeat(
             ) from error
         return day, None, dates
     return None, read_repeat(" ".join(words)), dates
+
+
+def _reads_as_time(word: str) -> bool:
+    try:
+        read_time(word)
+    except VocabularyError:
+        return False
+    return ":" in word or word.lower().endswith(("am", "pm"))
 
 
 def _count(part: Part) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core.blocks import Message, plain_message
+from bot.core.buttons import pressed_text
 from bot.core.catalogue import ROUND_COMMAND
 from bot.core.readings import chosen_command, two_way_question
 from bot.core.web_api.background import Background
@@ -93,7 +94,7 @@ async def reading_chosen(
 ) -> None:
     """A button of a two-way due-date question: open the round with the chosen date."""
     await ack()
-    chosen = chosen_command((body.get("actions") or [{}])[0].get("value"))
+    chosen = chosen_command(pressed_text(body))
     if chosen is None:
         await respond(text="That button no longer works; type the command again.")
         return

@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.core.mrkdwn import unescape
 from scheduling.errors import FieldError
-from scheduling.language.phrases import DatesRead, cut, read_part_date
+from scheduling.language.phrases import DatesRead, Part, read_part_date
 from scheduling.language.words import Word, did_you_mean, split_words, suggest
 from scheduling.updates.documents import FORMATS
 from scheduling.vocabulary import VocabularyError
@@ -67,21 +67,36 @@ def parse_round_command(text: str, today: date) -> RoundCommand:
 
 
 def _open(rest: list[Word], today: date) -> RoundCommand:
-    """`open "<title>" due DATE [for AUDIENCE]`; the title may go unquoted before `due`."""
-    due_at = next((i for i, w in enumerate(rest) if w.lower() == "due" and not w.quoted), None)
-    if due_at is None or due_at == 0:
+    """`open "<title>" due DATE [for AUDIENCE]`; the title may go unquoted before `due`, and
+    may hold the word itself (`Report on due diligence due 10 Nov`): the first `due` after
+    which the rest reads is the one."""
+    dues = [i for i, w in enumerate(rest) if w.lower() == "due" and not w.quoted and i > 0]
+    if not dues:
         raise RoundGrammarError('say `open "<title>" due DATE`, e.g. due 10 Nov or due in 3 weeks')
+    first_error: RoundGrammarError | None = None
+    for due_at in dues:
+        try:
+            return _open_at(rest, due_at, today)
+        except RoundGrammarError as error:
+            first_error = first_error or error
+    assert first_error is not None
+    raise first_error
+
+
+def _open_at(rest: list[Word], due_at: int, today: date) -> RoundCommand:
     title = " ".join(rest[:due_at])
-    parts = cut(rest[due_at:], ("due", "for"), offset=due_at + 1)
-    if [p.keyword for p in parts] not in (["due"], ["due", "for"]) or not parts[0].words:
-        raise RoundGrammarError(
-            f"cannot read {' '.join(rest[due_at:])!r}: say `due DATE [for core countries]`"
-        )
+    after = rest[due_at + 1 :]
+    for_at = next((i for i, w in enumerate(after) if w.lower() == "for" and not w.quoted), None)
+    date_words = after if for_at is None else after[:for_at]
+    if not date_words:
+        raise RoundGrammarError("say the due date after `due`, e.g. due 10 Nov or due in 3 weeks")
+    # `open` is the line's first word, so rest[i] is its word i + 1.
+    part = Part("due", tuple(date_words), due_at + 2)
     try:
-        due, dates = read_part_date(parts[0], today, DatesRead((Word("open"), *rest)), "due date")
+        due, dates = read_part_date(part, today, DatesRead((Word("open"), *rest)), "due date")
     except VocabularyError as error:
         raise RoundGrammarError(str(error)) from None
-    audience = tuple(parts[1].words) if len(parts) == 2 else ()
-    if len(parts) == 2 and not audience:
+    audience = () if for_at is None else tuple(after[for_at + 1 :])
+    if for_at is not None and not audience:
         raise RoundGrammarError("say whom after `for`: core countries, everyone or countries")
     return RoundCommand("open", title=title, due=due, audience=audience, dates=dates)

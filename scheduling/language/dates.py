@@ -51,8 +51,26 @@ def read_date(text: str, today: date, field: str = "date") -> DateReading:
     typed = " ".join(text.split())
     words = [_plain(word) for word in typed.lower().replace(",", " ").split()]
     words = [word for word in words if word and word not in _FILLER]
+    named = _WEEKDAY_NAMES.get(words[0]) if len(words) > 1 else None
+    if named is not None and words[1] not in _WEEKDAY_NAMES:
+        # `Thu 10 Dec 2026`, `Saturday 3 April 2027`: the weekday checks (or picks) the date.
+        return _with_weekday(named, words[1:], today, typed, field)
     day, other = _read(words, today, typed, field)
     return DateReading(day, typed, other if other != day else None)
+
+
+def _with_weekday(
+    named: Weekday, words: list[str], today: date, typed: str, field: str
+) -> DateReading:
+    day, other = _read(words, today, typed, field)
+    matching = [d for d in (day, other) if d is not None and d.weekday() == named.number]
+    if not matching:
+        raise VocabularyError(
+            f"{in_words(day)} is a {calendar.day_name[day.weekday()]}, not a "
+            f"{str(named).capitalize()}: which did you mean?",
+            field,
+        )
+    return DateReading(matching[0], typed)
 
 
 def _plain(word: str) -> str:

@@ -27,6 +27,11 @@ REPEAT_STARTS = frozenset(
 )
 _FILLER = {"on", "the", "of", "a", "each", "every"}
 _WORKDAYS = "MO,TU,WE,TH,FR"
+_WORKDAY_PHRASES = frozenset(
+    f"{every}{day}"
+    for every in ("every ", "each ", "on ", "")
+    for day in ("weekday", "weekdays", "working day", "working days", "workday", "workdays")
+)
 
 
 class RepeatError(VocabularyError):
@@ -47,7 +52,7 @@ def read_repeat(text: str) -> str | None:
     if head in ("daily",) or words in (["every", "day"], ["each", "day"]):
         _nothing_after(words[1:] if head == "daily" else words[2:], "daily")
         return "FREQ=DAILY"
-    if words[-1] in ("weekday", "weekdays") or words[-2:] == ["working", "day"]:
+    if " ".join(words) in _WORKDAY_PHRASES:
         return f"FREQ=WEEKLY;BYDAY={_WORKDAYS}"
     interval = 1
     if head in ("weekly", "biweekly", "fortnightly"):
@@ -59,21 +64,23 @@ def read_repeat(text: str) -> str | None:
         rest = words[1:]
         if rest[:1] == ["other"]:
             interval, rest = 2, rest[1:]
-        elif rest[:2] == ["2", "weeks"] or rest[:1] == ["fortnight"]:
-            interval, rest = 2, rest[2:] if rest[0] == "2" else rest[1:]
+        elif rest[:2] in (["2", "weeks"], ["two", "weeks"]) or rest[:1] == ["fortnight"]:
+            interval, rest = 2, rest[2:] if rest[0] != "fortnight" else rest[1:]
         if rest[:1] in (["month"], ["quarter"]) or rest[:2] in (
             ["3", "months"],
             ["three", "months"],
         ):
             months = 1 if rest[0] == "month" else 3
-            return _monthly(rest[1 if rest[0] in ("month", "quarter") else 2 :], months, head)
+            skip = 1 if rest[0] in ("month", "quarter") else 2
+            return _monthly(rest[skip:], months * interval, "monthly")
         if rest[:1] == ["week"]:
             rest = rest[1:]
         if rest and rest[0] in ORDINALS:
-            return _monthly(rest, 1, head)
+            return _monthly(rest, interval, "monthly")
     elif head in ORDINALS or head == "the":
         # `the first thursday of every month`, `first thursday of the quarter`
-        return _monthly(words, 3 if "quarter" in words else 1, "monthly")
+        every_other = 2 if "other" in words else 1
+        return _monthly(words, (3 if "quarter" in words else 1) * every_other, "monthly")
     else:
         raise RepeatError(
             f"cannot read {words[0]!r}{did_you_mean(words[0], sorted(REPEAT_STARTS))}: "
@@ -87,7 +94,7 @@ def read_repeat(text: str) -> str | None:
 
 
 def _monthly(words: list[str], months: int, head: str) -> str:
-    cleaned = [w for w in words if w not in _FILLER | {"month", "quarter", "months"}]
+    cleaned = [w for w in words if w not in _FILLER | {"month", "quarter", "months", "other"}]
     example = f"'{head} on the first thursday'"
     if len(cleaned) != 2:
         raise RepeatError(f"say which weekday of the month, e.g. {example} (first … fifth or last)")
@@ -102,6 +109,10 @@ def _monthly(words: list[str], months: int, head: str) -> str:
 
 
 def _weekday(word: str) -> str:
+    if word.rstrip("s") in ("weekday", "workday", "working"):
+        raise RepeatError(
+            f"{word!r} is not one day of the week here: say monday … sunday, or `every weekday`"
+        )
     try:
         return Weekday.parse(word).code
     except VocabularyError:

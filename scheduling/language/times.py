@@ -1,8 +1,8 @@
 """Times of day and durations as people write them.
 
 Times: `10:00`, `10.00`, `10h`, `10h30`, `14`, `10am`, `10 am`, `2:30 pm`, `2.30 p.m.`,
-`noon`, `midday`. A bare hour from 1 to 7 is refused with a question (3 at night or 3 in the
-afternoon?) rather than guessed.
+`noon`, `midday`. An hour from 1 to 7 without am/pm or a leading zero (`3`, `2:30`) is
+refused with a question (at night or in the afternoon?) rather than guessed; `07:30` is morning.
 Durations: `90m`, `90 min`, `90 minutes`, `1h30`, `1h30m`, `1 hour 30 minutes`, `1.5h`,
 `1,5 hours`, `1:30`, `2 hrs`, `half an hour`, `an hour`, `2d`, `1 week`.
 """
@@ -43,10 +43,11 @@ def read_time(text: str, field: str = "time") -> time:
         hour = hour % 12 + (12 if half == "pm" else 0)
     elif hour > 23:
         raise VocabularyError(f"cannot read {typed!r} as a time: there is no hour {hour}", field)
-    elif 1 <= hour <= 7 and match[2] is None:
+    elif 1 <= hour <= 7 and not match[1].startswith("0"):
+        clock = f"{hour}:{minute:02d}" if match[2] else str(hour)
         raise VocabularyError(
-            f"is {typed!r} in the morning or the afternoon? Say {hour}am, {hour}pm "
-            f"or {hour + 12}:00",
+            f"is {typed!r} in the morning or the afternoon? Say {clock}am, {clock}pm "
+            f"or {hour + 12}:{minute:02d}",
             field,
         )
     return time(hour, minute)

@@ -66,4 +66,5 @@ def suggest(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str | Non
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str:
     """` (did you mean 'tuesday'?)` when a close word exists, else an empty string."""
     found = suggest(word, choices, cutoff)
-    return f" (did you mean {found!r}?)" if found else ""
+    # The word itself is no suggestion: it is known, just not where it was written.
+    return f" (did you mean {found!r}?)" if found and found.lower() != word.lower() else ""

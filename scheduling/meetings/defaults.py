@@ -2,24 +2,36 @@
 
 A new meeting goes to the consortium file's channel for its kind (`jour-fixe`, `core-team`,
 or any purpose named like a kind), else to the announcements channel; the form proposes the
-next working day. `/meeting next` shows a member the meetings of their audiences (a
+next working day; a series starts on its rule's first date from the one asked for (today
+when none is). `/meeting next` shows a member the meetings of their audiences (a
 coordinator, who runs every meeting, sees them all) and says how many it left out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from scheduling.consortium.directory import MemberProfile
+from scheduling.durations import check_planning_date
 from scheduling.language.words import suggest
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import CHANNEL_ID, meeting_channel
 from scheduling.meetings.occurrences import Occurrence, Series, next_occurrences
+from scheduling.meetings.recurrence import (
+    FIRST_OCCURRENCE_YEARS,
+    first_occurrence,
+    normalise_until,
+)
 from scheduling.vocabulary import MeetingKind
 from storage.repositories import UnitOfWork
+
+if TYPE_CHECKING:  # the service imports this module
+    from scheduling.meetings.service import ScheduleRequest
 
 SATURDAY = 5
 
@@ -92,3 +104,35 @@ def upcoming_for(
     mine = next_occurrences([s for s in series if concerns(s, member)], now, limit)
     hidden = sum(1 for occurrence in every if not concerns(occurrence.series, member))
     return Upcoming(mine, False, hidden)
+
+
+def first_start(request: ScheduleRequest, zone: str, now: datetime) -> tuple[datetime, str | None]:
+    """The first start on the rule's wall clock, and the rule with UNTIL in UTC."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    first_date = check_planning_date(request.first_date or today)
+    if first_date < today and not request.explicit_from:
+        raise MeetingError(
+            f"{first_date:%a %-d %b %Y} is in the past; to record a past meeting say "
+            f"`from {first_date:%Y-%m-%d}` explicitly",
+            "date",
+        )
+    start = datetime.combine(first_date, request.at or time())
+    rrule = normalise_until(request.rrule, zone)
+    if rrule is None:
+        return start, None
+    # RFC 5545 expects DTSTART to be the first occurrence: move it onto the rule.
+    first = first_occurrence(rrule, start, zone)
+    ends = re.search(r"UNTIL=(\d{8})", request.rrule or "")
+    if first is None and ends and ends[1] < f"{start:%Y%m%d}":
+        raise MeetingError(
+            f"the series would end before it begins (it starts {start:%a %-d %b %Y}); "
+            "say a later `until` date",
+            "repeat",
+        )
+    if first is None:
+        raise MeetingError(
+            f"the repeat rule has no occurrence in the {FIRST_OCCURRENCE_YEARS} years from "
+            f"{start:%Y-%m-%d}, so there is nothing to schedule; check its BY… parts",
+            "repeat",
+        )
+    return first, rrule

@@ -76,7 +76,7 @@ class Series:
 
     @property
     def rule_in_words(self) -> str:
-        return describe_rrule(self.rrule)
+        return describe_rrule(self.rrule, self.timezone)
 
     @cached_property
     def _changes_by_original(self) -> dict[datetime, OccurrenceChange]:

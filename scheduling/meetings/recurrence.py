@@ -56,13 +56,13 @@ def validate_rrule(rule: str) -> str:
     return cleaned
 
 
-def describe_rrule(rule: str | None) -> str:
+def describe_rrule(rule: str | None, zone: str = "UTC") -> str:
     """The rule in words for the forms people say (`every other tuesday`, `monthly on the
     first thursday, until 31 Oct 2027`); the raw RRULE for any other rule (it never fails:
-    every listing and feed shows it)."""
+    every listing and feed shows it). A UTC `UNTIL` is shown as the date it is in `zone`."""
     if rule is None:
         return "once"
-    body, ending = _ending(rule)
+    body, ending = _ending(until_as_local(rule, zone))
     words = _rule_words(body)
     return f"{words}{ending}" if words else f"rrule {rule}"
 
@@ -79,19 +79,25 @@ def _rule_words(rule: str) -> str | None:
     if match:
         days = " and ".join(str(Weekday.from_code(code)) for code in match[2].split(","))
         return f"every other {days}" if match[1] else f"weekly on {days}"
-    match = re.fullmatch(r"FREQ=MONTHLY(;INTERVAL=3)?;BYDAY=(-?\d)(MO|TU|WE|TH|FR|SA|SU)", rule)
+    match = re.fullmatch(
+        r"FREQ=MONTHLY(?:;INTERVAL=(\d+))?;BYDAY=(-?\d)(MO|TU|WE|TH|FR|SA|SU)", rule
+    )
     ordinal = _ORDINAL_WORDS.get(int(match[2])) if match else None
     if match and ordinal:
-        every = "quarterly" if match[1] else "monthly"
+        months = int(match[1] or 1)
+        every = {1: "monthly", 2: "every other month", 3: "quarterly"}.get(
+            months, f"every {months} months"
+        )
         return f"{every} on the {ordinal} {Weekday.from_code(match[3])}"
     return None
 
 
-def _ending(rule: str) -> tuple[str, str]:
+def _ending(rule: str) -> tuple[str, str]:  # UNTIL already local
     """The rule without its UNTIL or COUNT, and that end in words."""
     count = re.search(r";COUNT=(\d+)", rule)
     if count:
-        return rule.replace(count[0], ""), f", {count[1]} times"
+        times = "1 occurrence" if count[1] == "1" else f"{count[1]} occurrences"
+        return rule.replace(count[0], ""), f", {times}"
     until = _UNTIL.search(rule)
     if until:
         day = datetime.strptime(until[1], "%Y%m%d")

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
@@ -29,6 +28,7 @@ from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.defaults import (
     Upcoming,
     channel_id,
+    first_start,
     next_working_day,
     resolve_channel,
     upcoming_for,
@@ -52,12 +52,9 @@ from scheduling.meetings.occurrences import (
     occurrence_on,
 )
 from scheduling.meetings.recurrence import (
-    FIRST_OCCURRENCE_YEARS,
     WallClockError,
     check_series_wall_clock,
     check_wall_clock,
-    first_occurrence,
-    normalise_until,
 )
 from scheduling.vocabulary import Audience, MeetingKind, VocabularyError
 from storage.db import Database
@@ -190,7 +187,14 @@ class MeetingService:
                 request.timezone or (consortium.timezone if consortium else DEFAULT_ZONE)
             )
             channel = resolve_channel(work, request.channel, kind)
-            start, rrule = _first_start(request, zone, now)
+            start, rrule = first_start(request, zone, now)
+            twin = work.meetings.same_live(str(kind), title, start, rrule)
+            if twin is not None:
+                raise MeetingError(
+                    f"“{title}” is already scheduled at that time as #{twin.id}; "
+                    "`/meeting list` shows it",
+                    "title",
+                )
             duration = check_duration(request.duration_minutes)
             ends_local: datetime | None = None
             if request.at is None:
@@ -371,28 +375,3 @@ def _live(work: UnitOfWork, meeting_id: int) -> Meeting:
     if meeting is None or meeting.cancelled_at is not None:
         raise cancels.no_such(meeting_id)
     return meeting
-
-
-def _first_start(request: ScheduleRequest, zone: str, now: datetime) -> tuple[datetime, str | None]:
-    """The first start on the rule's wall clock, and the rule with UNTIL in UTC."""
-    today = now.astimezone(ZoneInfo(zone)).date()
-    first_date = check_planning_date(request.first_date or today)
-    if first_date < today and not request.explicit_from:
-        raise MeetingError(
-            f"{first_date:%Y-%m-%d} is in the past; to record a past meeting say "
-            f"`from {first_date:%Y-%m-%d}` explicitly",
-            "date",
-        )
-    start = datetime.combine(first_date, request.at or time())
-    rrule = normalise_until(request.rrule, zone)
-    if rrule is None:
-        return start, None
-    # RFC 5545 expects DTSTART to be the first occurrence: move it onto the rule.
-    first = first_occurrence(rrule, start, zone)
-    if first is None:
-        raise MeetingError(
-            f"the repeat rule has no occurrence in the {FIRST_OCCURRENCE_YEARS} years from "
-            f"{start:%Y-%m-%d}, so there is nothing to schedule; check its BY… parts",
-            "repeat",
-        )
-    return first, rrule

@@ -54,6 +54,21 @@ class MeetingRepository:
             .options(selectinload(Meeting.exceptions))
         ).first()
 
+    def same_live(
+        self, kind: str, title: str, starts_local: datetime, rrule: str | None
+    ) -> Meeting | None:
+        """A live meeting of that kind and title starting then on the same rule: the one a
+        form or a button pressed twice would schedule again."""
+        return self.session.scalars(
+            select(Meeting).where(
+                Meeting.kind == kind,
+                Meeting.title == title,
+                Meeting.starts_local == starts_local,
+                Meeting.rrule.is_(None) if rrule is None else Meeting.rrule == rrule,
+                Meeting.cancelled_at.is_(None),
+            )
+        ).first()
+
     def all(self, *, include_cancelled: bool = False) -> Sequence[Meeting]:
         query = select(Meeting).options(selectinload(Meeting.exceptions)).order_by(Meeting.id)
         if not include_cancelled:

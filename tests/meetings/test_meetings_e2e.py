@@ -140,7 +140,7 @@ def test_refusals_from_the_service_change_nothing(workspace: LocalWorkspace) -> 
         COORDINATOR, '/meeting schedule webinar "Old" once on 2024-01-09 at 10:00'
     )
     assert exchange.ack_text == (
-        "2024-01-09 is in the past; to record a past meeting say `from 2024-01-09` explicitly"
+        "Tue 9 Jan 2024 is in the past; to record a past meeting say `from 2024-01-09` explicitly"
     )
     assert exchange.calls == []
 
