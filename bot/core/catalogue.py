@@ -94,7 +94,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "to the jour-fixe channel and a core-team meeting to core-team, the rest to "
         "announcements. `/meeting` alone opens a form, which also takes the place, join "
         "link, audience and reminders.",
-        '/meeting schedule webinar "Alliance webinar: national governance" on 15 Feb 2024 at 2pm for 90 min',
+        '/meeting schedule webinar "Alliance webinar: national governance" on 15 Feb at 2pm for 90 min',
         coordinators_only=True,
         words=("schedule", ""),
         refusal="change meetings",
@@ -172,7 +172,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         '/round open "<title>" due DATE [for core countries|supporting countries|everyone|<countries>]',
         "Open a collection round; the partners of each country get a DM with a button (the "
         "reply names countries with no member listed).",
-        '/round open "Annual Action Plan update 2025" due 10 Nov 2025 for core countries',
+        '/round open "Annual Action Plan update" due in 3 weeks for core countries',
         coordinators_only=True,
         words=("open",),
         refusal="open rounds",

@@ -24,6 +24,7 @@ from bot.local.shell_actions import (
     Button,
     ShellClock,
     buttons_of,
+    check_slash_command,
     choose_button,
     chosen_file,
     describe_files,
@@ -151,6 +152,7 @@ class Shell:
 
     def handle(self, line: str) -> None:
         if line.startswith("/"):
+            check_slash_command(line)
             self.show(self.workspace.command(self.user, line))
             return
         if not line.startswith(":"):

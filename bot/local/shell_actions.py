@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from bot.core.catalogue import slash_commands
 from bot.local.emulator import UploadedFile
 from bot.local.render import render_mrkdwn
 from bot.local.shell_forms import MATCH_TIERS, ShellInputError, matches, normalised
@@ -26,6 +27,7 @@ from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock, SystemClock
 from scheduling.consortium.file import load_consortium_file
 from scheduling.consortium.importer import ImportReport, import_consortium
+from scheduling.language.words import suggest
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -358,3 +360,13 @@ def did_you_mean(word: str, commands: Sequence[str]) -> str:
     if close:
         return f"  There is no {word}. Did you mean {' or '.join(close)}? (:help lists them all)"
     return f"  There is no {word}; :help lists the shell's commands."
+
+
+def check_slash_command(line: str) -> None:
+    """Slack itself answers a command no app declares (the bot never sees it): so does the
+    shell, with the closest one."""
+    typed = line.split()[0].lower()
+    if typed not in slash_commands():
+        close = suggest(typed, slash_commands())
+        hint = f" Did you mean {close}?" if close else ""
+        raise ShellInputError(f"Slack: {typed} is not a valid command.{hint}")

@@ -104,7 +104,11 @@ def meeting_card(
     return Message(text=text, blocks=as_dicts(blocks))
 
 
-def cancellation_note(occurrence_local: datetime | None) -> str:
+def cancellation_note(occurrence_local: datetime | None, series: Series) -> str:
+    if occurrence_local is None and series.rrule is None:
+        when = _day_text(series.starts_local.date())
+        at = "" if series.all_day else f" at {series.starts_local:%H:%M} ({series.timezone})"
+        return f"This meeting, on {when}{at}, is cancelled."
     if occurrence_local is None:
         return "The whole series is cancelled."
     return f"Only the occurrence of {_day_text(occurrence_local.date())} is cancelled."

@@ -59,7 +59,9 @@ async def handle(
         return
     if isinstance(parsed, grammar.Help):
         lines = "\n".join(
-            f"{usage}\n   e.g. {example}" for usage, example in grammar.USAGES.values()
+            f"{usage}\n   e.g. {example}"
+            for name, (usage, example) in grammar.USAGES.items()
+            if name != "help"
         )
         await ack(**plain_message(lines).as_ephemeral())
         return
@@ -156,11 +158,9 @@ def _answer(
         change = meetings.schedule(caller, parsed.request)
         series = change.series
         first = change.shown
-        when = f", first on {_local(first.start_local, series)}" if first else ""
-        reply = (
-            f"Scheduled #{series.id} {series.title} ({series.rule_in_words}){when}; "
-            "posting the invite."
-        )
+        when = _local(first.start_local, series) if first else "no date to come"
+        what = f"({series.rule_in_words}), first on {when}" if series.rrule else f"on {when}"
+        reply = f"Scheduled #{series.id} {series.title} {what}; posting the invite."
     elif isinstance(parsed, grammar.Cancel):
         # A whole series (or a named none) asks first; one occurrence goes at once, with Undo.
         if parsed.meeting_id is None:

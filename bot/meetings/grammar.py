@@ -24,7 +24,7 @@ from bot.meetings.schedule_grammar import (
     read_schedule,
 )
 from scheduling.errors import FieldError
-from scheduling.language.phrases import DatesRead, cut, read_part_date
+from scheduling.language.phrases import DatesRead, Part, cut, read_part_date
 from scheduling.language.times import read_time
 from scheduling.language.words import Word, did_you_mean, split_words, suggest
 from scheduling.meetings.service import ScheduleRequest
@@ -182,15 +182,18 @@ def _subcommand(head: str, rest: list[Word], words: list[Word], today: date) -> 
         return Invite(meeting_id)
     raise GrammarError(
         f"I don't know {words[0]!r}{did_you_mean(head, SUBCOMMANDS)}: "
-        "say schedule, list, next, who, cancel, move, edit or invite"
+        "say next, list, who, schedule, cancel, move, edit or invite",
+        "help",
     )
 
 
 def _next(rest: list[Word]) -> NextMeetings:
     everyone = any(word.lower() in ("all", "everything") for word in rest)
     others = [word for word in rest if word.lower() not in ("all", "everything")]
+    if len(others) == 2 and " ".join(others).lower() in ("jour fixe", "core team"):
+        others = [Word(" ".join(others))]
     if len(others) > 1:
-        raise GrammarError(f"cannot read {others[1]!r} after the kind", "next")
+        raise GrammarError(f"cannot read {' '.join(others[1:])!r} after the kind", "next")
     if others and others[0].lower() not in {str(kind) for kind in MeetingKind}:
         close = suggest(others[0], [*MeetingKind, "all"])
         if close == "all":
@@ -214,6 +217,15 @@ def _meeting_id(rest: list[Word], subcommand: str) -> int:
     return meeting_id
 
 
+def _is_clock(word: str) -> bool:
+    """Whether a word is a time of day written as one (`11:00`, `11am`), not a number."""
+    try:
+        read_time(word)
+    except VocabularyError:
+        return False
+    return ":" in word or word.lower().endswith(("am", "pm"))
+
+
 def _move(rest: list[Word], today: date, dates: DatesRead) -> Move:
     meeting_id = _meeting_id(rest, "move")
     after = rest[1:]
@@ -227,7 +239,12 @@ def _move(rest: list[Word], today: date, dates: DatesRead) -> Move:
             "say `move <id> DATE to DATE [at TIME]`, e.g. `move 3 7 March to 8 March at 11:00`",
             "move",
         )
+    at_text = parts[2].text if len(parts) == 3 else None
+    if at_text is None and len(parts[1].words) > 1 and _is_clock(parts[1].words[-1]):
+        # `to 8 jan 11am`: the time without its `at`.
+        at_text = parts[1].words[-1]
+        parts[1] = Part(parts[1].keyword, parts[1].words[:-1], parts[1].start)
     on, dates = read_part_date(parts[0], today, dates, "date")
     to_day, dates = read_part_date(parts[1], today, dates, "new date")
-    at = read_time(parts[2].text) if len(parts) == 3 else None
+    at = read_time(at_text) if at_text is not None else None
     return Move(meeting_id, on, to_day, at, dates)

@@ -79,6 +79,9 @@ def _body(notice: InvitationNotice, when: str | None) -> str:
         if change.occurrence_local is not None:
             day = change.occurrence_local
             lines.append(f"Only the meeting of {day:%a} {day.day} {day:%b %Y} is cancelled.")
+        elif series.rrule is None:
+            day = series.starts_local
+            lines.append(f"The meeting of {day:%a} {day.day} {day:%b %Y} is cancelled.")
         else:
             lines.append("The whole series is cancelled.")
     elif when is not None:

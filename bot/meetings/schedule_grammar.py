@@ -6,6 +6,8 @@ monthly on the first thursday …`); when that reading fails, the error says to 
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -31,7 +33,7 @@ SCHEDULE_USAGE = (
     "at TIME [for DURATION] [tz ZONE] [in #channel]"
 )
 SCHEDULE_EXAMPLE = (
-    '/meeting schedule jour-fixe "Jour fixe" monthly on the first thursday from 4 Jan 2024 '
+    '/meeting schedule jour-fixe "Jour fixe" monthly on the first thursday from 4 Jan '
     "at 10am for 1h tz Europe/Vienna"
 )
 USAGES = {
@@ -49,6 +51,7 @@ USAGES = {
     ),
     "invite": ("/meeting invite <id>", "/meeting invite 3"),
     "who": ("/meeting who <id> [on DATE]", "/meeting who 3"),
+    "help": ("/meeting next | list | who <id> | help", "/meeting next"),
 }
 
 
@@ -64,6 +67,11 @@ class GrammarError(ValueError):
 
 
 def read_kind(word: str, subcommand: str) -> MeetingKind:
+    """A kind as people write it: `jour-fixe`, `jour fixe`, `jourfixe`, `webinars`."""
+    squashed = re.sub(r"[^a-z]", "", word.lower())
+    for kind in MeetingKind:
+        if squashed in (re.sub(r"[^a-z]", "", kind), re.sub(r"[^a-z]", "", kind) + "s"):
+            return kind
     try:
         return MeetingKind.parse(word.replace(" ", "-"))
     except VocabularyError:
@@ -75,10 +83,16 @@ def read_kind(word: str, subcommand: str) -> MeetingKind:
 
 T = TypeVar("T")
 _A_DAY = 24 * 60
+# A weekday before a date belongs to the date (`wed 16 dec`), not to the title.
+_DAY_NAMES = frozenset(
+    name for day in calendar.day_name for name in (day.lower(), day.lower()[:3], day.lower()[:4])
+)
 # `in a week`, `in two weeks`: a date, not a channel.
 _COUNT_WORDS = frozenset({"a", "an", "one", "two", "three", "four", "five", "six"})
 # Words that, in a title without quotes, more likely belong to the schedule than to the title.
-_NEVER_IN_UNQUOTED_TITLES = frozenset({"from", "starting", "until", "at", "tz"})
+_NEVER_IN_UNQUOTED_TITLES = frozenset({"from", "starting", "until", "at", "tz"}) | (
+    REPEAT_STARTS - {"on"}
+)
 OPTIONS = ("from", "starting", "until", "at", "for", "tz", "in")
 # The words of a kind said in two (`jour fixe`, `core team`).
 _TWO_WORD_KINDS = {"jour fixe": MeetingKind.JOUR_FIXE, "core team": MeetingKind.CORE_TEAM}
@@ -114,7 +128,11 @@ def _unquoted_title(
     the first word that could start the repeat."""
     ends = range(position + 1, len(words))
     keyword_ends = [end for end in ends if words[end].lower() in REPEAT_STARTS]
-    other_ends = [end for end in reversed(ends) if end not in keyword_ends]
+    other_ends = [
+        end
+        for end in reversed(ends)
+        if end not in keyword_ends and words[end - 1].lower().rstrip(",") not in _DAY_NAMES
+    ]
     first_error: GrammarError | None = None
     for end in [*keyword_ends, *other_ends]:
         title = " ".join(words[position:end])
@@ -145,6 +163,14 @@ def _after_title(
 ) -> tuple[ScheduleRequest, DatesRead]:
     end = next((i for i in range(position, len(words)) if _is_option(words, i)), len(words))
     repeat_words, option_words = words[position:end], words[end:]
+    has_at = any(w.lower() == "at" and not w.quoted for w in option_words)
+    # The options' words are the command's from word `end + 1` on (`schedule` is word 0).
+    offset = end + 1
+    if len(repeat_words) > 1 and not has_at and _reads_as_time(repeat_words[-1]):
+        # `on wed 16 dec 2pm`: the time without its `at` (inserted, so places move by two).
+        time_word = repeat_words[-1]
+        repeat_words, option_words = repeat_words[:-1], [Word("at"), time_word, *option_words]
+        offset -= 2
     if not repeat_words:
         raise GrammarError(
             "say how it repeats: once on DATE, every tuesday, monthly on the first thursday, …"
@@ -152,7 +178,7 @@ def _after_title(
     once_date, rrule, dates = _repeat(repeat_words, position + 1, today, dates)
     options: dict[str, Part] = {}
     count: int | None = None
-    for part in cut(option_words, OPTIONS, offset=end + 1):
+    for part in cut(option_words, OPTIONS, offset=offset):
         if not part.words:
             raise GrammarError(f"{part.keyword!r} needs a value")
         keyword = "from" if part.keyword == "starting" else part.keyword

@@ -104,7 +104,7 @@ class SlackDeliveryNotifier:
             ics = cancellation_file(
                 series, notice.consortium, self.organizer, now, notice.occurrence_local
             )
-            note = cancellation_note(notice.occurrence_local)
+            note = cancellation_note(notice.occurrence_local, series)
         else:
             ics = invite_file(series, notice.consortium, now, self.organizer)
             note = None

@@ -16,7 +16,7 @@ USAGE = (
     '/round open "<title>" due DATE [for core countries|supporting countries|everyone|<countries>] · '
     "/round status [id] · /round remind [id] · /round close [id] · /round export [id] [md|docx|csv|json]"
 )
-EXAMPLE = '/round open "Annual Action Plan update 2025" due 10 Nov 2025 for core countries'
+EXAMPLE = '/round open "Annual Action Plan update" due in 3 weeks for core countries'
 
 
 class RoundGrammarError(ValueError):
@@ -34,6 +34,13 @@ class RoundCommand:
     dates: DatesRead = field(default=DatesRead(), compare=False)
 
 
+# Formats by the names people give them.
+_FORMAT_WORDS = {name: name for name in FORMATS} | {
+    "word": "docx",
+    "doc": "docx",
+    "markdown": "md",
+    "excel": "csv",
+}
 ACTIONS = ("open", "status", "remind", "close", "export", "help")
 
 
@@ -52,8 +59,10 @@ def parse_round_command(text: str, today: date) -> RoundCommand:
         return RoundCommand(action, reference=" ".join(rest) or None)
     if action == "export":
         format_name = "md"
-        if rest and rest[-1].lower() in FORMATS:
-            format_name = rest.pop().lower()
+        named = _FORMAT_WORDS.get(rest[-1].lower()) if rest else None
+        if named is not None:
+            format_name = named
+            rest.pop()
         elif len(rest) > 1 and (close := suggest(rest[-1], FORMATS, cutoff=0.6)):
             raise RoundGrammarError(
                 f"cannot read {rest[-1]!r} as a format (did you mean {close!r}?): "

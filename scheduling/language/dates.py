@@ -25,6 +25,7 @@ for _number, _name in enumerate(calendar.month_name[1:], start=1):
     MONTHS[_name.lower()[:3]] = _number
 MONTHS["sept"] = 9
 _WEEKDAY_NAMES = {str(day): day for day in Weekday} | {str(day)[:3]: day for day in Weekday}
+_WEEKDAY_NAMES |= {"tues": Weekday.TUESDAY, "thur": Weekday.THURSDAY, "thurs": Weekday.THURSDAY}
 # The words a date may be said in, for "did you mean".
 DATE_WORDS = ("today", "tomorrow", *calendar.month_name[1:], *(str(day) for day in Weekday))
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

@@ -25,6 +25,11 @@ REPEAT_STARTS = frozenset(
     {"once", "weekly", "monthly", "quarterly", "daily", "every", "each", "biweekly"}
     | {"fortnightly", "rrule", "on"}
 )
+_WEEKDAY_ABBREVIATIONS = {str(day)[:3]: day for day in Weekday} | {
+    "tue": Weekday.TUESDAY,
+    "thur": Weekday.THURSDAY,
+    "thu": Weekday.THURSDAY,
+}
 _FILLER = {"on", "the", "of", "a", "each", "every"}
 _WORKDAYS = "MO,TU,WE,TH,FR"
 _WORKDAY_PHRASES = frozenset(
@@ -113,6 +118,9 @@ def _weekday(word: str) -> str:
         raise RepeatError(
             f"{word!r} is not one day of the week here: say monday … sunday, or `every weekday`"
         )
+    abbreviated = _WEEKDAY_ABBREVIATIONS.get(word.rstrip(".").rstrip("s"))
+    if abbreviated is not None:
+        return abbreviated.code
     try:
         return Weekday.parse(word).code
     except VocabularyError:

@@ -146,7 +146,9 @@ def check_location(value: str) -> str | None:
 def parse_reminders(value: str) -> tuple[int, ...]:
     """Reminder offsets in minutes, longest first, from `1d 1h` (or `1d, 1h`); `none` for
     none at all."""
-    words = value.replace(",", " ").split()
+    # `1 day, 2 hours` as `1day 2hours`: a number belongs to the unit after it.
+    joined = re.sub(r"(\d+(?:[.,]\d+)?)\s+(?=[a-z])", r"\1", value.lower().replace(" and ", " "))
+    words = joined.replace(",", " ").split()
     if [w.lower() for w in words] == ["none"]:
         return ()
     if not words:

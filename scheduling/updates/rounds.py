@@ -236,14 +236,14 @@ def _find(work: UnitOfWork, reference: str | None, *, newest: bool = False) -> R
             raise RoundChoiceError([RoundView.of(r) for r in open_rounds])
         return open_rounds[0]
     found = work.rounds.find(reference)
-    if found is None:
-        close = suggest(reference, [r.title for r in work.rounds.all()], cutoff=0.6)
-        hint = f" Did you mean “{close}”?" if close else ""
-        raise RoundError(
-            f"There is no round {reference!r}.{hint} `/round status` shows the open one.",
-            "round",
-        )
-    return found
+    if found is not None:
+        return found
+    close = suggest(reference, [r.title for r in work.rounds.all()], cutoff=0.6)
+    hint = f" Did you mean “{close}”?" if close else ""
+    raise RoundError(
+        f"There is no round {reference!r}.{hint} `/round status` lists the open ones.",
+        "round",
+    )
 
 
 def _open(round_: Round) -> Round:

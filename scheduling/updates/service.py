@@ -302,7 +302,9 @@ class UpdateService:
 def _neither(argument: str, names: dict[str, str], work: UnitOfWork) -> str:
     """Why `argument` names nothing, with the closest country or round title."""
     titles = [r.title for r in work.rounds.all()]
-    close = suggest(argument, [*country_names(names), *titles], cutoff=0.7)
+    close = suggest(argument, [*country_names(names), *titles, *AUDIENCE_PHRASES], cutoff=0.7)
+    if close in AUDIENCE_PHRASES:
+        return f"{argument!r} is neither a country nor a round: did you mean {close!r}?"
     if close in titles:
         return f"{argument!r} is neither a country nor a round: did you mean the round “{close}”?"
     if close is not None:

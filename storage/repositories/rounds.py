@@ -32,12 +32,21 @@ class RoundRepository:
         return self.session.scalars(select(Round).where(Round.title == title)).first()
 
     def find(self, reference: str) -> Round | None:
-        """A round by number (`3`, `#3`) or exact title."""
+        """A round by number (`3`, `#3`), title, or the start of one title only (`winter`),
+        in any case."""
         text = reference.strip().lstrip("#")
         if text.isdecimal() and text.isascii():
             # A number no INTEGER column holds names no round (and must not reach the driver).
             return self.get(int(text)) if len(text) <= 10 and int(text) < 2**31 else None
-        return self.by_title(reference.strip())
+        exact = self.by_title(reference.strip())
+        if exact is not None or not text:
+            return exact
+        lowered = reference.strip().casefold()
+        rounds = self.all()
+        titled = [r for r in rounds if r.title.casefold() == lowered]
+        starting = [r for r in rounds if r.title.casefold().startswith(lowered)]
+        found = titled or starting
+        return found[0] if len(found) == 1 else None
 
     def all(self) -> Sequence[Round]:
         return self.session.scalars(select(Round).order_by(Round.id)).all()

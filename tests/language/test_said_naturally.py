@@ -98,7 +98,7 @@ def test_an_unquoted_title_and_typographic_quotes(workspace: LocalWorkspace) -> 
     keywords = workspace.command(
         COORDINATOR, "/meeting schedule workshop Cities in person, on governance on 19 Dec at 2pm"
     )
-    assert keywords.ack_text.startswith("Scheduled #10 Cities in person, on governance (once)")
+    assert keywords.ack_text.startswith("Scheduled #10 Cities in person, on governance on Sat 19")
     unreadable = workspace.command(
         COORDINATOR, "/meeting schedule webinar Team sync weekly on tuesdy at 10:00"
     )
@@ -206,7 +206,7 @@ def test_next_thursday_early_in_a_week_is_asked_about(workspace: LocalWorkspace)
         "Thursday 17 December 2026."
     )
     chosen = press(workspace, COORDINATOR, asked, ids.READING_OTHER)
-    assert "first on Thu 17 Dec 2026 10:00 (Europe/Vienna)" in json.dumps(
+    assert "Scheduled #7 W on Thu 17 Dec 2026 10:00 (Europe/Vienna)" in json.dumps(
         [c.params for c in chosen.calls]
     )
 
