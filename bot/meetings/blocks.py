@@ -192,7 +192,8 @@ def who_message(who: WhoAnswered) -> Message:
                 parts.append(f"{label}: {escape(', '.join(names))}")
         rows[country] = "; ".join(parts)
     lines = [f"*{escape(country)}* — {rows[country]}" for country in sorted(rows)]
-    blocks: list[Block] = [header(f"Who is coming: {title}"), section(escape(when))]
+    # The section shows date tokens (each reader's own time); the text names the zone.
+    blocks: list[Block] = [header(f"Who is coming: {title}"), section(when_mrkdwn(who.occurrence))]
     chunks = section_texts("\n".join(lines) or "Nobody is invited.")
     blocks += [section(chunk) for chunk in chunks][: MAX_MESSAGE_BLOCKS - 5]
     return Message(text=escape(f"Answers for {title}, {when}"), blocks=as_dicts(blocks))

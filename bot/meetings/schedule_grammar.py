@@ -142,9 +142,10 @@ def _unquoted_title(
             starts = words[end].lower() in REPEAT_STARTS | set(OPTIONS)
             if first_error is None and starts:
                 reason = error.reason if isinstance(error, GrammarError) else str(error)
-                first_error = GrammarError(
-                    f"{reason} (if “{title}” is not the whole title, put the title in quotes)"
-                )
+                # A question about the time has nothing to do with where the title ends.
+                about_time = isinstance(error, FieldError) and error.field == "time"
+                quote = f" (if “{title}” is not the whole title, put the title in quotes)"
+                first_error = GrammarError(reason + ("" if about_time else quote))
             continue
         if any(w.lower() in _NEVER_IN_UNQUOTED_TITLES for w in words[position + 1 : end]):
             raise GrammarError(

@@ -189,4 +189,4 @@ def counted_message(update: UpdateView, counted: Counted) -> Message:
             f"Added your note to {country}'s answer to “{title}” (#{counted.answer_id}); "
             f"your note #{counted.note_id} stays as posted."
         )
-    return plain_message(f"{done} `/round status` shows {country} as submitted.")
+    return plain_message(f"{done} `/round status` shows {country}'s answer.")

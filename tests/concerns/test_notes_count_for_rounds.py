@@ -75,7 +75,7 @@ def test_a_note_counted_for_the_round_is_the_countrys_answer(spring: LocalWorksp
     assert reply["replace_original"] is True  # the buttons go: they have done their work
     assert reply["text"] == (
         "Counted: your note #1 is Portugal's answer to “Spring call”. "
-        "`/round status` shows Portugal as submitted."
+        "`/round status` shows Portugal's answer."
     )
     (card,) = [c.params for c in counted.calls if c.method == "chat.update"]
     assert "round: Spring call" in json.dumps(card["blocks"])
@@ -112,7 +112,7 @@ def test_a_note_is_added_to_the_answer_given_meanwhile(spring: LocalWorkspace) -
     (reply,) = replies(counted)
     assert reply["text"] == (
         f"Added your note to Portugal's answer to “Spring call” (#{answer.id}); your note #1 "
-        "stays as posted. `/round status` shows Portugal as submitted."
+        "stays as posted. `/round status` shows Portugal's answer."
     )
     updated = spring.app_services_updates().get(answer.id)
     assert updated.fields["note"] == "Ministry confirmed the budget"
