@@ -86,6 +86,34 @@ def chosen_command(value: str | None) -> tuple[str, str] | None:
     return command, text
 
 
+Reply = Callable[..., Awaitable[Any]]
+
+
+async def rerun_chosen(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    run: Callable[[Reply, dict[str, str]], Awaitable[None]],
+) -> None:
+    """A reading button pressed: run its command again (`run(answer, command)`, as the
+    slash command's listener would with its ack), answering in place of the question."""
+    await ack()
+    chosen = chosen_command(pressed_text(body))
+    if chosen is None:
+        await respond(text="That button no longer works; type the command again.")
+        return
+
+    async def answer(**reply: Any) -> None:
+        await respond(replace_original=True, **reply)
+
+    command = {
+        "text": chosen[1],
+        "trigger_id": str(body.get("trigger_id") or ""),
+        "channel_id": str((body.get("channel") or {}).get("id") or ""),
+    }
+    await run(answer, command)
+
+
 def reading_for(command: str) -> Callable[..., Awaitable[bool]]:
     """A Bolt matcher: the reading button carries a line of `command`."""
 

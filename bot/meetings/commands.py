@@ -15,9 +15,8 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
-from bot.core.buttons import pressed_text
 from bot.core.catalogue import MEETING_COMMAND
-from bot.core.readings import chosen_command, two_way_question
+from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
 from bot.meetings import grammar
 from bot.meetings.announcer import MeetingAnnouncer
@@ -95,24 +94,12 @@ async def reading_chosen(
     web: WebClient,
     rsvps: RsvpService,
 ) -> None:
-    """A button of a two-way date question: run the command again as chosen, answering in
-    place of the question."""
-    await ack()
-    chosen = chosen_command(pressed_text(body))
-    if chosen is None:
-        await respond(text="That button no longer works; type the command again.")
-        return
+    """A button of a two-way date question: the command again, with the date chosen."""
 
-    async def answer(**reply: Any) -> None:
-        await respond(replace_original=True, **reply)
+    async def run(answer: Reply, command: dict[str, str]) -> None:
+        await handle(answer, command, caller, meetings, announcer, background, web, rsvps)
 
-    command = {
-        "text": chosen[1],
-        "trigger_id": body.get("trigger_id", ""),
-        "channel_id": (body.get("channel") or {}).get("id", ""),
-    }
-    # The command runs again as typed with the chosen date; its answer replaces the question.
-    await handle(answer, command, caller, meetings, announcer, background, web, rsvps)
+    await rerun_chosen(ack, body, respond, run)
 
 
 def _local(moment: datetime, series: Series) -> str:

@@ -12,9 +12,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core.blocks import Message, plain_message
-from bot.core.buttons import pressed_text
 from bot.core.catalogue import ROUND_COMMAND
-from bot.core.readings import chosen_command, two_way_question
+from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
 from bot.meetings.blocks import usage_message
 from bot.rounds.blocks import (
@@ -93,16 +92,11 @@ async def reading_chosen(
     background: Background,
 ) -> None:
     """A button of a two-way due-date question: open the round with the chosen date."""
-    await ack()
-    chosen = chosen_command(pressed_text(body))
-    if chosen is None:
-        await respond(text="That button no longer works; type the command again.")
-        return
 
-    async def answer(**reply: Any) -> None:
-        await respond(replace_original=True, **reply)
+    async def run(answer: Reply, command: dict[str, str]) -> None:
+        await handle(answer, command, caller, rounds, messenger, background)
 
-    await handle(answer, {"text": chosen[1]}, caller, rounds, messenger, background)
+    await rerun_chosen(ack, body, respond, run)
 
 
 def run(
