@@ -98,7 +98,7 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
                         say(f"{who} presses “{text}”")
                         exchange = press(workspace, user, exchange, text, channel_names, names)
                     files = {f.id: f for f in workspace.emulator.files()}
-                    say(describe_exchange(exchange, zone, channel_names, files))
+                    say(describe_exchange(exchange, zone, channel_names, files, people=names))
             say("\n== Country updates and a collection round ==")
             _updates_walkthrough(workspace, say, names, zones, channel_names)
             say("\n== A week goes by: reminders, an RSVP and the Monday digest ==")
@@ -106,7 +106,7 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
             member = spec.members[3]
             say(f"\n-- {member.name} opens the bot's Home tab")
             exchange = workspace.open_home(member.slack_id)
-            say(describe_exchange(exchange, member.timezone, channel_names))
+            say(describe_exchange(exchange, member.timezone, channel_names, people=names))
             say("\n-- Importing the same file again changes nothing:")
             report = import_consortium(workspace.database, spec, workspace.clock)
             say(f"  {report.summary()}")
@@ -117,7 +117,10 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
     return 0
 
 
-ROUND_OPEN = '/round open "Annual Action Plan update 2024: second call" due 2024-01-19 for PT FI TR'
+ROUND_OPEN = (
+    '/round open "Annual Action Plan update 2024: second call" due 19 Jan '
+    "for Portugal, Finland and Turkey"
+)
 
 
 def _updates_walkthrough(
@@ -134,7 +137,7 @@ def _updates_walkthrough(
             say(f"\n-- {note}")
         say(f"{names.get(user, user)} ({user}) types: {line}")
         exchange = workspace.command(user, line)
-        say(describe_exchange(exchange, zones.get(user, "UTC"), channel_names))
+        say(describe_exchange(exchange, zones.get(user, "UTC"), channel_names, people=names))
         return exchange
 
     opened = run(
@@ -157,10 +160,10 @@ def _updates_walkthrough(
     )
     say(f"{names[turkish]} presses “Count this for …”")
     counted = press(workspace, turkish, noted, "Count this", channel_names, names)
-    say(describe_exchange(counted, zones[turkish], channel_names))
+    say(describe_exchange(counted, zones[turkish], channel_names, people=names))
     say("\n-- The Portuguese partner presses “Submit update” and fills in the form.")
     form = workspace.click(PARTNER, ids.ROUND_SUBMIT, button, channel_id=PARTNER)
-    say(describe_exchange(form, zones[PARTNER], channel_names))
+    say(describe_exchange(form, zones[PARTNER], channel_names, people=names))
     view = next(c.response["view"] for c in form.calls if c.method == "views.open")
     texts = {
         ids.update_field_block("achievements"): "National mission platform launched with 9 cities; "
@@ -216,7 +219,7 @@ def _week_walkthrough(
     """Run the scheduled jobs (`tick`) at every instant something is due during a week."""
     say(f"{names[PARTNER]} ({PARTNER}) types: /consortium remind me dm")
     exchange = workspace.command(PARTNER, "/consortium remind me dm")
-    say(describe_exchange(exchange, zones[PARTNER], channel_names))
+    say(describe_exchange(exchange, zones[PARTNER], channel_names, people=names))
     end = clock.now() + timedelta(days=7, hours=1)
     rsvp_done = False
     while clock.now() < end:
@@ -226,7 +229,11 @@ def _week_walkthrough(
         calls = workspace.emulator.calls()[before:]
         if calls:
             say(f"\n-- {clock.now():%a %d %b %Y %H:%M} UTC, tick: {summary}")
-            say(describe_exchange(Exchange(200, "", calls), zones[PARTNER], channel_names))
+            say(
+                describe_exchange(
+                    Exchange(200, "", calls), zones[PARTNER], channel_names, people=names
+                )
+            )
         reminder = next(
             (
                 c
@@ -246,7 +253,7 @@ def _week_walkthrough(
                 f"\n-- {names[PARTNER]} presses “Going” in the DM; every copy of the reminder shows it."
             )
             clicked = workspace.click(PARTNER, ids.RSVP_ACTIONS["going"], value, channel_id=PARTNER)
-            say(describe_exchange(clicked, zones[PARTNER], channel_names))
+            say(describe_exchange(clicked, zones[PARTNER], channel_names, people=names))
             rsvp_done = True
         clock.set(_next_due(workspace, clock.now(), end))
     say(f"\nStatus as a coordinator sees it ({COORDINATOR} types /consortium status):")
