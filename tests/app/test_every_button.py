@@ -39,7 +39,9 @@ METADATA = [
     '{"country": "PT"}', '{"country": ["PT"]}',
 ]  # fmt: skip
 STATE_VALUES = ["", "x", "2027-01-07", "2027-02-30", "10:00", "25:61", "1h", "99999999999w",
-                "webinar", "nonsense", "PT", "ZZ", "1", "-1", ids.NO_ROUND, "Europe/Vienna"]  # fmt: skip
+                "webinar", "nonsense", "PT", "ZZ", "1", "-1", ids.NO_ROUND, "Europe/Vienna",
+                "every other tue", "1 day, 2 hours", "90 min", "core", "all", "wp-lead", "none",
+                "https://zoom.example/j/1", "every first thursday"]  # fmt: skip
 
 
 @pytest.fixture
@@ -101,7 +103,9 @@ def test_any_button_with_any_value_from_anyone_gets_a_reply(
 
 UPDATE_BLOCKS = [ids.update_field_block(name) for name in ("achievements", "needs", "note")]
 MEETING_BLOCKS = [ids.MEETING_KIND, ids.MEETING_TITLE, ids.MEETING_DATE, ids.MEETING_TIME,
-                  ids.MEETING_DURATION, ids.MEETING_REPEAT, ids.MEETING_ZONE, ids.MEETING_CHANNEL]  # fmt: skip
+                  ids.MEETING_DURATION, ids.MEETING_REPEAT, ids.MEETING_ZONE, ids.MEETING_CHANNEL,
+                  ids.MEETING_LOCATION, ids.MEETING_LINK, ids.MEETING_AUDIENCE,
+                  ids.MEETING_REMINDERS]  # fmt: skip
 
 
 def as_state(values: dict[str, str]) -> dict[str, Any]:
