@@ -4,12 +4,18 @@ payload: a value that is not what the bot writes reads as nothing, however it is
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncRespond
 
-from bot.core.blocks import Message
+from bot.core.blocks import Message, plain_message
+from scheduling.errors import FieldError
+from scheduling.undo import UndoError
+
+T = TypeVar("T")
 
 
 def pressed_text(body: dict[str, Any]) -> str:
@@ -44,3 +50,16 @@ async def answer_in_place(respond: AsyncRespond, message: Message, *, replace: b
         response_type="ephemeral",
         replace_original=replace,
     )
+
+
+async def answered_call(respond: AsyncRespond, call: Callable[..., T], *args: Any) -> T | None:
+    """`call(*args)` (a service method) in a worker thread. A refusal is told to the presser
+    and gives None: an Undo refused will never work again, so its answer takes the button's
+    place; any other refusal is told below the message, which stays to be pressed again."""
+    try:
+        return await asyncio.to_thread(call, *args)
+    except UndoError as error:
+        await answer_in_place(respond, plain_message(str(error)), replace=True)
+    except FieldError as error:
+        await answer_in_place(respond, plain_message(str(error)), replace=False)
+    return None

@@ -5,7 +5,6 @@ the buttons a member can press, the modals the bot opened, the files it shared; 
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import json
 import re
@@ -356,9 +355,9 @@ def format_now(moment: datetime, zone: str) -> str:
 
 
 def did_you_mean(word: str, commands: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, commands, n=3, cutoff=0.5)
+    close = suggest(word, commands, cutoff=0.5)
     if close:
-        return f"  There is no {word}. Did you mean {' or '.join(close)}? (:help lists them all)"
+        return f"  There is no {word}. Did you mean {close}? (:help lists them all)"
     return f"  There is no {word}; :help lists the shell's commands."
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
@@ -23,6 +23,7 @@ from bot.core.blocks import (
 )
 from bot.core.mrkdwn import channel_link, date_token, escape, truncate
 from scheduling.durations import format_duration
+from scheduling.language.dates import short_date
 from scheduling.meetings.cancels import CancelPreview, CancelTicket
 from scheduling.meetings.defaults import Upcoming
 from scheduling.meetings.occurrences import Occurrence, Series
@@ -33,18 +34,14 @@ from scheduling.vocabulary import Audience, MeetingKind, RsvpAnswer
 MAX_CHOICES = 10  # meetings offered when `/meeting cancel` names none
 
 
-def _day_text(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def when_mrkdwn(occurrence: Occurrence) -> str:
     """Date tokens for timed meetings (each reader sees local time); plain dates for all-day ones."""
     series = occurrence.series
     if series.all_day:
         last = occurrence.start_local.date() + series.duration - timedelta(days=1)
-        days = _day_text(occurrence.start_local.date())
+        days = short_date(occurrence.start_local.date())
         if last != occurrence.start_local.date():
-            days += f" – {_day_text(last)}"
+            days += f" – {short_date(last)}"
         return f"{days} (all day, {escape(series.timezone)})"
     start = date_token(occurrence.start, series.timezone)
     end = date_token(occurrence.end, series.timezone, "{time}")
@@ -56,8 +53,8 @@ def when_plain(occurrence: Occurrence) -> str:
     series = occurrence.series
     local = occurrence.start.astimezone(ZoneInfo(series.timezone))
     if series.all_day:
-        return f"{_day_text(occurrence.start_local.date())} (all day)"
-    return f"{_day_text(local.date())} {local:%H:%M} {local.tzname()}"
+        return f"{short_date(occurrence.start_local.date())} (all day)"
+    return f"{short_date(local.date())} {local:%H:%M} {local.tzname()}"
 
 
 def link(url: str, label: str) -> str:
@@ -106,12 +103,12 @@ def meeting_card(
 
 def cancellation_note(occurrence_local: datetime | None, series: Series) -> str:
     if occurrence_local is None and series.rrule is None:
-        when = _day_text(series.starts_local.date())
+        when = short_date(series.starts_local.date())
         at = "" if series.all_day else f" at {series.starts_local:%H:%M} ({series.timezone})"
         return f"This meeting, on {when}{at}, is cancelled."
     if occurrence_local is None:
         return "The whole series is cancelled."
-    return f"Only the occurrence of {_day_text(occurrence_local.date())} is cancelled."
+    return f"Only the occurrence of {short_date(occurrence_local.date())} is cancelled."
 
 
 def _listing(title: str, lines: Sequence[str], empty: str, text: str) -> Message:
@@ -222,18 +219,18 @@ def audience_phrase(audience: Audience) -> str:
 def _what_is_left(preview: CancelPreview) -> str:
     series, last = preview.series, preview.last
     if series.rrule is None:
-        day = _day_text(series.starts_local.date())
+        day = short_date(series.starts_local.date())
         return f"once, on {day}" if preview.left else f"once, on {day}, already past"
     rule = series.rule_in_words
     if preview.left is None:
         upcoming = preview.upcoming
-        nxt = f"next on {_day_text(upcoming.local_date)}, " if upcoming else ""
+        nxt = f"next on {short_date(upcoming.local_date)}, " if upcoming else ""
         return f"{rule}, {nxt}no end date"
     if not preview.left or last is None:
         return f"{rule}, no occurrences left"
     if preview.left == 1:
-        return f"{rule}, 1 occurrence left, on {_day_text(last.local_date)}"
-    return f"{rule}, {preview.left} occurrences left until {_day_text(last.local_date)}"
+        return f"{rule}, 1 occurrence left, on {short_date(last.local_date)}"
+    return f"{rule}, {preview.left} occurrences left until {short_date(last.local_date)}"
 
 
 def cancel_confirmation(preview: CancelPreview) -> Message:

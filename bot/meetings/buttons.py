@@ -15,15 +15,15 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
 from bot.core.blocks import plain_message
-from bot.core.buttons import answer_in_place, carried_number, pressed_object
+from bot.core.buttons import answer_in_place, answered_call, carried_number, pressed_object
 from bot.core.web_api.background import Background
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import cancel_confirmation, cancelled_message
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
+from scheduling.language.dates import short_date
 from scheduling.meetings.cancels import CancelTicket
 from scheduling.meetings.service import MeetingChange, MeetingService
-from scheduling.undo import UndoError
 
 GONE = "That button no longer works; type `/meeting cancel <id>` again."
 
@@ -68,10 +68,8 @@ async def pick(
     if meeting_id is None:
         await answer_in_place(respond, plain_message(GONE), replace=False)
         return
-    try:
-        preview = await asyncio.to_thread(meetings.cancel_preview, caller, meeting_id)
-    except FieldError as error:
-        await answer_in_place(respond, plain_message(str(error)), replace=False)
+    preview = await answered_call(respond, meetings.cancel_preview, caller, meeting_id)
+    if preview is None:
         return
     await answer_in_place(respond, cancel_confirmation(preview), replace=True)
 
@@ -92,10 +90,8 @@ async def confirm(
     if meeting_id is None or seen is None:
         await answer_in_place(respond, plain_message(GONE), replace=False)
         return
-    try:
-        change = await asyncio.to_thread(meetings.cancel, caller, meeting_id, None, seen)
-    except FieldError as error:
-        await answer_in_place(respond, plain_message(str(error)), replace=False)
+    change = await answered_call(respond, meetings.cancel, caller, meeting_id, None, seen)
+    if change is None:
         return
     series = change.series
     whole = "the whole series " if series.rrule else ""
@@ -137,14 +133,8 @@ async def undo(
     if ticket is None:
         await answer_in_place(respond, plain_message(GONE), replace=False)
         return
-    try:
-        change = await asyncio.to_thread(meetings.restore, caller, ticket)
-    except UndoError as error:
-        # This Undo will never work again: its answer takes the button's place.
-        await answer_in_place(respond, plain_message(str(error)), replace=True)
-        return
-    except FieldError as error:
-        await answer_in_place(respond, plain_message(str(error)), replace=False)
+    change = await answered_call(respond, meetings.restore, caller, ticket)
+    if change is None:
         return
     await answer_in_place(respond, plain_message(_restored(change, ticket)), replace=True)
     background.messages.run(announcer.announce, change, caller.slack_id)
@@ -153,7 +143,7 @@ async def undo(
 def _restored(change: MeetingChange, ticket: CancelTicket) -> str:
     series = change.series
     day = ticket.moved_to or ticket.original_local
-    what = f"The {day:%Y-%m-%d} meeting of #{series.id} {series.title}" if day else None
+    what = f"The {short_date(day.date())} meeting of #{series.id} {series.title}" if day else None
     what = what or f"#{series.id} {series.title}"
     where = "its channel and every calendar" if change.channel else "every calendar"
     return f"{what} is back on; telling {where} again."

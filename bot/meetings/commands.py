@@ -34,6 +34,7 @@ from bot.meetings.form import open_form
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
+from scheduling.language.dates import short_date
 from scheduling.language.places import find_zone
 from scheduling.meetings.occurrences import Series
 from scheduling.meetings.rsvp import RsvpService
@@ -106,8 +107,8 @@ def _local(moment: datetime, series: Series) -> str:
     """A wall-clock start in the series' own zone, in words: `Tue 12 Mar 2024 14:00
     (Europe/Bucharest)`; a date alone for an all-day meeting."""
     if series.all_day:
-        return f"{moment:%a %-d %b %Y}"
-    return f"{moment:%a %-d %b %Y %H:%M} ({series.timezone})"
+        return short_date(moment.date())
+    return f"{short_date(moment.date())} {moment:%H:%M} ({series.timezone})"
 
 
 def _question(parsed: grammar.MeetingCommand) -> Message | None:
@@ -155,14 +156,14 @@ def _answer(
         if parsed.on is None:
             return cancel_confirmation(meetings.cancel_preview(caller, parsed.meeting_id)), None
         change = meetings.cancel(caller, parsed.meeting_id, parsed.on)
-        what = f"the {parsed.on:%a %-d %b %Y} occurrence of" if change.occurrence_local else ""
+        what = f"the {short_date(parsed.on)} occurrence of" if change.occurrence_local else ""
         reply = f"Cancelled {what} #{parsed.meeting_id}".replace("  ", " ") + "."
         return cancelled_message(reply, change.undo, change.as_of, caller.timezone), change
     elif isinstance(parsed, grammar.Move):
         change = meetings.move(caller, parsed.meeting_id, parsed.on, parsed.to_day, parsed.at)
         assert change.new_local is not None
         reply = (
-            f"Moved #{parsed.meeting_id} from {parsed.on:%a %-d %b %Y} "
+            f"Moved #{parsed.meeting_id} from {short_date(parsed.on)} "
             f"to {_local(change.new_local, change.series)}."
         )
     elif isinstance(parsed, grammar.Edit):

@@ -22,6 +22,7 @@ from bot.meetings.blocks import duration_text, when_plain
 from bot.settings import SmtpServer
 from scheduling.calendars.files import Attendee, cancellation_file, request_file
 from scheduling.delivery.notices import Announced, InvitationNotice
+from scheduling.language.dates import short_date
 from scheduling.ports import DeliveryError, Posted
 
 SMTP_TIMEOUT = 30.0
@@ -78,10 +79,10 @@ def _body(notice: InvitationNotice, when: str | None) -> str:
     if change.cancelled:
         if change.occurrence_local is not None:
             day = change.occurrence_local
-            lines.append(f"Only the meeting of {day:%a} {day.day} {day:%b %Y} is cancelled.")
+            lines.append(f"Only the meeting of {short_date(day)} is cancelled.")
         elif series.rrule is None:
             day = series.starts_local
-            lines.append(f"The meeting of {day:%a} {day.day} {day:%b %Y} is cancelled.")
+            lines.append(f"The meeting of {short_date(day)} is cancelled.")
         else:
             lines.append("The whole series is cancelled.")
     elif when is not None:

@@ -13,7 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
 from bot.core.blocks import plain_message
-from bot.core.buttons import answer_in_place, pressed_object
+from bot.core.buttons import answer_in_place, answered_call, pressed_object
 from bot.core.web_api.background import Background
 from bot.rounds.blocks import CHOICE_VERBS, round_closed_message
 from bot.rounds.commands import follow_up, run
@@ -21,7 +21,6 @@ from bot.rounds.grammar import RoundCommand
 from bot.rounds.messenger import RoundMessenger
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
-from scheduling.undo import UndoError
 from scheduling.updates.documents import FORMATS
 from scheduling.updates.rounds import RoundService
 
@@ -50,11 +49,10 @@ async def pick(
         await answer_in_place(respond, plain_message(GONE), replace=False)
         return
     parsed = RoundCommand(str(action), reference=str(round_id), format_name=str(format_name))
-    try:
-        reply, after = await asyncio.to_thread(run, parsed, rounds, caller)
-    except FieldError as error:
-        await answer_in_place(respond, plain_message(str(error)), replace=False)
+    answered = await answered_call(respond, run, parsed, rounds, caller)
+    if answered is None:
         return
+    reply, after = answered
     await answer_in_place(respond, reply, replace=True)
     follow_up(after, parsed, caller, messenger, background)
 
@@ -72,10 +70,8 @@ async def confirm(
     if round_id is None:
         await answer_in_place(respond, plain_message(GONE), replace=False)
         return
-    try:
-        closed = await asyncio.to_thread(rounds.close, caller, str(round_id))
-    except FieldError as error:
-        await answer_in_place(respond, plain_message(str(error)), replace=False)
+    closed = await answered_call(respond, rounds.close, caller, str(round_id))
+    if closed is None:
         return
     await answer_in_place(respond, round_closed_message(closed, caller.timezone), replace=True)
 
@@ -110,14 +106,8 @@ async def undo(
     if round_id is None or not isinstance(version, int) or isinstance(version, bool):
         await answer_in_place(respond, plain_message(GONE), replace=False)
         return
-    try:
-        reopened = await asyncio.to_thread(rounds.reopen, caller, round_id, version)
-    except UndoError as error:
-        # This Undo will never work again: its answer takes the button's place.
-        await answer_in_place(respond, plain_message(str(error)), replace=True)
-        return
-    except FieldError as error:
-        await answer_in_place(respond, plain_message(str(error)), replace=False)
+    reopened = await answered_call(respond, rounds.reopen, caller, round_id, version)
+    if reopened is None:
         return
     text = (
         f"Reopened round #{reopened.id} “{reopened.title}” with its answers; countries can "

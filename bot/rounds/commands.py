@@ -27,6 +27,7 @@ from bot.rounds.messenger import RoundMessenger
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
+from scheduling.language.dates import short_date
 from scheduling.updates.exports import RoundReport
 from scheduling.updates.rounds import RoundChoiceError, RoundRequests, RoundService
 
@@ -110,7 +111,7 @@ def run(
         opened = requests.round
         asked = len(requests.asked)
         text = (
-            f"Opened round #{opened.id} “{opened.title}”, due {opened.due_on:%a %-d %b %Y}; "
+            f"Opened round #{opened.id} “{opened.title}”, due {short_date(opened.due_on)}; "
             f"asking {asked} {'country' if asked == 1 else 'countries'} by DM"
             f"{unlisted_note(requests.unlisted, '; ')}."
         )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from scheduling.consortium.directory import CountryRef
 from scheduling.delivery.deliverer import DeliveryKind, Pending, ScheduledWork, SweepReport
 from scheduling.delivery.notices import Digest, ScheduleChange
+from scheduling.language.dates import short_date
 from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import CANCELLED, MOVED, occurrences
 from scheduling.meetings.rsvp import summarise
@@ -217,4 +218,4 @@ def _changes(stored: MeetingRows, since: datetime, until: datetime) -> tuple[Sch
 
 @functools.lru_cache(maxsize=1024)
 def _local_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return short_date(day)

@@ -211,6 +211,11 @@ def _named_month(words: list[str], today: date, typed: str, field: str) -> date:
     )
 
 
+def short_date(day: date) -> str:
+    """`Thu 4 Jan 2024`: how every reply and card names a day."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def in_words(day: date) -> str:
     """`Saturday 3 April 2027`."""
     return (

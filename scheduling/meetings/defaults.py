@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from scheduling.consortium.directory import MemberProfile
 from scheduling.durations import check_planning_date
+from scheduling.language.dates import short_date
 from scheduling.language.words import suggest
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import CHANNEL_ID, meeting_channel
@@ -112,7 +113,7 @@ def first_start(request: ScheduleRequest, zone: str, now: datetime) -> tuple[dat
     first_date = check_planning_date(request.first_date or today)
     if first_date < today and not request.explicit_from:
         raise MeetingError(
-            f"{first_date:%a %-d %b %Y} is in the past; to record a past meeting say "
+            f"{short_date(first_date)} is in the past; to record a past meeting say "
             f"`from {first_date:%Y-%m-%d}` explicitly",
             "date",
         )
@@ -125,7 +126,7 @@ def first_start(request: ScheduleRequest, zone: str, now: datetime) -> tuple[dat
     ends = re.search(r"UNTIL=(\d{8})", request.rrule or "")
     if first is None and ends and ends[1] < f"{start:%Y%m%d}":
         raise MeetingError(
-            f"the series would end before it begins (it starts {start:%a %-d %b %Y}); "
+            f"the series would end before it begins (it starts {short_date(start.date())}); "
             "say a later `until` date",
             "repeat",
         )

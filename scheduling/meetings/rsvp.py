@@ -15,6 +15,7 @@ from scheduling.consortium.directory import (
 )
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
+from scheduling.language.dates import short_date
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import to_series
 from scheduling.meetings.occurrences import (
@@ -92,13 +93,14 @@ class RsvpService:
             occurrence = scheduled_occurrence(series, occurrence_local)
             if occurrence is None:
                 raise MeetingError(
-                    f"{series.title} has no meeting on {occurrence_local:%a %-d %b %Y %H:%M}; "
+                    f"{series.title} has no meeting on {short_date(occurrence_local.date())} {occurrence_local:%H:%M}; "
                     "`/meeting next` shows the coming ones",
                     "occurrence",
                 )
             if occurrence.end <= now:
                 raise MeetingError(
-                    f"{series.title} on {occurrence.start_local:%a %-d %b %Y} is over", "occurrence"
+                    f"{series.title} on {short_date(occurrence.start_local.date())} is over",
+                    "occurrence",
                 )
             if not (series.audience.includes(member) or MemberRole.COORDINATOR in member.roles):
                 raise NotAllowedError(
@@ -129,8 +131,12 @@ class RsvpService:
             occurrence = occurrence_on(series, on) if on else next_of(series, self.clock.now())
             if occurrence is None:
                 upcoming = next_of(series, self.clock.now())
-                after = f"; the next is on {upcoming.start_local:%a %-d %b %Y}" if upcoming else ""
-                when = f"on {on:%a %-d %b %Y}" if on else "to come"
+                after = (
+                    f"; the next is on {short_date(upcoming.start_local.date())}"
+                    if upcoming
+                    else ""
+                )
+                when = f"on {short_date(on)}" if on else "to come"
                 raise MeetingError(f"#{series.id} has no occurrence {when}{after}", "date")
             key = (series.id, occurrence.original_local)
             answers = work.rsvps.answers([key])[key]

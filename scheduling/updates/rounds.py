@@ -17,6 +17,7 @@ from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.delivery.requests import QueuedRequest, queue_request
 from scheduling.durations import check_planning_date
 from scheduling.errors import FieldError, NotAllowedError
+from scheduling.language.dates import short_date
 from scheduling.language.places import audience_words as audience_words_of
 from scheduling.language.words import suggest
 from scheduling.undo import UndoError, check_in_time
@@ -96,7 +97,7 @@ class RoundService:
             _, today = consortium_today(work, self.clock)
             if due < today:
                 raise RoundError(
-                    f"The due date {due:%a %-d %b %Y} is in the past; say a date from today on.",
+                    f"The due date {short_date(due)} is in the past; say a date from today on.",
                     "due",
                 )
             if work.rounds.by_title(title) is not None:

@@ -187,7 +187,7 @@ def test_one_occurrence_goes_at_once_and_undo_brings_it_back(
     assert occurrence_on(workspace.services.meetings.get(JOUR_FIXE), date(2024, 2, 1)) is None
     undone = press(workspace, COORDINATOR, cancelled, ids.MEETING_CANCEL_UNDO)
     assert _reply(undone)["text"].startswith(
-        "The 2024-02-01 meeting of #1 Jour fixe of the core countries is back on"
+        "The Thu 1 Feb 2024 meeting of #1 Jour fixe of the core countries is back on"
     )
     series = workspace.services.meetings.get(JOUR_FIXE)
     assert occurrence_on(series, date(2024, 2, 1)) is not None
