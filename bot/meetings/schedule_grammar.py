@@ -165,13 +165,10 @@ def _after_title(
     end = next((i for i in range(position, len(words)) if _is_option(words, i)), len(words))
     repeat_words, option_words = words[position:end], words[end:]
     has_at = any(w.lower() == "at" and not w.quoted for w in option_words)
-    # The options' words are the command's from word `end + 1` on (`schedule` is word 0).
-    offset = end + 1
+    bare_time = None
     if len(repeat_words) > 1 and not has_at and _reads_as_time(repeat_words[-1]):
-        # `on wed 16 dec 2pm`: the time without its `at` (inserted, so places move by two).
-        time_word = repeat_words[-1]
-        repeat_words, option_words = repeat_words[:-1], [Word("at"), time_word, *option_words]
-        offset -= 2
+        # `on wed 16 dec 2pm`: the time without its `at`.
+        bare_time, repeat_words = repeat_words[-1], repeat_words[:-1]
     if not repeat_words:
         raise GrammarError(
             "say how it repeats: once on DATE, every tuesday, monthly on the first thursday, …"
@@ -179,7 +176,8 @@ def _after_title(
     once_date, rrule, dates = _repeat(repeat_words, position + 1, today, dates)
     options: dict[str, Part] = {}
     count: int | None = None
-    for part in cut(option_words, OPTIONS, offset=offset):
+    # The options' words are the command's from word `end + 1` on (`schedule` is word 0).
+    for part in cut(option_words, OPTIONS, offset=end + 1):
         if not part.words:
             raise GrammarError(f"{part.keyword!r} needs a value")
         keyword = "from" if part.keyword == "starting" else part.keyword
@@ -197,6 +195,8 @@ def _after_title(
     if "until" in options:
         until, dates = read_part_date(options["until"], today, dates, "end date")
     at = _leading(options["at"], read_time) if "at" in options else None
+    if bare_time is not None:
+        at = read_time(bare_time)
     if at is None and kind != "physical":
         raise GrammarError(
             "say the start time, e.g. `at 10:00` (only physical meetings are all-day)"

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
@@ -174,6 +175,10 @@ def _zones() -> dict[str, str]:
 def find_zone(text: str, field: str = "timezone") -> str:
     """The IANA zone `text` names (`Europe/Vienna`, `europe/vienna`, `Vienna`), with the
     closest one when it names none."""
+    if "/" in text.strip() or text.strip() == "UTC":
+        # An exact IANA name needs no table (which costs a scan of the tz database once).
+        with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(text.strip()).key
     cleaned = " ".join(text.strip().split()).lower().replace("_", " ")
     zones = _zones()
     found = zones.get(cleaned) or zones.get(cleaned.replace(" ", "_"))

@@ -302,13 +302,14 @@ class UpdateService:
 def _neither(argument: str, names: dict[str, str], work: UnitOfWork) -> str:
     """Why `argument` names nothing, with the closest country or round title."""
     titles = [r.title for r in work.rounds.all()]
-    close = suggest(argument, [*country_names(names), *titles, *AUDIENCE_PHRASES], cutoff=0.7)
+    countries = country_names(names)
+    close = suggest(argument, [*countries, *titles, *AUDIENCE_PHRASES], cutoff=0.7)
     if close in AUDIENCE_PHRASES:
         return f"{argument!r} is neither a country nor a round: did you mean {close!r}?"
     if close in titles:
         return f"{argument!r} is neither a country nor a round: did you mean the round “{close}”?"
     if close is not None:
-        code = country_names(names)[close]
+        code = countries[close]
         return (
             f"{argument!r} is neither a country nor a round: did you mean {names[code]} ({code})?"
         )
