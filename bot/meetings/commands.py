@@ -7,7 +7,6 @@ Who may change meetings is checked at the door (`core/access.py`) and again by t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +41,7 @@ from scheduling.meetings.service import MeetingChange, MeetingService
 
 
 async def handle(
-    ack: Callable[..., Awaitable[Any]],
+    ack: Reply,
     command: dict[str, str],
     caller: MemberProfile,
     meetings: MeetingService,

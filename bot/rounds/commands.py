@@ -6,7 +6,6 @@ export ask which."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -33,7 +32,7 @@ from scheduling.updates.rounds import RoundChoiceError, RoundRequests, RoundServ
 
 
 async def handle(
-    ack: Callable[..., Awaitable[Any]],
+    ack: Reply,
     command: dict[str, str],
     caller: MemberProfile,
     rounds: RoundService,
