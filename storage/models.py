@@ -51,6 +51,9 @@ class Consortium(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     digest_channel: Mapped[str | None] = mapped_column(String(64))
     digest_every: Mapped[str | None] = mapped_column(String(64))
+    # When the consortium file was first imported: the schedule as it stood then is the
+    # baseline, so the digest never reports that import as news.
+    set_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Country(Base):
@@ -76,6 +79,12 @@ class Member(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     # "email" (calendar invitations sent to `email`) or "off" (the default).
     invitations: Mapped[str] = mapped_column(String(16), default="off", server_default="off")
+    # The weekly digest also by DM (opt-in, `/consortium digest dm|off`).
+    digest_by_dm: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The first time the bot welcomed this member (None: never, so the next contact welcomes).
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time this member opened the Home tab: only tabs someone has seen are redrawn.
+    home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     countries: Mapped[list[MemberCountry]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberCountry.position"
     )

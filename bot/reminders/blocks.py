@@ -15,7 +15,7 @@ from bot.meetings.blocks import duration_text, link, when_mrkdwn, when_plain
 from scheduling.delivery.notices import Digest, ReminderNotice
 from scheduling.durations import format_duration
 from scheduling.meetings.occurrences import Occurrence
-from scheduling.meetings.rsvp import RsvpSummary
+from scheduling.meetings.rsvp import RsvpSummary, RsvpTotals
 from scheduling.vocabulary import RsvpAnswer
 
 
@@ -33,6 +33,14 @@ def counts_line(summary: RsvpSummary, country_names: Mapping[str, str]) -> str:
         for code, counts in sorted(summary.by_country.items())
     )
     return f"{totals}\nBy country (going/not going/maybe): {per_country}"
+
+
+def totals_words(totals: RsvpTotals) -> str:
+    """`3 going · 1 not going · 0 maybe · 7 no answer`: every count named, none left to colour."""
+    return (
+        f"{totals.going} going · {totals.not_going} not going · {totals.maybe} maybe · "
+        f"{totals.no_answer} no answer"
+    )
 
 
 def reminder_message(notice: ReminderNotice, country_names: Mapping[str, str]) -> Message:

@@ -129,6 +129,10 @@ class _Importer:
                     "sections": [str(s) for s in round_spec.sections],
                 },
             )
+        consortium = self.directory.consortium()
+        if consortium is not None and consortium.set_up_at is None:
+            # Taken after every row above, so all that the first import wrote is not after it.
+            consortium.set_up_at = self.clock.now()
 
     def upsert(
         self,

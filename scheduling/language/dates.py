@@ -221,3 +221,22 @@ def in_words(day: date) -> str:
     return (
         f"{calendar.day_name[day.weekday()]} {day.day} {calendar.month_name[day.month]} {day.year}"
     )
+
+
+def day_of_year(day: date, today: date) -> str:
+    """`Fri 19 Jan` in the current year, `Fri 10 Nov 2023` in any other: the year only where a
+    reader could mistake it."""
+    return f"{day:%a} {day.day} {day:%b}" if day.year == today.year else short_date(day)
+
+
+def due_words(due: date, today: date) -> str:
+    """`due Fri 19 Jan`, `due today`, `due tomorrow`, or `overdue by 58 days (due Fri 10 Nov
+    2023)`: the words say overdue, so no reader depends on a colour."""
+    days = (today - due).days
+    if days > 0:
+        return f"overdue by {days} day{'s' if days != 1 else ''} (due {day_of_year(due, today)})"
+    if days == 0:
+        return "due today"
+    if days == -1:
+        return "due tomorrow"
+    return f"due {day_of_year(due, today)}"

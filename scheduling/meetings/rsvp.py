@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -38,6 +38,27 @@ class RsvpSummary:
 
     def total(self, answer: RsvpAnswer) -> int:
         return sum(counts.get(answer, 0) for counts in self.by_country.values())
+
+
+@dataclass(frozen=True)
+class RsvpTotals:
+    """One occurrence's answers counted against whom it is for: the "no answer" are the
+    members of its audience who have not answered."""
+
+    going: int
+    not_going: int
+    maybe: int
+    no_answer: int
+
+    @classmethod
+    def of(cls, summary: RsvpSummary, invited: Iterable[str]) -> RsvpTotals:
+        unanswered = sum(1 for member in set(invited) if member not in summary.answers)
+        return cls(
+            summary.total(RsvpAnswer.GOING),
+            summary.total(RsvpAnswer.NOT_GOING),
+            summary.total(RsvpAnswer.MAYBE),
+            unanswered,
+        )
 
 
 def summarise(answers: Mapping[str, str], profiles: Mapping[str, MemberProfile]) -> RsvpSummary:
