@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.core.web_api.background import Background, SchedulerState
 from bot.core.web_api.retries import DEFAULT_LIMITS, SendLimits
+from bot.home.tabs import HomeTabs
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.invitations import Mailer, SmtpMailer
 from bot.reminders.notifier import SlackDeliveryNotifier
@@ -28,6 +29,7 @@ from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.deliverer import JobSettings
 from scheduling.delivery.jobs import Jobs
+from scheduling.home.service import HomeService
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
 from scheduling.updates.rounds import RoundService
@@ -45,18 +47,21 @@ class Domain:
     feeds: FeedService
     updates: UpdateService
     rounds: RoundService
+    home: HomeService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
     """`mail`: the bot can send e-mail, so meeting changes queue invitations by e-mail."""
     directory = DirectoryService(database)
+    feeds = FeedService(database, clock)
     return Domain(
         directory=directory,
         meetings=MeetingService(database, clock, invitations_by_mail=mail),
         rsvps=RsvpService(database, clock, directory),
-        feeds=FeedService(database, clock),
+        feeds=feeds,
         updates=UpdateService(database, clock),
         rounds=RoundService(database, clock),
+        home=HomeService(database, clock, directory, feeds, mail_works=mail),
     )
 
 
@@ -74,6 +79,7 @@ class Services(Domain):
     background: Background
     web: WebClient
     scheduler: SchedulerState
+    homes: HomeTabs
 
     def by_name(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -121,17 +127,21 @@ def compose(
         return Jobs(database, clock, notifier, domain.directory, job_settings)
 
     outbox = jobs_on(web)
+    homes = HomeTabs(web, domain.home, domain.directory, background, settings.public_url)
     return Services(
         **{field.name: getattr(domain, field.name) for field in fields(Domain)},
         settings=settings,
         jobs=jobs_on(client),
         outbox=outbox,
-        announcer=MeetingAnnouncer(web, outbox, background.messages),
-        publisher=UpdatePublisher(web, domain.directory, outbox, background.messages),
-        messenger=RoundMessenger(web, outbox, background.messages),
+        announcer=MeetingAnnouncer(web, outbox, background.messages, homes.changed),
+        publisher=UpdatePublisher(
+            web, domain.directory, outbox, background.messages, homes.changed
+        ),
+        messenger=RoundMessenger(web, outbox, background.messages, homes.changed),
         background=background,
         web=web,
         scheduler=SchedulerState(),
+        homes=homes,
     )
 
 

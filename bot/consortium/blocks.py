@@ -5,14 +5,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from slack_sdk.models.blocks import Block, DividerBlock
+from slack_sdk.models.blocks import Block
 
 from bot.core import ids
-from bot.core.access import stranger_message
 from bot.core.blocks import (
-    MAX_VIEW_BLOCKS,
     Message,
     as_dicts,
     context,
@@ -23,7 +20,7 @@ from bot.core.blocks import (
 from bot.core.catalogue import CommandHelp
 from bot.core.mrkdwn import escape
 from scheduling.calendars.feeds import FeedLink
-from scheduling.consortium.directory import Directory, MemberProfile
+from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
 from scheduling.language.words import suggest
 from scheduling.vocabulary import MemberRole
@@ -119,32 +116,6 @@ def unknown_subcommand_message(command: str, word: str, commands: Sequence[Comma
         )
     ]
     return Message(text=text, blocks=as_dicts(blocks))
-
-
-def home_view(
-    profile: MemberProfile | None, directory: Directory, commands: tuple[CommandHelp, ...]
-) -> dict[str, Any]:
-    """The App Home tab: who you are to the bot, and what you can ask it."""
-    about = (
-        whoami_message(profile, directory.consortium_name)
-        if profile
-        else stranger_message(directory)
-    )
-    blocks: list[dict[str, Any]] = [header(f"{directory.consortium_name} coordination").to_dict()]
-    blocks += about.blocks
-    blocks.append(DividerBlock().to_dict())
-    blocks += help_message(commands, directory.consortium_name).blocks
-    blocks.append(
-        context(
-            "This bot stores your Slack ID, name, country, roles and time zone for the "
-            "consortium's coordination. Ask a coordinator to see or remove your data."
-        ).to_dict()
-    )
-    return {
-        "type": "home",
-        "callback_id": ids.HOME_VIEW_CALLBACK,
-        "blocks": blocks[:MAX_VIEW_BLOCKS],
-    }
 
 
 def status_message(status: JobStatus, scheduler_running: bool | None) -> Message:

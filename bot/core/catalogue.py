@@ -235,7 +235,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
 
 
 # Modals whose submission is for coordinators only: callback ID -> what the door says.
-COORDINATOR_VIEWS = {"meeting_schedule": "schedule meetings"}
+COORDINATOR_VIEWS = {ids.MEETING_MODAL: "schedule meetings", ids.ROUND_FORM: "open rounds"}
 
 # Buttons for coordinators only (what they do is checked again by the services): action ID
 # -> what the door says.
@@ -246,6 +246,9 @@ COORDINATOR_ACTIONS = {
     ids.ROUND_PICK: "close, remind or export rounds",
     ids.ROUND_CLOSE_CONFIRM: "close rounds",
     ids.ROUND_CLOSE_UNDO: "reopen rounds",
+    ids.HOME_ROUND_REMIND: "remind rounds",
+    ids.HOME_SCHEDULE_MEETING: "schedule meetings",
+    ids.HOME_OPEN_ROUND: "open rounds",
 }
 
 

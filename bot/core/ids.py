@@ -1,6 +1,10 @@
 """Action, callback and block IDs, in one place so listeners and builders agree."""
 
 HOME_VIEW_CALLBACK = "home"
+# The Home tab's own buttons (its RSVP, Submit and Edit buttons are the reminders' and cards').
+HOME_ROUND_REMIND = "home_round_remind"
+HOME_SCHEDULE_MEETING = "home_schedule_meeting"
+HOME_OPEN_ROUND = "home_open_round"
 HELP_BLOCK = "help"
 
 MEETING_MODAL = "meeting_schedule"
@@ -23,6 +27,10 @@ UPDATE_ROUND = "update_round"
 UPDATE_EDIT = "update_edit"
 UPDATE_SHOW_ALL = "update_show_all"
 ROUND_SUBMIT = "round_submit"
+ROUND_FORM = "round_open_form"
+ROUND_TITLE = "round_title"
+ROUND_DUE = "round_due"
+ROUND_AUDIENCE = "round_audience"
 NOTE_COUNT = "note_count_for_round"
 NO_ROUND = "none"
 

@@ -9,6 +9,7 @@ reason of Slack's that will not pass by itself (the bot is not in the channel, s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 
@@ -25,14 +26,23 @@ CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"
 
 
 class MeetingAnnouncer:
-    def __init__(self, client: WebClient, outbox: Jobs, lane: Lane) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        outbox: Jobs,
+        lane: Lane,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
         self.client = client
         self.outbox = outbox
         self.lane = lane
+        self.changed = changed  # redraws what shows the meetings (the Home tabs)
 
     def announce(self, change: MeetingChange, requested_by: str | None, tries: int = 1) -> None:
         """Send the change's queued announcement; tell `requested_by` what stands in its way."""
         series = change.series
+        if tries == 1:
+            self.changed()
         if change.invitations and tries == 1:
             # Beside the card, on the lane: a slow mail server holds up no Slack message.
             self.lane.run(self.outbox.dispatch, list(change.invitations))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
@@ -13,7 +13,7 @@ from bot.core import ids
 from bot.core.blocks import plain_message
 from bot.core.buttons import pressed_object
 from bot.core.web_api.background import Background
-from scheduling.consortium.directory import MemberProfile
+from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
 from scheduling.meetings.rsvp import RsvpService
@@ -21,6 +21,9 @@ from scheduling.vocabulary import RsvpAnswer
 
 ANSWER_BY_ACTION = {action: RsvpAnswer(answer) for answer, action in ids.RSVP_ACTIONS.items()}
 GONE = "That button no longer works; use `/meeting next`."
+
+if TYPE_CHECKING:  # the Home tab's module draws on this feature's blocks
+    from bot.home.tabs import HomeTabs
 
 
 async def answer(
@@ -31,6 +34,8 @@ async def answer(
     outbox: Jobs,
     background: Background,
     respond: AsyncRespond,
+    homes: HomeTabs,
+    directory: DirectoryService,
 ) -> None:
     await ack()
     action = (body.get("actions") or [{}])[0]
@@ -54,3 +59,6 @@ async def answer(
     # However many answers come in, one redraw at a time per occurrence's reminders.
     key = (recorded.series.id, recorded.occurrence_local)
     background.redraws.request(key, lambda: outbox.redraw(recorded))
+    # The presser's own Home tab shows their answer; the coordinators' show the totals.
+    coordinators = [person.slack_id for person in directory.directory().coordinators]
+    background.messages.run(homes.changed, [caller.slack_id, *coordinators])

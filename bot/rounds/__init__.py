@@ -1,5 +1,5 @@
 """`/round`: open, status, remind, close, export; and the buttons that choose a round, and
-confirm, keep or undo closing one."""
+confirm, keep or undo closing one; the form that opens a round from the Home tab."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import ids
 from bot.core.catalogue import ROUND_COMMAND
 from bot.core.readings import reading_for
-from bot.rounds import buttons, commands
+from bot.rounds import buttons, commands, form
 
 
 def register(app: AsyncApp) -> None:
     app.command(ROUND_COMMAND)(commands.handle)
+    app.view(ids.ROUND_FORM)(form.submit)
     for action_id in ids.READING_ACTIONS:
         app.action(action_id, matchers=[reading_for(ROUND_COMMAND)])(commands.reading_chosen)
     app.action(ids.ROUND_PICK)(buttons.pick)

@@ -7,7 +7,7 @@ service checks the presser's role again for each.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
@@ -25,6 +25,9 @@ from scheduling.updates.documents import FORMATS
 from scheduling.updates.rounds import RoundService
 
 GONE = "That button no longer works; type the `/round` command again."
+
+if TYPE_CHECKING:  # the Home tab's module draws on this feature's blocks
+    from bot.home.tabs import HomeTabs
 
 
 def _round_id(value: dict[str, Any]) -> int | None:
@@ -63,6 +66,8 @@ async def confirm(
     caller: MemberProfile,
     rounds: RoundService,
     respond: AsyncRespond,
+    homes: HomeTabs,
+    background: Background,
 ) -> None:
     """Close the round the confirmation named; the answer carries Undo."""
     await ack()
@@ -74,6 +79,7 @@ async def confirm(
     if closed is None:
         return
     await answer_in_place(respond, round_closed_message(closed, caller.timezone), replace=True)
+    background.messages.run(homes.changed)
 
 
 async def keep(
@@ -98,6 +104,8 @@ async def undo(
     caller: MemberProfile,
     rounds: RoundService,
     respond: AsyncRespond,
+    homes: HomeTabs,
+    background: Background,
 ) -> None:
     """Reopen the round that closing closed: the same round, with the same answers."""
     await ack()
@@ -114,3 +122,4 @@ async def undo(
         f"submit again until it is closed."
     )
     await answer_in_place(respond, plain_message(text), replace=True)
+    background.messages.run(homes.changed)

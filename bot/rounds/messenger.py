@@ -4,7 +4,7 @@ export files sent to whoever asked. Failures are logged and told to whoever wait
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -23,15 +23,24 @@ logger = logging.getLogger("consortium_bot.updates")
 
 
 class RoundMessenger:
-    def __init__(self, client: WebClient, outbox: Jobs, lane: Lane) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        outbox: Jobs,
+        lane: Lane,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
         self.client = client
         self.outbox = outbox
         self.lane = lane
+        self.changed = changed  # redraws what shows the rounds (the Home tabs)
 
     def ask(self, requests: RoundRequests) -> int:
         """Send the requests the round's opening or reminder queued; returns how many went
         out now. Whoever asked hears of members Slack refused to reach (the jobs try those
         again); countries with no member listed were named in the reply to the command."""
+        if not requests.reminder:
+            self.changed()
         keys = [key for request in requests.countries for key in request.keys]
         report = self.outbox.dispatch(keys)
         refused = self._refused(report.failures, 1)

@@ -5,6 +5,7 @@ failure is logged with Slack's error and told to the author."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,16 +22,24 @@ logger = logging.getLogger("consortium_bot.updates")
 
 class UpdatePublisher:
     def __init__(
-        self, client: WebClient, directory: DirectoryService, outbox: Jobs, lane: Lane
+        self,
+        client: WebClient,
+        directory: DirectoryService,
+        outbox: Jobs,
+        lane: Lane,
+        changed: Callable[[], None] = lambda: None,
     ) -> None:
         self.client = client
         self.directory = directory
         self.outbox = outbox
         self.lane = lane
+        self.changed = changed  # redraws what lists updates and rounds (the Home tabs)
 
     def publish(self, published: Published, author_id: str, tries: int = 1) -> None:
         """Post the new update's card (queued with it), or refresh it in place after an edit."""
         update = published.update
+        if tries == 1:
+            self.changed()
         if update.posted_channel and update.posted_ts:
             self._refresh(update, author_id)
             return

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Channel, Consortium, Country, Member, MemberCountry, MemberRoleGrant
@@ -100,6 +101,19 @@ class DirectoryRepository:
 
     def channels(self) -> Sequence[Channel]:
         return self.session.scalars(select(Channel).order_by(Channel.purpose)).all()
+
+    def mark_home_opened(self, slack_id: str, at: datetime) -> None:
+        """Record that the member has the Home tab: from now on changes redraw it."""
+        self.session.execute(
+            update(Member).where(Member.slack_id == slack_id).values(home_opened_at=at)
+        )
+
+    def home_viewers(self, slack_ids: Collection[str] | None = None) -> list[str]:
+        """The members who have opened the Home tab (of `slack_ids`, when given)."""
+        query = select(Member.slack_id).where(Member.home_opened_at.is_not(None))
+        if slack_ids is not None:
+            query = query.where(Member.slack_id.in_(slack_ids))
+        return list(self.session.scalars(query.order_by(Member.slack_id)))
 
     def add(self, row: Consortium | Country | Channel | Member) -> None:
         self.session.add(row)

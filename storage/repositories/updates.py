@@ -109,6 +109,17 @@ class UpdateRepository:
         )
         return [Submission(r, c, at) for r, c, at in rows if r is not None]
 
+    def latest_answers(self, round_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+        """Each (round, country)'s latest answering update id: what an Edit button opens."""
+        if not round_ids:
+            return {}
+        rows = self.session.connection().execute(
+            select(CountryUpdate.round_id, CountryUpdate.country_code, func.max(CountryUpdate.id))
+            .where(CountryUpdate.round_id.in_(round_ids))
+            .group_by(CountryUpdate.round_id, CountryUpdate.country_code)
+        )
+        return {(r, c): update_id for r, c, update_id in rows if r is not None}
+
     def lines_between(self, since: datetime, until: datetime) -> list[UpdateLineRow]:
         """Updates created in (since, until], by country, oldest first, with what a list of
         them shows: id, country, the text their first line comes from, where the card is.

@@ -1,0 +1,318 @@
+"""The App Home tab: what the consortium expects of this member this week, their settings,
+and for coordinators the state of the whole consortium. Every list arrives already cut
+(`scheduling/home/facts.py`), so the tab stays within Slack's 100 blocks by construction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.core import ids
+from bot.core.blocks import (
+    MAX_SECTION_TEXT,
+    MAX_VIEW_BLOCKS,
+    as_dicts,
+    context,
+    header,
+    section,
+    section_texts,
+)
+from bot.core.mrkdwn import escape, truncate
+from bot.meetings.blocks import link, when_mrkdwn
+from bot.reminders.blocks import archive_link, rsvp_value, totals_words
+from bot.rounds.blocks import unlisted_note
+from scheduling.calendars.feeds import FeedLink
+from scheduling.home.facts import ConsortiumState, Cut, HomeFacts, MyMeeting, MySettings, OwedRound
+from scheduling.language.dates import day_of_year, due_words
+from scheduling.updates.views import RoundStatus
+from scheduling.vocabulary import MemberRole, RsvpAnswer
+
+TITLE_ROOM = 150  # of a meeting's or round's title in a line; the rest is one click away
+
+
+def home_view(facts: HomeFacts, public_url: str | None) -> dict[str, Any]:
+    """The member's Home tab, and for coordinators the consortium's below it."""
+    profile = facts.profile
+    countries = ", ".join(f"{c.flag} {escape(c.name)}" for c in profile.countries)
+    roles = ", ".join(MemberRole(r).label for r in profile.roles) or "no role yet"
+    blocks: list[Block] = [
+        header(f"{facts.consortium}: what is expected of you"),
+        context(
+            f"*{escape(profile.name)}* · {countries or 'no country'} · {escape(roles)} · "
+            "times are shown in your own time zone"
+        ),
+        *_meetings(facts.meetings),
+        *_owed(facts.owed, facts, bool(profile.countries)),
+        *_recent(facts),
+        *_settings(facts.settings, public_url),
+    ]
+    if facts.coordinator is not None:
+        blocks += _coordinators(facts.coordinator, facts)
+    return {
+        "type": "home",
+        "callback_id": ids.HOME_VIEW_CALLBACK,
+        "blocks": as_dicts(blocks)[:MAX_VIEW_BLOCKS],
+    }
+
+
+def _title(text: str) -> str:
+    return escape(truncate(text, TITLE_ROOM))
+
+
+def _more(cut: Cut[Any], where: str) -> list[Block]:
+    return [context(f"…and {cut.more} more: {where}")] if cut.more else []
+
+
+def _answer_buttons(meeting: MyMeeting) -> list[ButtonElement]:
+    """Going / Not going / Maybe, the member's own answer marked in words as well as colour."""
+    occurrence = meeting.occurrence
+    value = rsvp_value(occurrence.series.id, occurrence.original_local, 0)
+    return [
+        ButtonElement(
+            text=f"✓ {answer.label}" if answer == meeting.answer else answer.label,
+            action_id=ids.RSVP_ACTIONS[answer],
+            value=value,
+            style="primary" if answer == meeting.answer else None,
+            accessibility_label=(
+                f"{answer.label} to {truncate(occurrence.series.title, 40)}"
+                + (" (your answer)" if answer == meeting.answer else "")
+            ),
+        )
+        for answer in RsvpAnswer
+    ]
+
+
+def _meetings(meetings: Cut[MyMeeting]) -> list[Block]:
+    blocks: list[Block] = [section("*Your next meetings* (next 14 days)")]
+    if not meetings.shown:
+        blocks.append(context("None for you in the next 14 days. `/meeting next` looks further."))
+    for number, meeting in enumerate(meetings.shown):
+        series = meeting.occurrence.series
+        lines = [f"*{_title(series.title)}*", when_mrkdwn(meeting.occurrence)]
+        where = []
+        if series.join_url:
+            where.append(link(series.join_url, "Join link"))
+        if series.location:
+            where.append(escape(truncate(series.location, 200)))
+        if where:
+            lines.append(" · ".join(where))
+        answered = meeting.answer.label.lower() if meeting.answer else "not answered yet"
+        lines.append(f"Your answer: {answered}")
+        blocks.append(section("\n".join(lines)))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"home-rsvp-{number}-{series.id}", elements=_answer_buttons(meeting)
+            )
+        )
+    return blocks + _more(meetings, "`/meeting next`")
+
+
+def _owed_line(owed: OwedRound, facts: HomeFacts) -> str:
+    round_ = owed.round
+    who = f"{owed.country.flag} {escape(owed.country.name)}"
+    if owed.submitted_at is not None:
+        day = day_of_year(owed.submitted_at.date(), facts.today)
+        state = f"✅ Submitted {day}" + (" (after the due date)" if owed.late else "")
+    elif facts.today > round_.due_on:
+        state = f"⚠️ *Not submitted, {due_words(round_.due_on, facts.today)}*"
+    else:
+        state = f"Not submitted yet, {due_words(round_.due_on, facts.today)}"
+    return f"*{_title(round_.title)}* (#{round_.id}) · {who}\n{state}"
+
+
+def _owed_button(owed: OwedRound) -> ButtonElement:
+    if owed.update_id is not None:
+        return ButtonElement(
+            text="Edit",
+            action_id=ids.UPDATE_EDIT,
+            value=str(owed.update_id),
+            accessibility_label=f"Edit {owed.country.name}'s answer to {truncate(owed.round.title, 40)}",
+        )
+    return ButtonElement(
+        text="Submit",
+        action_id=ids.ROUND_SUBMIT,
+        value=json.dumps({"round": owed.round.id, "country": owed.country.code}),
+        style="primary",
+        accessibility_label=f"Submit {owed.country.name}'s update for {truncate(owed.round.title, 40)}",
+    )
+
+
+def _owed(owed: Cut[OwedRound], facts: HomeFacts, has_country: bool) -> list[Block]:
+    if not has_country:
+        return []
+    names = " and ".join(escape(c.name) for c in facts.profile.countries[:2])
+    blocks: list[Block] = [DividerBlock(), section(f"*What {names} owes*")]
+    if not owed.shown:
+        blocks.append(context("Nothing: no open round is waiting for your country."))
+    for number, item in enumerate(owed.shown):
+        blocks.append(
+            SectionBlock(
+                block_id=f"home-owed-{number}-{item.round.id}",
+                text=MarkdownTextObject(text=_owed_line(item, facts)),
+                accessory=_owed_button(item),
+            )
+        )
+    return blocks + _more(owed, "`/round status`")
+
+
+def _recent(facts: HomeFacts) -> list[Block]:
+    blocks: list[Block] = [DividerBlock(), section("*Recent updates* (last 7 days)")]
+    recent = facts.recent
+    if not recent.shown:
+        return [*blocks, context("No updates in the last 7 days.")]
+    lines = [
+        f"{line.country.flag} *{escape(line.country.name)}*: "
+        + archive_link(
+            line.posted_channel,
+            line.posted_ts,
+            truncate(line.first_line, 150) or f"update #{line.id}",
+        )
+        for line in recent.shown
+    ]
+    blocks += [section(chunk) for chunk in section_texts("\n".join(lines))]
+    return blocks + _more(recent, "`/update list`")
+
+
+def _feed_lines(feeds: Sequence[FeedLink], public_url: str | None) -> str:
+    if public_url is None:
+        return "Calendar feeds: not reachable yet (whoever runs the bot sets PUBLIC_URL)."
+    return "Calendar feeds to subscribe to (keep them to yourself):\n" + "\n".join(
+        f"• <{public_url}/calendar/{feed.token}.ics|{escape(feed.label)}>" for feed in feeds
+    )
+
+
+def _settings(settings: MySettings, public_url: str | None) -> list[Block]:
+    reminders = "as direct messages" if settings.reminders == "dm" else "in the meetings' channels"
+    if settings.invitations_by_mail:
+        mail = f"on, to {escape(settings.email or '')}"
+    elif settings.email is None:
+        mail = "off (the consortium file has no e-mail address for you)"
+    else:
+        mail = "off"
+    if settings.invitations_by_mail and not settings.mail_works:
+        mail += " (waiting: the bot cannot send e-mail yet)"
+    stored = "your Slack ID, name, countries, roles and time zone" + (
+        ", your e-mail address" if settings.email else ""
+    )
+    lines = [
+        f"*Meeting reminders:* {reminders} · `/consortium remind me dm|channel`",
+        f"*Invitations by e-mail:* {mail} · `/consortium invites email|off`",
+        f"*Weekly digest by DM:* {'on' if settings.digest_by_dm else 'off'} · "
+        "`/consortium digest dm|off`",
+    ]
+    return [
+        DividerBlock(),
+        section("*Your settings*\n" + "\n".join(lines)),
+        section(truncate(_feed_lines(settings.feeds, public_url), MAX_SECTION_TEXT)),
+        context(
+            f"What this bot stores about you: {stored}; your answers to meetings; the updates "
+            "you post and edit. Ask a coordinator to see or remove them."
+        ),
+    ]
+
+
+def _round_progress(status: RoundStatus, facts: HomeFacts) -> str:
+    round_ = status.round
+    asked = len(status.countries)
+    answered = asked - len(status.missing)
+    missing = [row for row in status.missing if row.listed]
+    lines = [
+        f"*{_title(round_.title)}* (#{round_.id}) · {due_words(round_.due_on, facts.today)}",
+        f"{answered} of {asked} countries answered",
+    ]
+    if missing:
+        names = ", ".join(escape(row.country.name) for row in missing[:12])
+        more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
+        lines.append(f"Missing: {names}{more}")
+    note = unlisted_note([row.country.code for row in status.unlisted])
+    if note:
+        lines.append(note.capitalize())
+    return "\n".join(lines)
+
+
+def _remind_button(status: RoundStatus) -> ButtonElement | None:
+    waiting = len([row for row in status.missing if row.listed])
+    if not waiting:
+        return None
+    countries = "country" if waiting == 1 else "countries"
+    return ButtonElement(
+        text="Remind",
+        action_id=ids.HOME_ROUND_REMIND,
+        value=str(status.round.id),
+        accessibility_label=f"Remind the {waiting} {countries} missing from {truncate(status.round.title, 40)}",
+        confirm=ConfirmObject(
+            title="Remind by DM?",
+            text=f"DM the members of the {waiting} {countries} that have not answered "
+            f"“{truncate(status.round.title, 100)}”.",
+            confirm="Remind them",
+            deny="Not now",
+        ),
+    )
+
+
+def _coordinators(state: ConsortiumState, facts: HomeFacts) -> list[Block]:
+    blocks: list[Block] = [
+        DividerBlock(),
+        header("For coordinators: the whole consortium"),
+        ActionsBlock(
+            block_id="home-shortcuts",
+            elements=[
+                ButtonElement(
+                    text="Schedule a meeting", action_id=ids.HOME_SCHEDULE_MEETING, style="primary"
+                ),
+                ButtonElement(text="Open a round", action_id=ids.HOME_OPEN_ROUND),
+            ],
+        ),
+        section("*Open rounds*"),
+    ]
+    if not state.rounds.shown:
+        blocks.append(context("No round is open."))
+    for number, status in enumerate(state.rounds.shown):
+        blocks.append(
+            SectionBlock(
+                block_id=f"home-round-{number}-{status.round.id}",
+                text=MarkdownTextObject(text=_round_progress(status, facts)),
+                accessory=_remind_button(status),
+            )
+        )
+    blocks += _more(state.rounds, "`/round status`")
+    blocks.append(section("*Next meetings of the consortium* (next 14 days)"))
+    lines = [
+        f"{when_mrkdwn(m.occurrence)} · *{_title(m.occurrence.series.title)}* "
+        f"(#{m.occurrence.series.id}) · {totals_words(m.totals)}"
+        for m in state.meetings.shown
+    ]
+    blocks += [section(chunk) for chunk in section_texts("\n".join(lines))] or [
+        context("None in the next 14 days.")
+    ]
+    blocks += _more(state.meetings, "`/meeting next all`")
+    blocks += _deliveries(state)
+    return blocks
+
+
+def _deliveries(state: ConsortiumState) -> list[Block]:
+    health = state.deliveries
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(health.counts.items())) or "none yet"
+    lines = [f"*Messages the bot sent or is sending:* {counts}"]
+    if health.problems.shown:
+        lines.append("*Pending or failed:*")
+        lines += [
+            f"• `{escape(truncate(key, 80))}` {state_}, {attempts} attempts"
+            + (f": {escape(truncate(error, 200))}" if error else "")
+            for key, state_, error, attempts in health.problems.shown
+        ]
+    else:
+        lines.append("Nothing pending or failed.")
+    blocks: list[Block] = [section(chunk) for chunk in section_texts("\n".join(lines))]
+    return blocks + _more(health.problems, "`/consortium status`")

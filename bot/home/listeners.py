@@ -1,0 +1,83 @@
+"""The Home tab's event and its own buttons: remind a round's missing countries, and the
+coordinators' shortcuts that open the forms. Everything else on the tab (RSVP, Submit, Edit)
+is the same button as on reminders, requests and cards, answered by its own feature."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk import WebClient
+
+from bot.core import ids
+from bot.core.buttons import answered_call, pressed_text
+from bot.core.mrkdwn import escape
+from bot.core.web_api.background import Background
+from bot.home.tabs import HomeTabs
+from bot.meetings.form import open_form as open_meeting_form
+from bot.rounds.form import open_form as open_round_form
+from bot.rounds.messenger import RoundMessenger
+from scheduling.clock import today_in
+from scheduling.consortium.directory import MemberProfile
+from scheduling.meetings.service import MeetingService
+from scheduling.updates.rounds import RoundService
+
+
+async def opened(
+    ack: AsyncAck, event: dict[str, Any], homes: HomeTabs, background: Background
+) -> None:
+    await ack()
+    # The event fires for the Messages tab too; only the Home tab is ours to draw.
+    if event.get("tab") == "home" and isinstance(event.get("user"), str):
+        background.forms.run(homes.opened, event["user"])
+
+
+async def remind(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    caller: MemberProfile,
+    rounds: RoundService,
+    messenger: RoundMessenger,
+    background: Background,
+    respond: AsyncRespond,
+) -> None:
+    """A round's Remind button (it asked first, in Slack's own confirm dialog)."""
+    await ack()
+    round_id = ids.record_id(pressed_text(body))
+    requests = await answered_call(respond, rounds.remind, caller, str(round_id or 0))
+    if requests is None:
+        return
+    asked = len(requests.asked)
+    countries = "country" if asked == 1 else "countries"
+    title = escape(requests.round.title)
+    await respond(
+        text=f"Reminding the members of {asked} {countries} about “{title}” by DM."
+        if asked
+        else f"Nobody to remind about “{title}”: every country with a member listed has answered."
+    )
+    background.messages.run(messenger.ask, requests)
+
+
+async def schedule_meeting(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    meetings: MeetingService,
+    background: Background,
+    web: WebClient,
+) -> None:
+    await ack()
+    background.forms.run(open_meeting_form, web, body["trigger_id"], meetings)
+
+
+async def open_round(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    caller: MemberProfile,
+    rounds: RoundService,
+    background: Background,
+    web: WebClient,
+) -> None:
+    await ack()
+    today = await asyncio.to_thread(today_in, rounds.clock, caller.timezone)
+    background.forms.run(open_round_form, web, body["trigger_id"], today)

@@ -1,0 +1,124 @@
+"""The "Open a round" form (from the coordinators' Home tab): a title, a due date and whom
+to ask, as `/round open` takes them; errors shown under their fields, requests sent after
+the ack."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_sdk import WebClient
+
+from bot.core import ids
+from bot.core.blocks import context, input_block, section
+from bot.core.forms import field_errors, state_value
+from bot.core.mrkdwn import escape
+from bot.core.web_api.background import Background
+from bot.rounds.blocks import unlisted_note
+from bot.rounds.messenger import RoundMessenger
+from scheduling.consortium.directory import MemberProfile
+from scheduling.errors import FieldError
+from scheduling.language.dates import short_date
+from scheduling.updates.rounds import MAX_TITLE_LENGTH, RoundService
+
+FIELD_BLOCKS = {"title": ids.ROUND_TITLE, "due": ids.ROUND_DUE, "audience": ids.ROUND_AUDIENCE}
+DEFAULT_WEEKS = 3
+
+
+def round_form(today: date) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": ids.ROUND_FORM,
+        "title": {"type": "plain_text", "text": "Open a round"},
+        "submit": {"type": "plain_text", "text": "Open and ask"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            input_block(
+                ids.ROUND_TITLE,
+                "Title",
+                {
+                    "type": "plain_text_input",
+                    "max_length": MAX_TITLE_LENGTH,
+                    "placeholder": {"type": "plain_text", "text": "Annual Action Plan update"},
+                },
+            ),
+            input_block(
+                ids.ROUND_DUE,
+                "Due date",
+                {
+                    "type": "datepicker",
+                    "initial_date": (today + timedelta(weeks=DEFAULT_WEEKS)).isoformat(),
+                },
+            ),
+            input_block(
+                ids.ROUND_AUDIENCE,
+                "Countries asked",
+                {
+                    "type": "plain_text_input",
+                    "max_length": 500,
+                    "placeholder": {
+                        "type": "plain_text",
+                        "text": "core countries, supporting countries, everyone, or names",
+                    },
+                },
+                optional=True,
+            ),
+            context(
+                "Empty means every country. The members of each asked country get a DM with a "
+                "button to their update form as soon as you open the round."
+            ).to_dict(),
+        ],
+    }
+
+
+def open_form(web: WebClient, trigger_id: str, today: date) -> None:
+    """Open the form at once: the trigger_id dies 3 s after the click."""
+    web.views_open(trigger_id=trigger_id, view=round_form(today))
+
+
+def opened_view(title: str, due: date, asked: int, unlisted: list[str]) -> dict[str, Any]:
+    countries = "country" if asked == 1 else "countries"
+    note = unlisted_note(unlisted, " Nobody can be asked for some: ")
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Round opened"},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": [
+            section(
+                f"*{escape(title)}* is open, due {short_date(due)}. I am asking {asked} "
+                f"{countries} by DM.{escape(note)}"
+            ).to_dict()
+        ],
+    }
+
+
+async def submit(
+    ack: AsyncAck,
+    view: dict[str, Any],
+    caller: MemberProfile,
+    rounds: RoundService,
+    messenger: RoundMessenger,
+    background: Background,
+) -> None:
+    state = view.get("state", {}).get("values", {})
+    title = (state_value(state, ids.ROUND_TITLE) or "").strip()
+    picked = state_value(state, ids.ROUND_DUE)
+    try:
+        due = date.fromisoformat(picked or "")
+    except ValueError:
+        await ack(response_action="errors", errors={ids.ROUND_DUE: "Pick the due date."})
+        return
+    words = (state_value(state, ids.ROUND_AUDIENCE) or "").split()
+    try:
+        requests = await asyncio.to_thread(rounds.open, caller, title, due, words)
+    except FieldError as error:
+        await ack(**field_errors(error, FIELD_BLOCKS, state, ids.ROUND_TITLE))
+        return
+    opened = requests.round
+    await ack(
+        response_action="update",
+        view=opened_view(opened.title, opened.due_on, len(requests.asked), requests.unlisted),
+    )
+    background.messages.run(messenger.ask, requests)

@@ -1,0 +1,185 @@
+"""The Home tab's facts for one member, read in one transaction; and who has a Home tab to
+redraw when something in it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from scheduling.calendars.feeds import FeedService
+from scheduling.clock import Clock
+from scheduling.consortium.directory import (
+    CountryRef,
+    DirectoryService,
+    MemberProfile,
+    audience_members,
+)
+from scheduling.home.facts import (
+    MEETING_DAYS,
+    RECENT_DAYS,
+    SHOWN_MEETINGS,
+    SHOWN_PROBLEMS,
+    SHOWN_ROUNDS,
+    SHOWN_UPDATES,
+    ConsortiumState,
+    Cut,
+    DeliveryHealth,
+    HomeFacts,
+    MyMeeting,
+    MySettings,
+    OwedRound,
+)
+from scheduling.meetings.mapping import series_of
+from scheduling.meetings.occurrences import Occurrence, Series, occurrences
+from scheduling.meetings.rsvp import RsvpTotals, summarise
+from scheduling.updates.views import RoundStatus, UpdateLine, consortium_today, statuses
+from scheduling.vocabulary import RsvpAnswer
+from storage.db import Database
+from storage.repositories import UnitOfWork
+
+
+class HomeService:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        directory: DirectoryService,
+        feeds: FeedService,
+        *,
+        mail_works: bool = False,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.directory = directory
+        self.feeds = feeds
+        self.mail_works = mail_works
+
+    def opened(self, slack_id: str) -> None:
+        """The member opened the Home tab: from now on, changes redraw it."""
+        with self.database.write() as work:
+            work.directory.mark_home_opened(slack_id, self.clock.now())
+
+    def viewers(self, slack_ids: Collection[str] | None = None) -> list[str]:
+        """Whose Home tab to redraw: the members who have opened it (of `slack_ids`)."""
+        with self.database.read() as work:
+            return work.directory.home_viewers(slack_ids)
+
+    def facts(self, profile: MemberProfile) -> HomeFacts:
+        """Everything the member's Home tab shows, as of now."""
+        # The feed tokens are made on first use, so they are read (or written) first.
+        feeds = tuple(self.feeds.links_for(profile))
+        profiles = self.directory.snapshot().profiles
+        now = self.clock.now()
+        with self.database.read() as work:
+            consortium = work.directory.consortium()
+            member = work.directory.member(profile.slack_id)
+            _, today = consortium_today(work, self.clock)
+            upcoming = _upcoming(work, now, now + timedelta(days=MEETING_DAYS))
+            answers = work.rsvps.answers({(o.series.id, o.original_local) for o in upcoming})
+            meetings = [_meeting(o, answers, profiles, profile.slack_id) for o in upcoming]
+            rounds = statuses(work, self.clock, work.rounds.open_rounds())
+            answered = work.updates.latest_answers([s.round.id for s in rounds])
+            countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+            recent = _recent(work, countries, now)
+            coordinator = (
+                ConsortiumState(
+                    Cut.of(rounds, SHOWN_ROUNDS),
+                    DeliveryHealth(
+                        work.deliveries.counts(),
+                        Cut.of(
+                            [
+                                (d.key, d.status, d.error or "", d.attempts)
+                                for d in work.deliveries.problems(SHOWN_PROBLEMS + 1)
+                            ],
+                            SHOWN_PROBLEMS,
+                        ),
+                    ),
+                    Cut.of(meetings, SHOWN_MEETINGS),
+                )
+                if profile.is_coordinator
+                else None
+            )
+            settings = MySettings(
+                reminders=profile.reminder_delivery,
+                email=profile.email,
+                invitations_by_mail=profile.takes_mailed_invitations,
+                mail_works=self.mail_works,
+                digest_by_dm=bool(member and member.digest_by_dm),
+                feeds=feeds,
+            )
+        mine = [m for m in meetings if m.occurrence.series.audience.includes(profile)]
+        return HomeFacts(
+            profile=profile,
+            consortium=consortium.name if consortium else "Consortium",
+            today=today,
+            meetings=Cut.of(mine, SHOWN_MEETINGS),
+            owed=Cut.of(_owed(rounds, answered, profile), SHOWN_ROUNDS),
+            recent=Cut.of(recent, SHOWN_UPDATES),
+            settings=settings,
+            coordinator=coordinator,
+        )
+
+
+def _upcoming(work: UnitOfWork, start: datetime, end: datetime) -> list[Occurrence]:
+    """Every live meeting's occurrences in [start, end), in order."""
+    stored = work.meetings.as_rows()
+    live: list[Series] = [
+        series_of(m, stored.exceptions.get(m.id, []))
+        for m in stored.meetings
+        if m.cancelled_at is None
+    ]
+    found = [o for series in live for o in occurrences(series, start, end)]
+    return sorted(found, key=lambda o: (o.start, o.series.id))
+
+
+def _meeting(
+    occurrence: Occurrence,
+    answers: Mapping[tuple[int, datetime], Mapping[str, str]],
+    profiles: Mapping[str, MemberProfile],
+    slack_id: str,
+) -> MyMeeting:
+    given = answers.get((occurrence.series.id, occurrence.original_local), {})
+    summary = summarise(given, profiles)
+    invited = [p.slack_id for p in audience_members(profiles.values(), occurrence.series.audience)]
+    mine = given.get(slack_id)
+    return MyMeeting(
+        occurrence, RsvpAnswer(mine) if mine else None, RsvpTotals.of(summary, invited)
+    )
+
+
+def _owed(
+    rounds: Sequence[RoundStatus], answered: Mapping[tuple[int, str], int], profile: MemberProfile
+) -> list[OwedRound]:
+    """Each open round's line for each of the member's countries it asks, soonest due first."""
+    owed = [
+        OwedRound(
+            status.round,
+            row.country,
+            row.submitted_at,
+            row.late,
+            answered.get((status.round.id, row.country.code)),
+        )
+        for status in rounds
+        for row in status.countries
+        if profile.speaks_for(row.country.code)
+    ]
+    return sorted(owed, key=lambda o: (o.round.due_on, o.round.id, o.country.name))
+
+
+def _recent(
+    work: UnitOfWork, countries: Mapping[str, CountryRef], now: datetime
+) -> list[UpdateLine]:
+    """The consortium's updates of the last days, newest first."""
+    rows = work.updates.lines_between(now - timedelta(days=RECENT_DAYS), now)
+    lines = [
+        UpdateLine(
+            row.id,
+            countries[row.country_code],
+            row.text.strip().splitlines()[0] if row.text.strip() else "",
+            row.posted_channel,
+            row.posted_ts,
+        )
+        for row in rows
+        if row.country_code in countries
+    ]
+    return sorted(lines, key=lambda line: line.id, reverse=True)
