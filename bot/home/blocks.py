@@ -237,7 +237,7 @@ def _round_progress(status: RoundStatus, facts: HomeFacts) -> str:
         lines.append(f"Missing: {names}{more}")
     note = unlisted_note([row.country.code for row in status.unlisted])
     if note:
-        lines.append(note.capitalize())
+        lines.append(note[0].upper() + note[1:])
     return "\n".join(lines)
 
 

@@ -333,6 +333,35 @@ class LocalWorkspace:
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
 
+    def click_on_home(self, user_id: str, action_id: str, value: str | None = None) -> Exchange:
+        """Press a button on the member's Home tab: Slack sends the view, and neither a
+        channel nor a response_url."""
+        home = next(
+            (
+                {**view, "id": view_id}
+                for view_id, view in self.emulator.views().items()
+                if view.get("type") == "home" and view.get("user") == user_id
+            ),
+            {"type": "home", "id": "V0HOME", "blocks": []},
+        )
+        action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b"}
+        if value is not None:
+            action["value"] = value
+        payload = {
+            "type": "block_actions",
+            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
+            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
+            "api_app_id": "A0LOCAL",
+            "token": "unused-verification-token",
+            "trigger_id": self.emulator.issue_trigger_id(),
+            "container": {"type": "view", "view_id": home.get("id", "V0HOME")},
+            "view": home,
+            "actions": [action],
+        }
+        return self._exchange(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
     def open_home(self, user_id: str) -> Exchange:
         return self.event(
             {"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": "home"}

@@ -36,10 +36,16 @@ class UpdatePublisher:
         self.changed = changed  # redraws what lists updates and rounds (the Home tabs)
 
     def publish(self, published: Published, author_id: str, tries: int = 1) -> None:
-        """Post the new update's card (queued with it), or refresh it in place after an edit."""
+        """Post the new update's card (queued with it), or refresh it in place after an edit;
+        then what lists updates is redrawn, linking to the card."""
+        try:
+            self._publish(published, author_id, tries)
+        finally:
+            if tries == 1:
+                self.changed()
+
+    def _publish(self, published: Published, author_id: str, tries: int) -> None:
         update = published.update
-        if tries == 1:
-            self.changed()
         if update.posted_channel and update.posted_ts:
             self._refresh(update, author_id)
             return
