@@ -121,8 +121,8 @@ def _meetings(meetings: Cut[MyMeeting]) -> list[Block]:
 def _owed_line(owed: OwedRound, facts: HomeFacts) -> str:
     round_ = owed.round
     who = f"{owed.country.flag} {escape(owed.country.name)}"
-    if owed.submitted_at is not None:
-        day = day_of_year(owed.submitted_at.date(), facts.today)
+    if owed.submitted_on is not None:
+        day = day_of_year(owed.submitted_on, facts.today)
         state = f"✅ Submitted {day}" + (" (after the due date)" if owed.late else "")
     elif facts.today > round_.due_on:
         state = f"⚠️ *Not submitted, {due_words(round_.due_on, facts.today)}*"

@@ -39,10 +39,10 @@ class RoundMessenger:
         """Send the requests the round's opening or reminder queued; returns how many went
         out now. Whoever asked hears of members Slack refused to reach (the jobs try those
         again); countries with no member listed were named in the reply to the command."""
-        if not requests.reminder:
-            self.changed()
         keys = [key for request in requests.countries for key in request.keys]
         report = self.outbox.dispatch(keys)
+        if not requests.reminder:
+            self.changed()  # after the requests went: the tabs count what was sent
         refused = self._refused(report.failures, 1)
         reasons: dict[str, str] = {}
         for request in requests.countries:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Generic, TypeVar
 
 from scheduling.calendars.feeds import FeedLink
@@ -56,7 +56,7 @@ class OwedRound:
 
     round: RoundView
     country: CountryRef
-    submitted_at: datetime | None
+    submitted_on: date | None  # in the consortium's zone, as the round counts days
     late: bool
     update_id: int | None
 

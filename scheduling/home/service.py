@@ -155,7 +155,7 @@ def _owed(
         OwedRound(
             status.round,
             row.country,
-            row.submitted_at,
+            row.submitted_on,
             row.late,
             answered.get((status.round.id, row.country.code)),
         )
