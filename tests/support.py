@@ -85,6 +85,11 @@ def buttons_of(exchange: Exchange) -> list[tuple[str, str]]:
     response_url reply), as (action ID, value), in order."""
     replies = [c.params for c in exchange.calls if c.method == "response_url"]
     message = replies[-1] if replies else exchange.ack
+    return buttons_in(message.get("blocks") if isinstance(message, dict) else [])
+
+
+def buttons_in(blocks: Any) -> list[tuple[str, str]]:
+    """Every button in blocks (a message's, a view's), as (action ID, value), in order."""
     found: list[tuple[str, str]] = []
 
     def walk(node: Any) -> None:
@@ -97,7 +102,7 @@ def buttons_of(exchange: Exchange) -> list[tuple[str, str]]:
             for item in node:
                 walk(item)
 
-    walk(message.get("blocks") if isinstance(message, dict) else [])
+    walk(blocks)
     return found
 
 

@@ -315,22 +315,14 @@ class LocalWorkspace:
     ) -> Exchange:
         """Press a button the bot posted (a `block_actions` payload)."""
         channel = channel_id or next(iter(self.spec.channels.values()), "C0GENERAL")
-        payload = {
-            "type": "block_actions",
-            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
-            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
-            "api_app_id": "A0LOCAL",
-            "token": "unused-verification-token",
-            "trigger_id": self.emulator.issue_trigger_id(),
-            "response_url": self.emulator.new_response_url(channel=channel, user=user_id),
-            "channel": {"id": channel},
-            "container": {"type": "message", "channel_id": channel},
-            "actions": [
-                {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
-            ],
-        }
-        return self._exchange(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        return self._press(
+            user_id,
+            {"type": "button", "action_id": action_id, "block_id": "b", "value": value},
+            {
+                "response_url": self.emulator.new_response_url(channel=channel, user=user_id),
+                "channel": {"id": channel},
+                "container": {"type": "message", "channel_id": channel},
+            },
         )
 
     def click_on_home(self, user_id: str, action_id: str, value: str | None = None) -> Exchange:
@@ -347,6 +339,10 @@ class LocalWorkspace:
         action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b"}
         if value is not None:
             action["value"] = value
+        where = {"container": {"type": "view", "view_id": home["id"]}, "view": home}
+        return self._press(user_id, action, where)
+
+    def _press(self, user_id: str, action: dict[str, Any], where: dict[str, Any]) -> Exchange:
         payload = {
             "type": "block_actions",
             "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
@@ -354,8 +350,7 @@ class LocalWorkspace:
             "api_app_id": "A0LOCAL",
             "token": "unused-verification-token",
             "trigger_id": self.emulator.issue_trigger_id(),
-            "container": {"type": "view", "view_id": home.get("id", "V0HOME")},
-            "view": home,
+            **where,
             "actions": [action],
         }
         return self._exchange(

@@ -14,6 +14,7 @@ import pytest
 from bot.core import ids
 from bot.local.render import render_view
 from bot.local.workspace import Exchange, LocalWorkspace
+from tests.support import buttons_in
 
 COORDINATOR = "U0COORD1"
 PORTUGUESE = "U0PT"
@@ -45,20 +46,7 @@ def home(workspace: LocalWorkspace, user: str) -> tuple[str, dict[str, Any]]:
 
 
 def tab_buttons(view: dict[str, Any]) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "button":
-                found.append((node["action_id"], node.get("value", "")))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(view["blocks"])
-    return found
+    return buttons_in(view["blocks"])
 
 
 def test_a_core_country_partner_sees_their_meetings_and_what_their_country_owes(
