@@ -1,0 +1,175 @@
+"""`consortium-bot preview DIR`: the Home tab, the digest and the help as Slack shows them,
+written as HTML pages (and PNG pictures when a headless Chromium is at hand).
+
+The workspace is the demo's: the example consortium on a temporary database, the emulated
+Slack, a fixed clock on Monday 8 January 2024 08:00 UTC. Every view is taken from what the
+emulator recorded (views.publish, chat.postMessage, the command's reply), never from a builder,
+so whatever the bot sends today is what the pages show.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.local.demo import COORDINATOR, DEMO_NOW, PARTNER
+from bot.local.preview.pages import home_page, message_page, modal_page
+from bot.local.preview.screenshots import find_browser, screenshot
+from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
+from scheduling.clock import FixedClock
+
+# Notes two partners post before the Monday digest, so its updates section has something in it.
+NOTES = (
+    ("U0FI", "/update Cities Mission day in Helsinki on 14 March; 9 cities have signed up"),
+    ("U0TR", "/update The ministry signed the national Cities Mission charter with 11 cities"),
+)
+_REPLIES = ("chat.postEphemeral", "response_url", "chat.postMessage")
+
+
+class PreviewError(Exception):
+    """The bot did not show what a preview page needs (e.g. no digest was posted)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One preview page: its file name and what it shows, for the report."""
+
+    filename: str
+    description: str
+    html: str
+
+
+def _view(exchange: Exchange, method: str) -> dict[str, Any]:
+    for call in exchange.calls:
+        view = call.params.get("view")
+        if call.method == method and isinstance(view, dict):
+            return view
+    raise PreviewError(f"the bot made no {method} call")
+
+
+def _reply(exchange: Exchange, user: str) -> tuple[str, list[dict[str, Any]]]:
+    """What a slash command showed its caller: the ack, else the first reply sent to them."""
+    ack = exchange.ack
+    if isinstance(ack, dict) and (ack.get("text") or ack.get("blocks")):
+        return str(ack.get("text", "")), list(ack.get("blocks") or [])
+    for call in exchange.calls:
+        if call.method in _REPLIES and call.params.get("user", user) == user:
+            return str(call.params.get("text", "")), list(call.params.get("blocks") or [])
+    raise PreviewError("the command showed nothing")
+
+
+def _digest(exchange: Exchange, channel: str) -> dict[str, Any]:
+    posted = [c.params for c in exchange.calls if c.method == "chat.postMessage"]
+    for params in posted:
+        key = str((params.get("metadata") or {}).get("event_payload", {}).get("key", ""))
+        if key.startswith("digest:") and params.get("channel") == channel:
+            return params
+    for params in posted:
+        if params.get("channel") == channel:
+            return params
+    raise PreviewError(f"no digest was posted to {channel} at {DEMO_NOW:%a %d %b %Y %H:%M} UTC")
+
+
+def build_pages(workspace: LocalWorkspace) -> list[Page]:
+    """Drive the workspace as members would and render what it recorded."""
+    spec = workspace.spec
+    names: dict[str, str] = {m.slack_id: m.name for m in spec.members}
+    names.update({cid: purpose for purpose, cid in spec.channels.items()})
+    zones = {m.slack_id: m.timezone for m in spec.members}
+    bot_name = f"{spec.name} bot"
+    partner, coordinator = names[PARTNER], names[COORDINATOR]
+
+    def home(user: str) -> str:
+        view = _view(workspace.open_home(user), "views.publish")
+        return home_page(view, bot_name=bot_name, tz=zones[user], names=names, viewer=names[user])
+
+    help_channel = next(iter(spec.channels.values()))
+    text, blocks = _reply(workspace.command(COORDINATOR, "/consortium help"), COORDINATOR)
+    help_html = message_page(
+        text,
+        blocks,
+        where=f"#{names.get(help_channel, help_channel)}",
+        viewer=coordinator,
+        bot_name=bot_name,
+        tz=zones[COORDINATOR],
+        names=names,
+        posted_at=workspace.clock.now(),
+        ephemeral=True,
+    )
+    form = modal_page(
+        _view(workspace.command(PARTNER, "/update"), "views.open"), tz=zones[PARTNER], names=names
+    )
+    pages = [
+        Page("home-partner.html", f"{partner} opens the Home tab", home(PARTNER)),
+        Page("home-coordinator.html", f"{coordinator} opens the Home tab", home(COORDINATOR)),
+        Page("help.html", f"/consortium help, as {coordinator} sees it", help_html),
+        Page("form-update.html", f"the /update form {partner} opens", form),
+    ]
+    for user, line in NOTES:
+        workspace.command(user, line)
+    digest_channel = spec.channels.get(spec.digest_channel or "", spec.digest_channel or "")
+    before = len(workspace.emulator.calls())
+    workspace.jobs.tick()
+    workspace.executor.wait_idle()
+    ticked = Exchange(200, "", workspace.emulator.calls()[before:])
+    digest = _digest(ticked, digest_channel)
+    digest_html = message_page(
+        str(digest.get("text", "")),
+        list(digest.get("blocks") or []),
+        where=f"#{names.get(digest_channel, digest_channel)}",
+        viewer=partner,
+        bot_name=bot_name,
+        tz=zones[PARTNER],
+        names=names,
+        posted_at=workspace.clock.now(),
+    )
+    pages.insert(2, Page("digest.html", "the Monday digest in the digest channel", digest_html))
+    return pages
+
+
+def write_pages(folder: Path, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> list[Path]:
+    """Renders the preview pages into `folder` and returns their paths."""
+    with tempfile.TemporaryDirectory(prefix="consortium-preview-") as scratch:
+        database_url = f"sqlite:///{Path(scratch) / 'preview.db'}"
+        clock = FixedClock(DEMO_NOW)
+        with LocalWorkspace.open(database_url, consortium_file, clock) as workspace:
+            pages = build_pages(workspace)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for page in pages:
+        path = folder / page.filename
+        path.write_text(page.html, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def run_preview(
+    folder: Path,
+    out: TextIO,
+    *,
+    pictures: bool = True,
+    browser_finder: Callable[[], str | None] = find_browser,
+    consortium_file: Path = EXAMPLE_CONSORTIUM_FILE,
+) -> int:
+    """Writes the pages and, when a browser is found, a PNG of each; says what it wrote."""
+    written = write_pages(folder, consortium_file)
+    for path in written:
+        print(f"wrote {path}", file=out)
+    if not pictures:
+        return 0
+    browser = browser_finder()
+    if browser is None:
+        print("no Chromium found: PNG pictures skipped (the HTML pages are complete)", file=out)
+        return 0
+    for path in written:
+        try:
+            picture = screenshot(browser, path)
+        except (OSError, subprocess.SubprocessError) as error:
+            print(f"could not take a picture of {path.name}: {error}", file=out)
+            continue
+        print(f"wrote {picture}" if picture else f"no picture of {path.name}", file=out)
+    return 0
