@@ -219,12 +219,10 @@ class BlockRenderer:
         if fields:
             cells = "".join(f'<div class="field">{self.text(field)}</div>' for field in fields)
             body += f'<div class="fields">{cells}</div>'
+        body = f'<div class="section-body">{body}</div>'
         accessory = block.get("accessory")
         if accessory:
-            body = (
-                f'<div class="section-body">{body}</div>'
-                f'<div class="accessory">{self.element(accessory)}</div>'
-            )
+            body += f'<div class="accessory">{self.element(accessory)}</div>'
         return f'<div class="block section">{body}</div>'
 
     def input(self, block: Mapping[str, Any]) -> str:

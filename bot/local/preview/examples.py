@@ -159,17 +159,23 @@ def run_preview(
     written = write_pages(folder, consortium_file)
     for path in written:
         print(f"wrote {path}", file=out)
-    if not pictures:
-        return 0
+    if pictures:
+        take_pictures(written, out, browser_finder)
+    return 0
+
+
+def take_pictures(
+    pages: list[Path], out: TextIO, browser_finder: Callable[[], str | None] = find_browser
+) -> None:
+    """A PNG next to each page, when a browser is found; otherwise says they were skipped."""
     browser = browser_finder()
     if browser is None:
         print("no Chromium found: PNG pictures skipped (the HTML pages are complete)", file=out)
-        return 0
-    for path in written:
+        return
+    for path in pages:
         try:
             picture = screenshot(browser, path)
         except (OSError, subprocess.SubprocessError) as error:
             print(f"could not take a picture of {path.name}: {error}", file=out)
             continue
         print(f"wrote {picture}" if picture else f"no picture of {path.name}", file=out)
-    return 0

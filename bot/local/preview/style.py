@@ -46,7 +46,7 @@ body {
 .block.header:first-child { margin-top: 4px; }
 hr.divider { border: 0; border-top: 1px solid rgba(29,28,29,.13); margin: 14px 0; }
 .section { display: flex; gap: 12px; align-items: flex-start; }
-.section > .mrkdwn, .section-body { flex: 1; min-width: 0; }
+.section-body { flex: 1; min-width: 0; }
 .accessory { flex: none; }
 .mrkdwn p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .fields { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 16px; margin-top: 4px; }
@@ -55,7 +55,7 @@ hr.divider { border: 0; border-top: 1px solid rgba(29,28,29,.13); margin: 14px 0
   display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px;
   font-size: 13px; color: #616061; line-height: 1.38;
 }
-.context p { margin: 0; white-space: pre-wrap; }
+.context p, .context pre, .context blockquote { display: inline; margin: 0; white-space: pre-wrap; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
 .button, .select {
   display: inline-flex; align-items: center; gap: 6px; height: 28px; padding: 0 12px;
@@ -66,6 +66,7 @@ hr.divider { border: 0; border-top: 1px solid rgba(29,28,29,.13); margin: 14px 0
 .button.danger { background: #e01e5a; border-color: #e01e5a; color: #fff; }
 .button.overflow { padding: 0 8px; font-size: 16px; }
 .select { font-weight: 400; min-width: 120px; justify-content: space-between; }
+.select.datepicker, .select.timepicker { justify-content: flex-start; }
 .select .caret { color: #616061; margin-left: 8px; font-size: 11px; }
 .input .select { display: flex; width: 100%; height: 36px; font-size: 15px; }
 .placeholder { color: #868686; font-weight: 400; }
