@@ -340,3 +340,34 @@ def test_pictures_are_skipped_with_a_message_without_a_browser(tmp_path: Path) -
     take_pictures([tmp_path / "help.html"], out, browser_finder=lambda: None)
     assert "no Chromium found: PNG pictures skipped" in out.getvalue()
     assert not list(tmp_path.iterdir())
+
+
+FAKE_BROWSER = """#!/bin/sh
+# Stands in for Chromium: says how tall a page is, or writes a picture where asked.
+for argument in "$@"; do
+  case "$argument" in
+    --dump-dom) echo '<body data-height="640">' ;;
+    --window-size=*) echo "$argument" >> "$(dirname "$0")/sizes" ;;
+    --screenshot=*) printf 'PNG' > "${argument#--screenshot=}" ;;
+  esac
+done
+"""
+
+
+def test_pictures_are_taken_next_to_the_pages_at_the_pages_height(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = tmp_path / "browser"
+    browser.write_text(FAKE_BROWSER)
+    browser.chmod(0o755)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "help.html").write_text("<html><body>help</body></html>")
+    monkeypatch.chdir(tmp_path)  # as `consortium-bot preview docs` is run, with a relative path
+    out = io.StringIO()
+    take_pictures([Path("docs/help.html")], out, browser_finder=lambda: str(browser))
+    assert (tmp_path / "docs" / "help.png").read_bytes() == b"PNG"
+    assert f"wrote {tmp_path / 'docs' / 'help.png'}" in out.getvalue()
+    assert (tmp_path / "sizes").read_text().split() == [
+        "--window-size=900,400",
+        "--window-size=900,640",
+    ]

@@ -10,6 +10,7 @@ so whatever the bot sends today is what the pages show.
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,10 +44,11 @@ class Page:
     html: str
 
 
-def _view(exchange: Exchange, method: str) -> dict[str, Any]:
+def _view(exchange: Exchange, method: str, user: str | None = None) -> dict[str, Any]:
     for call in exchange.calls:
         view = call.params.get("view")
-        if call.method == method and isinstance(view, dict):
+        mine = user is None or call.params.get("user_id") == user
+        if call.method == method and isinstance(view, dict) and mine:
             return view
     raise PreviewError(f"the bot made no {method} call")
 
@@ -74,65 +76,100 @@ def _digest(exchange: Exchange, channel: str) -> dict[str, Any]:
     raise PreviewError(f"no digest was posted to {channel} at {DEMO_NOW:%a %d %b %Y %H:%M} UTC")
 
 
+class _Examples:
+    """The demo workspace driven as members would, each page rendered from what it recorded."""
+
+    def __init__(self, workspace: LocalWorkspace) -> None:
+        spec = workspace.spec
+        self.workspace = workspace
+        self.names = {m.slack_id: m.name for m in spec.members}
+        self.names.update({cid: purpose for purpose, cid in spec.channels.items()})
+        self.zones = {m.slack_id: m.timezone for m in spec.members}
+        self.bot_name = f"{spec.name} bot"
+
+    def channel(self, channel_id: str) -> str:
+        return f"#{self.names.get(channel_id, channel_id)}"
+
+    def digest(self) -> str:
+        """Two partners post a note; the scheduled jobs run at the digest's time."""
+        workspace, spec = self.workspace, self.workspace.spec
+        for user, line in NOTES:
+            workspace.command(user, line)
+        digest_channel = spec.channels.get(spec.digest_channel or "", spec.digest_channel or "")
+        before = len(workspace.emulator.calls())
+        workspace.jobs.tick()
+        workspace.executor.wait_idle()
+        digest = _digest(Exchange(200, "", workspace.emulator.calls()[before:]), digest_channel)
+        return message_page(
+            str(digest.get("text", "")),
+            list(digest.get("blocks") or []),
+            where=self.channel(digest_channel),
+            viewer=self.names[PARTNER],
+            bot_name=self.bot_name,
+            tz=self.zones[PARTNER],
+            names=self.names,
+            posted_at=workspace.clock.now(),
+        )
+
+    def home(self, user: str) -> str:
+        view = _view(self.workspace.open_home(user), "views.publish", user)
+        return home_page(
+            view,
+            bot_name=self.bot_name,
+            tz=self.zones[user],
+            names=self.names,
+            viewer=self.names[user],
+        )
+
+    def help(self, user: str) -> str:
+        channel = next(iter(self.workspace.spec.channels.values()))
+        text, blocks = _reply(self.workspace.command(user, "/consortium help", channel), user)
+        return message_page(
+            text,
+            blocks,
+            where=self.channel(channel),
+            viewer=self.names[user],
+            bot_name=self.bot_name,
+            tz=self.zones[user],
+            names=self.names,
+            posted_at=self.workspace.clock.now(),
+            ephemeral=True,
+        )
+
+    def form(self, user: str, line: str) -> str:
+        view = _view(self.workspace.command(user, line), "views.open")
+        return modal_page(view, tz=self.zones[user], names=self.names)
+
+
 def build_pages(workspace: LocalWorkspace) -> list[Page]:
-    """Drive the workspace as members would and render what it recorded."""
-    spec = workspace.spec
-    names: dict[str, str] = {m.slack_id: m.name for m in spec.members}
-    names.update({cid: purpose for purpose, cid in spec.channels.items()})
-    zones = {m.slack_id: m.timezone for m in spec.members}
-    bot_name = f"{spec.name} bot"
-    partner, coordinator = names[PARTNER], names[COORDINATOR]
-
-    def home(user: str) -> str:
-        view = _view(workspace.open_home(user), "views.publish")
-        return home_page(view, bot_name=bot_name, tz=zones[user], names=names, viewer=names[user])
-
-    help_channel = next(iter(spec.channels.values()))
-    text, blocks = _reply(workspace.command(COORDINATOR, "/consortium help"), COORDINATOR)
-    help_html = message_page(
-        text,
-        blocks,
-        where=f"#{names.get(help_channel, help_channel)}",
-        viewer=coordinator,
-        bot_name=bot_name,
-        tz=zones[COORDINATOR],
-        names=names,
-        posted_at=workspace.clock.now(),
-        ephemeral=True,
-    )
-    form = modal_page(
-        _view(workspace.command(PARTNER, "/update"), "views.open"), tz=zones[PARTNER], names=names
-    )
-    pages = [
-        Page("home-partner.html", f"{partner} opens the Home tab", home(PARTNER)),
-        Page("home-coordinator.html", f"{coordinator} opens the Home tab", home(COORDINATOR)),
-        Page("help.html", f"/consortium help, as {coordinator} sees it", help_html),
-        Page("form-update.html", f"the /update form {partner} opens", form),
+    """The digest first (so the Home tabs show the notes posted before it), then the Home tab
+    of a partner and of a coordinator, the help and the update form."""
+    examples = _Examples(workspace)
+    partner, coordinator = examples.names[PARTNER], examples.names[COORDINATOR]
+    digest = Page("digest.html", "the Monday digest in the digest channel", examples.digest())
+    return [
+        Page("home-partner.html", f"{partner} opens the Home tab", examples.home(PARTNER)),
+        Page(
+            "home-coordinator.html",
+            f"{coordinator} opens the Home tab",
+            examples.home(COORDINATOR),
+        ),
+        digest,
+        Page(
+            "help.html", f"/consortium help, as {coordinator} sees it", examples.help(COORDINATOR)
+        ),
+        Page(
+            "form-update.html",
+            f"the /update form {partner} opens",
+            examples.form(PARTNER, "/update"),
+        ),
     ]
-    for user, line in NOTES:
-        workspace.command(user, line)
-    digest_channel = spec.channels.get(spec.digest_channel or "", spec.digest_channel or "")
-    before = len(workspace.emulator.calls())
-    workspace.jobs.tick()
-    workspace.executor.wait_idle()
-    ticked = Exchange(200, "", workspace.emulator.calls()[before:])
-    digest = _digest(ticked, digest_channel)
-    digest_html = message_page(
-        str(digest.get("text", "")),
-        list(digest.get("blocks") or []),
-        where=f"#{names.get(digest_channel, digest_channel)}",
-        viewer=partner,
-        bot_name=bot_name,
-        tz=zones[PARTNER],
-        names=names,
-        posted_at=workspace.clock.now(),
-    )
-    pages.insert(2, Page("digest.html", "the Monday digest in the digest channel", digest_html))
-    return pages
 
 
-def write_pages(folder: Path, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> list[Path]:
-    """Renders the preview pages into `folder` and returns their paths."""
+def write_pages(
+    folder: Path, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE
+) -> list[tuple[Path, str]]:
+    """Renders the preview pages into `folder`; returns each path with what it shows."""
     with tempfile.TemporaryDirectory(prefix="consortium-preview-") as scratch:
         database_url = f"sqlite:///{Path(scratch) / 'preview.db'}"
         clock = FixedClock(DEMO_NOW)
@@ -143,7 +180,7 @@ def write_pages(folder: Path, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -
     for page in pages:
         path = folder / page.filename
         path.write_text(page.html, encoding="utf-8")
-        written.append(path)
+        written.append((path, page.description))
     return written
 
 
@@ -155,12 +192,17 @@ def run_preview(
     browser_finder: Callable[[], str | None] = find_browser,
     consortium_file: Path = EXAMPLE_CONSORTIUM_FILE,
 ) -> int:
-    """Writes the pages and, when a browser is found, a PNG of each; says what it wrote."""
-    written = write_pages(folder, consortium_file)
-    for path in written:
-        print(f"wrote {path}", file=out)
+    """Writes the pages and, when a browser is found, a PNG of each; says what it wrote.
+    Exits 1 with one line on stderr when the bot did not show what a page needs."""
+    try:
+        written = write_pages(folder, consortium_file)
+    except PreviewError as error:
+        print(f"consortium-bot: preview: {error}", file=sys.stderr)
+        return 1
+    for path, description in written:
+        print(f"wrote {path}: {description}", file=out)
     if pictures:
-        take_pictures(written, out, browser_finder)
+        take_pictures([path for path, _ in written], out, browser_finder)
     return 0
 
 

@@ -51,10 +51,10 @@ def message_page(
     ``viewer`` names the reader in the title bar."""
     renderer = BlockRenderer(tz, names)
     notification = escape(render_mrkdwn(text, tz=tz, names=names), quote=False)
-    if blocks:
-        shown = renderer.blocks(blocks)
-    else:
-        shown = f'<div class="block section"><div class="mrkdwn">{renderer.text({"type": "mrkdwn", "text": text})}</div></div>'
+    # A message without blocks shows its text, as mrkdwn.
+    shown = renderer.blocks(
+        blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )
     when = ""
     if posted_at is not None:
         local = posted_at.astimezone(ZoneInfo(tz))
@@ -111,7 +111,5 @@ def modal_page(
         f'<div class="modal-body">{renderer.blocks(view.get("blocks") or [])}</div>'
         f'<div class="modal-footer">{buttons}</div></div></div>'
     )
-    plain_title = view.get("title")
-    return _page(
-        str(plain_title.get("text", "Modal")) if isinstance(plain_title, Mapping) else "Modal", body
-    )
+    heading = view.get("title")
+    return _page(str(heading.get("text")) if isinstance(heading, Mapping) else "Modal", body)

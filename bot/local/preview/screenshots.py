@@ -64,6 +64,7 @@ def page_height(browser: str, page: Path) -> int:
 
 def screenshot(browser: str, page: Path) -> Path | None:
     """Writes `page`'s picture next to it (same name, .png); None when the browser failed."""
+    page = page.resolve()
     picture = page.with_suffix(".png")
     picture.unlink(missing_ok=True)
     height = page_height(browser, page)
