@@ -64,9 +64,9 @@ def page_height(browser: str, page: Path) -> int:
 
 def screenshot(browser: str, page: Path) -> Path | None:
     """Writes `page`'s picture next to it (same name, .png); None when the browser failed."""
-    page = page.resolve()
     picture = page.with_suffix(".png")
     picture.unlink(missing_ok=True)
-    height = page_height(browser, page)
-    _run(browser, f"--window-size={WIDTH},{height}", f"--screenshot={picture}", page.as_uri())
+    height = page_height(browser, page.resolve())
+    where = f"--screenshot={picture.resolve()}"
+    _run(browser, f"--window-size={WIDTH},{height}", where, page.resolve().as_uri())
     return picture if picture.exists() and picture.stat().st_size > 0 else None

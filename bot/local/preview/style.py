@@ -30,6 +30,7 @@ body {
 .avatar {
   flex: none; width: 36px; height: 36px; border-radius: 6px; background: #4a154b; color: #fff;
   font-weight: 900; display: flex; align-items: center; justify-content: center; font-size: 15px;
+  line-height: 1;
 }
 .message-body { flex: 1; min-width: 0; }
 .sender { font-weight: 900; }
