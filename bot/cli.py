@@ -1,4 +1,4 @@
-"""`consortium-bot`: serve, socket, import, db, shell, demo.
+"""`consortium-bot`: serve, socket, import, export, db, shell, demo, preview, tick.
 
 Every expected failure (a missing setting, a bad consortium file, an unreachable database or
 Slack) ends with one clear line on stderr and a non-zero exit code, never a traceback.
@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="a scripted walk through the example consortium, offline")
 
+    preview = commands.add_parser(
+        "preview",
+        help="render the Home tab, the digest and the help of the demo workspace as Slack shows "
+        "them: HTML pages in DIR, and PNG pictures when Chromium is installed",
+    )
+    preview.add_argument("dir", type=Path, help="folder to write into, e.g. docs")
+    preview.add_argument("--no-png", action="store_true", help="write the HTML pages only")
+
     tick = commands.add_parser(
         "tick", help="run the scheduled jobs once (reminders, digest) and exit: for cron"
     )
@@ -144,6 +152,10 @@ def _run(args: argparse.Namespace) -> int:
         from bot.local.demo import run_demo
 
         return run_demo(sys.stdout)
+    if args.command == "preview":
+        from bot.local.preview.examples import run_preview
+
+        return run_preview(args.dir, sys.stdout, pictures=not args.no_png)
     if args.command == "shell":
         from bot.local.shell import run_shell
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import mimetypes
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,7 +39,7 @@ _MONTHS = (
 _ANGLE_TOKEN = re.compile(r"<([^<>]*)>")
 _DATE_FORMAT_TOKEN = re.compile(r"\{(\w+)\}")
 
-_INPUT_KINDS = {
+INPUT_KINDS = {
     "plain_text_input": "text input",
     "rich_text_input": "rich text input",
     "number_input": "number input",
@@ -118,35 +119,61 @@ def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _render_angle_token(body: str, zone: ZoneInfo, names: Mapping[str, str]) -> str:
+@dataclass(frozen=True)
+class Reference:
+    """One ``<...>`` token of mrkdwn as the reader sees it: a ``user``, ``channel``, ``date``,
+    ``broadcast`` or ``link`` (with its ``url``); the HTML preview styles each kind."""
+
+    kind: str
+    text: str
+    url: str | None = None
+
+    @property
+    def plain(self) -> str:
+        """The token as plain text: a link's address follows its label."""
+        if self.url is None:
+            return self.text
+        return f"{self.text} ({self.url})" if self.text != self.url else self.url
+
+
+def read_reference(body: str, zone: ZoneInfo, names: Mapping[str, str]) -> Reference:
+    """Reads what is between ``<`` and ``>``: names for mentions, dates in ``zone``."""
     target, has_label, raw_label = body.partition("|")
     label = _unescape(raw_label) if has_label else None
     if target.startswith("@"):
-        return "@" + (label or names.get(target[1:], target[1:]))
+        return Reference("user", "@" + (label or names.get(target[1:], target[1:])))
     if target.startswith("#"):
-        return "#" + (label or names.get(target[1:], target[1:]))
+        return Reference("channel", "#" + (label or names.get(target[1:], target[1:])))
     if target.startswith("!date^"):
-        return _render_date(target, label, zone)
+        return Reference("date", _render_date(target, label, zone))
     if target.startswith("!subteam^"):
-        return label or "@" + target.removeprefix("!subteam^")
+        return Reference("broadcast", label or "@" + target.removeprefix("!subteam^"))
     if target.startswith("!"):
-        return label or "@" + target[1:]
+        return Reference("broadcast", label or "@" + target[1:])
     url = _unescape(target)
-    return f"{label} ({url})" if label and label != url else url
+    return Reference("link", label or url, url)
+
+
+def mrkdwn_parts(
+    text: str, *, tz: str = "UTC", names: Mapping[str, str] | None = None
+) -> list[str | Reference]:
+    """Splits mrkdwn into unescaped text and the ``<...>`` tokens between it, read."""
+    zone, known_names = ZoneInfo(tz), names or {}
+    parts: list[str | Reference] = []
+    position = 0
+    # Entities are unescaped piecewise so an escaped "&lt;" can never start a link.
+    for match in _ANGLE_TOKEN.finditer(text):
+        parts.append(_unescape(text[position : match.start()]))
+        parts.append(read_reference(match[1], zone, known_names))
+        position = match.end()
+    parts.append(_unescape(text[position:]))
+    return parts
 
 
 def render_mrkdwn(text: str, *, tz: str = "UTC", names: Mapping[str, str] | None = None) -> str:
     """Makes Slack mrkdwn readable: links, mentions and dates spelled out, entities unescaped."""
-    zone, known_names = ZoneInfo(tz), names or {}
-    pieces: list[str] = []
-    position = 0
-    # Entities are unescaped piecewise so an escaped "&lt;" can never start a link.
-    for match in _ANGLE_TOKEN.finditer(text):
-        pieces.append(_unescape(text[position : match.start()]))
-        pieces.append(_render_angle_token(match[1], zone, known_names))
-        position = match.end()
-    pieces.append(_unescape(text[position:]))
-    return "".join(pieces)
+    parts = mrkdwn_parts(text, tz=tz, names=names)
+    return "".join(part if isinstance(part, str) else part.plain for part in parts)
 
 
 class _Renderer:
@@ -188,7 +215,7 @@ class _Renderer:
         if kind in ("checkboxes", "radio_buttons"):
             return " ".join(f"( ) {label}" for label in self.options(element))
         initial = self.initial_value(element)
-        placeholder = self.text(element.get("placeholder")) or _INPUT_KINDS.get(str(kind), kind)
+        placeholder = self.text(element.get("placeholder")) or INPUT_KINDS.get(str(kind), kind)
         return f"[{initial or placeholder} v]"
 
     def initial_value(self, element: Mapping[str, Any]) -> str:
@@ -257,7 +284,7 @@ class _Renderer:
         if kind == "plain_text_input" and element.get("multiline"):
             description = "multi-line text input"
         else:
-            description = _INPUT_KINDS.get(kind, kind)
+            description = INPUT_KINDS.get(kind, kind)
         if kind in ("static_select", "multi_static_select", "checkboxes", "radio_buttons"):
             description += ": " + " / ".join(self.options(element))
         line = f"{self.text(block.get('label'))}: <{description}>"
