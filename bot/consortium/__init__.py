@@ -1,13 +1,15 @@
-"""`/consortium` (help, whoami, subscribe, remind me, status) and the App Home tab."""
+"""`/consortium` (help, whoami, subscribe, remind me, status), the App Home tab, and the
+welcome at a member's first contact (Home tab or a message to the bot)."""
 
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.consortium import commands, home
+from bot.consortium import commands, home, welcome
 from bot.core.catalogue import CONSORTIUM_COMMAND
 
 
 def register(app: AsyncApp) -> None:
     app.command(CONSORTIUM_COMMAND)(commands.handle)
     app.event("app_home_opened")(home.opened)
+    app.event("message")(welcome.direct_message)
