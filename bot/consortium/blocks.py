@@ -1,14 +1,13 @@
-"""Block Kit builders for `/consortium` and the App Home tab: help, whoami, feeds, status."""
+"""Block Kit builders for `/consortium` and the App Home tab: whoami, feeds, status (help is
+`core/help.py`, built from the catalogue)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import Block
 
-from bot.core import ids
 from bot.core.blocks import (
     Message,
     as_dicts,
@@ -17,34 +16,11 @@ from bot.core.blocks import (
     section,
     section_texts,
 )
-from bot.core.catalogue import CommandHelp
 from bot.core.mrkdwn import escape
 from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
-from scheduling.language.words import suggest
 from scheduling.vocabulary import MemberRole
-
-
-@functools.lru_cache(maxsize=8)
-def help_message(commands: tuple[CommandHelp, ...], consortium_name: str) -> Message:
-    """The help card; the same for everyone, so built once per consortium name."""
-    lines = []
-    for entry in commands:
-        who = " _(coordinators)_" if entry.coordinators_only else ""
-        lines.append(
-            f"`{escape(entry.usage)}`{who}\n{escape(entry.summary)} e.g. `{escape(entry.example)}`"
-        )
-    blocks: list[Block] = [header(f"{consortium_name} bot: commands")]
-    # One section per few commands keeps every section far below 3,000 characters.
-    for start in range(0, len(lines), 5):
-        blocks.append(
-            section("\n\n".join(lines[start : start + 5]), block_id=f"{ids.HELP_BLOCK}{start}")
-        )
-    text = escape(
-        f"{consortium_name} bot commands: " + ", ".join(entry.usage for entry in commands)
-    )
-    return Message(text=text, blocks=as_dicts(blocks))
 
 
 def describe_roles(roles: Sequence[MemberRole]) -> str:
@@ -99,21 +75,6 @@ def subscribe_message(
         section("\n\n".join(lines)),
         section(CALENDAR_HOW_TO),
         context("Keep these links to yourself: anyone with a link can read that calendar."),
-    ]
-    return Message(text=text, blocks=as_dicts(blocks))
-
-
-def unknown_subcommand_message(command: str, word: str, commands: Sequence[CommandHelp]) -> Message:
-    own = [c for c in commands if c.command == command]
-    known = ", ".join(f"`{c.usage}`" for c in own)
-    first_words = {c.usage.split()[1] for c in own if len(c.usage.split()) > 1}
-    close = suggest(word.split()[0] if word.split() else word, first_words)
-    hint = f" Did you mean `{command} {close}`?" if close else f" Try {command} help."
-    text = escape(f"I don't know '{command} {word}'.{hint}")
-    blocks = [
-        section(
-            f"I don't know `{escape(command)} {escape(word)}`.{escape(hint)} Try one of: {known}."
-        )
     ]
     return Message(text=text, blocks=as_dicts(blocks))
 

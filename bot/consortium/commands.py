@@ -6,15 +6,16 @@ import asyncio
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.consortium.blocks import (
-    help_message,
-    status_message,
-    subscribe_message,
-    unknown_subcommand_message,
-    whoami_message,
-)
+from bot.consortium.blocks import status_message, subscribe_message, whoami_message
 from bot.core.blocks import Message, plain_message
-from bot.core.catalogue import COMMANDS, CONSORTIUM_COMMAND
+from bot.core.catalogue import CONSORTIUM_COMMAND
+from bot.core.help import (
+    find_topic,
+    help_message,
+    topic_help_message,
+    unknown_subcommand_message,
+    unknown_topic_message,
+)
 from bot.core.mrkdwn import unescape
 from bot.core.web_api.background import SchedulerState
 from bot.settings import Settings
@@ -41,7 +42,7 @@ async def handle(
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
     if subcommand == "help":
-        message = help_message(COMMANDS, name)
+        message = _help(words[1:], caller, name)
     elif subcommand == "whoami":
         message = whoami_message(caller, name)
     elif subcommand == "subscribe":
@@ -69,8 +70,16 @@ async def handle(
         running = scheduler.running() if scheduler.running is not None else None
         message = status_message(status, running)
     else:
-        message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0], COMMANDS)
+        message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0])
     await ack(**message.as_ephemeral())
+
+
+def _help(words: list[str], caller: MemberProfile, consortium_name: str) -> Message:
+    """The short help, or with a topic (`help meetings`) every command of that topic."""
+    if not words:
+        return help_message(consortium_name, coordinator=caller.is_coordinator)
+    topic = find_topic(words[0])
+    return topic_help_message(topic) if topic else unknown_topic_message(words[0])
 
 
 async def _invitations(

@@ -1,6 +1,7 @@
 """Every slash command the bot answers, with one example each and who may use it: the source
-of `help` and of the role check at the door (`access.py`), and checked against manifest.yml
-by the tests so the three never drift apart."""
+of `help` (the short one, each topic's, and the usage an error shows) and of the role check
+at the door (`access.py`), and checked against manifest.yml by the tests so the three never
+drift apart."""
 
 from __future__ import annotations
 
@@ -9,6 +10,29 @@ from dataclasses import dataclass
 from bot.core import ids
 from scheduling.errors import FieldError
 from scheduling.language.words import split_words, straighten_quotes
+
+CONSORTIUM_COMMAND = "/consortium"
+MEETING_COMMAND = "/meeting"
+UPDATE_COMMAND = "/update"
+ROUND_COMMAND = "/round"
+DIGEST_COMMAND = "/digest"
+
+# The topics of `/consortium help <topic>`, in the order help names them, with their titles.
+TOPICS = {
+    "meetings": "Meetings",
+    "updates": "Country updates and the digest",
+    "rounds": "Collection rounds",
+    "settings": "You and your settings",
+    "admin": "Running the bot",
+}
+# The topic an entry goes under unless it names another: its command's.
+COMMAND_TOPICS = {
+    CONSORTIUM_COMMAND: "settings",
+    MEETING_COMMAND: "meetings",
+    UPDATE_COMMAND: "updates",
+    ROUND_COMMAND: "rounds",
+    DIGEST_COMMAND: "updates",
+}
 
 
 @dataclass(frozen=True)
@@ -22,20 +46,32 @@ class CommandHelp:
     # and what the door tells others: "Only coordinators can <refusal>."
     words: tuple[str, ...] = ()
     refusal: str = ""
+    # The `/consortium help <topic>` that lists it ("": its command's, `COMMAND_TOPICS`).
+    topic: str = ""
+    # Its line in the short `/consortium help`, for the few things done most ("": not there).
+    most_used: str = ""
 
+    def __post_init__(self) -> None:
+        if not self.topic:
+            object.__setattr__(self, "topic", COMMAND_TOPICS[self.command])
+        if self.topic not in TOPICS:
+            raise ValueError(f"{self.usage}: no help topic {self.topic!r}")
 
-CONSORTIUM_COMMAND = "/consortium"
-MEETING_COMMAND = "/meeting"
-UPDATE_COMMAND = "/update"
-ROUND_COMMAND = "/round"
-DIGEST_COMMAND = "/digest"
+    @property
+    def subcommand(self) -> str:
+        """The word after the command that names this entry (`move`), or "" when the usage
+        goes on with a value or nothing (`/update`, `/update <text>`)."""
+        after = self.usage.split()[1:2]
+        word = after[0] if after else ""
+        return "" if word[:1] in ("<", "[", '"') else word
+
 
 COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         CONSORTIUM_COMMAND,
-        "/consortium help",
-        "List every command with an example.",
-        "/consortium help",
+        "/consortium help [meetings|updates|rounds|settings|admin]",
+        "The commands used most; with a topic, every command of that topic with an example.",
+        "/consortium help meetings",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
@@ -48,13 +84,15 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/consortium subscribe",
         "Get the calendar feeds that concern you, and how to add them to your calendar.",
         "/consortium subscribe",
+        most_used="Put the meetings in your own calendar",
     ),
     CommandHelp(
         MEETING_COMMAND,
         "/meeting next [all] [kind]",
         "Your next meetings (those of your country's and role's audiences), shown in your own "
         "time zone; `all` shows everyone's.",
-        "/meeting next all webinar",
+        "/meeting next",
+        most_used="Your next meetings",
     ),
     CommandHelp(
         MEETING_COMMAND,
@@ -62,12 +100,14 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Who is going, not going or undecided, and who has not answered, by country; "
         "countries with nobody in the consortium file show as no contact listed.",
         "/meeting who 1",
+        most_used="Who is coming to a meeting",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
         "/consortium remind me dm|channel",
         "Get meeting reminders as direct messages, or only in the meetings' channels.",
         "/consortium remind me dm",
+        most_used="Meeting reminders by direct message",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
@@ -94,10 +134,11 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "to the jour-fixe channel and a core-team meeting to core-team, the rest to "
         "announcements. `/meeting` alone opens a form, which also takes the place, join "
         "link, audience and reminders.",
-        '/meeting schedule webinar "Alliance webinar: national governance" on 15 Feb at 2pm for 90 min',
+        '/meeting schedule webinar "Governance webinar" on 15 Feb at 2pm',
         coordinators_only=True,
         words=("schedule", ""),
         refusal="change meetings",
+        most_used="Schedule a meeting (`/meeting` alone opens a form)",
     ),
     CommandHelp(
         MEETING_COMMAND,
@@ -143,6 +184,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Open the form for your country's update: achievements, challenges, planned "
         "objectives and actions, needs from the consortium, upcoming national events, links.",
         "/update",
+        most_used="Write your country's update in a form",
     ),
     CommandHelp(
         UPDATE_COMMAND,
@@ -150,6 +192,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Post a one-line note for your country (start with a country code if you have several); "
         "while a round waits for your country, a button counts the note as its answer.",
         "/update PT: the national mission platform went live today",
+        most_used="Post a one-line update",
     ),
     CommandHelp(
         UPDATE_COMMAND,
@@ -166,16 +209,18 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "Who has submitted, who is late and who is missing, one line a country, and which "
         "countries have no member listed.",
         "/round status",
+        most_used="Which countries have answered a round",
     ),
     CommandHelp(
         ROUND_COMMAND,
         '/round open "<title>" due DATE [for core countries|supporting countries|everyone|<countries>]',
         "Open a collection round; the partners of each country get a DM with a button (the "
         "reply names countries with no member listed).",
-        '/round open "Annual Action Plan update" due in 3 weeks for core countries',
+        '/round open "Action plan update" due in 3 weeks for core countries',
         coordinators_only=True,
         words=("open",),
         refusal="open rounds",
+        most_used="Ask the countries for an update",
     ),
     CommandHelp(
         ROUND_COMMAND,
@@ -221,6 +266,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         coordinators_only=True,
         words=("now",),
         refusal="post the digest",
+        topic="admin",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
@@ -230,6 +276,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         coordinators_only=True,
         words=("status",),
         refusal="see the bot's status",
+        topic="admin",
     ),
 )
 
@@ -266,3 +313,33 @@ def entry_for(command: str, text: str) -> CommandHelp | None:
 def slash_commands() -> list[str]:
     """The distinct slash commands, in the order help lists them."""
     return list(dict.fromkeys(entry.command for entry in COMMANDS))
+
+
+def subcommands(command: str) -> list[str]:
+    """The words a command takes first (`next`, `who`, …), in catalogue order."""
+    words = dict.fromkeys(e.subcommand for e in COMMANDS if e.command == command)
+    return [word for word in words if word]
+
+
+def usage_entry(command: str, subcommand: str) -> CommandHelp | None:
+    """The catalogue entry of `/command subcommand`, whose usage an error about it shows;
+    `subcommand` may also be the placeholder its usage has there (`<text>`)."""
+    word = subcommand.lower()
+    return next(
+        (
+            e
+            for e in COMMANDS
+            if e.command == command and (e.subcommand == word or e.usage.split()[1:2] == [word])
+        ),
+        None,
+    )
+
+
+def topic_entries(topic: str) -> list[CommandHelp]:
+    return [entry for entry in COMMANDS if entry.topic == topic]
+
+
+def most_used() -> list[CommandHelp]:
+    """The entries of the short help, topic by topic, each topic in catalogue order."""
+    order = list(TOPICS)
+    return sorted((e for e in COMMANDS if e.most_used), key=lambda e: order.index(e.topic))

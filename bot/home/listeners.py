@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
+from bot.consortium.welcome import welcome_if_first
 from bot.core import ids
 from bot.core.buttons import answered_call, pressed_text
 from bot.core.mrkdwn import escape
@@ -18,19 +19,30 @@ from bot.home.tabs import HomeTabs
 from bot.meetings.form import open_form as open_meeting_form
 from bot.rounds.form import open_form as open_round_form
 from bot.rounds.messenger import RoundMessenger
+from bot.settings import Settings
+from scheduling.calendars.feeds import FeedService
 from scheduling.clock import today_in
-from scheduling.consortium.directory import MemberProfile
+from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.meetings.service import MeetingService
 from scheduling.updates.rounds import RoundService
 
 
 async def opened(
-    ack: AsyncAck, event: dict[str, Any], homes: HomeTabs, background: Background
+    ack: AsyncAck,
+    event: dict[str, Any],
+    homes: HomeTabs,
+    background: Background,
+    web: WebClient,
+    directory: DirectoryService,
+    feeds: FeedService,
+    settings: Settings,
 ) -> None:
     await ack()
     # The event fires for the Messages tab too; only the Home tab is ours to draw.
     if event.get("tab") == "home" and isinstance(event.get("user"), str):
         background.forms.run(homes.opened, event["user"])
+        # The first time a member comes, a short welcome in their DM with the bot.
+        background.messages.run(welcome_if_first, web, directory, feeds, settings, event["user"])
 
 
 async def remind(

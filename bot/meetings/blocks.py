@@ -196,14 +196,6 @@ def who_message(who: WhoAnswered) -> Message:
     return Message(text=escape(f"Answers for {title}, {when}"), blocks=as_dicts(blocks))
 
 
-def usage_message(reason: str, usage: str, example: str) -> Message:
-    text = escape(f"{reason}. Usage: {usage}")
-    blocks = [
-        section(f"{escape(reason)}.\n*Usage:* `{escape(usage)}`\n*Example:* `{escape(example)}`")
-    ]
-    return Message(text=text, blocks=as_dicts(blocks))
-
-
 # -- cancelling: ask first, undo after -----------------------------------------------------------
 
 

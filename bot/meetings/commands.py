@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import MEETING_COMMAND
+from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
 from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
 from bot.meetings import grammar
@@ -26,7 +27,6 @@ from bot.meetings.blocks import (
     meeting_list,
     quiet_edit_reply,
     upcoming_list,
-    usage_message,
     who_message,
 )
 from bot.meetings.form import open_form
@@ -53,16 +53,15 @@ async def handle(
     try:
         today = today_in(meetings.clock, caller.timezone)
         parsed = grammar.parse_meeting_command(command.get("text", ""), today)
+    except grammar.UnknownSubcommandError as unknown:
+        await ack(**unknown_subcommand_message(MEETING_COMMAND, unknown.word).as_ephemeral())
+        return
     except grammar.GrammarError as error:
-        await ack(**usage_message(error.reason, error.usage, error.example).as_ephemeral())
+        reply = usage_message(error.reason, MEETING_COMMAND, error.subcommand)
+        await ack(**reply.as_ephemeral())
         return
     if isinstance(parsed, grammar.Help):
-        lines = "\n".join(
-            f"{usage}\n   e.g. {example}"
-            for name, (usage, example) in grammar.USAGES.items()
-            if name != "help"
-        )
-        await ack(**plain_message(lines).as_ephemeral())
+        await ack(**topic_help_message("meetings").as_ephemeral())
         return
     if isinstance(parsed, grammar.OpenForm):
         # The trigger_id dies 3 s after the command: ack, then open the form straight away.

@@ -14,32 +14,24 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from bot.core import ids
+from bot.core.catalogue import MEETING_COMMAND, subcommands
 from bot.core.mrkdwn import unescape
 from bot.meetings.schedule_grammar import (
-    SCHEDULE_EXAMPLE,
-    SCHEDULE_USAGE,
-    USAGES,
     GrammarError,
+    UnknownSubcommandError,
     read_kind,
     read_schedule,
 )
 from scheduling.errors import FieldError
 from scheduling.language.phrases import DatesRead, Part, cut, read_part_date
 from scheduling.language.times import read_time
-from scheduling.language.words import Word, did_you_mean, split_words, suggest
+from scheduling.language.words import Word, split_words, suggest
 from scheduling.meetings.service import ScheduleRequest
 from scheduling.vocabulary import MeetingKind, VocabularyError
 
-__all__ = [
-    "SCHEDULE_EXAMPLE",
-    "SCHEDULE_USAGE",
-    "USAGES",
-    "GrammarError",
-    "MeetingCommand",
-    "parse_meeting_command",
-]
+__all__ = ["GrammarError", "MeetingCommand", "UnknownSubcommandError", "parse_meeting_command"]
 
-SUBCOMMANDS = ("schedule", "list", "next", "who", "cancel", "move", "edit", "invite", "help")
+SUBCOMMANDS = (*subcommands(MEETING_COMMAND), "help")
 _CHANNEL_TOKEN = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -131,15 +123,16 @@ def parse_meeting_command(text: str, today: date) -> MeetingCommand:
     try:
         words = split_words(cleaned)
     except FieldError as error:
-        raise GrammarError(str(error)) from None
+        # An unclosed quote: the usage of the subcommand it came after, if it names one.
+        first = cleaned.split()[0].lower() if cleaned.split() else ""
+        raise GrammarError(str(error), first if first in SUBCOMMANDS else "") from None
     if not words:
         return OpenForm()
     head, rest = words[0].lower(), words[1:]
     try:
         return _subcommand(head, rest, words, today)
     except VocabularyError as error:
-        subcommand = head if head in USAGES else "schedule"
-        raise GrammarError(str(error), subcommand) from None
+        raise GrammarError(str(error), head if head in SUBCOMMANDS else "") from None
 
 
 def _subcommand(head: str, rest: list[Word], words: list[Word], today: date) -> MeetingCommand:
@@ -180,11 +173,7 @@ def _subcommand(head: str, rest: list[Word], words: list[Word], today: date) -> 
         meeting_id = _meeting_id(rest, "invite")
         _no_more(rest[1:], "invite")
         return Invite(meeting_id)
-    raise GrammarError(
-        f"I don't know {words[0]!r}{did_you_mean(head, SUBCOMMANDS)}: "
-        "say next, list, who, schedule, cancel, move, edit or invite",
-        "help",
-    )
+    raise UnknownSubcommandError(str(words[0]))
 
 
 def _next(rest: list[Word]) -> NextMeetings:
@@ -236,7 +225,7 @@ def _move(rest: list[Word], today: date, dates: DatesRead) -> Move:
     keywords = [part.keyword for part in parts]
     if keywords not in (["from", "to"], ["from", "to", "at"]) or not all(p.words for p in parts):
         raise GrammarError(
-            "say `move <id> DATE to DATE [at TIME]`, e.g. `move 3 7 March to 8 March at 11:00`",
+            "say the occurrence's date, then `to` and its new date",
             "move",
         )
     at_text = parts[2].text if len(parts) == 3 else None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+from bot.core.catalogue import MEETING_COMMAND, usage_entry
 from scheduling.errors import FieldError
 from scheduling.language.dates import DATE_WORDS
 from scheduling.language.phrases import DatesRead, Part, cut, read_part_date
@@ -28,42 +29,33 @@ from scheduling.meetings.recurrence import parse_repeat
 from scheduling.meetings.service import ScheduleRequest
 from scheduling.vocabulary import MeetingKind, VocabularyError
 
-SCHEDULE_USAGE = (
-    '/meeting schedule <kind> "<title>" <repeat> [from DATE] [until DATE | for N occurrences] '
-    "at TIME [for DURATION] [tz ZONE] [in #channel]"
-)
-SCHEDULE_EXAMPLE = (
-    '/meeting schedule jour-fixe "Jour fixe" monthly on the first thursday from 4 Jan '
-    "at 10am for 1h tz Europe/Vienna"
-)
-USAGES = {
-    "schedule": (SCHEDULE_USAGE, SCHEDULE_EXAMPLE),
-    "list": ("/meeting list", "/meeting list"),
-    "next": ("/meeting next [all] [kind]", "/meeting next webinar"),
-    "cancel": ("/meeting cancel <id> [on DATE]", "/meeting cancel 3 on 7 March"),
-    "move": (
-        "/meeting move <id> DATE to DATE [at TIME]",
-        "/meeting move 3 7 March to 8 March at 11:00",
-    ),
-    "edit": (
-        "/meeting edit <id> <title|time|duration|link|location|channel|reminders> <value>",
-        "/meeting edit 3 reminders 1d 1h",
-    ),
-    "invite": ("/meeting invite <id>", "/meeting invite 3"),
-    "who": ("/meeting who <id> [on DATE]", "/meeting who 3"),
-    "help": ("/meeting next | list | who <id> | help", "/meeting next"),
-}
-
 
 class GrammarError(ValueError):
-    """The text could not be read; says which word, with the usage and an example."""
+    """The text could not be read; says which word, and which subcommand it was reading, so
+    the reply shows that subcommand's usage (from the catalogue) and no other."""
 
     def __init__(self, reason: str, subcommand: str = "schedule") -> None:
-        usage, example = USAGES.get(subcommand, USAGES["schedule"])
         super().__init__(reason)
         self.reason = reason
-        self.usage = usage
-        self.example = example
+        self.subcommand = subcommand
+
+    @property
+    def usage(self) -> str:
+        entry = usage_entry(MEETING_COMMAND, self.subcommand)
+        return entry.usage if entry else MEETING_COMMAND
+
+    @property
+    def example(self) -> str:
+        entry = usage_entry(MEETING_COMMAND, self.subcommand)
+        return entry.example if entry else MEETING_COMMAND
+
+
+class UnknownSubcommandError(GrammarError):
+    """The first word is none of /meeting's subcommands."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(f"I don't know {word!r}", "")
+        self.word = word
 
 
 def read_kind(word: str, subcommand: str) -> MeetingKind:

@@ -7,14 +7,12 @@ import asyncio
 from slack_bolt.async_app import AsyncAck
 
 from bot.core.blocks import plain_message
-from bot.core.mrkdwn import escape
+from bot.core.catalogue import DIGEST_COMMAND
+from bot.core.help import topic_help_message, unknown_subcommand_message
 from bot.core.web_api.background import Background
 from bot.reminders.blocks import digest_messages
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
-from scheduling.language.words import suggest
-
-USAGE = "`/digest preview` shows this week's digest to you; `/digest now` posts it (coordinators)."
 
 
 async def handle(
@@ -47,8 +45,7 @@ async def handle(
         await ack(**plain_message("Posting the digest now.").as_ephemeral())
         background.messages.run(jobs.digest_now, caller)
         return
-    close = suggest(word, ("preview", "now"))
-    hint = (
-        f"I don't know `/digest {escape(word)}`: did you mean `/digest {close}`? " if close else ""
-    )
-    await ack(**plain_message(hint + USAGE).as_ephemeral())
+    if word == "help":
+        await ack(**topic_help_message("updates").as_ephemeral())
+        return
+    await ack(**unknown_subcommand_message(DIGEST_COMMAND, word).as_ephemeral())

@@ -12,16 +12,16 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import ROUND_COMMAND
+from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
 from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
-from bot.meetings.blocks import usage_message
 from bot.rounds.blocks import (
     close_confirmation,
     round_choices,
     round_status_message,
     unlisted_note,
 )
-from bot.rounds.grammar import EXAMPLE, USAGE, RoundCommand, RoundGrammarError, parse_round_command
+from bot.rounds.grammar import RoundCommand, RoundGrammarError, parse_round_command
 from bot.rounds.messenger import RoundMessenger
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
@@ -44,10 +44,14 @@ async def handle(
             command.get("text", ""), today_in(rounds.clock, caller.timezone)
         )
     except RoundGrammarError as error:
-        await ack(**usage_message(str(error), USAGE, EXAMPLE).as_ephemeral())
+        if error.unknown is not None:
+            reply = unknown_subcommand_message(ROUND_COMMAND, error.unknown)
+        else:
+            reply = usage_message(str(error), ROUND_COMMAND, error.subcommand)
+        await ack(**reply.as_ephemeral())
         return
     if parsed.action == "help":
-        await ack(**plain_message(USAGE).as_ephemeral())
+        await ack(**topic_help_message("rounds").as_ephemeral())
         return
     if parsed.action == "open":
         doing = f"Open the round “{parsed.title}”"

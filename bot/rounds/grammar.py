@@ -8,19 +8,19 @@ from datetime import date
 from bot.core.mrkdwn import unescape
 from scheduling.errors import FieldError
 from scheduling.language.phrases import DatesRead, Part, read_part_date
-from scheduling.language.words import Word, did_you_mean, split_words, suggest
+from scheduling.language.words import Word, split_words, suggest
 from scheduling.updates.documents import FORMATS
 from scheduling.vocabulary import VocabularyError
 
-USAGE = (
-    '/round open "<title>" due DATE [for core countries|supporting countries|everyone|<countries>] · '
-    "/round status [id] · /round remind [id] · /round close [id] · /round export [id] [md|docx|csv|json]"
-)
-EXAMPLE = '/round open "Annual Action Plan update" due in 3 weeks for core countries'
-
 
 class RoundGrammarError(ValueError):
-    pass
+    """The text could not be read: the reason, the subcommand it was reading (whose usage the
+    reply shows), or the first word when it names no subcommand at all."""
+
+    def __init__(self, reason: str, subcommand: str = "", unknown: str | None = None) -> None:
+        super().__init__(reason)
+        self.subcommand = subcommand
+        self.unknown = unknown
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ def parse_round_command(text: str, today: date) -> RoundCommand:
     try:
         words = split_words(unescape(text))
     except FieldError as error:
-        raise RoundGrammarError(str(error)) from None
+        first = unescape(text).split()[0].lower() if text.split() else ""
+        raise RoundGrammarError(str(error), first if first in ACTIONS else "") from None
     if not words or words[0].lower() == "help":
         return RoundCommand("help")
     action, rest = words[0].lower(), words[1:]
@@ -66,13 +67,11 @@ def parse_round_command(text: str, today: date) -> RoundCommand:
         elif len(rest) > 1 and (close := suggest(rest[-1], FORMATS, cutoff=0.6)):
             raise RoundGrammarError(
                 f"cannot read {rest[-1]!r} as a format (did you mean {close!r}?): "
-                f"say {', '.join(FORMATS)}"
+                f"say {', '.join(FORMATS)}",
+                "export",
             )
         return RoundCommand("export", reference=" ".join(rest) or None, format_name=format_name)
-    raise RoundGrammarError(
-        f"I don't know {words[0]!r}{did_you_mean(action, ACTIONS)}: "
-        "say open, status, remind, close or export"
-    )
+    raise RoundGrammarError(f"I don't know {words[0]!r}", unknown=str(words[0]))
 
 
 def _open(rest: list[Word], today: date) -> RoundCommand:
@@ -81,7 +80,9 @@ def _open(rest: list[Word], today: date) -> RoundCommand:
     which the rest reads is the one."""
     dues = [i for i, w in enumerate(rest) if w.lower() == "due" and not w.quoted and i > 0]
     if not dues:
-        raise RoundGrammarError('say `open "<title>" due DATE`, e.g. due 10 Nov or due in 3 weeks')
+        raise RoundGrammarError(
+            'say `open "<title>" due DATE`, e.g. due 10 Nov or due in 3 weeks', "open"
+        )
     first_error: RoundGrammarError | None = None
     for due_at in dues:
         try:
@@ -98,14 +99,18 @@ def _open_at(rest: list[Word], due_at: int, today: date) -> RoundCommand:
     for_at = next((i for i, w in enumerate(after) if w.lower() == "for" and not w.quoted), None)
     date_words = after if for_at is None else after[:for_at]
     if not date_words:
-        raise RoundGrammarError("say the due date after `due`, e.g. due 10 Nov or due in 3 weeks")
+        raise RoundGrammarError(
+            "say the due date after `due`, e.g. due 10 Nov or due in 3 weeks", "open"
+        )
     # `open` is the line's first word, so rest[i] is its word i + 1.
     part = Part("due", tuple(date_words), due_at + 2)
     try:
         due, dates = read_part_date(part, today, DatesRead((Word("open"), *rest)), "due date")
     except VocabularyError as error:
-        raise RoundGrammarError(str(error)) from None
+        raise RoundGrammarError(str(error), "open") from None
     audience = () if for_at is None else tuple(after[for_at + 1 :])
     if for_at is not None and not audience:
-        raise RoundGrammarError("say whom after `for`: core countries, everyone or countries")
+        raise RoundGrammarError(
+            "say whom after `for`: core countries, everyone or countries", "open"
+        )
     return RoundCommand("open", title=title, due=due, audience=audience, dates=dates)

@@ -8,6 +8,8 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
+from bot.core.catalogue import UPDATE_COMMAND
+from bot.core.help import topic_help_message, usage_message
 from bot.core.mrkdwn import unescape
 from bot.core.web_api.background import Background
 from bot.updates.blocks import note_posted_message, update_list
@@ -19,10 +21,6 @@ from scheduling.language.words import suggest
 from scheduling.updates.service import Listing, UpdateService
 
 SUBCOMMANDS = ("list", "mine", "help")
-USAGE = (
-    "`/update` opens the form for your country · `/update <text>` posts a one-line note "
-    "(`PT: <text>` to name the country) · `/update list [country | round]` · `/update mine`"
-)
 
 
 async def handle(
@@ -49,7 +47,7 @@ async def handle(
         background.forms.run(open_form, web, command["trigger_id"], updates, caller, None)
         return
     if word == "help":
-        await ack(**plain_message(USAGE).as_ephemeral())
+        await ack(**topic_help_message("updates").as_ephemeral())
         return
     if word in ("list", "mine"):
         argument = text.split(maxsplit=1)[1] if " " in text else None
@@ -67,7 +65,7 @@ async def handle(
     try:
         published = await asyncio.to_thread(updates.note, caller, text)
     except FieldError as error:
-        await ack(**plain_message(f"{error} ({USAGE})").as_ephemeral())
+        await ack(**usage_message(str(error), UPDATE_COMMAND, "<text>").as_ephemeral())
         return
     await ack(**note_posted_message(published.update, published.awaiting).as_ephemeral())
     background.messages.run(publisher.publish, published, caller.slack_id)

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from scheduling.consortium.countries import flag_emoji
 from scheduling.errors import FieldError
@@ -176,6 +177,17 @@ class DirectoryService:
             profile = MemberProfile.of(member, countries)
         self.invalidate()
         return profile
+
+    def first_contact(self, slack_id: str, at: datetime) -> bool:
+        """Record `at` as the member's welcome if none is recorded: True for the one contact
+        that is the first, however many race (a stranger has no row, so always False)."""
+        with self.database.write() as work:
+            return work.directory.mark_welcomed(slack_id, at)
+
+    def welcome_not_sent(self, slack_id: str, at: datetime) -> None:
+        """The welcome recorded `at` could not be sent: the next contact welcomes again."""
+        with self.database.write() as work:
+            work.directory.forget_welcome(slack_id, at)
 
     def snapshot(self) -> DirectorySnapshot:
         return self.cached() or self.load()

@@ -37,6 +37,24 @@ class DirectoryRepository:
             .options(selectinload(Member.countries), selectinload(Member.roles))
         ).first()
 
+    def mark_welcomed(self, slack_id: str, at: datetime) -> bool:
+        """Record the member's welcome unless one is recorded already: True only for the one
+        transaction whose conditional UPDATE took the row (racing first contacts get False)."""
+        taken = self.session.connection().execute(
+            update(Member)
+            .where(Member.slack_id == slack_id, Member.welcomed_at.is_(None))
+            .values(welcomed_at=at)
+        )
+        return taken.rowcount == 1
+
+    def forget_welcome(self, slack_id: str, at: datetime) -> None:
+        """Undo the welcome recorded `at` (it could not be sent), so the next contact tries."""
+        self.session.connection().execute(
+            update(Member)
+            .where(Member.slack_id == slack_id, Member.welcomed_at == at)
+            .values(welcomed_at=None)
+        )
+
     def members(self, slack_ids: Sequence[str] | None = None) -> Sequence[Member]:
         """Every member by name, or only those of `slack_ids`."""
         query = select(Member).options(selectinload(Member.countries), selectinload(Member.roles))

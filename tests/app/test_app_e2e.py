@@ -22,17 +22,28 @@ TURKISH_PARTNER = "U0TR"
 STRANGER = "U0UNKNOWN"
 
 
-def test_help_lists_every_command_with_an_example(workspace: LocalWorkspace) -> None:
+def test_help_shows_the_commands_used_most_and_each_topic_every_command(
+    workspace: LocalWorkspace,
+) -> None:
     exchange = workspace.command(COORDINATOR, "/consortium help")
     assert exchange.status == 200
     assert isinstance(exchange.ack, dict)
     assert exchange.ack["response_type"] == "ephemeral"
+    assert exchange.ack_text.startswith("CapaCITIES bot: /meeting next, /meeting who")
     shown = render_message(exchange.ack["text"], exchange.ack["blocks"])
-    assert "<kind>" not in json.dumps(exchange.ack["blocks"])  # would be read as a link
     for entry in COMMANDS:
-        assert entry.usage in shown
-        assert entry.example in shown
-    assert exchange.ack_text.startswith("CapaCITIES bot commands:")
+        if entry.most_used:
+            assert entry.example in shown
+    topics = {entry.topic for entry in COMMANDS}
+    for topic in topics:
+        reply = workspace.command(COORDINATOR, f"/consortium help {topic}")
+        assert isinstance(reply.ack, dict)
+        assert "<kind>" not in json.dumps(reply.ack["blocks"])  # would be read as a link
+        shown = render_message(reply.ack["text"], reply.ack["blocks"])
+        for entry in COMMANDS:
+            if entry.topic == topic:
+                assert entry.usage in shown
+                assert entry.example in shown
     assert exchange.calls == []  # answered in the ack: no Web API call at all
 
 
@@ -64,7 +75,10 @@ def test_a_stranger_is_told_whom_to_ask_from_every_command(
 
 def test_an_unknown_subcommand_is_named_and_help_suggested(workspace: LocalWorkspace) -> None:
     exchange = workspace.command(COORDINATOR, "/consortium <!channel>")
-    assert exchange.ack_text == "I don't know '/consortium &lt;!channel&gt;'. Try /consortium help."
+    assert exchange.ack_text == (
+        "I don't know `/consortium &lt;!channel&gt;`. /consortium takes: help, whoami, "
+        "subscribe, remind, invites, status. Each with an example: /consortium help settings."
+    )
     blocks = json.dumps(exchange.ack["blocks"] if isinstance(exchange.ack, dict) else [])
     assert "<!channel>" not in blocks
     assert "&lt;!channel&gt;" in blocks

@@ -28,6 +28,13 @@ def test_home_tab_interactivity_and_events_are_declared() -> None:
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
 
 
+def test_messages_to_the_bot_arrive_for_the_welcome() -> None:
+    manifest = _manifest()
+    assert "message.im" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert "im:history" in manifest["oauth_config"]["scopes"]["bot"]
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+
+
 def test_only_the_scopes_the_features_use() -> None:
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == {

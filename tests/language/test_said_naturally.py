@@ -109,15 +109,15 @@ def test_an_unquoted_title_and_typographic_quotes(workspace: LocalWorkspace) -> 
 @pytest.mark.parametrize(
     ("line", "words"),
     [
-        ("/meeting shedule", ["'shedule'", "did you mean 'schedule'"]),
+        ("/meeting shedule", ["`/meeting shedule`", "did you mean `/meeting schedule`"]),
         ('/meeting schedule webnar "W" tomorrow at 10:00', ["did you mean 'webinar'"]),
         ('/meeting schedule webinar "W" weekly on tuesdy at 10:00', ["did you mean 'tuesday'"]),
         ('/meeting schedule webinar "W" tomorow at 10:00', ["'tomorow'", "did you mean"]),
         ('/meeting schedule webinar "W" tomorrow at 10:00 tz Europe/Viena', ["Europe/Vienna"]),
         ('/meeting schedule webinar "W" tomorrow at 10:00 in #jour-fix', ["#jour-fixe"]),
         ('/meeting schedule webinar "W" tomorrow at 3', ["3am, 3pm or 15:00"]),
-        ("/meeting nxt", ["did you mean 'next'"]),
-        ("/round opne", ["did you mean 'open'"]),
+        ("/meeting nxt", ["did you mean `/meeting next`"]),
+        ("/round opne", ["did you mean `/round open`"]),
         ('/round open "Q" due tomorrow for cor countries', ["did you mean 'core countries'"]),
         ('/round open "Q" due tomorrow for Portgual', ["did you mean Portugal (PT)"]),
         ("/update list Portgual", ["did you mean Portugal (PT)"]),

@@ -120,8 +120,7 @@ def test_move_edit_and_invite_again_keep_the_uid_and_raise_the_sequence(
             "cannot read '25:00' as a time",
         ),
         ('/meeting schedule webinar "W once on 2025-01-09 at 10:00', "a closing quote is missing"),
-        ("/meeting move 1 2025-01-02 2025-01-03", "say `move <id> DATE to DATE"),
-        ("/meeting frobnicate", "I don't know 'frobnicate'"),
+        ("/meeting move 1 2025-01-02 2025-01-03", "then `to` and its new date"),
     ],
 )
 def test_what_does_not_parse_gets_the_word_the_usage_and_an_example(
@@ -132,6 +131,17 @@ def test_what_does_not_parse_gets_the_word_the_usage_and_an_example(
     shown = render_message(exchange.ack_text, exchange.ack["blocks"])
     assert reason in shown
     assert "Usage:" in shown and "Example:" in shown
+    assert exchange.calls == []
+
+
+def test_an_unknown_subcommand_gets_the_words_not_every_usage(workspace: LocalWorkspace) -> None:
+    exchange = workspace.command(COORDINATOR, "/meeting frobnicate")
+    assert isinstance(exchange.ack, dict)
+    shown = render_message(exchange.ack_text, exchange.ack["blocks"])
+    assert "I don't know `/meeting frobnicate`." in shown
+    assert "`/meeting` takes: `next` · `who`" in shown
+    assert "`/consortium help meetings`" in shown
+    assert "Usage:" not in shown
     assert exchange.calls == []
 
 
