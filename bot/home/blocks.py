@@ -50,7 +50,7 @@ def home_view(facts: HomeFacts, public_url: str | None) -> dict[str, Any]:
         header(f"{facts.consortium}: what is expected of you"),
         context(
             f"*{escape(profile.name)}* · {countries or 'no country'} · {escape(roles)} · "
-            "times are shown in your own time zone"
+            "times are shown in your own time zone · `/consortium help` lists what you can ask"
         ),
         *_meetings(facts.meetings),
         *_owed(facts.owed, facts, bool(profile.countries)),
