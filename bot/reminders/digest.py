@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck
 from bot.core.blocks import plain_message
 from bot.core.mrkdwn import escape
 from bot.core.web_api.background import Background
-from bot.reminders.blocks import digest_messages
+from bot.reminders.digest_blocks import digest_messages
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.language.words import suggest
@@ -28,7 +28,7 @@ async def handle(
     word = (command.get("text") or "preview").strip().lower()
     if word == "preview":
         digest = await asyncio.to_thread(jobs.preview)
-        pages = digest_messages(digest, directory.country_names())
+        pages = digest_messages(digest)
         first = pages[0]
         body = first.as_ephemeral()
         if len(pages) > 1:
