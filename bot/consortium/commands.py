@@ -64,6 +64,8 @@ async def handle(
             )
     elif subcommand in ("invites", "invitations"):
         message = await _invitations(words[1:], caller, directory, meetings.invitations_by_mail)
+    elif subcommand == "digest":
+        message = await _digest(words[1:], caller, directory)
     elif subcommand == "status":
         status = await asyncio.to_thread(jobs.status, caller)
         running = scheduler.running() if scheduler.running is not None else None
@@ -105,4 +107,25 @@ async def _invitations(
     return plain_message(
         f"From now on each meeting you are invited to comes to {profile.email} as a calendar"
         " invitation, and its changes and cancellation too."
+    )
+
+
+async def _digest(words: list[str], caller: MemberProfile, directory: DirectoryService) -> Message:
+    how = words[0].lower() if words else ""
+    if how not in ("dm", "off"):
+        now = "also by DM" if caller.digest_by_dm else "only in the digest channel"
+        close = suggest(how, ("dm", "off"), cutoff=0.5) if how else None
+        hint = f"Did you mean `/consortium digest {close}`? " if close else ""
+        return plain_message(
+            f"{hint}You get the weekly digest {now}. Say `/consortium digest dm` or "
+            "`/consortium digest off`."
+        )
+    await asyncio.to_thread(directory.set_digest, caller.slack_id, how)
+    if how == "dm":
+        return plain_message(
+            "The weekly digest now comes to you by DM too, your meetings and your country's "
+            "rounds first; `/consortium digest off` stops it."
+        )
+    return plain_message(
+        "The weekly digest by DM is off; it is still posted in the digest channel."
     )

@@ -221,9 +221,10 @@ def _week_walkthrough(
     channel_names: dict[str, str],
 ) -> None:
     """Run the scheduled jobs (`tick`) at every instant something is due during a week."""
-    say(f"{names[PARTNER]} ({PARTNER}) types: /consortium remind me dm")
-    exchange = workspace.command(PARTNER, "/consortium remind me dm")
-    say(describe_exchange(exchange, zones[PARTNER], channel_names, people=names))
+    for line in ("/consortium remind me dm", "/consortium digest dm"):
+        say(f"{names[PARTNER]} ({PARTNER}) types: {line}")
+        exchange = workspace.command(PARTNER, line)
+        say(describe_exchange(exchange, zones[PARTNER], channel_names, people=names))
     end = clock.now() + timedelta(days=7, hours=1)
     rsvp_done = False
     while clock.now() < end:
@@ -242,7 +243,9 @@ def _week_walkthrough(
             (
                 c
                 for c in calls
-                if c.method == "chat.postMessage" and c.params.get("channel") == PARTNER
+                if c.method == "chat.postMessage"
+                and c.params.get("channel") == PARTNER
+                and any(b["type"] == "actions" for b in c.params.get("blocks", []))
             ),
             None,
         )

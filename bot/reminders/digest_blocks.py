@@ -152,7 +152,8 @@ def _meeting_blocks(digest: Digest) -> list[Block]:
     if digest.reader is None:
         return _titled(f"The next {UPCOMING_DAYS} days", lines)
     mine, others = lines[: digest.readers_meetings], lines[digest.readers_meetings :]
-    blocks = _titled(f"Your meetings in the next {UPCOMING_DAYS} days", mine) if mine else []
+    heading = f"Your meetings in the next {UPCOMING_DAYS} days"
+    blocks: list[Block] = _titled(heading, mine) if mine else [section(f"*{heading}:* none")]
     if others:
         blocks += _titled("Other meetings of the consortium", others)
     return blocks
