@@ -28,9 +28,9 @@ from scheduling.delivery.notices import (
     UpcomingMeeting,
 )
 from scheduling.meetings.occurrences import Series, occurrences
-from scheduling.meetings.rsvp import RsvpTotals
+from scheduling.meetings.rsvp import RsvpSummary, RsvpTotals
 from scheduling.updates.views import RoundView, UpdateLine
-from scheduling.vocabulary import Audience, CountryRole, MeetingKind
+from scheduling.vocabulary import Audience, CountryRole, MeetingKind, RsvpAnswer
 from tests.support import EXAMPLE_FILE, OpenWorkspace, assert_pings_nobody
 
 COORDINATOR = "U0COORD1"
@@ -157,6 +157,17 @@ def test_the_summary_line_tops_the_digest_and_is_its_notification_text(
     assert digest["text"] == summary
     assert digest["blocks"][0]["text"]["text"] == "CapaCITIES: weekly digest"
     assert digest["blocks"][1]["text"]["text"] == summary
+
+
+@pytest.mark.parametrize("invited", [["U1", "U2", "U2", "U3"], frozenset({"U1", "U2", "U3"})])
+def test_no_answer_counts_each_invited_member_once_and_not_those_who_answered_uninvited(
+    invited: Any,
+) -> None:
+    summary = RsvpSummary(
+        {"AT": {RsvpAnswer.GOING: 1}, "FI": {RsvpAnswer.MAYBE: 1}},
+        {"U1": RsvpAnswer.GOING, "U9": RsvpAnswer.MAYBE},
+    )
+    assert RsvpTotals.of(summary, invited) == RsvpTotals(1, 0, 1, 2)
 
 
 def _round(due: date, title: str = "Call") -> RoundView:
