@@ -261,6 +261,14 @@ def test_digest_off_stops_it_and_a_failed_dm_is_retried_once(
     assert len(digests(workspace, PORTUGUESE)) == 1
 
 
+def test_a_digest_too_late_for_the_channel_is_too_late_by_dm_too(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    workspace.command(PORTUGUESE, "/consortium digest dm")
+    assert "2 skipped" in digest_at(workspace, clock, FIRST_MONDAY + timedelta(hours=7))
+    assert digests(workspace, ANNOUNCE) == digests(workspace, PORTUGUESE) == []
+
+
 @pytest.mark.parametrize(
     ("line", "hint"),
     [
