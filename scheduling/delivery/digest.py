@@ -1,6 +1,7 @@
 """The weekly digest: what happened since the last digest and what is coming, read in one
-transaction with a bounded number of queries, and posted once a week to the digest channel.
-Rendering (and Slack's limits) is the business of bot/."""
+transaction with a bounded number of queries, posted once a week to the digest channel and
+sent by DM to each member who asked for it. What the consortium file's first import set up is
+the schedule's baseline, never news. Rendering (and Slack's limits) is the business of bot/."""
 
 from __future__ import annotations
 
