@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncAck
 
@@ -17,7 +18,7 @@ from bot.core.help import (
     unknown_topic_message,
 )
 from bot.core.mrkdwn import unescape
-from bot.core.web_api.background import SchedulerState
+from bot.core.web_api.background import Background, SchedulerState
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
@@ -25,6 +26,9 @@ from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
 from scheduling.language.words import suggest
 from scheduling.meetings.service import MeetingService
+
+if TYPE_CHECKING:  # the Home tab's module draws on the features' blocks
+    from bot.home.tabs import HomeTabs
 
 
 async def handle(
@@ -37,6 +41,8 @@ async def handle(
     jobs: Jobs,
     scheduler: SchedulerState,
     meetings: MeetingService,
+    homes: HomeTabs,
+    background: Background,
 ) -> None:
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
@@ -65,6 +71,8 @@ async def handle(
             )
     elif subcommand in ("invites", "invitations"):
         message = await _invitations(words[1:], caller, directory, meetings.invitations_by_mail)
+    elif subcommand == "digest":
+        message = await _digest(words[1:], caller, directory)
     elif subcommand == "status":
         status = await asyncio.to_thread(jobs.status, caller)
         running = scheduler.running() if scheduler.running is not None else None
@@ -72,6 +80,13 @@ async def handle(
     else:
         message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0])
     await ack(**message.as_ephemeral())
+    if subcommand in SETTINGS:
+        # The member's own Home tab shows their settings (drawn only if they have opened it).
+        background.forms.run(homes.changed, [caller.slack_id])
+
+
+# The subcommands that change a member's settings.
+SETTINGS = frozenset({"remind", "invites", "invitations", "digest"})
 
 
 def _help(words: list[str], caller: MemberProfile, consortium_name: str) -> Message:
@@ -114,4 +129,25 @@ async def _invitations(
     return plain_message(
         f"From now on each meeting you are invited to comes to {profile.email} as a calendar"
         " invitation, and its changes and cancellation too."
+    )
+
+
+async def _digest(words: list[str], caller: MemberProfile, directory: DirectoryService) -> Message:
+    how = words[0].lower() if words else ""
+    if how not in ("dm", "off"):
+        now = "also by DM" if caller.digest_by_dm else "only in the digest channel"
+        close = suggest(how, ("dm", "off"), cutoff=0.5) if how else None
+        hint = f"Did you mean `/consortium digest {close}`? " if close else ""
+        return plain_message(
+            f"{hint}You get the weekly digest {now}. Say `/consortium digest dm` or "
+            "`/consortium digest off`."
+        )
+    await asyncio.to_thread(directory.set_digest, caller.slack_id, how)
+    if how == "dm":
+        return plain_message(
+            "The weekly digest now comes to you by DM too, your meetings and your country's "
+            "rounds first; `/consortium digest off` stops it."
+        )
+    return plain_message(
+        "The weekly digest by DM is off; it is still posted in the digest channel."
     )

@@ -117,6 +117,13 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/consortium invites email",
     ),
     CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium digest dm|off",
+        "Also get the weekly digest by DM (your meetings and your country's rounds first), or "
+        "stop it.",
+        "/consortium digest dm",
+    ),
+    CommandHelp(
         MEETING_COMMAND,
         "/meeting list",
         "Every series and event with its number, rule and next date.",

@@ -30,7 +30,8 @@ from bot.core.blocks import (
 )
 from bot.core.mrkdwn import escape, truncate
 from bot.meetings.blocks import link, when_mrkdwn
-from bot.reminders.blocks import archive_link, rsvp_value, totals_words
+from bot.reminders.blocks import rsvp_value
+from bot.reminders.digest_blocks import archive_link, meeting_line
 from bot.rounds.blocks import unlisted_note
 from scheduling.calendars.feeds import FeedLink
 from scheduling.home.facts import ConsortiumState, Cut, HomeFacts, MyMeeting, MySettings, OwedRound
@@ -288,11 +289,7 @@ def _coordinators(state: ConsortiumState, facts: HomeFacts) -> list[Block]:
         )
     blocks += _more(state.rounds, "`/round status`")
     blocks.append(section("*Next meetings of the consortium* (next 14 days)"))
-    lines = [
-        f"{when_mrkdwn(m.occurrence)} · *{_title(m.occurrence.series.title)}* "
-        f"(#{m.occurrence.series.id}) · {totals_words(m.totals)}"
-        for m in state.meetings.shown
-    ]
+    lines = [meeting_line(m.occurrence, m.totals) for m in state.meetings.shown]
     blocks += [section(chunk) for chunk in section_texts("\n".join(lines))] or [
         context("None in the next 14 days.")
     ]

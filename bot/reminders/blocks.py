@@ -1,4 +1,5 @@
-"""Block Kit builders for reminders (with RSVP buttons) and the weekly digest."""
+"""Block Kit builders for reminders (with RSVP buttons) and RSVP counts in words (the weekly
+digest is `digest_blocks.py`)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, DividerBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.core import ids
-from bot.core.blocks import Message, as_dicts, context, header, pages, section, section_texts
+from bot.core.blocks import Message, as_dicts, context, header, section
 from bot.core.mrkdwn import escape, truncate
 from bot.meetings.blocks import duration_text, link, when_mrkdwn, when_plain
-from scheduling.delivery.notices import Digest, ReminderNotice
+from scheduling.delivery.notices import ReminderNotice
 from scheduling.durations import format_duration
-from scheduling.meetings.occurrences import Occurrence
 from scheduling.meetings.rsvp import RsvpSummary, RsvpTotals
 from scheduling.vocabulary import RsvpAnswer
 
@@ -78,77 +78,3 @@ def reminder_message(notice: ReminderNotice, country_names: Mapping[str, str]) -
     ]
     text = escape(f"Reminder ({before} before): {series.title}, {when_plain(occurrence)}")
     return Message(text=text, blocks=as_dicts(blocks))
-
-
-def archive_link(channel: str | None, ts: str | None, label: str) -> str:
-    if not channel or not ts:
-        return escape(label)
-    return f"<https://slack.com/archives/{channel}/p{ts.replace('.', '')}|{escape(label)}>"
-
-
-def digest_messages(digest: Digest, country_names: Mapping[str, str]) -> list[Message]:
-    """The digest as one or more messages (each within Slack's limits): the first goes to the
-    channel, the others into its thread."""
-    if digest.empty:
-        text = f"{digest.consortium} weekly digest: a quiet week, nothing to report."
-        return [Message(text=escape(text), blocks=as_dicts([section(escape(text))]))]
-    blocks: list[Block] = [header(f"{digest.consortium}: weekly digest")]
-    if digest.updates:
-        blocks.append(section("*Country updates since the last digest*"))
-        for country, updates in digest.updates:
-            lines = [
-                "• "
-                + archive_link(
-                    u.posted_channel, u.posted_ts, truncate(u.first_line, 200) or f"update #{u.id}"
-                )
-                for u in updates
-            ]
-            body = f"{country.flag} *{escape(country.name)}*\n" + "\n".join(lines)
-            for chunk in section_texts(body):
-                blocks.append(section(chunk))
-    if digest.upcoming:
-        if len(blocks) > 1:
-            blocks.append(DividerBlock())
-        blocks.append(section("*The next 14 days*"))
-        lines = []
-        for occurrence, answers in digest.upcoming:
-            lines.append(_upcoming_line(occurrence, answers))
-        for chunk in section_texts("\n".join(lines)):
-            blocks.append(section(chunk))
-    if digest.rounds:
-        if len(blocks) > 1:
-            blocks.append(DividerBlock())
-        lines = [
-            f"*{escape(r.title)}* (due {r.due_on:%a} {r.due_on.day} {r.due_on:%b}): "
-            + (f"missing {escape(', '.join(missing))}" if missing else "every country has answered")
-            for r, missing in digest.rounds
-        ]
-        for chunk in section_texts("*Open rounds*\n" + "\n".join(lines)):
-            blocks.append(section(chunk))
-    if digest.changes:
-        if len(blocks) > 1:
-            blocks.append(DividerBlock())
-        lines = [
-            f"{c.what.capitalize()}: *{escape(c.title)}* (#{c.meeting_id}), {escape(c.detail)}"
-            for c in digest.changes
-        ]
-        for chunk in section_texts("*Changes to the schedule*\n" + "\n".join(lines)):
-            blocks.append(section(chunk))
-    parts = pages(blocks)
-    summary = (
-        f"{digest.consortium} weekly digest: {sum(len(u) for _, u in digest.updates)} updates from "
-        f"{len(digest.updates)} countries, {len(digest.upcoming)} meetings in the next 14 days, "
-        f"{len(digest.rounds)} open rounds, {len(digest.changes)} schedule changes"
-    )
-    messages = []
-    for number, page in enumerate(parts, start=1):
-        text = summary if number == 1 else f"{summary} (part {number} of {len(parts)})"
-        messages.append(Message(text=escape(text), blocks=as_dicts(page)))
-    return messages
-
-
-def _upcoming_line(occurrence: Occurrence, summary: RsvpSummary) -> str:
-    going = summary.total(RsvpAnswer.GOING)
-    answers = f" · {going} going" if summary.answers else ""
-    moved = " _(moved)_" if occurrence.moved else ""
-    return f"{when_mrkdwn(occurrence)} · *{escape(occurrence.series.title)}*{moved}{answers}"

@@ -10,7 +10,7 @@ from bot.core.blocks import plain_message
 from bot.core.catalogue import DIGEST_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message
 from bot.core.web_api.background import Background
-from bot.reminders.blocks import digest_messages
+from bot.reminders.digest_blocks import digest_messages
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
 
@@ -26,7 +26,7 @@ async def handle(
     word = (command.get("text") or "preview").strip().lower()
     if word == "preview":
         digest = await asyncio.to_thread(jobs.preview)
-        pages = digest_messages(digest, directory.country_names())
+        pages = digest_messages(digest)
         first = pages[0]
         body = first.as_ephemeral()
         if len(pages) > 1:

@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from bot.core import ids
 from bot.meetings.blocks import cancellation_note, meeting_card
 from bot.meetings.invitations import Mailer, MailOutgoing, invitation_message
-from bot.reminders.blocks import digest_messages, reminder_message
+from bot.reminders.blocks import reminder_message
+from bot.reminders.digest_blocks import digest_messages
 from bot.reminders.outgoing import FilePart, SlackOutgoing, calling
 from bot.rounds.blocks import round_request
 from bot.updates.blocks import update_card
@@ -94,7 +95,7 @@ class SlackDeliveryNotifier:
         )
 
     def digest(self, channel: str, digest: Digest, key: str) -> SlackOutgoing:
-        messages = digest_messages(digest, self.directory.country_names())
+        messages = digest_messages(digest)
         return SlackOutgoing(self.client, channel, key, messages)
 
     def invite(self, notice: InviteNotice) -> SlackOutgoing:

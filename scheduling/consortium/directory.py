@@ -49,6 +49,7 @@ class MemberProfile:
     reminder_delivery: str = "channel"
     email: str | None = None
     invitations: str = "off"  # "email": calendar invitations by e-mail to `email`
+    digest_by_dm: bool = False  # the weekly digest also in a DM (opt-in)
 
     @property
     def takes_mailed_invitations(self) -> bool:
@@ -72,6 +73,7 @@ class MemberProfile:
             reminder_delivery=member.reminder_delivery or "channel",
             email=member.email,
             invitations=member.invitations or "off",
+            digest_by_dm=bool(member.digest_by_dm),
         )
 
 
@@ -188,6 +190,20 @@ class DirectoryService:
         """The welcome recorded `at` could not be sent: the next contact welcomes again."""
         with self.database.write() as work:
             work.directory.forget_welcome(slack_id, at)
+
+    def set_digest(self, slack_id: str, how: str) -> MemberProfile:
+        """The weekly digest also by `dm`, or `off` (the channel's only), for one member."""
+        if how not in ("dm", "off"):
+            raise FieldError(f"the digest comes by dm or is off, not {how!r}", "how")
+        with self.database.write() as work:
+            member = work.directory.member(slack_id)
+            if member is None:
+                raise FieldError(f"{slack_id} is not a member", "member")
+            member.digest_by_dm = how == "dm"
+            countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+            profile = MemberProfile.of(member, countries)
+        self.invalidate()
+        return profile
 
     def snapshot(self) -> DirectorySnapshot:
         return self.cached() or self.load()

@@ -1,27 +1,34 @@
 """The weekly digest: what happened since the last digest and what is coming, read in one
-transaction with a bounded number of queries, and posted once a week to the digest channel.
-Rendering (and Slack's limits) is the business of bot/."""
+transaction with a bounded number of queries, posted once a week to the digest channel and
+sent by DM to each member who asked for it. What the consortium file's first import set up is
+the schedule's baseline, never news. Rendering (and Slack's limits) is the business of bot/."""
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduling.consortium.directory import CountryRef
+from scheduling.consortium.directory import CountryRef, MemberProfile, audience_members
 from scheduling.delivery.deliverer import DeliveryKind, Pending, ScheduledWork, SweepReport
-from scheduling.delivery.notices import Digest, ScheduleChange
-from scheduling.language.dates import short_date
+from scheduling.delivery.notices import (
+    ChangeKind,
+    Digest,
+    OpenRound,
+    ScheduleChange,
+    UpcomingMeeting,
+)
 from scheduling.meetings.mapping import series_of
-from scheduling.meetings.occurrences import CANCELLED, MOVED, occurrences
-from scheduling.meetings.rsvp import summarise
+from scheduling.meetings.occurrences import CANCELLED, MOVED, next_of, occurrences
+from scheduling.meetings.rsvp import RsvpTotals, summarise
 from scheduling.updates.views import RoundView, UpdateLine, round_status
-from scheduling.vocabulary import DigestSchedule
+from scheduling.vocabulary import Audience, DigestSchedule
 from storage.repositories import UnitOfWork
 from storage.repositories.meetings import MeetingRows
 
 UPCOMING_DAYS = 14
+READER = "reader"  # the payload key naming the member a digest by DM is for
 
 
 @dataclass(frozen=True)
@@ -120,22 +127,42 @@ class DigestJob(ScheduledWork):
         )
         open_rounds = work.rounds.open_rounds()
         submissions = work.updates.submissions([r.id for r in open_rounds])
+        listed = work.directory.countries_with_members()
         profiles = self.directory.snapshot().profiles
+        invited = _Invited(profiles)
         upcoming = tuple(
-            (o, summarise(answers[(o.series.id, o.original_local)], profiles))
+            UpcomingMeeting(
+                o,
+                RsvpTotals.of(
+                    summarise(answers[(o.series.id, o.original_local)], profiles),
+                    invited(o.series.audience),
+                ),
+            )
             for o in upcoming_occurrences
         )
-        today = self.clock.now().astimezone(ZoneInfo(setting.zone)).date()
+        today = until.astimezone(ZoneInfo(setting.zone)).date()
         rounds = []
         for round_ in open_rounds:
-            status = round_status(RoundView.of(round_), submissions, countries, setting.zone, today)
-            rounds.append((status.round, tuple(row.country.name for row in status.missing)))
-        changes = _changes(stored, since, until)
+            status = round_status(
+                RoundView.of(round_), submissions, countries, setting.zone, today, listed
+            )
+            rounds.append(
+                OpenRound(
+                    status.round,
+                    tuple(row.country for row in status.missing),
+                    tuple(row.country for row in status.unlisted),
+                )
+            )
+        # What the consortium file set up is where the schedule starts, never news.
+        set_up_at = consortium.set_up_at if consortium is not None else None
+        news_since = max(since, set_up_at) if set_up_at is not None else since
+        changes = _changes(stored, news_since, until)
         return Digest(name, setting.zone, since, until, updates, upcoming, tuple(rounds), changes)
 
     def run(self, *, manual: bool = False) -> tuple[SweepReport, str | None]:
-        """Post this week's digest if it is due (or now, when `manual`), once per key; with
-        what to record of the run (None when nothing was due yet or it was too late)."""
+        """Post this week's digest if it is due (or now, when `manual`), once per key, and
+        send it by DM to each member who asked for that (not for a manual one); with what to
+        record of the run (None when nothing was due yet or it was too late)."""
         now = self.clock.now()
         report = SweepReport()
         setting = self.setting()
@@ -147,11 +174,17 @@ class DigestJob(ScheduledWork):
             due_at, key = now, f"digest:{channel}:manual:{now:%Y%m%dT%H%MZ}"
         else:
             due_at = setting.every.this_week(now, setting.zone)
-            key = f"digest:{channel}:{iso_week(due_at, setting.zone)}"
+            week = iso_week(due_at, setting.zone)
+            key = f"digest:{channel}:{week}"
             if now < due_at:
                 return report, None
             if now - due_at > self.settings.digest_grace:
                 self.deliverer.skip(key, DeliveryKind.DIGEST, channel, due_at, "too late", report)
+                for reader in self._readers():
+                    dm_key = dm_digest_key(reader.slack_id, week)
+                    self.deliverer.skip(
+                        dm_key, DeliveryKind.DIGEST, reader.slack_id, due_at, "too late", report
+                    )
                 return report, None
         digest = self.build(due_at)
         payload: dict[str, object] = {
@@ -159,16 +192,39 @@ class DigestJob(ScheduledWork):
             "until": due_at.isoformat(),
         }
         self._deliver(key, channel, due_at, digest, payload, report)
+        if not manual:
+            for reader in self._readers():
+                self._deliver(
+                    dm_digest_key(reader.slack_id, week),
+                    reader.slack_id,
+                    due_at,
+                    digest.for_reader(reader),
+                    {**payload, READER: reader.slack_id},
+                    report,
+                )
         return report, report.summary()
+
+    def _readers(self) -> list[MemberProfile]:
+        """The members who take the digest by DM, in a stable order."""
+        profiles = self.directory.snapshot().profiles.values()
+        return sorted((p for p in profiles if p.digest_by_dm), key=lambda p: p.slack_id)
 
     def retry(self, pending: Pending, report: SweepReport) -> None:
         """Try a failed or abandoned digest again (the rest of its parts, or all of them),
-        made from the same week as the first try, unless it is too late."""
+        made from the same week as the first try, unless it is too late or its reader no
+        longer takes it by DM."""
         if self.clock.now() - pending.due_at > self.settings.digest_grace:
             self.deliverer.give_up(pending.key, "too late to send", report)
             return
+        reader = pending.payload.get(READER)
+        profile = self.directory.profile(str(reader)) if reader else None
+        if reader and (profile is None or not profile.digest_by_dm):
+            self.deliverer.give_up(pending.key, "no longer takes the digest by DM", report)
+            return
         since = pending.payload.get("since")
         digest = self.build(pending.due_at, datetime.fromisoformat(str(since)) if since else None)
+        if profile is not None:
+            digest = digest.for_reader(profile)
         self._deliver(pending.key, pending.channel, pending.due_at, digest, {}, report)
 
     def _deliver(
@@ -191,31 +247,70 @@ class DigestJob(ScheduledWork):
         )
 
 
+def dm_digest_key(slack_id: str, week: str) -> str:
+    """The delivery key of one member's digest by DM in one week."""
+    return f"digest:dm:{slack_id}:{week}"
+
+
 def _changes(stored: MeetingRows, since: datetime, until: datetime) -> tuple[ScheduleChange, ...]:
-    """Series created or cancelled, and occurrences cancelled or moved, in (since, until]."""
-    changes = []
-    until_local = until.replace(tzinfo=None)
+    """Series created or cancelled, and occurrences cancelled or moved, in (since, until],
+    each only while what it is about is still ahead of `until`."""
+    changes: list[ScheduleChange] = []
     for meeting in stored.meetings:
+        exceptions = stored.exceptions.get(meeting.id, [])
+        created = since < meeting.created_at <= until
+        cancelled = meeting.cancelled_at is not None and since < meeting.cancelled_at <= until
+        touched = [e for e in exceptions if since < e.created_at <= until]
+        if not (created or cancelled or touched):
+            continue
+        series = series_of(meeting, exceptions)
+        now_local = until.astimezone(series.zone).replace(tzinfo=None)
         title, number = meeting.title, meeting.id
-        still_ahead = meeting.rrule is not None or meeting.starts_local >= until_local
-        if since < meeting.created_at <= until and still_ahead:
-            day = _local_day(meeting.starts_local.date())
-            changes.append(ScheduleChange("new", title, number, day))
-        if meeting.cancelled_at is not None and since < meeting.cancelled_at <= until:
-            changes.append(ScheduleChange("cancelled", title, number, "the whole series"))
-        for exception in stored.exceptions.get(number, []):
-            if not since < exception.created_at <= until:
-                continue
-            day = _local_day(exception.original_start_local.date())
-            if exception.status == CANCELLED:
-                changes.append(ScheduleChange("cancelled", title, number, f"the meeting of {day}"))
-            elif exception.status == MOVED and exception.new_start_local is not None:
-                new = exception.new_start_local
-                detail = f"{day} → {_local_day(new.date())} {new:%H:%M}"
-                changes.append(ScheduleChange("moved", title, number, detail))
+        if cancelled:
+            # A series made and cancelled since the last digest was never news.
+            if not created and series.first_local_start_after(now_local) is not None:
+                changes.append(ScheduleChange(ChangeKind.CANCELLED, title, number))
+            continue
+        if created:
+            upcoming = next_of(series, until)
+            if upcoming is not None:
+                rule = series.rule_in_words if series.rrule is not None else None
+                changes.append(
+                    ScheduleChange(ChangeKind.NEW, title, number, upcoming.local_date, rule)
+                )
+            continue  # its cancelled and moved occurrences are part of what is new
+        if meeting.cancelled_at is not None:
+            continue
+        for exception in touched:
+            original = exception.original_start_local
+            if exception.status == CANCELLED and original >= now_local:
+                changes.append(ScheduleChange(ChangeKind.CANCELLED, title, number, original.date()))
+            elif (
+                exception.status == MOVED
+                and exception.new_start_local is not None
+                and exception.new_start_local >= now_local
+            ):
+                changes.append(
+                    ScheduleChange(
+                        ChangeKind.MOVED,
+                        title,
+                        number,
+                        original.date(),
+                        moved_to=exception.new_start_local,
+                    )
+                )
     return tuple(changes)
 
 
-@functools.lru_cache(maxsize=1024)
-def _local_day(day: date) -> str:
-    return short_date(day)
+class _Invited:
+    """The Slack IDs of an audience's members, worked out once per distinct audience."""
+
+    def __init__(self, profiles: Mapping[str, MemberProfile]) -> None:
+        self.profiles = profiles
+        self.known: dict[Audience, frozenset[str]] = {}
+
+    def __call__(self, audience: Audience) -> frozenset[str]:
+        if audience not in self.known:
+            members = audience_members(self.profiles.values(), audience)
+            self.known[audience] = frozenset(p.slack_id for p in members)
+        return self.known[audience]

@@ -52,7 +52,9 @@ class RsvpTotals:
 
     @classmethod
     def of(cls, summary: RsvpSummary, invited: Iterable[str]) -> RsvpTotals:
-        unanswered = sum(1 for member in set(invited) if member not in summary.answers)
+        # Counted from the answers (a few), not the invited (the whole audience, per occurrence).
+        members = invited if isinstance(invited, (set, frozenset)) else set(invited)
+        unanswered = len(members) - sum(1 for member in summary.answers if member in members)
         return cls(
             summary.total(RsvpAnswer.GOING),
             summary.total(RsvpAnswer.NOT_GOING),

@@ -21,6 +21,7 @@ class MemberRow(NamedTuple):
     reminder_delivery: str
     email: str | None = None
     invitations: str = "off"
+    digest_by_dm: bool = False
 
 
 class DirectoryRepository:
@@ -87,6 +88,7 @@ class DirectoryRepository:
                 Member.reminder_delivery,
                 Member.email,
                 Member.invitations,
+                Member.digest_by_dm,
             ).order_by(Member.name)
         )
         return [
@@ -99,8 +101,9 @@ class DirectoryRepository:
                 delivery or "channel",
                 email,
                 invitations or "off",
+                bool(digest_by_dm),
             )
-            for slack_id, name, zone, delivery, email, invitations in rows
+            for slack_id, name, zone, delivery, email, invitations, digest_by_dm in rows
         ]
 
     def countries_with_members(self) -> set[str]:

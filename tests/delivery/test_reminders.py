@@ -43,6 +43,12 @@ def posts(workspace: LocalWorkspace, channel: str) -> list[dict[str, Any]]:
     ]
 
 
+def is_digest(message: dict[str, Any]) -> bool:
+    """A digest's part, by the delivery key in its metadata."""
+    key = str(message.get("metadata", {}).get("event_payload", {}).get("key", ""))
+    return key.startswith("digest:")
+
+
 @pytest.mark.parametrize(
     ("remind_at", "meeting_utc"),
     [
@@ -197,15 +203,13 @@ def test_the_monday_digest_posts_once_with_updates_meetings_rounds_and_changes(
     assert "1 sent" in workspace.jobs.digest().summary()
     workspace.executor.wait_idle()
     assert "0 sent" in workspace.jobs.digest().summary()  # same week: once
-    (digest,) = [p for p in posts(workspace, "C0ANNOUNCE") if "weekly digest" in p["text"]]
+    (digest,) = [p for p in posts(workspace, "C0ANNOUNCE") if is_digest(p)]
     assert_pings_nobody(digest, "<https://slack.com/archives/")
     shown = render_message(digest["text"], digest["blocks"], tz="Europe/Vienna")
     assert "Portugal" in shown and "platform went live" in shown
     assert "Jour fixe of the core countries" in shown
-    assert "*Spring call* (due Fri 20 Mar): missing Finland, Portugal" in shown
-    assert (
-        "Cancelled: *Jour fixe of the core countries* (#1), the meeting of Thu 2 Apr 2026" in shown
-    )
+    assert "*Spring call* · due Fri 20 Mar · missing Finland, Portugal" in shown
+    assert "Cancelled: *Jour fixe of the core countries* (#1), the meeting of Thu 2 Apr" in shown
 
 
 def test_a_quiet_week_says_so_in_one_line(tmp_path: Path) -> None:
@@ -215,7 +219,7 @@ def test_a_quiet_week_says_so_in_one_line(tmp_path: Path) -> None:
     clock = FixedClock(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
     with LocalWorkspace.open(f"sqlite:///{tmp_path / 'q.db'}", quiet, clock) as workspace:
         preview = workspace.command("U0PT", "/digest preview")
-        assert preview.ack_text == "CapaCITIES weekly digest: a quiet week, nothing to report."
+        assert preview.ack_text == "A quiet week: no meetings, rounds or updates to report."
 
 
 def test_a_digest_of_15_countries_with_long_updates_posts_without_slack_errors(
@@ -257,11 +261,7 @@ def test_a_digest_of_15_countries_with_long_updates_posts_without_slack_errors(
         clock.set(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
         workspace.command("U0COORD1", "/digest now")
         workspace.executor.wait_idle()
-        calls = [
-            c
-            for c in workspace.emulator.calls("chat.postMessage")
-            if "weekly digest" in c.params["text"]
-        ]
+        calls = [c for c in workspace.emulator.calls("chat.postMessage") if is_digest(c.params)]
         assert all(c.response["ok"] for c in calls)
         assert all(len(c.params["blocks"]) <= 50 for c in calls)
         assert all(c.params.get("thread_ts") == calls[0].response["ts"] for c in calls[1:])
@@ -271,7 +271,7 @@ def test_a_digest_of_15_countries_with_long_updates_posts_without_slack_errors(
 
 
 def test_digest_pages_respect_slack_limits_by_construction() -> None:
-    from bot.reminders.blocks import digest_messages
+    from bot.reminders.digest_blocks import digest_messages
     from scheduling.consortium.directory import CountryRef
     from scheduling.delivery.notices import Digest
     from scheduling.updates.views import UpdateLine
@@ -295,7 +295,7 @@ def test_digest_pages_respect_slack_limits_by_construction() -> None:
         for country in countries
     )
     digest = Digest("C", "Europe/Vienna", now - timedelta(days=7), now, updates, (), (), ())
-    pages = digest_messages(digest, {})
+    pages = digest_messages(digest)
     assert len(pages) > 1
     for page in pages:
         assert 0 < len(page.blocks) <= 50

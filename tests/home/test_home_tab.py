@@ -270,3 +270,16 @@ def test_buttons_of_the_tab_answer_by_dm_when_they_fail(watched: LocalWorkspace)
     posts = [c.params for c in pressed.calls if c.method == "chat.postMessage"]
     assert [p["channel"] for p in posts] == [PORTUGUESE]
     assert "update #99999" in posts[0]["text"] or "no longer works" in posts[0]["text"]
+
+
+def test_a_settings_change_redraws_only_the_members_own_tab(watched: LocalWorkspace) -> None:
+    changed = watched.command(PORTUGUESE, "/consortium digest dm")
+    (mine,) = published(changed)
+    assert mine["user_id"] == PORTUGUESE
+    assert "*Weekly digest by DM:* on" in render_view(mine["view"])
+    reminders = watched.command(PORTUGUESE, "/consortium remind me dm")
+    assert "*Meeting reminders:* as direct messages" in render_view(
+        published(reminders, PORTUGUESE)[0]["view"]
+    )
+    typo = watched.command(PORTUGUESE, "/consortium digest dn")
+    assert "Did you mean `/consortium digest dm`?" in typo.ack_text
