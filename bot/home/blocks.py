@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     DividerBlock,
     MarkdownTextObject,
+    PlainTextObject,
     SectionBlock,
 )
 
@@ -32,14 +33,20 @@ from bot.core.mrkdwn import escape, truncate
 from bot.meetings.blocks import link, when_mrkdwn
 from bot.reminders.blocks import rsvp_value
 from bot.reminders.digest_blocks import archive_link, meeting_line
-from bot.rounds.blocks import unlisted_note
 from scheduling.calendars.feeds import FeedLink
+from scheduling.consortium.directory import CountryRef
 from scheduling.home.facts import ConsortiumState, Cut, HomeFacts, MyMeeting, MySettings, OwedRound
 from scheduling.language.dates import day_of_year, due_words
 from scheduling.updates.views import RoundStatus
 from scheduling.vocabulary import MemberRole, RsvpAnswer
 
 TITLE_ROOM = 150  # of a meeting's or round's title in a line; the rest is one click away
+MAX_LABEL = 75  # Slack's limit on a button's accessibility label
+
+
+def label(text: str) -> str:
+    """An accessibility label (plain text) within Slack's limit, however long the names."""
+    return truncate(text, MAX_LABEL)
 
 
 def home_view(facts: HomeFacts, public_url: str | None) -> dict[str, Any]:
@@ -56,7 +63,7 @@ def home_view(facts: HomeFacts, public_url: str | None) -> dict[str, Any]:
         *_meetings(facts.meetings),
         *_owed(facts.owed, facts, bool(profile.countries)),
         *_recent(facts),
-        *_settings(facts.settings, public_url),
+        *_settings(facts.settings, public_url, profile.is_coordinator),
     ]
     if facts.coordinator is not None:
         blocks += _coordinators(facts.coordinator, facts)
@@ -85,9 +92,9 @@ def _answer_buttons(meeting: MyMeeting) -> list[ButtonElement]:
             action_id=ids.RSVP_ACTIONS[answer],
             value=value,
             style="primary" if answer == meeting.answer else None,
-            accessibility_label=(
-                f"{answer.label} to {truncate(occurrence.series.title, 40)}"
-                + (" (your answer)" if answer == meeting.answer else "")
+            accessibility_label=label(
+                ("Your answer: " if answer == meeting.answer else "")
+                + f"{answer.label} to {occurrence.series.title}"
             ),
         )
         for answer in RsvpAnswer
@@ -138,22 +145,26 @@ def _owed_button(owed: OwedRound) -> ButtonElement:
             text="Edit",
             action_id=ids.UPDATE_EDIT,
             value=str(owed.update_id),
-            accessibility_label=f"Edit {owed.country.name}'s answer to {truncate(owed.round.title, 40)}",
+            accessibility_label=label(f"Edit {owed.country.name}'s answer to {owed.round.title}"),
         )
     return ButtonElement(
         text="Submit",
         action_id=ids.ROUND_SUBMIT,
         value=json.dumps({"round": owed.round.id, "country": owed.country.code}),
         style="primary",
-        accessibility_label=f"Submit {owed.country.name}'s update for {truncate(owed.round.title, 40)}",
+        accessibility_label=label(f"Submit {owed.country.name}'s update for {owed.round.title}"),
     )
 
 
 def _owed(owed: Cut[OwedRound], facts: HomeFacts, has_country: bool) -> list[Block]:
     if not has_country:
         return []
-    names = " and ".join(escape(c.name) for c in facts.profile.countries[:2])
-    blocks: list[Block] = [DividerBlock(), section(f"*What {names} owes*")]
+    countries = [escape(c.name) for c in facts.profile.countries]
+    names = (
+        ", ".join(countries[:-1]) + f" and {countries[-1]}" if len(countries) > 1 else countries[0]
+    )
+    verb = "owe" if len(countries) > 1 else "owes"
+    blocks: list[Block] = [DividerBlock(), section(f"*What {names} {verb}*")]
     if not owed.shown:
         blocks.append(context("Nothing: no open round is waiting for your country."))
     for number, item in enumerate(owed.shown):
@@ -188,12 +199,15 @@ def _recent(facts: HomeFacts) -> list[Block]:
 def _feed_lines(feeds: Sequence[FeedLink], public_url: str | None) -> str:
     if public_url is None:
         return "Calendar feeds: not reachable yet (whoever runs the bot sets PUBLIC_URL)."
-    return "Calendar feeds to subscribe to (keep them to yourself):\n" + "\n".join(
-        f"• <{public_url}/calendar/{feed.token}.ics|{escape(feed.label)}>" for feed in feeds
+    return (
+        "Calendar feeds to subscribe to (anyone with a link can read that calendar):\n"
+        + "\n".join(
+            f"• <{public_url}/calendar/{feed.token}.ics|{escape(feed.label)}>" for feed in feeds
+        )
     )
 
 
-def _settings(settings: MySettings, public_url: str | None) -> list[Block]:
+def _settings(settings: MySettings, public_url: str | None, coordinator: bool) -> list[Block]:
     reminders = "as direct messages" if settings.reminders == "dm" else "in the meetings' channels"
     if settings.invitations_by_mail:
         mail = f"on, to {escape(settings.email or '')}"
@@ -218,7 +232,12 @@ def _settings(settings: MySettings, public_url: str | None) -> list[Block]:
         section(truncate(_feed_lines(settings.feeds, public_url), MAX_SECTION_TEXT)),
         context(
             f"What this bot stores about you: {stored}; your answers to meetings; the updates "
-            "you post and edit. Ask a coordinator to see or remove them."
+            "you post and edit. "
+            + (
+                "They come from the consortium file, which coordinators keep."
+                if coordinator
+                else "Ask a coordinator to see or remove them."
+            )
         ),
     ]
 
@@ -227,19 +246,23 @@ def _round_progress(status: RoundStatus, facts: HomeFacts) -> str:
     round_ = status.round
     asked = len(status.countries)
     answered = asked - len(status.missing)
-    missing = [row for row in status.missing if row.listed]
+    missing = [row.country for row in status.missing if row.listed]
+    unlisted = [row.country for row in status.unlisted]
+    nobody = f" ({len(unlisted)} of them with no member listed)" if unlisted else ""
     lines = [
         f"*{_title(round_.title)}* (#{round_.id}) · {due_words(round_.due_on, facts.today)}",
-        f"{answered} of {asked} countries answered",
+        f"{answered} of {asked} countries answered{nobody}",
     ]
     if missing:
-        names = ", ".join(escape(row.country.name) for row in missing[:12])
-        more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
-        lines.append(f"Missing: {names}{more}")
-    note = unlisted_note([row.country.code for row in status.unlisted])
-    if note:
-        lines.append(note[0].upper() + note[1:])
+        lines.append(f"Missing: {_names(missing)}")
+    if unlisted:
+        lines.append(f"No member listed for {_names(unlisted)} in the consortium file")
     return "\n".join(lines)
+
+
+def _names(countries: Sequence[CountryRef], shown: int = 12) -> str:
+    names = ", ".join(escape(country.name) for country in countries[:shown])
+    return names + (f" and {len(countries) - shown} more" if len(countries) > shown else "")
 
 
 def _remind_button(status: RoundStatus) -> ButtonElement | None:
@@ -251,11 +274,17 @@ def _remind_button(status: RoundStatus) -> ButtonElement | None:
         text="Remind",
         action_id=ids.HOME_ROUND_REMIND,
         value=str(status.round.id),
-        accessibility_label=f"Remind the {waiting} {countries} missing from {truncate(status.round.title, 40)}",
+        accessibility_label=label(
+            f"Remind the {waiting} {countries} missing from {status.round.title}"
+        ),
         confirm=ConfirmObject(
             title="Remind by DM?",
-            text=f"DM the members of the {waiting} {countries} that have not answered "
-            f"“{truncate(status.round.title, 100)}”.",
+            # Plain text: a title is shown as typed, never read as mrkdwn.
+            text=PlainTextObject(
+                text=f"DM the members of the {waiting} {countries} that have not answered "
+                f"“{truncate(status.round.title, 150)}”? Anyone reminded today is not reminded "
+                "again."
+            ),
             confirm="Remind them",
             deny="Not now",
         ),
@@ -289,7 +318,7 @@ def _coordinators(state: ConsortiumState, facts: HomeFacts) -> list[Block]:
         )
     blocks += _more(state.rounds, "`/round status`")
     blocks.append(section("*Next meetings of the consortium* (next 14 days)"))
-    lines = [meeting_line(m.occurrence, m.totals) for m in state.meetings.shown]
+    lines = [meeting_line(m.occurrence, m.totals) for m in state.meetings.shown if m.totals]
     blocks += [section(chunk) for chunk in section_texts("\n".join(lines))] or [
         context("None in the next 14 days.")
     ]

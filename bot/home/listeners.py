@@ -64,7 +64,8 @@ async def remind(
     countries = "country" if asked == 1 else "countries"
     title = escape(requests.round.title)
     await respond(
-        text=f"Reminding the members of {asked} {countries} about “{title}” by DM."
+        text=f"Reminding the members of {asked} {countries} about “{title}” by DM; anyone "
+        "reminded today is not reminded again."
         if asked
         else f"Nobody to remind about “{title}”: every country with a member listed has answered."
     )

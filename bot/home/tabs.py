@@ -43,10 +43,11 @@ class HomeTabs:
         self.public_url = public_url
 
     def opened(self, slack_id: str) -> None:
-        """The member opened the tab: remember it, and draw it now."""
+        """The member opened the tab: remember it, and draw it now, on the same lane as its
+        redraws (so an older drawing never lands after a newer one, and a 429 is waited out)."""
         if self.directory.profile(slack_id) is not None:
             self.home.opened(slack_id)
-        self.publish(slack_id)
+        self.background.redraws.request(("home", slack_id), self._redraw_of(slack_id))
 
     def changed(self, only: Collection[str] | None = None) -> None:
         """Something the tabs show changed: redraw every open tab (or those of `only`)."""

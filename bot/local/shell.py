@@ -267,7 +267,10 @@ class Shell:
         channel = button.channel if button.channel in self.channel_names else None
         if button.channel and dm_member(button.channel) == self.user:
             channel = self.user
-        exchange = self.workspace.click(self.user, button.action_id, button.value, channel)
+        if button.where == "App Home":  # a Home tab's press carries the view, no channel
+            exchange = self.workspace.click_on_home(self.user, button.action_id, button.value)
+        else:
+            exchange = self.workspace.click(self.user, button.action_id, button.value, channel)
         self.show(exchange)
 
     def form(self, _: str) -> None:

@@ -21,6 +21,7 @@ from bot.rounds.messenger import RoundMessenger
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
 from scheduling.language.dates import short_date
+from scheduling.language.words import split_words
 from scheduling.updates.rounds import MAX_TITLE_LENGTH, RoundService
 
 FIELD_BLOCKS = {"title": ids.ROUND_TITLE, "due": ids.ROUND_DUE, "audience": ids.ROUND_AUDIENCE}
@@ -110,8 +111,9 @@ async def submit(
     except ValueError:
         await ack(response_action="errors", errors={ids.ROUND_DUE: "Pick the due date."})
         return
-    words = (state_value(state, ids.ROUND_AUDIENCE) or "").split()
     try:
+        # Read as `/round open … for …` reads them: "Bosnia and Herzegovina", quotes and all.
+        words = [str(word) for word in split_words(state_value(state, ids.ROUND_AUDIENCE) or "")]
         requests = await asyncio.to_thread(rounds.open, caller, title, due, words)
     except FieldError as error:
         await ack(**field_errors(error, FIELD_BLOCKS, state, ids.ROUND_TITLE))

@@ -67,6 +67,7 @@ class RoundMessenger:
 
         def again(tries: int) -> None:
             self._refused(self.outbox.dispatch(later).failures, tries)
+            self.changed()
 
         return refusals(failures, self.lane, tries, again)
 

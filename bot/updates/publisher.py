@@ -41,8 +41,7 @@ class UpdatePublisher:
         try:
             self._publish(published, author_id, tries)
         finally:
-            if tries == 1:
-                self.changed()
+            self.changed()  # after a later try too: the card it posted is linked
 
     def _publish(self, published: Published, author_id: str, tries: int) -> None:
         update = published.update

@@ -42,11 +42,12 @@ class Cut(Generic[T]):
 
 @dataclass(frozen=True)
 class MyMeeting:
-    """An occurrence, the member's own answer (None: not yet), and everyone's totals."""
+    """An occurrence, the member's own answer (None: not yet), and everyone's totals (counted
+    only for coordinators, who alone see them)."""
 
     occurrence: Occurrence
     answer: RsvpAnswer | None
-    totals: RsvpTotals
+    totals: RsvpTotals | None = None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import Occurrence, Series, occurrences
 from scheduling.meetings.rsvp import RsvpTotals, summarise
 from scheduling.updates.views import RoundStatus, UpdateLine, consortium_today, statuses
-from scheduling.vocabulary import RsvpAnswer
+from scheduling.vocabulary import Audience, RsvpAnswer
 from storage.db import Database
 from storage.repositories import UnitOfWork
 
@@ -76,7 +76,8 @@ class HomeService:
             _, today = consortium_today(work, self.clock)
             upcoming = _upcoming(work, now, now + timedelta(days=MEETING_DAYS))
             answers = work.rsvps.answers({(o.series.id, o.original_local) for o in upcoming})
-            meetings = [_meeting(o, answers, profiles, profile.slack_id) for o in upcoming]
+            totals = _Totals(profiles) if profile.is_coordinator else None
+            meetings = [_meeting(o, answers, profile.slack_id, totals) for o in upcoming]
             rounds = statuses(work, self.clock, work.rounds.open_rounds())
             answered = work.updates.latest_answers([s.round.id for s in rounds])
             countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
@@ -132,18 +133,34 @@ def _upcoming(work: UnitOfWork, start: datetime, end: datetime) -> list[Occurren
     return sorted(found, key=lambda o: (o.start, o.series.id))
 
 
+class _Totals:
+    """RSVP totals against each occurrence's audience, its members worked out once per
+    audience however many occurrences share it."""
+
+    def __init__(self, profiles: Mapping[str, MemberProfile]) -> None:
+        self.profiles = profiles
+        self.invited: dict[Audience, list[str]] = {}
+
+    def of(self, occurrence: Occurrence, given: Mapping[str, str]) -> RsvpTotals:
+        audience = occurrence.series.audience
+        if audience not in self.invited:
+            members = audience_members(self.profiles.values(), audience)
+            self.invited[audience] = [member.slack_id for member in members]
+        return RsvpTotals.of(summarise(given, self.profiles), self.invited[audience])
+
+
 def _meeting(
     occurrence: Occurrence,
     answers: Mapping[tuple[int, datetime], Mapping[str, str]],
-    profiles: Mapping[str, MemberProfile],
     slack_id: str,
+    totals: _Totals | None,
 ) -> MyMeeting:
     given = answers.get((occurrence.series.id, occurrence.original_local), {})
-    summary = summarise(given, profiles)
-    invited = [p.slack_id for p in audience_members(profiles.values(), occurrence.series.audience)]
     mine = given.get(slack_id)
     return MyMeeting(
-        occurrence, RsvpAnswer(mine) if mine else None, RsvpTotals.of(summary, invited)
+        occurrence,
+        RsvpAnswer(mine) if mine else None,
+        totals.of(occurrence, given) if totals is not None else None,
     )
 
 

@@ -91,7 +91,7 @@ class RoundService:
         title = title.strip()
         if not title or len(title) > MAX_TITLE_LENGTH:
             raise RoundError(
-                f"A round needs a title of 1 to {MAX_TITLE_LENGTH} characters, in quotes.", "title"
+                f"A round needs a title of 1 to {MAX_TITLE_LENGTH} characters.", "title"
             )
         with self.database.write() as work:
             _, today = consortium_today(work, self.clock)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -94,10 +95,13 @@ def test_a_wp_lead_sees_the_core_team_meetings_and_no_coordinator_section(
 def test_a_coordinator_sees_the_whole_consortium(workspace: LocalWorkspace) -> None:
     text, view = home(workspace, COORDINATOR)
     assert "For coordinators: the whole consortium" in text
-    assert "0 of 13 countries answered" in text
+    assert "0 of 13 countries answered (5 of them with no member listed)" in text
     assert "overdue by 53 days (due Fri 10 Nov 2023)" in text
     assert "Missing: Austria, Finland, Greece, Poland, Portugal, Romania, Sweden, Türkiye" in text
-    assert "No member listed for CZ, FR, HU, IT, NL in the consortium file" in text
+    assert (
+        "No member listed for Czech Republic, France, Hungary, Italy, Netherlands in the "
+        "consortium file" in text
+    )
     # Every occurrence with its totals against its audience (10 members are invited to all).
     assert (
         "*Online consortium meeting* (#2) · 0 going · 0 not going · 0 maybe · 10 no answer" in text
@@ -178,7 +182,8 @@ def test_remind_from_the_home_tab_dms_the_missing_and_answers_the_coordinator_by
     posts = [c.params for c in pressed.calls if c.method == "chat.postMessage"]
     assert posts[0] == {
         "channel": COORDINATOR,
-        "text": "Reminding the members of 8 countries about “Annual Action Plan update 2024” by DM.",
+        "text": "Reminding the members of 8 countries about “Annual Action Plan update 2024” by "
+        "DM; anyone reminded today is not reminded again.",
         "blocks": posts[0]["blocks"],
     }
     reminded = [p["channel"] for p in posts[1:]]
@@ -283,3 +288,42 @@ def test_a_settings_change_redraws_only_the_members_own_tab(watched: LocalWorksp
     )
     typo = watched.command(PORTUGUESE, "/consortium digest dn")
     assert "Did you mean `/consortium digest dm`?" in typo.ack_text
+
+
+def test_long_titles_and_markup_in_titles_never_break_the_tab(watched: LocalWorkspace) -> None:
+    title = "<!channel> Annual Action Plan update 2025 & mid-term review of everything"
+    opened = watched.command(COORDINATOR, f'/round open "{title}" due 1 Feb for core countries')
+    assert opened.ack_text.startswith("Opened round #2")
+    for user in (COORDINATOR, PORTUGUESE):
+        calls = [c for c in opened.calls if c.method == "views.publish"]
+        (call,) = [c for c in calls if c.params["user_id"] == user]
+        assert call.response.get("ok"), call.response
+        view = call.params["view"]
+        for block in view["blocks"]:
+            for element in [block.get("accessory") or {}, *block.get("elements", [])]:
+                assert len(element.get("accessibility_label", "")) <= 75
+    coordinator = published(opened, COORDINATOR)[0]["view"]
+    (remind,) = [
+        block["accessory"]
+        for block in coordinator["blocks"]
+        if (block.get("accessory") or {}).get("action_id") == ids.HOME_ROUND_REMIND
+        and "2025" in block["text"]["text"]
+    ]
+    assert remind["confirm"]["text"]["type"] == "plain_text"  # a title is never mrkdwn there
+    assert "&lt;!channel&gt;" in json.dumps(coordinator)  # escaped wherever it is mrkdwn
+
+
+def test_the_round_form_reads_country_names_of_several_words(watched: LocalWorkspace) -> None:
+    from bot.rounds.form import round_form
+
+    values = {
+        ids.ROUND_TITLE: {ids.ROUND_TITLE: {"type": "plain_text_input", "value": "Names"}},
+        ids.ROUND_DUE: {ids.ROUND_DUE: {"type": "datepicker", "selected_date": "2024-02-01"}},
+        ids.ROUND_AUDIENCE: {
+            ids.ROUND_AUDIENCE: {"type": "plain_text_input", "value": "Czech Republic and Portugal"}
+        },
+    }
+    done = watched.submit_view(COORDINATOR, round_form(date(2024, 1, 2)), values)
+    assert isinstance(done.ack, dict) and done.ack["response_action"] == "update", done.ack
+    status = watched.command(COORDINATOR, "/round status 2")
+    assert "Portugal" in status.ack_text and "Czech Republic" in status.ack_text
