@@ -327,3 +327,11 @@ def test_the_round_form_reads_country_names_of_several_words(watched: LocalWorks
     assert isinstance(done.ack, dict) and done.ack["response_action"] == "update", done.ack
     status = watched.command(COORDINATOR, "/round status 2")
     assert "Portugal" in status.ack_text and "Czech Republic" in status.ack_text
+
+
+def test_a_rate_limited_publish_is_tried_again_after_retry_after(workspace: LocalWorkspace) -> None:
+    workspace.emulator.inject_fault("views.publish", status=429, retry_after=3, times=2)
+    opened = workspace.open_home(PORTUGUESE)
+    calls = [c for c in opened.calls if c.method == "views.publish"]
+    assert [c.status for c in calls] == [429, 429, 200]
+    assert "What Portugal owes" in render_view(calls[-1].params["view"])
