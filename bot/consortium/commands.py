@@ -132,8 +132,14 @@ async def _invitations(
     )
 
 
+# What people put around the one word that matters: `digest by dm please`, `digest as DMs`.
+_FILLER = frozenset({"by", "as", "in", "via", "to", "me", "please", "a", "the", "my"})
+_SAID = {"dms": "dm", "direct": "dm", "stop": "off", "no": "off", "none": "off"}
+
+
 async def _digest(words: list[str], caller: MemberProfile, directory: DirectoryService) -> Message:
-    how = words[0].lower() if words else ""
+    said = [word.lower().strip(".!") for word in words if word.lower() not in _FILLER]
+    how = _SAID.get(said[0], said[0]) if said else ""
     if how not in ("dm", "off"):
         now = "also by DM" if caller.digest_by_dm else "only in the digest channel"
         close = suggest(how, ("dm", "off"), cutoff=0.5) if how else None

@@ -335,3 +335,11 @@ def test_a_rate_limited_publish_is_tried_again_after_retry_after(workspace: Loca
     calls = [c for c in opened.calls if c.method == "views.publish"]
     assert [c.status for c in calls] == [429, 429, 200]
     assert "What Portugal owes" in render_view(calls[-1].params["view"])
+
+
+@pytest.mark.parametrize("said", ["by dm", "as DMs please", "DM", "via direct message"])
+def test_the_digest_by_dm_as_people_ask_for_it(workspace: LocalWorkspace, said: str) -> None:
+    answered = workspace.command(PORTUGUESE, f"/consortium digest {said}")
+    assert answered.ack_text.startswith("The weekly digest now comes to you by DM too")
+    stopped = workspace.command(PORTUGUESE, "/consortium digest stop")
+    assert stopped.ack_text.startswith("The weekly digest by DM is off")
