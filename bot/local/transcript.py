@@ -97,6 +97,11 @@ def describe_call(
         view = params.get("view")
         view_dict = json.loads(view) if isinstance(view, str) else view or {}
         label = "App Home" if call.method == "views.publish" else "modal"
+        owner = params.get("user_id")
+        if call.method == "views.publish" and viewer and owner and owner != viewer:
+            # Another member's Home tab redrawn: theirs to read, not the viewer's.
+            name = (people or {}).get(owner, owner)
+            return f"  bot redraws the Home tab of {name}{failed}"
         return f"  bot opens {label}{failed}:\n" + indent(
             render_view(view_dict, tz=viewer_tz, names=people)
         )
