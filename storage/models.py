@@ -152,6 +152,8 @@ class Meeting(Base):
     channel_purpose: Mapped[str | None] = mapped_column(String(64))
     audience: Mapped[str] = mapped_column(String(255), default="all")
     reminder_minutes: Mapped[list[Any]] = mapped_column(default=list)
+    # Days before an occurrence its draft agenda goes to the coordinators (None: the default).
+    agenda_days: Mapped[int | None] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -318,3 +320,8 @@ class JobRun(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_result: Mapped[str] = mapped_column(Text, default="")
+
+
+# The records of what happens around an occurrence live in their own module; importing it
+# here puts their tables in `Base.metadata` wherever the models are loaded.
+from storage import meeting_records as _meeting_records  # noqa: E402, F401

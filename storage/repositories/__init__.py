@@ -17,6 +17,9 @@ from storage.repositories.deliveries import DeliveryRepository
 from storage.repositories.directory import DirectoryRepository
 from storage.repositories.feeds import FeedTokenRepository
 from storage.repositories.job_runs import JobRunRepository
+from storage.repositories.meeting_records.actions import ActionRepository
+from storage.repositories.meeting_records.agendas import AgendaRepository
+from storage.repositories.meeting_records.attendance import AttendanceRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.rounds import RoundRepository
 from storage.repositories.rsvps import RsvpRepository
@@ -60,6 +63,18 @@ class UnitOfWork:
     @cached_property
     def job_runs(self) -> JobRunRepository:
         return JobRunRepository(self.session)
+
+    @cached_property
+    def agendas(self) -> AgendaRepository:
+        return AgendaRepository(self.session)
+
+    @cached_property
+    def attendance(self) -> AttendanceRepository:
+        return AttendanceRepository(self.session)
+
+    @cached_property
+    def actions(self) -> ActionRepository:
+        return ActionRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""
