@@ -24,6 +24,7 @@ from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
+from scheduling.attendance.service import AttendanceService
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
@@ -48,6 +49,7 @@ class Domain:
     updates: UpdateService
     rounds: RoundService
     home: HomeService
+    attendance: AttendanceService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -62,6 +64,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         updates=UpdateService(database, clock),
         rounds=RoundService(database, clock),
         home=HomeService(database, clock, directory, feeds, mail_works=mail),
+        attendance=AttendanceService(database, clock, directory),
     )
 
 

@@ -53,6 +53,7 @@ def update_field_block(name: str) -> str:
 
 RSVP_ACTIONS = {"going": "rsvp_going", "not_going": "rsvp_not_going", "maybe": "rsvp_maybe"}
 DELIVERY_EVENT_TYPE = "consortium_delivery"
+ATTENDANCE_HERE = "attendance_here"  # the *I'm here* button of a meeting that started
 
 
 # Every id column is an INTEGER (32 bits on PostgreSQL): a larger number names no record,

@@ -11,7 +11,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.attendance.blocks import attendance_message
 from bot.core import ids
+from bot.core.blocks import Message
 from bot.meetings.blocks import cancellation_note, meeting_card
 from bot.meetings.invitations import Mailer, MailOutgoing, invitation_message
 from bot.reminders.blocks import reminder_message
@@ -19,6 +21,7 @@ from bot.reminders.digest_blocks import digest_messages
 from bot.reminders.outgoing import FilePart, SlackOutgoing, calling
 from bot.rounds.blocks import round_request
 from bot.updates.blocks import update_card
+from scheduling.attendance.buttons import AttendanceNotice
 from scheduling.calendars.files import cancellation_file, invite_file
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
@@ -82,8 +85,17 @@ class SlackDeliveryNotifier:
         return SlackOutgoing(self.client, notice.channel, notice.key, [message])
 
     def update_reminder(self, posted: Posted, notice: ReminderNotice) -> None:
-        message = reminder_message(notice, self.directory.country_names())
-        metadata = {"event_type": ids.DELIVERY_EVENT_TYPE, "event_payload": {"key": notice.key}}
+        self._update(posted, reminder_message(notice, self.directory.country_names()), notice.key)
+
+    def attendance(self, notice: AttendanceNotice) -> SlackOutgoing:
+        message = attendance_message(notice, self.directory.country_names())
+        return SlackOutgoing(self.client, notice.channel, notice.key, [message])
+
+    def update_attendance(self, posted: Posted, notice: AttendanceNotice) -> None:
+        self._update(posted, attendance_message(notice, self.directory.country_names()), notice.key)
+
+    def _update(self, posted: Posted, message: Message, key: str) -> None:
+        metadata = {"event_type": ids.DELIVERY_EVENT_TYPE, "event_payload": {"key": key}}
         calling(
             lambda: self.client.chat_update(
                 channel=posted.channel,

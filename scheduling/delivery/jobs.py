@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduling.attendance.buttons import AttendanceButtons
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.announcements import AnnouncementDelivery
@@ -72,12 +73,14 @@ class Jobs:
         self.requests = RoundRequestDelivery(*parts)
         self.cards = CardDelivery(*parts)
         self.mails = MailDelivery(*parts)
+        self.attendance = AttendanceButtons(*parts)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
         now = self.clock.now()
         report = SweepReport()
         next_reminders = self.reminders.sweep(now, report)
+        self.attendance.sweep(now, report)
         with self.database.write() as work:
             work.meetings.set_next_reminders(next_reminders)
         self.retry(now, report)
@@ -128,6 +131,8 @@ class Jobs:
             self.cards.send(pending, report)
         elif pending.kind == DeliveryKind.MAIL:
             self.mails.send(pending, report)
+        elif pending.kind == DeliveryKind.ATTENDANCE:
+            self.attendance.retry(pending, now, report)
         else:
             self.requests.send(pending, report)
 

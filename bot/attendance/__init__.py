@@ -1,0 +1,13 @@
+"""Attendance: the *I'm here* button of a meeting that started, `/meeting attended` (through
+`bot/meetings/records.py`) and the CLI's import of participants reports and exports."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.attendance import button
+from bot.core import ids
+
+
+def register(app: AsyncApp) -> None:
+    app.action(ids.ATTENDANCE_HERE)(button.here)
