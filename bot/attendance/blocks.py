@@ -12,9 +12,9 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, plain_message, section
 from bot.core.mrkdwn import escape, truncate
-from bot.meetings.blocks import when_plain
 from scheduling.attendance.buttons import AttendanceNotice
 from scheduling.attendance.service import Counts, Marked, Pressed
+from scheduling.language.dates import short_date
 
 MAX_COUNTRIES_SHOWN = 40  # a consortium has a few dozen at most; the line stays well in limits
 
@@ -51,7 +51,8 @@ def attendance_message(notice: AttendanceNotice, country_names: Mapping[str, str
         context(truncate(counts_text(notice.counts, country_names), 2900)),
         context(f"{series.kind.label} #{series.id} · `/meeting who {series.id}` shows who came"),
     ]
-    text = escape(f"{series.title} has started: press I'm here ({when_plain(occurrence)})")
+    when = f"{short_date(occurrence.local_date)} {occurrence.start_local:%H:%M} {series.timezone}"
+    text = escape(f"{series.title} has started: press I'm here ({when})")
     return Message(text=text, blocks=as_dicts(blocks))
 
 
@@ -63,8 +64,7 @@ def pressed_reply(pressed: Pressed) -> Message:
 
 
 def marked_reply(marked: Marked) -> Message:
-    day = marked.occurrence.local_date
-    what = f"{marked.series.title} on {day:%a} {day.day} {day:%b %Y}"
+    what = f"{marked.series.title} on {short_date(marked.occurrence.local_date)}"
     parts = []
     if marked.added:
         parts.append(f"Marked present at {what}: {', '.join(marked.added)}.")

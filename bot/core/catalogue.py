@@ -186,6 +186,17 @@ COMMANDS: tuple[CommandHelp, ...] = (
         refusal="change meetings",
     ),
     CommandHelp(
+        MEETING_COMMAND,
+        "/meeting attended <id> on <date> <country codes or @members>",
+        "Mark members present at an occurrence: a country code marks each member listed for "
+        "that country, an @mention that member.",
+        "/meeting attended 1 on 4 Jan PT FI",
+        coordinators_only=True,
+        words=("attended",),
+        refusal="mark attendance",
+        topic="meetings",
+    ),
+    CommandHelp(
         UPDATE_COMMAND,
         "/update",
         "Open the form for your country's update: achievements, challenges, planned "

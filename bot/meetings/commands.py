@@ -10,7 +10,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
@@ -30,6 +30,7 @@ from bot.meetings.blocks import (
     who_message,
 )
 from bot.meetings.form import open_form
+from bot.meetings.records import SUBCOMMANDS
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
@@ -49,7 +50,13 @@ async def handle(
     background: Background,
     web: WebClient,
     rsvps: RsvpService,
+    context: AsyncBoltContext | None = None,
 ) -> None:
+    first = (command.get("text") or "").split(maxsplit=1)
+    handler = SUBCOMMANDS.get(first[0].lower()) if first else None
+    if handler is not None and context is not None:
+        await handler(ack, command, caller, context)
+        return
     try:
         today = today_in(meetings.clock, caller.timezone)
         parsed = grammar.parse_meeting_command(command.get("text", ""), today)
