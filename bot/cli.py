@@ -19,6 +19,8 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.exc import OperationalError
 
+from bot.attendance.cli import add_commands as add_attendance_commands
+from bot.attendance.cli import add_export_options, run_attendance, run_export
 from bot.runtime import StartupError, open_database, start_jobs
 from bot.settings import Settings, SettingsError, database_url_if_set, load_settings
 from scheduling.clock import SystemClock
@@ -54,12 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
         "file", type=Path, help="the consortium file, e.g. examples/capacities.yaml"
     )
 
-    exporter = commands.add_parser("export", help="write a round's report (md, docx, csv, json)")
-    exporter.add_argument("--round", required=True, dest="round_ref", help="round number or title")
+    exporter = commands.add_parser(
+        "export", help="write a round's report, a meeting's record or a period's register"
+    )
+    exporter.add_argument("--round", dest="round_ref", help="round number or title")
+    add_export_options(exporter)
     exporter.add_argument("--format", choices=FORMATS, default="md", dest="format_name")
     exporter.add_argument(
-        "-o", "--output", type=Path, help="file to write (default: standard output)"
+        "-o", "--output", "--out", type=Path, help="file to write (default: standard output)"
     )
+    add_attendance_commands(commands)
 
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -166,6 +172,10 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.command == "import":
         return _import(settings, args.file)
+    if args.command == "export" and args.round_ref is None:
+        return run_export(settings, args)
+    if args.command == "attendance":
+        return run_attendance(settings, args)
     if args.command == "export":
         return _export(settings, args.round_ref, args.format_name, args.output)
     if args.command == "db":

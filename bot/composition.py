@@ -24,6 +24,7 @@ from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
+from scheduling.attendance.record import RecordService
 from scheduling.attendance.service import AttendanceService
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock
@@ -50,6 +51,7 @@ class Domain:
     rounds: RoundService
     home: HomeService
     attendance: AttendanceService
+    records: RecordService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -65,6 +67,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         rounds=RoundService(database, clock),
         home=HomeService(database, clock, directory, feeds, mail_works=mail),
         attendance=AttendanceService(database, clock, directory),
+        records=RecordService(database, clock, directory),
     )
 
 
