@@ -92,6 +92,9 @@ class WhoAnswered:
     occurrence: Occurrence
     table: dict[str, dict[str, list[str]]]
     unlisted: tuple[str, ...] = ()
+    # Who attended (once it took place), by country name; and how many guests.
+    attended: dict[str, list[str]] = field(default_factory=dict)
+    guests: int = 0
 
 
 class RsvpService:
@@ -163,14 +166,25 @@ class RsvpService:
                 raise MeetingError(f"#{series.id} has no occurrence {when}{after}", "date")
             key = (series.id, occurrence.original_local)
             answers = work.rsvps.answers([key])[key]
+            present = work.attendance.of_occurrence(*key)
         snapshot = self.directory.snapshot()
+        attended: dict[str, list[str]] = {}
+        for row in present:
+            if not row.guest:
+                country = snapshot.countries.get(row.country_code or "")
+                attended.setdefault(country.name if country else "—", []).append(row.name)
         table: dict[str, dict[str, list[str]]] = {}
         for profile in audience_members(snapshot.profiles.values(), series.audience):
             country = profile.countries[0].name if profile.countries else "—"
             answer = answers.get(profile.slack_id, "none")
             table.setdefault(country, {}).setdefault(answer, []).append(profile.name)
         return WhoAnswered(
-            series, occurrence, dict(sorted(table.items())), unlisted_countries(snapshot, series)
+            series,
+            occurrence,
+            dict(sorted(table.items())),
+            unlisted_countries(snapshot, series),
+            attended,
+            sum(1 for row in present if row.guest),
         )
 
 

@@ -5,6 +5,7 @@ docx, opened with python-docx) and of January 2024's register; and a Teams-like 
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,16 +69,23 @@ def test_import_a_participants_report_then_export_the_record(
     counts = workspace.services.attendance.counts(1, datetime(2024, 1, 4, 10, 0))
     assert counts.by_country == {"FI": 1, "PT": 1} and counts.guests == 1
 
-    who = workspace.command("U0COORD1", "/meeting who 1 on 4 Jan 2024").ack_text
-    assert "Attendance for Jour fixe of the core countries" in who
+    who = workspace.command("U0COORD1", "/meeting who 1 on 4 Jan 2024")
+    assert who.ack_text.startswith("Answers and attendance for Jour fixe of the core countries")
+    shown = json.dumps(who.ack, ensure_ascii=False)
+    assert (
+        "*Portugal* \u2014 No answer: Portuguese partner \u00b7 *Attended:* Portuguese partner"
+        in shown
+    )
+    assert "*Austria* \u2014 No answer: Austrian partner" in shown
+    assert "*Attended in all:* 2 members, 1 guests" in shown
 
     md = run_cli(
         "export", "--meeting", "1", "--on", "2024-01-04", "--format", "md", cwd=tmp_path, env=env
     )
     assert md.returncode == 0, md.stderr
-    assert "# Jour fixe of the core countries — 2024\\-01\\-04" in md.stdout
-    assert "| 2024\\-01\\-04 | Jour fixe of the core countries | PT | Portugal | 1 |" in md.stdout
-    assert "| 2024\\-01\\-04 | Jour fixe of the core countries | — | Guests | 1 |" in md.stdout
+    assert "# Jour fixe of the core countries — 2024-01-04" in md.stdout
+    assert "| 2024-01-04 | Jour fixe of the core countries | PT | Portugal | 1 |" in md.stdout
+    assert "| 2024-01-04 | Jour fixe of the core countries | — | Guests | 1 |" in md.stdout
     assert "3 attendees in all." in md.stdout
 
     csv = run_cli(
