@@ -188,19 +188,19 @@ def who_message(who: WhoAnswered) -> Message:
                 label = "No answer" if answer == "none" else RsvpAnswer(answer).label
                 parts.append(f"{label}: {escape(', '.join(names))}")
         rows[country] = "; ".join(parts)
-    for country, names in who.attended.items():
-        here = f"*Attended:* {escape(', '.join(names))}"
+    for country, present in who.attended.items():
+        here = f"*Attended:* {escape(', '.join(present))}"
         rows[country] = f"{rows[country]} · {here}" if rows.get(country) else here
     lines = [f"*{escape(country)}* — {rows[country]}" for country in sorted(rows)]
     if who.attended or who.guests:
-        people = sum(len(names) for names in who.attended.values())
+        people = sum(len(present) for present in who.attended.values())
         lines.append(f"*Attended in all:* {people} members, {who.guests} guests")
     # The section shows date tokens (each reader's own time); the text names the zone.
     blocks: list[Block] = [header(f"Who is coming: {title}"), section(when_mrkdwn(who.occurrence))]
     chunks = section_texts("\n".join(lines) or "Nobody is invited.")
     blocks += [section(chunk) for chunk in chunks][: MAX_MESSAGE_BLOCKS - 5]
-    answers = "Answers and attendance" if who.attended or who.guests else "Answers"
-    return Message(text=escape(f"{answers} for {title}, {when}"), blocks=as_dicts(blocks))
+    heading = "Answers and attendance" if who.attended or who.guests else "Answers"
+    return Message(text=escape(f"{heading} for {title}, {when}"), blocks=as_dicts(blocks))
 
 
 # -- cancelling: ask first, undo after -----------------------------------------------------------

@@ -171,8 +171,8 @@ class RsvpService:
         attended: dict[str, list[str]] = {}
         for row in present:
             if not row.guest:
-                country = snapshot.countries.get(row.country_code or "")
-                attended.setdefault(country.name if country else "—", []).append(row.name)
+                ref = snapshot.countries.get(row.country_code or "")
+                attended.setdefault(ref.name if ref else "—", []).append(row.name)
         table: dict[str, dict[str, list[str]]] = {}
         for profile in audience_members(snapshot.profiles.values(), series.audience):
             country = profile.countries[0].name if profile.countries else "—"
