@@ -80,3 +80,6 @@ READING_AS_READ = "reading_as_read"
 READING_OTHER = "reading_other"
 READING_NEITHER = "reading_neither"
 READING_ACTIONS = (READING_AS_READ, READING_OTHER)
+
+# Action items: the Done button of a listed item (its value is the item's id).
+ACTION_DONE = "action_done"

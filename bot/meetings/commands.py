@@ -10,7 +10,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
@@ -30,6 +30,7 @@ from bot.meetings.blocks import (
     who_message,
 )
 from bot.meetings.form import open_form
+from bot.meetings.records import SUBCOMMANDS
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
@@ -49,7 +50,12 @@ async def handle(
     background: Background,
     web: WebClient,
     rsvps: RsvpService,
+    context: AsyncBoltContext,
 ) -> None:
+    word, _, rest = command.get("text", "").strip().partition(" ")
+    if word.lower() in SUBCOMMANDS:
+        await SUBCOMMANDS[word.lower()](ack, {**command, "text": rest}, context)
+        return
     try:
         today = today_in(meetings.clock, caller.timezone)
         parsed = grammar.parse_meeting_command(command.get("text", ""), today)
@@ -92,11 +98,12 @@ async def reading_chosen(
     background: Background,
     web: WebClient,
     rsvps: RsvpService,
+    context: AsyncBoltContext,
 ) -> None:
     """A button of a two-way date question: the command again, with the date chosen."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
-        await handle(answer, command, caller, meetings, announcer, background, web, rsvps)
+        await handle(answer, command, caller, meetings, announcer, background, web, rsvps, context)
 
     await rerun_chosen(ack, body, respond, run)
 
