@@ -162,7 +162,8 @@ def links_between(work: UnitOfWork, start: datetime, end: datetime) -> list[Link
 
 
 def missing_minutes(work: UnitOfWork, now: datetime) -> list[MissingMinutes]:
-    """Occurrences that ended between two months and a week ago with no minutes, oldest first."""
+    """Occurrences that ended between two months and a week ago with no minutes, latest
+    first (the ones people still remember)."""
     stored = work.meetings.as_rows()
     live = [
         series_of(m, stored.exceptions.get(m.id, []))
@@ -178,6 +179,6 @@ def missing_minutes(work: UnitOfWork, now: datetime) -> list[MissingMinutes]:
     have = work.actions.with_minutes({(o.series.id, o.original_local) for o in ended})
     return [
         MissingMinutes(o.series.title, o.series.id, o.start_local.date())
-        for o in sorted(ended, key=lambda o: (o.start, o.series.id))
+        for o in sorted(ended, key=lambda o: (o.start, o.series.id), reverse=True)
         if (o.series.id, o.original_local) not in have
     ]

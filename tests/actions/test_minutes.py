@@ -4,7 +4,7 @@ in the digest, and missed on the coordinators' Home tab a week after the meeting
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.local.render import render_view
 from bot.local.workspace import Exchange, LocalWorkspace
@@ -99,10 +99,12 @@ def test_the_digest_lists_the_minutes_added_since_the_last_one(
 ) -> None:
     clock.set(AFTER_THE_JOUR_FIXE)
     add(workspace, PORTUGUESE, f"1 {MINUTES}")
+    clock.advance(timedelta(minutes=5))
     preview = workspace.command(COORDINATOR, "/digest preview")
     shown = str(preview.ack)
     assert "Minutes and recordings" in shown
     assert "jourfixe/2024-01-minutes" in shown
+    assert "1 minutes link" in preview.ack_text
 
 
 def test_missing_minutes_show_on_the_coordinators_home_tab_a_week_after(
@@ -112,7 +114,7 @@ def test_missing_minutes_show_on_the_coordinators_home_tab_a_week_after(
     assert "Jour fixe of the core countries, Thu 4 Jan" not in home_text(workspace, COORDINATOR)
     clock.set(datetime(2024, 1, 11, 12, 0, tzinfo=UTC))
     text = home_text(workspace, COORDINATOR)
-    assert "Minutes missing" in text
+    assert "Minutes missing" in text, text
     assert "Jour fixe of the core countries (#1), Thu 4 Jan" in text
     assert "Minutes missing" not in home_text(workspace, PORTUGUESE)
     add(workspace, COORDINATOR, f"1 {MINUTES}")
