@@ -24,6 +24,8 @@ from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
+from scheduling.actions.items import ActionService
+from scheduling.actions.minutes import MinutesService
 from scheduling.attendance.record import RecordService
 from scheduling.attendance.service import AttendanceService
 from scheduling.calendars.feeds import FeedService
@@ -50,6 +52,8 @@ class Domain:
     updates: UpdateService
     rounds: RoundService
     home: HomeService
+    action_items: ActionService
+    minutes: MinutesService
     attendance: AttendanceService
     records: RecordService
 
@@ -66,6 +70,8 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         updates=UpdateService(database, clock),
         rounds=RoundService(database, clock),
         home=HomeService(database, clock, directory, feeds, mail_works=mail),
+        action_items=ActionService(database, clock, directory),
+        minutes=MinutesService(database, clock),
         attendance=AttendanceService(database, clock, directory),
         records=RecordService(database, clock, directory),
     )

@@ -28,11 +28,11 @@ WORD = "attended"
 _NAME = re.compile(r"<@[UW][A-Z0-9]+(\|[^>]*)?>|@\S+|[A-Za-z]{2},?")
 
 
-async def attended(
-    ack: Reply, command: dict[str, str], caller: MemberProfile, context: AsyncBoltContext
-) -> None:
+async def attended(ack: Reply, command: dict[str, str], context: AsyncBoltContext) -> None:
+    """`/meeting attended …`: the command's text is what follows `attended`."""
     service: AttendanceService = context["attendance"]
-    words = unescape(command.get("text", "")).split()[1:]
+    caller: MemberProfile = context["caller"]
+    words = unescape(command.get("text", "")).split()
     try:
         meeting_id, day, names = _read(words, today_in(service.clock, caller.timezone))
     except FieldError as error:

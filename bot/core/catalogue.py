@@ -16,12 +16,14 @@ MEETING_COMMAND = "/meeting"
 UPDATE_COMMAND = "/update"
 ROUND_COMMAND = "/round"
 DIGEST_COMMAND = "/digest"
+ACTION_COMMAND = "/action"
 
 # The topics of `/consortium help <topic>`, in the order help names them, with their titles.
 TOPICS = {
     "meetings": "Meetings",
     "updates": "Country updates and the digest",
     "rounds": "Collection rounds",
+    "actions": "Minutes and action items",
     "settings": "You and your settings",
     "admin": "Running the bot",
 }
@@ -32,6 +34,7 @@ COMMAND_TOPICS = {
     UPDATE_COMMAND: "updates",
     ROUND_COMMAND: "rounds",
     DIGEST_COMMAND: "updates",
+    ACTION_COMMAND: "actions",
 }
 
 
@@ -69,7 +72,7 @@ class CommandHelp:
 COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         CONSORTIUM_COMMAND,
-        "/consortium help [meetings|updates|rounds|settings|admin]",
+        "/consortium help [meetings|updates|rounds|actions|settings|admin]",
         "The commands used most; with a topic, every command of that topic with an example.",
         "/consortium help meetings",
     ),
@@ -195,6 +198,39 @@ COMMANDS: tuple[CommandHelp, ...] = (
         words=("attended",),
         refusal="mark attendance",
         topic="meetings",
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting minutes <id> [on DATE] <url> [minutes|notes|recording|slides]",
+        "Add a link to a meeting's minutes (or notes, recording, slides) for its latest "
+        "occurrence, or the one on DATE; I post it in the meeting's channel, in the agenda's "
+        "thread when there is one. Anyone the meeting is for can add one.",
+        "/meeting minutes 1 on 4 Jan https://share.example/jourfixe-minutes",
+        topic="actions",
+        most_used="Share a meeting's minutes",
+    ),
+    CommandHelp(
+        ACTION_COMMAND,
+        '/action add <country | @member> "<text>" [due DATE] [for meeting <id>]',
+        "Give a country or a member something to do; members give actions to their own "
+        "country or themselves, coordinators to anyone. Open actions show on the country's "
+        "Home tab and in its next update form.",
+        '/action add PT "Send the national roadmap draft" due 19 Jan for meeting 1',
+        most_used="Note an action item",
+    ),
+    CommandHelp(
+        ACTION_COMMAND,
+        "/action list [country | mine | all]",
+        "The open actions (yours and your country's by default), numbered, each with a Done "
+        "button.",
+        "/action list Portugal",
+    ),
+    CommandHelp(
+        ACTION_COMMAND,
+        "/action done <n> [note]",
+        "Mark action <n> done, with a note if you like (its country's members, its assignee "
+        "or coordinators).",
+        "/action done 3 sent on Friday",
     ),
     CommandHelp(
         UPDATE_COMMAND,

@@ -30,6 +30,8 @@ TOPIC_ALIASES = {
     "update": "updates",
     "digest": "updates",
     "round": "rounds",
+    "action": "actions",
+    "minutes": "actions",
     "setting": "settings",
     "consortium": "settings",
     "me": "settings",

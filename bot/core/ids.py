@@ -81,3 +81,15 @@ READING_AS_READ = "reading_as_read"
 READING_OTHER = "reading_other"
 READING_NEITHER = "reading_neither"
 READING_ACTIONS = (READING_AS_READ, READING_OTHER)
+
+# Action items: the Done button of a listed item (its value is the item's id).
+ACTION_DONE = "action_done"
+
+
+def update_action_block(item_id: int) -> str:
+    """Block (and action) ID of the update form's "done?" question about an open action."""
+    return f"update_action_{item_id}"
+
+
+def update_action_note_block(item_id: int) -> str:
+    return f"update_action_note_{item_id}"

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.actions.blocks import action_section
 from bot.core import ids
 from bot.core.blocks import (
     MAX_SECTION_TEXT,
@@ -36,7 +37,7 @@ from bot.reminders.digest_blocks import archive_link, meeting_line
 from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import CountryRef
 from scheduling.home.facts import ConsortiumState, Cut, HomeFacts, MyMeeting, MySettings, OwedRound
-from scheduling.language.dates import day_of_year, due_words
+from scheduling.language.dates import day_of_year, due_words, short_date
 from scheduling.updates.views import RoundStatus
 from scheduling.vocabulary import MemberRole, RsvpAnswer
 
@@ -62,6 +63,7 @@ def home_view(facts: HomeFacts, public_url: str | None) -> dict[str, Any]:
         ),
         *_meetings(facts.meetings),
         *_owed(facts.owed, facts, bool(profile.countries)),
+        *_actions(facts),
         *_recent(facts),
         *_settings(facts.settings, public_url, profile.is_coordinator),
     ]
@@ -176,6 +178,20 @@ def _owed(owed: Cut[OwedRound], facts: HomeFacts, has_country: bool) -> list[Blo
             )
         )
     return blocks + _more(owed, "`/round status`")
+
+
+def _actions(facts: HomeFacts) -> list[Block]:
+    """The open actions of the member's countries, each with its Done button."""
+    if not facts.profile.countries:
+        return []
+    blocks: list[Block] = [section("*Your country's open actions*")]
+    if not facts.actions.shown:
+        return [*blocks, context("None open. `/action add` notes one.")]
+    blocks += [
+        action_section(item, facts.today, f"home-action-{number}-{item.id}")
+        for number, item in enumerate(facts.actions.shown)
+    ]
+    return blocks + _more(facts.actions, "`/action list`")
 
 
 def _recent(facts: HomeFacts) -> list[Block]:
@@ -323,8 +339,24 @@ def _coordinators(state: ConsortiumState, facts: HomeFacts) -> list[Block]:
         context("None in the next 14 days.")
     ]
     blocks += _more(state.meetings, "`/meeting next all`")
+    blocks += _missing_minutes(state)
     blocks += _deliveries(state)
     return blocks
+
+
+def _missing_minutes(state: ConsortiumState) -> list[Block]:
+    """Meetings that ended over a week ago with no minutes: a few lines, cut."""
+    missing = state.missing_minutes
+    if not missing.shown:
+        return []
+    lines = [
+        f"• {_title(m.meeting_title)} (#{m.meeting_id}), {short_date(m.occurrence_day)}"
+        for m in missing.shown
+    ]
+    return [
+        section("*Minutes missing* (a week after the meeting)\n" + "\n".join(lines)),
+        *_more(missing, "`/meeting minutes <id> on DATE <url>` adds them"),
+    ]
 
 
 def _deliveries(state: ConsortiumState) -> list[Block]:

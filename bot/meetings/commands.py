@@ -50,12 +50,11 @@ async def handle(
     background: Background,
     web: WebClient,
     rsvps: RsvpService,
-    context: AsyncBoltContext | None = None,
+    context: AsyncBoltContext,
 ) -> None:
-    first = (command.get("text") or "").split(maxsplit=1)
-    handler = SUBCOMMANDS.get(first[0].lower()) if first else None
-    if handler is not None and context is not None:
-        await handler(ack, command, caller, context)
+    word, _, rest = command.get("text", "").strip().partition(" ")
+    if word.lower() in SUBCOMMANDS:
+        await SUBCOMMANDS[word.lower()](ack, {**command, "text": rest}, context)
         return
     try:
         today = today_in(meetings.clock, caller.timezone)
@@ -99,11 +98,12 @@ async def reading_chosen(
     background: Background,
     web: WebClient,
     rsvps: RsvpService,
+    context: AsyncBoltContext,
 ) -> None:
     """A button of a two-way date question: the command again, with the date chosen."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
-        await handle(answer, command, caller, meetings, announcer, background, web, rsvps)
+        await handle(answer, command, caller, meetings, announcer, background, web, rsvps, context)
 
     await rerun_chosen(ack, body, respond, run)
 

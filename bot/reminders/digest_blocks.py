@@ -17,10 +17,11 @@ from bot.core.blocks import Message, as_dicts, header, pages, section, section_t
 from bot.core.mrkdwn import escape, truncate
 from bot.meetings.blocks import when_mrkdwn
 from bot.reminders.blocks import totals_words
+from scheduling.actions.minutes import LinkLine
 from scheduling.consortium.directory import CountryRef
 from scheduling.delivery.digest import UPCOMING_DAYS
 from scheduling.delivery.notices import ChangeKind, Digest, OpenRound, ScheduleChange
-from scheduling.language.dates import day_of_year, due_words
+from scheduling.language.dates import day_of_year, due_words, short_date
 from scheduling.meetings.occurrences import Occurrence
 from scheduling.meetings.rsvp import RsvpTotals
 from scheduling.updates.views import RoundView
@@ -60,6 +61,8 @@ def summary_line(digest: Digest) -> str:
         parts.append(_count(updates, "new update"))
     if digest.changes:
         parts.append(_count(len(digest.changes), "change") + " to the schedule")
+    if digest.minutes:
+        parts.append(_count(len(digest.minutes), "minutes link", "minutes links"))
     return ", ".join(parts) if parts else QUIET
 
 
@@ -174,6 +177,16 @@ def _update_blocks(digest: Digest) -> list[Block]:
     return blocks
 
 
+def _link_line(link: LinkLine) -> str:
+    """`• Minutes: Jour fixe (#1), Thu 4 Jan 2024`, the kind linked to the sharing space."""
+    label = link.kind.capitalize()
+    url = escape(link.url).replace("|", "%7C")
+    return (
+        f"• <{url}|{escape(label)}>: {escape(truncate(link.meeting_title, 150))} "
+        f"(#{link.meeting_id}), {short_date(link.occurrence_day)}"
+    )
+
+
 def digest_messages(digest: Digest) -> list[Message]:
     """The digest as one or more messages (each within Slack's limits): the first goes to the
     channel (or the reader's DM), the others into its thread. Every part's notification text
@@ -196,6 +209,8 @@ def digest_messages(digest: Digest) -> list[Message]:
         sections.append(
             _titled("New in the schedule", [change_line(c, today) for c in digest.changes])
         )
+    if digest.minutes:
+        sections.append(_titled("Minutes and recordings", [_link_line(m) for m in digest.minutes]))
     blocks: list[Block] = [header(f"{digest.consortium}: {title}"), section(escape(summary))]
     for number, part in enumerate(sections):
         if number:

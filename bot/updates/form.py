@@ -14,15 +14,17 @@ from slack_sdk import WebClient
 from bot.core import ids
 from bot.core.blocks import context, input_block, option, section
 from bot.core.forms import field_errors, state_value
-from bot.core.mrkdwn import escape
+from bot.core.mrkdwn import escape, truncate
 from bot.core.web_api.background import Background
 from bot.updates.publisher import UpdatePublisher
+from scheduling.actions.items import MAX_NOTE_LENGTH, ActionLine
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.errors import FieldError
 from scheduling.updates.service import MAX_FIELD_LENGTH, UpdateService
 from scheduling.updates.views import RoundRef, UpdateDraft, UpdateView
 from scheduling.vocabulary import FIELDS, SECTIONS, UpdateField
 
+MAX_LABEL = 150  # of a question's label (Slack allows 2,000): the action in short
 # Which input shows an error about which field.
 FIELD_BLOCKS = {
     "country": ids.UPDATE_COUNTRY,
@@ -40,6 +42,7 @@ def update_form(
     fields: Mapping[UpdateField, str] | None = None,
     update_id: int | None = None,
     version: int | None = None,
+    actions: Mapping[str, Sequence[ActionLine]] | None = None,
 ) -> dict[str, Any]:
     """The update form; Slack's input limits are declared on every field. An edit form
     keeps the `version` it shows, for the save to be refused if the update changed since."""
@@ -50,6 +53,10 @@ def update_form(
         chosen = next((c for c in countries if c.code == country), countries[0])
         metadata["country"] = chosen.code
         blocks.append(context(f"For {chosen.flag} *{escape(chosen.name)}*").to_dict())
+        if update_id is None and actions:
+            asked = list(actions.get(chosen.code, ()))
+            metadata["actions"] = [item.id for item in asked]
+            blocks += action_questions(asked)
     else:
         options = [option(f"{c.name} ({c.code})", c.code) for c in countries][:100]
         element: dict[str, Any] = {
@@ -109,6 +116,40 @@ def update_form(
     }
 
 
+def action_questions(items: Sequence[ActionLine]) -> list[dict[str, Any]]:
+    """Per open action of the country: "You planned: X — done?" (a checkbox) and a note;
+    both optional, so the form asks without insisting."""
+    blocks: list[dict[str, Any]] = []
+    for item in items:
+        question = ids.update_action_block(item.id)
+        note = ids.update_action_note_block(item.id)
+        checkbox = {
+            "type": "checkboxes",
+            "action_id": question,
+            "options": [option("Done", "done")],
+        }
+        label = truncate(f"You planned: {item.text}", MAX_LABEL - len(" — done?")) + " — done?"
+        blocks.append(input_block(question, label, checkbox, optional=True))
+        element = {"type": "plain_text_input", "action_id": note, "max_length": MAX_NOTE_LENGTH}
+        blocks.append(input_block(note, "Note (with done)", element, optional=True))
+    return blocks
+
+
+def done_answers(state: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[int, str]:
+    """The actions the form asked about that were ticked done, with their notes."""
+    asked = metadata.get("actions")
+    answers = {}
+    for value in asked if isinstance(asked, list) else []:
+        item_id = ids.record_id(value)
+        if item_id is None:
+            continue
+        block = ids.update_action_block(item_id)
+        chosen = state.get(block, {}).get(block, {}).get("selected_options") or []
+        if any(isinstance(o, dict) and o.get("value") == "done" for o in chosen):
+            answers[item_id] = state_value(state, ids.update_action_note_block(item_id)) or ""
+    return answers
+
+
 def posted_view(update: UpdateView, edited: bool) -> dict[str, Any]:
     what = "saved" if edited else "posted"
     return {
@@ -135,7 +176,13 @@ def open_form(
     choices = updates.form_choices(caller)
     round_id, country = preset or (None, None)
     chosen = country or (caller.countries[0].code if caller.countries else None)
-    view = update_form(choices.countries, choices.rounds, country=chosen, round_id=round_id)
+    view = update_form(
+        choices.countries,
+        choices.rounds,
+        country=chosen,
+        round_id=round_id,
+        actions=choices.actions,
+    )
     web.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -204,7 +251,7 @@ async def submit(
                         errors={ids.UPDATE_ROUND: "Choose one of the rounds offered."},
                     )
                     return
-            draft = UpdateDraft(country, round_id, fields)
+            draft = UpdateDraft(country, round_id, fields, done_answers(state, metadata))
             published = await asyncio.to_thread(updates.submit, caller, draft)
     except FieldError as error:
         await ack(**field_errors(error, FIELD_BLOCKS, state, first_field))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from scheduling.actions.minutes import links_between
 from scheduling.consortium.directory import CountryRef, MemberProfile, audience_members
 from scheduling.delivery.deliverer import DeliveryKind, Pending, ScheduledWork, SweepReport
 from scheduling.delivery.notices import (
@@ -157,7 +158,17 @@ class DigestJob(ScheduledWork):
         set_up_at = consortium.set_up_at if consortium is not None else None
         news_since = max(since, set_up_at) if set_up_at is not None else since
         changes = _changes(stored, news_since, until)
-        return Digest(name, setting.zone, since, until, updates, upcoming, tuple(rounds), changes)
+        return Digest(
+            name,
+            setting.zone,
+            since,
+            until,
+            updates,
+            upcoming,
+            tuple(rounds),
+            changes,
+            minutes=tuple(links_between(work, since, until)),
+        )
 
     def run(self, *, manual: bool = False) -> tuple[SweepReport, str | None]:
         """Post this week's digest if it is due (or now, when `manual`), once per key, and

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from scheduling.actions.minutes import LinkLine
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.reminders import DueReminder
@@ -95,10 +96,12 @@ class Digest:
     # For a reader: how many of `upcoming` (and of `rounds`), from the first, are theirs.
     readers_meetings: int = 0
     readers_rounds: int = 0
+    # Links to minutes, notes, recordings and slides added since the last digest.
+    minutes: tuple[LinkLine, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.updates or self.upcoming or self.rounds or self.changes)
+        return not (self.updates or self.upcoming or self.rounds or self.changes or self.minutes)
 
     @property
     def today(self) -> date:

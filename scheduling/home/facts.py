@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
+from scheduling.actions.items import ActionLine
+from scheduling.actions.minutes import MissingMinutes
 from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.meetings.occurrences import Occurrence
@@ -26,6 +28,8 @@ SHOWN_MEETINGS = 8
 SHOWN_ROUNDS = 6
 SHOWN_UPDATES = 8
 SHOWN_PROBLEMS = 5
+SHOWN_ACTIONS = 5
+SHOWN_MISSING_MINUTES = 4
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class ConsortiumState:
     rounds: Cut[RoundStatus]
     deliveries: DeliveryHealth
     meetings: Cut[MyMeeting]
+    missing_minutes: Cut[MissingMinutes] = Cut(())
 
 
 @dataclass(frozen=True)
@@ -99,3 +104,4 @@ class HomeFacts:
     recent: Cut[UpdateLine]
     settings: MySettings
     coordinator: ConsortiumState | None
+    actions: Cut[ActionLine] = Cut(())  # the open actions of the member's countries

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from scheduling.actions.items import open_lines
+from scheduling.actions.minutes import missing_minutes
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock
 from scheduling.consortium.directory import (
@@ -17,7 +19,9 @@ from scheduling.consortium.directory import (
 from scheduling.home.facts import (
     MEETING_DAYS,
     RECENT_DAYS,
+    SHOWN_ACTIONS,
     SHOWN_MEETINGS,
+    SHOWN_MISSING_MINUTES,
     SHOWN_PROBLEMS,
     SHOWN_ROUNDS,
     SHOWN_UPDATES,
@@ -96,10 +100,13 @@ class HomeService:
                         ),
                     ),
                     Cut.of(meetings, SHOWN_MEETINGS),
+                    Cut.of(missing_minutes(work, now), SHOWN_MISSING_MINUTES),
                 )
                 if profile.is_coordinator
                 else None
             )
+            codes = [c.code for c in profile.countries]
+            actions, more_actions = open_lines(work, countries, codes, SHOWN_ACTIONS)
             settings = MySettings(
                 reminders=profile.reminder_delivery,
                 email=profile.email,
@@ -118,6 +125,7 @@ class HomeService:
             recent=Cut.of(recent, SHOWN_UPDATES),
             settings=settings,
             coordinator=coordinator,
+            actions=Cut(tuple(actions), more_actions),
         )
 
 

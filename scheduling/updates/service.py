@@ -8,11 +8,12 @@ one transaction and returns what posting the card needs: the update and where to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from scheduling.actions.items import ActionLine, close_answered, open_lines
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.delivery.cards import queue_card
@@ -31,6 +32,7 @@ __all__ = ["Published", "UpdateDraft", "UpdateError", "UpdateService", "UpdateVi
 # Slack's plain_text_input allows at most 3,000 characters; a note is held to the same so it
 # can be edited in the form.
 MAX_FIELD_LENGTH = 3000
+FORM_ACTIONS = 5  # open actions the update form asks about, and countries it reads them for
 MAX_NOTE_LENGTH = 3000
 # Where cards go: the consortium file's updates channel, else its announcements channel.
 UPDATES_CHANNEL_PURPOSES = ("updates", "announcements")
@@ -57,6 +59,8 @@ class FormChoices:
 
     countries: list[CountryRef]
     rounds: list[RoundRef]
+    # Each country's open actions (a few), asked about in the form.
+    actions: dict[str, list[ActionLine]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,14 +92,22 @@ class UpdateService:
                 for r in work.rounds.open_rounds()
                 if codes is None or codes & set(_asked(r.audience, roles))
             ]
-        return FormChoices(countries, rounds)
+            refs = {c.code: c for c in countries}
+            actions = {
+                c.code: open_lines(work, refs, [c.code], FORM_ACTIONS)[0]
+                for c in countries[:FORM_ACTIONS]
+            }
+        return FormChoices(countries, rounds, actions)
 
     def submit(self, profile: MemberProfile, draft: UpdateDraft) -> Published:
         fields = _clean(draft.fields)
         if not any(fields.get(name) for name in (*SECTIONS, UpdateField.NOTE)):
             raise UpdateError("Fill in at least one section.", str(SECTIONS[0]))
         with self.database.write() as work:
-            return self._submit(work, profile, draft.country_code, draft.round_id, fields)
+            published = self._submit(work, profile, draft.country_code, draft.round_id, fields)
+            now = self.clock.now()
+            close_answered(work, profile, draft.country_code, draft.done_actions, now)
+            return published
 
     def note(self, profile: MemberProfile, text: str) -> Published:
         """A one-line note; `XX: text` names the country for members of several countries."""

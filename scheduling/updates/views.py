@@ -70,6 +70,8 @@ class UpdateDraft:
     country_code: str
     round_id: int | None
     fields: dict[UpdateField, str] = field(default_factory=dict)
+    # The country's open actions answered done in the form: item id -> note.
+    done_actions: dict[int, str] = field(default_factory=dict)
 
 
 def to_view(update: CountryUpdate) -> UpdateView:

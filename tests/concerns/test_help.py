@@ -107,7 +107,7 @@ def test_a_topic_by_another_name_and_each_commands_own_help(
 def test_a_mistyped_topic_gets_a_did_you_mean(workspace: LocalWorkspace) -> None:
     text = shown(workspace.command(COORDINATOR, "/consortium help meetngs"))
     assert "Did you mean `/consortium help meetings`?" in text
-    assert "meetings, updates, rounds, settings, admin" in text
+    assert "meetings, updates, rounds, actions, settings, admin" in text
 
 
 @pytest.mark.parametrize(
