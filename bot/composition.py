@@ -24,6 +24,8 @@ from bot.reminders.notifier import SlackDeliveryNotifier
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
+from scheduling.agenda.service import AgendaService
+from scheduling.agenda.topics import TopicService
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
@@ -48,6 +50,8 @@ class Domain:
     updates: UpdateService
     rounds: RoundService
     home: HomeService
+    topics: TopicService
+    agendas: AgendaService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -62,6 +66,8 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         updates=UpdateService(database, clock),
         rounds=RoundService(database, clock),
         home=HomeService(database, clock, directory, feeds, mail_works=mail),
+        topics=TopicService(database, clock),
+        agendas=AgendaService(database, clock),
     )
 
 

@@ -10,7 +10,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
@@ -18,7 +18,7 @@ from bot.core.catalogue import MEETING_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
 from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
-from bot.meetings import grammar
+from bot.meetings import grammar, records
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import (
     cancel_choices,
@@ -49,7 +49,12 @@ async def handle(
     background: Background,
     web: WebClient,
     rsvps: RsvpService,
+    context: AsyncBoltContext,
 ) -> None:
+    record = records.handler_for(command.get("text", ""))
+    if record is not None:
+        await record(ack, command, caller, context)
+        return
     try:
         today = today_in(meetings.clock, caller.timezone)
         parsed = grammar.parse_meeting_command(command.get("text", ""), today)
@@ -80,6 +85,8 @@ async def handle(
     await ack(**message.as_ephemeral())
     if change is not None and not change.quiet:
         background.messages.run(announcer.announce, change, caller.slack_id)
+    if isinstance(parsed, grammar.Cancel) and change is not None:
+        await records.after_cancel(change, command, caller, context)
 
 
 async def reading_chosen(
@@ -92,11 +99,12 @@ async def reading_chosen(
     background: Background,
     web: WebClient,
     rsvps: RsvpService,
+    context: AsyncBoltContext,
 ) -> None:
     """A button of a two-way date question: the command again, with the date chosen."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
-        await handle(answer, command, caller, meetings, announcer, background, web, rsvps)
+        await handle(answer, command, caller, meetings, announcer, background, web, rsvps, context)
 
     await rerun_chosen(ack, body, respond, run)
 

@@ -40,6 +40,7 @@ class DeliveryKind(enum.StrEnum):
     ROUND_REQUEST = "round"
     CARD = "card"
     MAIL = "mail"
+    AGENDA = "agenda"
 
 
 @dataclass(frozen=True)

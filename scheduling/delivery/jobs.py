@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduling.agenda.drafts import AgendaDrafts
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.announcements import AnnouncementDelivery
@@ -72,6 +73,7 @@ class Jobs:
         self.requests = RoundRequestDelivery(*parts)
         self.cards = CardDelivery(*parts)
         self.mails = MailDelivery(*parts)
+        self.agendas = AgendaDrafts(*parts)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
@@ -80,6 +82,7 @@ class Jobs:
         next_reminders = self.reminders.sweep(now, report)
         with self.database.write() as work:
             work.meetings.set_next_reminders(next_reminders)
+        self.agendas.sweep(now, report)
         self.retry(now, report)
         with self.database.write() as work:
             work.job_runs.record(SWEEP, now, report.summary())
@@ -128,6 +131,8 @@ class Jobs:
             self.cards.send(pending, report)
         elif pending.kind == DeliveryKind.MAIL:
             self.mails.send(pending, report)
+        elif pending.kind == DeliveryKind.AGENDA:
+            self.agendas.send(pending, report)
         else:
             self.requests.send(pending, report)
 
