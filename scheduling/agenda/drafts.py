@@ -60,7 +60,8 @@ class AgendaDrafts(ScheduledWork):
                 continue
             lead = timedelta(days=agenda_days(meeting))
             series = to_series(meeting)
-            for occurrence in occurrences(series, now, now + lead):
+            # Due once `start - lead <= now`: the window's end is exclusive, so one second on.
+            for occurrence in occurrences(series, now, now + lead + timedelta(seconds=1)):
                 due_at = occurrence.start - lead
                 if due_at < meeting.created_at:
                     continue

@@ -16,7 +16,7 @@ BULGARIAN = "U0BG"  # a supporting country: not invited to the jour fixe
 
 
 def _ephemeral_texts(exchange: object) -> list[str]:
-    calls = getattr(exchange, "calls")
+    calls = exchange.calls  # type: ignore[attr-defined]
     return [
         c.params.get("text", "")
         for c in calls
