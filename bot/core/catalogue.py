@@ -192,8 +192,9 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         MEETING_COMMAND,
-        "/meeting edit <id> <title|time|duration|link|location|channel|reminders> <value>",
-        "Change one field of a meeting; changing only the reminders posts nothing again.",
+        "/meeting edit <id> <title|time|duration|link|location|channel|reminders|agenda> <value>",
+        "Change one field of a meeting; changing only the reminders, or how many days ahead "
+        "the draft agenda goes to the coordinators (`agenda 5d`), posts nothing again.",
         "/meeting edit 1 link https://zoom.example/j/new",
         coordinators_only=True,
         words=("edit",),

@@ -176,7 +176,7 @@ def _answer(
         change = meetings.edit(caller, parsed.meeting_id, parsed.field, parsed.value)
         reply = f"Changed the {parsed.field} of #{parsed.meeting_id}."
         if change.quiet:
-            reply = quiet_edit_reply(change.series)
+            reply = quiet_edit_reply(change.series, parsed.field)
     else:
         assert isinstance(parsed, grammar.Invite)
         change = meetings.invite(caller, parsed.meeting_id)

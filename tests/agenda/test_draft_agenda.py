@@ -11,7 +11,8 @@ from typing import Any
 from bot.core import ids
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
-from tests.support import buttons_in
+from scheduling.consortium.file import parse_consortium_text
+from tests.support import ROOT, buttons_in
 
 COORDINATORS = ("U0COORD1", "U0COORD2")
 PORTUGUESE = "U0PT"
@@ -109,3 +110,22 @@ def test_partners_see_no_draft_before_it_is_published(workspace: LocalWorkspace)
     draft = workspace.command(COORDINATORS[0], "/meeting agenda 1")
     assert "Draft agenda (not published yet)" in draft.ack_text
     assert [a for a, _ in buttons_in(draft.ack["blocks"])] == [ids.AGENDA_EDIT]  # type: ignore[index]
+
+
+def test_a_meeting_s_own_agenda_lead_moves_the_draft(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    edited = workspace.command(COORDINATORS[0], "/meeting edit 1 agenda 5d")
+    assert "draft agenda now goes" in edited.ack_text
+    refused = workspace.command(COORDINATORS[0], "/meeting edit 1 agenda 2h")
+    assert "whole days" in refused.ack_text
+    assert not _drafts(_tick(workspace, clock, DRAFT_DUE))  # 7 days before: not yet
+    drafts = _drafts(_tick(workspace, clock, datetime(2024, 1, 27, 9, 0, tzinfo=UTC)))
+    assert len(drafts) == len(COORDINATORS)
+
+
+def test_the_consortium_file_sets_an_agenda_lead() -> None:
+    text = (ROOT / "examples" / "capacities.yaml").read_text(encoding="utf-8")
+    text = text.replace("    reminders: [1d, 1h]\n", "    reminders: [1d, 1h]\n    agenda: 5d\n", 1)
+    spec = parse_consortium_text(text)
+    assert [m.agenda_days for m in spec.meetings][:2] == [5, None]
