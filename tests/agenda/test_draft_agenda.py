@@ -5,13 +5,14 @@ Edit and publish posts it to the jour fixe's channel and, edited again, updates 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.core import ids
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.consortium.file import parse_consortium_text
+from storage.meeting_records import ActionItem
 from tests.support import ROOT, buttons_in
 
 COORDINATORS = ("U0COORD1", "U0COORD2")
@@ -61,6 +62,18 @@ def test_the_draft_agenda_gathers_needs_and_topics_once_and_is_published_in_plac
     )
     proposed = workspace.command(PORTUGUESE, '/meeting propose 1 "Twinning visits"')
     assert "Thu 1 Feb 2024" in proposed.ack_text
+    # Action items are written by their own feature; here, rows as it would store them.
+    now = clock.now()
+    with workspace.database.write() as work:
+        for text, due, status in (
+            ("Share the financing template", date(2024, 1, 30), "open"),
+            ("Not due yet", date(2024, 2, 10), "open"),
+            ("Already done", date(2024, 1, 20), "done"),
+        ):
+            work.add(
+                ActionItem(text=text, country_code="PT", due_on=due, status=status,
+                           created_by=PORTUGUESE, created_at=now)
+            )  # fmt: skip
 
     assert not _drafts(_tick(workspace, clock, datetime(2024, 1, 25, 8, 59, tzinfo=UTC)))
     calls = _tick(workspace, clock, DRAFT_DUE)
@@ -74,6 +87,9 @@ def test_the_draft_agenda_gathers_needs_and_topics_once_and_is_published_in_plac
     assert "Greece: A template for city contracts" in draft
     assert "Challenges" in draft and "Greece: Staff time" in draft
     assert draft.index("Twinning visits") < draft.index("Peer learning") < draft.index("Staff")
+    assert "Open action items" in draft
+    assert "Portugal: Share the financing template (due Tue 30 Jan 2024)" in draft
+    assert "Not due yet" not in draft and "Already done" not in draft
 
     (value,) = [v for a, v in buttons_in(drafts[0]["blocks"]) if a == ids.AGENDA_EDIT]
     view = _opened(workspace.click(COORDINATORS[0], ids.AGENDA_EDIT, value))
