@@ -26,6 +26,8 @@ from bot.settings import Settings
 from bot.updates.publisher import UpdatePublisher
 from scheduling.actions.items import ActionService
 from scheduling.actions.minutes import MinutesService
+from scheduling.agenda.service import AgendaService
+from scheduling.agenda.topics import TopicService
 from scheduling.attendance.record import RecordService
 from scheduling.attendance.service import AttendanceService
 from scheduling.calendars.feeds import FeedService
@@ -56,6 +58,8 @@ class Domain:
     minutes: MinutesService
     attendance: AttendanceService
     records: RecordService
+    topics: TopicService
+    agendas: AgendaService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -74,6 +78,8 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         minutes=MinutesService(database, clock),
         attendance=AttendanceService(database, clock, directory),
         records=RecordService(database, clock, directory),
+        topics=TopicService(database, clock),
+        agendas=AgendaService(database, clock),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from scheduling.agenda.facts import AgendaDraftNotice
 from scheduling.delivery.notices import (
     CardNotice,
     Digest,
@@ -101,6 +102,10 @@ class DeliveryNotifier(Protocol):
 
     def invitation(self, notice: InvitationNotice) -> Outgoing:
         """A calendar invitation (or cancellation) by e-mail to one member."""
+        ...
+
+    def agenda_draft(self, notice: AgendaDraftNotice) -> Outgoing:
+        """An occurrence's draft agenda, in a coordinator's DM."""
         ...
 
     def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> Outgoing:

@@ -106,6 +106,29 @@ COMMANDS: tuple[CommandHelp, ...] = (
         most_used="Who is coming to a meeting",
     ),
     CommandHelp(
+        MEETING_COMMAND,
+        '/meeting propose <id> "<topic>" [on DATE]',
+        "Propose a topic for a meeting you are invited to (the next occurrence, or the one on "
+        "DATE); others support it with one click, one vote per country.",
+        '/meeting propose 1 "Twinning visits in spring"',
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting agenda <id> [on DATE]",
+        "The meeting's agenda once published; coordinators also see the draft, with a button "
+        "to edit and publish it to the meeting's channel.",
+        "/meeting agenda 1",
+    ),
+    CommandHelp(
+        MEETING_COMMAND,
+        "/meeting topics <id> [on DATE] [drop N | merge N into M]",
+        "The topics proposed, by support, with Up and Drop buttons; or drop or merge them.",
+        "/meeting topics 1 merge 2 into 1",
+        coordinators_only=True,
+        words=("topics",),
+        refusal="order, merge or drop topics",
+    ),
+    CommandHelp(
         CONSORTIUM_COMMAND,
         "/consortium remind me dm|channel",
         "Get meeting reminders as direct messages, or only in the meetings' channels.",
@@ -172,8 +195,9 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         MEETING_COMMAND,
-        "/meeting edit <id> <title|time|duration|link|location|channel|reminders> <value>",
-        "Change one field of a meeting; changing only the reminders posts nothing again.",
+        "/meeting edit <id> <title|time|duration|link|location|channel|reminders|agenda> <value>",
+        "Change one field of a meeting; changing only the reminders, or how many days ahead "
+        "the draft agenda goes to the coordinators (`agenda 5d`), posts nothing again.",
         "/meeting edit 1 link https://zoom.example/j/new",
         coordinators_only=True,
         words=("edit",),
@@ -336,7 +360,11 @@ COMMANDS: tuple[CommandHelp, ...] = (
 
 
 # Modals whose submission is for coordinators only: callback ID -> what the door says.
-COORDINATOR_VIEWS = {ids.MEETING_MODAL: "schedule meetings", ids.ROUND_FORM: "open rounds"}
+COORDINATOR_VIEWS = {
+    ids.MEETING_MODAL: "schedule meetings",
+    ids.ROUND_FORM: "open rounds",
+    ids.AGENDA_MODAL: "publish agendas",
+}
 
 # Buttons for coordinators only (what they do is checked again by the services): action ID
 # -> what the door says.
@@ -350,6 +378,10 @@ COORDINATOR_ACTIONS = {
     ids.HOME_ROUND_REMIND: "remind rounds",
     ids.HOME_SCHEDULE_MEETING: "schedule meetings",
     ids.HOME_OPEN_ROUND: "open rounds",
+    ids.TOPIC_DROP: "order, merge or drop topics",
+    ids.TOPIC_UP: "order, merge or drop topics",
+    ids.TOPIC_CARRY: "carry topics",
+    ids.AGENDA_EDIT: "edit and publish agendas",
 }
 
 

@@ -45,6 +45,15 @@ ROUND_CLOSE_CONFIRM = "round_close_confirm"
 ROUND_CLOSE_KEEP = "round_close_keep"
 ROUND_CLOSE_UNDO = "round_close_undo"
 
+# Topics and the agenda of an occurrence (`bot/agenda/`).
+TOPIC_SUPPORT = "topic_support"
+TOPIC_DROP = "topic_drop"
+TOPIC_UP = "topic_up"
+TOPIC_CARRY = "topic_carry"
+AGENDA_EDIT = "agenda_edit"
+AGENDA_MODAL = "agenda_publish"
+AGENDA_TEXT = "agenda_text"
+
 
 def update_field_block(name: str) -> str:
     """Block (and action) ID of a section's input in the update form."""

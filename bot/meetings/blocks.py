@@ -166,9 +166,14 @@ def upcoming_list(upcoming: Upcoming, kind: MeetingKind | None) -> Message:
     return Message(text=f"{message.text} ({escape(hint)})", blocks=blocks)
 
 
-def quiet_edit_reply(series: Series) -> str:
-    """The answer to a reminders-only edit: what the reminders are now, and that nothing is
-    posted again."""
+def quiet_edit_reply(series: Series, field: str = "reminders") -> str:
+    """The answer to a reminders-only (or agenda lead) edit: what the reminders are now, and
+    that nothing is posted again."""
+    if field == "agenda":
+        return (
+            f"#{series.id} {series.title}: its draft agenda now goes to the coordinators that "
+            "many days before each occurrence. Nothing is posted again."
+        )
     offsets = ", ".join(format_duration(m) for m in series.reminder_minutes)
     now = f"reminders {offsets} before each meeting" if offsets else "no reminders"
     return (

@@ -18,7 +18,7 @@ from bot.core.catalogue import MEETING_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
 from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
-from bot.meetings import grammar
+from bot.meetings import grammar, records
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import (
     cancel_choices,
@@ -86,6 +86,8 @@ async def handle(
     await ack(**message.as_ephemeral())
     if change is not None and not change.quiet:
         background.messages.run(announcer.announce, change, caller.slack_id)
+    if isinstance(parsed, grammar.Cancel) and change is not None:
+        await records.after_cancel(change, command, caller, context)
 
 
 async def reading_chosen(
@@ -175,7 +177,7 @@ def _answer(
         change = meetings.edit(caller, parsed.meeting_id, parsed.field, parsed.value)
         reply = f"Changed the {parsed.field} of #{parsed.meeting_id}."
         if change.quiet:
-            reply = quiet_edit_reply(change.series)
+            reply = quiet_edit_reply(change.series, parsed.field)
     else:
         assert isinstance(parsed, grammar.Invite)
         change = meetings.invite(caller, parsed.meeting_id)

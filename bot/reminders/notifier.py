@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.agenda.blocks import draft_message
 from bot.attendance.blocks import attendance_message
 from bot.core import ids
 from bot.core.blocks import Message
@@ -21,6 +22,7 @@ from bot.reminders.digest_blocks import digest_messages
 from bot.reminders.outgoing import FilePart, SlackOutgoing, calling
 from bot.rounds.blocks import round_request
 from bot.updates.blocks import update_card
+from scheduling.agenda.facts import AgendaDraftNotice
 from scheduling.attendance.buttons import AttendanceNotice
 from scheduling.calendars.files import cancellation_file, invite_file
 from scheduling.clock import Clock
@@ -137,6 +139,10 @@ class SlackDeliveryNotifier:
         mailer, mail_from = self.mail
         message = invitation_message(notice, mail_from, self.organizer, self.clock.now())
         return MailOutgoing(mailer, message, notice.email)
+
+    def agenda_draft(self, notice: AgendaDraftNotice) -> SlackOutgoing:
+        message = draft_message(notice.facts, self.directory.country_names())
+        return SlackOutgoing(self.client, notice.coordinator, notice.key, [message])
 
     def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> SlackOutgoing:
         return SlackOutgoing.thawed(self.client, channel, key, frozen)

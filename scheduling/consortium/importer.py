@@ -198,6 +198,7 @@ class _Importer:
             "channel_purpose": spec.channel_purpose,
             "audience": spec.audience.stored(),
             "reminder_minutes": list(spec.reminder_minutes),
+            "agenda_days": spec.agenda_days,
         }
         existing = self.work.meetings.by_import_key(spec.key)
         identity = (

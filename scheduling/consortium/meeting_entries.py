@@ -12,6 +12,7 @@ from scheduling.meetings.edits import (
     MAX_LOCATION_LENGTH,
     MAX_REMINDERS,
     MAX_TITLE_LENGTH,
+    parse_agenda_days,
     parse_meeting_duration,
     parse_reminder,
 )
@@ -27,7 +28,7 @@ from scheduling.vocabulary import Audience, CountryRole, MeetingKind, Vocabulary
 
 _MEETING_KEYS = (
     "id", "kind", "title", "repeat", "start", "duration", "end", "timezone",
-    "location", "join_url", "channel", "audience", "reminders",
+    "location", "join_url", "channel", "audience", "reminders", "agenda",
 )  # fmt: skip
 MAX_KEY_LENGTH = 255
 MAX_RULE_LENGTH = 1000
@@ -108,6 +109,12 @@ class MeetingEntries(FieldReader):
                 self.problem(
                     reminders_line, f"a meeting can have {MAX_REMINDERS} reminders at most"
                 )
+            agenda_text = self.text(entry, "agenda", where, required=False)
+            agenda_days = (
+                self.parsed(self.line_of(entry, "agenda"), parse_agenda_days, agenda_text)
+                if agenda_text is not None
+                else None
+            )
             key = (
                 self.text(entry, "id", where, required=False, longest=MAX_KEY_LENGTH)
                 or f"{kind_text.lower()}:{title}"
@@ -127,6 +134,7 @@ class MeetingEntries(FieldReader):
                     ),
                     join_url=self.url(entry, "join_url"), channel_purpose=channel,
                     audience=audience, reminder_minutes=tuple(sorted(set(reminders), reverse=True)),
+                    agenda_days=agenda_days,
                 )  # fmt: skip
         return list(found.values())
 

@@ -68,6 +68,7 @@ class MeetingSpec:
     channel_purpose: str | None
     audience: Audience
     reminder_minutes: tuple[int, ...]
+    agenda_days: int | None = None  # the draft agenda's lead (None: the default)
 
 
 @dataclass(frozen=True)

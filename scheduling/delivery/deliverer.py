@@ -41,6 +41,7 @@ class DeliveryKind(enum.StrEnum):
     CARD = "card"
     MAIL = "mail"
     ATTENDANCE = "attendance"
+    AGENDA = "agenda"
 
 
 @dataclass(frozen=True)

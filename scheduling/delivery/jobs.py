@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduling.agenda.drafts import AgendaDrafts
 from scheduling.attendance.buttons import AttendanceButtons
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService, MemberProfile
@@ -74,6 +75,7 @@ class Jobs:
         self.cards = CardDelivery(*parts)
         self.mails = MailDelivery(*parts)
         self.attendance = AttendanceButtons(*parts)
+        self.agendas = AgendaDrafts(*parts)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
@@ -83,6 +85,7 @@ class Jobs:
         self.attendance.sweep(now, report)
         with self.database.write() as work:
             work.meetings.set_next_reminders(next_reminders)
+        self.agendas.sweep(now, report)
         self.retry(now, report)
         with self.database.write() as work:
             work.job_runs.record(SWEEP, now, report.summary())
@@ -133,6 +136,8 @@ class Jobs:
             self.mails.send(pending, report)
         elif pending.kind == DeliveryKind.ATTENDANCE:
             self.attendance.retry(pending, now, report)
+        elif pending.kind == DeliveryKind.AGENDA:
+            self.agendas.send(pending, report)
         else:
             self.requests.send(pending, report)
 

@@ -25,7 +25,11 @@ MAX_MEETING_MINUTES = 4 * 7 * 24 * 60
 # A quarter ahead, for the first reminder of a quarterly consortium meeting.
 MAX_REMINDER_MINUTES = 13 * 7 * 24 * 60
 MAX_REMINDERS = 5
-EDITABLE_FIELDS = ("title", "time", "duration", "link", "location", "channel", "reminders")
+EDITABLE_FIELDS = (
+    "title", "time", "duration", "link", "location", "channel", "reminders", "agenda",
+)  # fmt: skip
+# How far ahead of an occurrence its draft agenda may go to the coordinators.
+MAX_AGENDA_DAYS = 60
 _FIELD_ALIASES = {"join": "link", "join_url": "link", "url": "link", "start": "time"}
 _NONE = ("none", "-", "")
 
@@ -162,6 +166,23 @@ def parse_reminders(value: str) -> tuple[int, ...]:
     return tuple(offsets)
 
 
+def parse_agenda_days(text: str) -> int:
+    """Days before an occurrence its draft agenda goes out: `5d`, `1w` or `5` (days)."""
+    typed = text.strip().lower()
+    if typed.isascii() and typed.isdecimal():
+        typed = f"{typed}d"
+    minutes = parse_duration_minutes(typed, MAX_AGENDA_DAYS * 24 * 60, "agenda")
+    if minutes % (24 * 60):
+        raise VocabularyError(
+            f"say the agenda's lead in whole days, e.g. 5d, not {text!r}", "agenda"
+        )
+    return minutes // (24 * 60)
+
+
+def _agenda(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
+    meeting.agenda_days = parse_agenda_days(value)
+
+
 def _link(meeting: Meeting, value: str, _: Callable[[str], str | None]) -> None:
     meeting.join_url = check_link(value)
 
@@ -186,4 +207,5 @@ _EDITS: dict[str, Callable[[Meeting, str, Callable[[str], str | None]], None]] =
     "location": _location,
     "channel": _channel,
     "reminders": _reminders,
+    "agenda": _agenda,
 }

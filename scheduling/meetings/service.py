@@ -314,7 +314,7 @@ class MeetingService:
         with self.database.write() as work:
             meeting = _live(work, meeting_id)
             apply_edit(meeting, name, value.strip(), lambda text: resolve_channel(work, text))
-            if name == "reminders":
+            if name in ("reminders", "agenda"):
                 # Reminders are the bot's own business: no new card, file or SEQUENCE.
                 refresh_next_reminder(meeting, now)
                 return MeetingChange(to_series(meeting), as_of=now, quiet=True)

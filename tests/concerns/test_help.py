@@ -159,7 +159,12 @@ def test_a_note_that_cannot_be_posted_shows_the_note_usage(workspace: LocalWorks
 @pytest.mark.parametrize(
     ("line", "meant", "words", "topic"),
     [
-        ("/meeting shedule weekly", "/meeting schedule", "`next` · `who` · `list`", "meetings"),
+        (
+            "/meeting shedule weekly",
+            "/meeting schedule",
+            "`who` · `propose` · `agenda`",
+            "meetings",
+        ),
         ("/round opne", "/round open", "`status` · `open` · `remind`", "rounds"),
         ("/digest previw", "/digest preview", "`preview` · `now`", "updates"),
         ("/consortium whoamy", "/consortium whoami", "`help` · `whoami`", "settings"),
