@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.agenda import buttons, form
+from bot.agenda import buttons, form, proposing
 from bot.core import ids
 
 
@@ -17,3 +17,5 @@ def register(app: AsyncApp) -> None:
     app.action(ids.TOPIC_CARRY)(buttons.carry)
     app.action(ids.AGENDA_EDIT)(buttons.edit)
     app.view(ids.AGENDA_MODAL)(form.submit)
+    app.action(ids.TOPIC_PROPOSE_OPEN)(proposing.open_form)
+    app.view(ids.TOPIC_PROPOSE_MODAL)(proposing.submit)

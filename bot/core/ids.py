@@ -5,6 +5,10 @@ HOME_VIEW_CALLBACK = "home"
 HOME_ROUND_REMIND = "home_round_remind"
 HOME_SCHEDULE_MEETING = "home_schedule_meeting"
 HOME_OPEN_ROUND = "home_open_round"
+# "Propose a topic" on a reminder or the Home tab, and its one-field form.
+TOPIC_PROPOSE_OPEN = "topic_propose_open"
+TOPIC_PROPOSE_MODAL = "topic_propose"
+TOPIC_TITLE = "topic_title"
 HELP_BLOCK = "help"
 
 MEETING_MODAL = "meeting_schedule"

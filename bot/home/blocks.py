@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.actions.blocks import action_section
+from bot.agenda.proposing import propose_button
 from bot.core import ids
 from bot.core.blocks import (
     MAX_SECTION_TEXT,
@@ -120,11 +121,9 @@ def _meetings(meetings: Cut[MyMeeting]) -> list[Block]:
         answered = meeting.answer.label.lower() if meeting.answer else "not answered yet"
         lines.append(f"Your answer: {answered}")
         blocks.append(section("\n".join(lines)))
-        blocks.append(
-            ActionsBlock(
-                block_id=f"home-rsvp-{number}-{series.id}", elements=_answer_buttons(meeting)
-            )
-        )
+        propose = propose_button(meeting.occurrence)
+        buttons = _answer_buttons(meeting) + ([propose] if propose else [])
+        blocks.append(ActionsBlock(block_id=f"home-rsvp-{number}-{series.id}", elements=buttons))
     return blocks + _more(meetings, "`/meeting next`")
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
+from bot.agenda.proposing import propose_button
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, header, section
 from bot.core.mrkdwn import escape, truncate
@@ -67,6 +68,9 @@ def reminder_message(notice: ReminderNotice, country_names: Mapping[str, str]) -
         )
         for answer in RsvpAnswer
     ]
+    propose = propose_button(occurrence)
+    if propose is not None:  # a meeting whose agenda comes from the countries' topics
+        buttons.append(propose)
     blocks: list[Block] = [
         header(f"Reminder: {series.title}"),
         section("\n".join(lines)),
