@@ -15,7 +15,7 @@ from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, header, section, section_texts
 from bot.core.mrkdwn import escape, mention, truncate
 from scheduling.agenda.facts import MAX_AGENDA_TEXT, AgendaFacts, TopicLine
-from scheduling.agenda.topics import Proposed, Supported, TopicList
+from scheduling.agenda.topics import Carried, Proposed, Supported, TopicList
 from scheduling.language.dates import short_date
 from scheduling.meetings.occurrences import Occurrence, Series
 
@@ -226,13 +226,13 @@ def topics_message(listed: TopicList, names: Mapping[str, str]) -> Message:
     return Message(text=escape(title), blocks=as_dicts(blocks))
 
 
-def carry_offer(series_id: int, original_local: datetime, count: int, to: Occurrence) -> Message:
-    """After cancelling an occurrence with topics: carry them to the next one."""
+def carry_offer(series_id: int, original_local: datetime, had: Carried, to: Occurrence) -> Message:
+    """After cancelling an occurrence with topics or open actions: carry them to the next."""
     day = short_date(to.local_date)
-    topics = f"{count} topic{'s' if count != 1 else ''}"
-    text = f"The cancelled occurrence had {topics}."
+    text = f"The cancelled occurrence had {had.words()}."
+    what = "topics" if not had.actions else "actions" if not had.topics else "them"
     button = ButtonElement(
-        text=truncate(f"Carry topics to {day}", 75),
+        text=truncate(f"Carry {what} to {day}", 75),
         action_id=ids.TOPIC_CARRY,
         value=occurrence_value(series_id, original_local),
     )

@@ -117,8 +117,8 @@ async def carry(
         return
     carried = await answered_call(respond, topics.carry, caller, *named)
     if carried is not None:
-        count, to = carried
-        text = f"Carried {count} topic{'s' if count != 1 else ''} to {short_date(to.local_date)}."
+        moved, to = carried
+        text = f"Carried {moved.words()} to {short_date(to.local_date)}."
         await answer_in_place(respond, plain_message(text), replace=True)
 
 

@@ -105,14 +105,14 @@ async def offer_carry(
     caller: MemberProfile,
     context: AsyncBoltContext,
 ) -> None:
-    """After one occurrence is cancelled: if it had topics, a follow-up only the canceller
-    sees offers to carry them to the next occurrence."""
+    """After one occurrence is cancelled: if it had topics or open actions, a follow-up only
+    the canceller sees offers to carry them to the next occurrence."""
     service: TopicService = context["topics"]
-    count, following = await asyncio.to_thread(service.carry_offer, meeting_id, original_local)
-    if count == 0 or following is None:
+    had, following = await asyncio.to_thread(service.carry_offer, meeting_id, original_local)
+    if not had or following is None:
         return
     background: Background = context["background"]
-    message = carry_offer(meeting_id, original_local, count, following)
+    message = carry_offer(meeting_id, original_local, had, following)
     background.messages.run(
         tell_presser,
         context["web"],

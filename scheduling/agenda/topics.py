@@ -38,6 +38,24 @@ class Proposed:
 
 
 @dataclass(frozen=True)
+class Carried:
+    """What goes with a cancelled occurrence to the next: its topics and open actions."""
+
+    topics: int
+    actions: int
+
+    def __bool__(self) -> bool:
+        return bool(self.topics or self.actions)
+
+    def words(self) -> str:
+        """`2 topics and 1 open action`."""
+        parts = [f"{self.topics} topic{'s' if self.topics != 1 else ''}"] if self.topics else []
+        if self.actions:
+            parts.append(f"{self.actions} open action{'s' if self.actions != 1 else ''}")
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
 class Supported:
     """A click on Support: `added` False when the country already supported it."""
 
@@ -204,19 +222,24 @@ class TopicService:
 
     def carry_offer(
         self, meeting_id: int, original_local: datetime
-    ) -> tuple[int, Occurrence | None]:
-        """How many topics a cancelled occurrence has, and the occurrence they could go to."""
+    ) -> tuple[Carried, Occurrence | None]:
+        """What a cancelled occurrence had (topics, open actions), and the occurrence they
+        could go to."""
         with self.database.read() as work:
-            count = work.agendas.count_topics(meeting_id, original_local)
-            if count == 0:
-                return 0, None
+            had = Carried(
+                work.agendas.count_topics(meeting_id, original_local),
+                work.agendas.count_open_actions(meeting_id, original_local),
+            )
+            if not had:
+                return had, None
             _, series = series_of_meeting(work, meeting_id)
-            return count, _following(series, original_local, self.clock.now())
+            return had, _following(series, original_local, self.clock.now())
 
     def carry(
         self, actor: MemberProfile, meeting_id: int, original_local: datetime
-    ) -> tuple[int, Occurrence]:
-        """The topics of a cancelled occurrence moved to the next one; how many, and where."""
+    ) -> tuple[Carried, Occurrence]:
+        """The topics and open actions of a cancelled occurrence moved to the next one; how
+        many, and where."""
         _check_coordinator(actor, "carry topics")
         now = self.clock.now()
         with self.database.write() as work:
@@ -224,7 +247,11 @@ class TopicService:
             following = _following(series, original_local, now)
             if following is None:
                 raise TopicError(f"#{series.id} has no occurrence to come", "occurrence")
-            moved = work.agendas.carry_topics(series.id, original_local, following.original_local)
+            to = following.original_local
+            moved = Carried(
+                work.agendas.carry_topics(series.id, original_local, to),
+                work.agendas.carry_open_actions(series.id, original_local, to),
+            )
             return moved, following
 
     def _list_after(self, work: UnitOfWork, topic: Topic) -> TopicList:

@@ -101,3 +101,26 @@ def test_topics_of_a_cancelled_occurrence_are_carried_to_the_next(
     assert any("Carried 1 topic to Thu 1 Feb 2024" in t for t in _ephemeral_texts(carried))
     listed = str(workspace.command(COORDINATOR, "/meeting topics 1").ack)
     assert "Carry me" in listed and "Thu 1 Feb 2024" in listed
+
+
+def test_open_actions_of_a_cancelled_occurrence_go_with_its_topics(
+    workspace: LocalWorkspace,
+) -> None:
+    workspace.command(PORTUGUESE, '/meeting propose 1 "Carry me"')
+    given = workspace.command(COORDINATOR, '/action add PT "Send the roadmap" for meeting 1')
+    assert "Send the roadmap" in given.ack_text, given.ack_text
+    cancelled = workspace.command(COORDINATOR, "/meeting cancel 1 on 4 Jan 2024")
+    offers = [
+        c.params
+        for c in cancelled.calls
+        if c.method in ("chat.postEphemeral", "response_url")
+        and "Carry them to Thu 1 Feb 2024" in str(c.params.get("blocks"))
+    ]
+    assert offers, [c.params.get("text") for c in cancelled.calls]
+    assert "1 topic and 1 open action" in offers[0]["text"]
+    (value,) = [v for a, v in buttons_in(offers[0]["blocks"]) if a == ids.TOPIC_CARRY]
+    carried = workspace.click(COORDINATOR, ids.TOPIC_CARRY, value)
+    assert any(
+        "Carried 1 topic and 1 open action to Thu 1 Feb 2024" in t
+        for t in _ephemeral_texts(carried)
+    )

@@ -110,6 +110,32 @@ class AgendaRepository:
             or 0
         )
 
+    def count_open_actions(self, meeting_id: int, occurrence_local: datetime) -> int:
+        """The open action items that came out of (or were set for) one occurrence."""
+        return int(
+            self.session.scalar(
+                select(func.count(ActionItem.id)).where(
+                    ActionItem.meeting_id == meeting_id,
+                    ActionItem.occurrence_local == occurrence_local,
+                    ActionItem.status == "open",
+                )
+            )
+            or 0
+        )
+
+    def carry_open_actions(self, meeting_id: int, from_local: datetime, to_local: datetime) -> int:
+        """The open action items of one occurrence moved to another; how many."""
+        moved = self.session.execute(
+            update(ActionItem)
+            .where(
+                ActionItem.meeting_id == meeting_id,
+                ActionItem.occurrence_local == from_local,
+                ActionItem.status == "open",
+            )
+            .values(occurrence_local=to_local)
+        )
+        return int(getattr(moved, "rowcount", 0) or 0)
+
     def carry_topics(self, meeting_id: int, from_local: datetime, to_local: datetime) -> int:
         """Every topic of one occurrence moved to another; how many."""
         moved = self.session.execute(
