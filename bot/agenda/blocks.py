@@ -154,24 +154,15 @@ def agenda_modal(facts: AgendaFacts, names: Mapping[str, str]) -> dict[str, Any]
 
 
 def proposed_message(proposed: Proposed) -> Message:
-    """The reply to a proposal, with the Support button for others to press."""
+    """The reply to a proposal (only its proposer sees it): where others support it."""
     day = short_date(proposed.occurrence.local_date)
+    meeting = proposed.series.id
     text = (
         f"Proposed “{escape(proposed.title)}” for {escape(proposed.series.title)} "
-        f"on {day}. Others can support it with one click (one vote per country)."
+        f"on {day}, with your country's support. Others support it from "
+        f"`/meeting topics {meeting}` with one click (one vote per country)."
     )
-    blocks: list[Block] = [
-        section(text),
-        ActionsBlock(
-            block_id="topic-support",
-            elements=[
-                ButtonElement(
-                    text="Support", action_id=ids.TOPIC_SUPPORT, value=str(proposed.topic_id)
-                )
-            ],
-        ),
-    ]
-    return Message(text=text, blocks=as_dicts(blocks))
+    return Message(text=text, blocks=as_dicts([section(text)]))
 
 
 def supported_message(supported: Supported, names: Mapping[str, str]) -> Message:
@@ -196,33 +187,36 @@ def _topic_line(topic: TopicLine, names: Mapping[str, str]) -> str:
     )
 
 
-def topics_message(listed: TopicList, names: Mapping[str, str]) -> Message:
-    """The coordinators' list of an occurrence's topics, each with Up and Drop."""
+def topics_message(listed: TopicList, names: Mapping[str, str], coordinator: bool) -> Message:
+    """An occurrence's topics, each with Support for everyone it is for, and Up and Drop for
+    coordinators."""
     day = short_date(listed.occurrence.local_date)
     title = f"Topics for {listed.series.title} on {day}"
     blocks: list[Block] = [header(title)]
     for topic in listed.topics[:MAX_LISTED_TOPICS]:
         blocks.append(section(_topic_line(topic, names)))
-        elements = [ButtonElement(text="Up", action_id=ids.TOPIC_UP, value=str(topic.id))]
-        if topic.number == 1:
-            elements = []
-        elements.append(
-            ButtonElement(
-                text="Drop", action_id=ids.TOPIC_DROP, value=str(topic.id), style="danger"
+        elements = [ButtonElement(text="Support", action_id=ids.TOPIC_SUPPORT, value=str(topic.id))]
+        if coordinator and topic.number != 1:
+            elements.append(ButtonElement(text="Up", action_id=ids.TOPIC_UP, value=str(topic.id)))
+        if coordinator:
+            elements.append(
+                ButtonElement(
+                    text="Drop", action_id=ids.TOPIC_DROP, value=str(topic.id), style="danger"
+                )
             )
-        )
         blocks.append(ActionsBlock(block_id=f"topic-{topic.id}", elements=elements))
     if not listed.topics:
         blocks.append(section("No topics proposed yet."))
     more = len(listed.topics) - MAX_LISTED_TOPICS
     hint = f"{more} more not shown. " if more > 0 else ""
     meeting = listed.series.id
-    blocks.append(
-        context(
-            f"{hint}`/meeting topics {meeting} drop N` drops one; "
-            f"`/meeting topics {meeting} merge N into M` merges two."
-        )
+    how = (
+        f"`/meeting topics {meeting} drop N` drops one; "
+        f"`/meeting topics {meeting} merge N into M` merges two."
+        if coordinator
+        else f'`/meeting propose {meeting} "<topic>"` proposes one.'
     )
+    blocks.append(context(f"{hint}{how}"))
     return Message(text=escape(title), blocks=as_dicts(blocks))
 
 

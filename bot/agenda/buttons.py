@@ -99,7 +99,7 @@ async def _reorder(
         return
     listed = await answered_call(respond, change, caller, topic_id)
     if listed is not None:
-        message = topics_message(listed, directory.country_names())
+        message = topics_message(listed, directory.country_names(), coordinator=True)
         await answer_in_place(respond, message, replace=True)
 
 

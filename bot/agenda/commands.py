@@ -93,7 +93,7 @@ async def topics(ack: Reply, command: dict[str, str], context: AsyncBoltContext)
             listed = service.merge(caller, topic_id, into)
         else:
             listed = service.listing(caller, parsed.meeting_id, parsed.on)
-        return topics_message(listed, _names(context))
+        return topics_message(listed, _names(context), caller.is_coordinator)
 
     await _answer(ack, command, caller, context, grammar.parse_topics, work)
 

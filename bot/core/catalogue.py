@@ -122,11 +122,9 @@ COMMANDS: tuple[CommandHelp, ...] = (
     CommandHelp(
         MEETING_COMMAND,
         "/meeting topics <id> [on DATE] [drop N | merge N into M]",
-        "The topics proposed, by support, with Up and Drop buttons; or drop or merge them.",
-        "/meeting topics 1 merge 2 into 1",
-        coordinators_only=True,
-        words=("topics",),
-        refusal="order, merge or drop topics",
+        "The topics proposed for an occurrence, by support, each with a Support button (one "
+        "vote per country); coordinators also move them up, drop or merge them.",
+        "/meeting topics 1",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,

@@ -162,9 +162,9 @@ class TopicService:
             return Supported(topic.title, country.name, added, supporters)
 
     def listing(self, actor: MemberProfile, meeting_id: int, on: date | None) -> TopicList:
-        _check_coordinator(actor, "order, merge or drop topics")
         with self.database.read() as work:
             _, series = series_of_meeting(work, meeting_id)
+            _check_audience(actor, series, "see its topics")
             occurrence = named_occurrence(series, on, self.clock.now())
             lines = topic_lines(work, series.id, occurrence.original_local)
             return TopicList(series, occurrence, tuple(lines))

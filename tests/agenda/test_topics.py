@@ -30,7 +30,8 @@ def test_a_member_of_the_audience_proposes_a_topic_for_the_next_jour_fixe(
     reply = workspace.command(PORTUGUESE, '/meeting propose 1 "Twinning <b> & visits"')
     assert "Twinning &lt;b&gt; &amp; visits" in reply.ack_text
     assert "Thu 4 Jan 2024" in reply.ack_text
-    assert [a for a, _ in buttons_of(reply)] == [ids.TOPIC_SUPPORT]
+    assert "Others support it from `/meeting topics 1`" in reply.ack_text
+    assert not buttons_of(reply)  # a Support button there would be only the proposer's
     later = workspace.command(COORDINATOR, '/meeting propose 1 "Budget" on 1 Feb 2024')
     assert "Thu 1 Feb 2024" in later.ack_text
 
@@ -44,7 +45,10 @@ def test_a_supporting_country_partner_cannot_propose_for_the_core_jour_fixe(
 
 
 def test_support_counts_once_per_country(workspace: LocalWorkspace) -> None:
-    proposed = workspace.command(PORTUGUESE, '/meeting propose 1 "Twinning visits"')
+    workspace.command(PORTUGUESE, '/meeting propose 1 "Twinning visits"')
+    # Every member of the audience sees the topics with a Support button each.
+    proposed = workspace.command(AUSTRIAN, "/meeting topics 1")
+    assert [a for a, _ in buttons_of(proposed)] == [ids.TOPIC_SUPPORT]
     first = press(workspace, AUSTRIAN, proposed, ids.TOPIC_SUPPORT)
     assert any("Austria supports" in t for t in _ephemeral_texts(first))
     second = press(workspace, COORDINATOR, proposed, ids.TOPIC_SUPPORT)
@@ -53,6 +57,7 @@ def test_support_counts_once_per_country(workspace: LocalWorkspace) -> None:
     assert any("Portugal already supports" in t for t in _ephemeral_texts(own))
     bulgarian = press(workspace, BULGARIAN, proposed, ids.TOPIC_SUPPORT)
     assert any("cannot support" in t for t in _ephemeral_texts(bulgarian))
+    assert "cannot see its topics" in workspace.command(BULGARIAN, "/meeting topics 1").ack_text
     listed = workspace.command(COORDINATOR, "/meeting topics 1")
     assert "Topics for Jour fixe of the core countries on Thu 4 Jan 2024" in listed.ack_text
     assert "2 countries · Portugal, Austria" in str(listed.ack)
@@ -63,8 +68,11 @@ def test_coordinators_drop_and_merge_topics_and_partners_are_refused(
 ) -> None:
     for title in ("Alpha", "Beta", "Gamma"):
         workspace.command(PORTUGUESE, f'/meeting propose 1 "{title}"')
-    refused = workspace.command(PORTUGUESE, "/meeting topics 1")
-    assert "Only coordinators can order, merge or drop topics" in refused.ack_text
+    # A partner sees the topics with Support only; merging and dropping are refused.
+    listed = workspace.command(PORTUGUESE, "/meeting topics 1")
+    assert {a for a, _ in buttons_of(listed)} == {ids.TOPIC_SUPPORT}
+    refused = workspace.command(PORTUGUESE, "/meeting topics 1 merge 3 into 1")
+    assert "Only coordinators can merge topics" in refused.ack_text
     merged = workspace.command(COORDINATOR, "/meeting topics 1 merge 3 into 1")
     blocks = merged.ack["blocks"] if isinstance(merged.ack, dict) else []
     text = str(blocks)
@@ -72,12 +80,12 @@ def test_coordinators_drop_and_merge_topics_and_partners_are_refused(
     dropped = workspace.command(COORDINATOR, "/meeting topics 1 drop 2")
     text = str(dropped.ack["blocks"] if isinstance(dropped.ack, dict) else [])
     assert "Beta" not in text and "Alpha" in text
-    # The buttons: Drop on the first (no Up), for coordinators only at the door.
+    # The buttons: Support, and Drop on the first (no Up), for coordinators only at the door.
     buttons = buttons_in(dropped.ack["blocks"] if isinstance(dropped.ack, dict) else [])
-    assert [a for a, _ in buttons] == [ids.TOPIC_DROP]
-    by_partner = workspace.click(PORTUGUESE, ids.TOPIC_DROP, buttons[0][1])
+    assert [a for a, _ in buttons] == [ids.TOPIC_SUPPORT, ids.TOPIC_DROP]
+    by_partner = workspace.click(PORTUGUESE, ids.TOPIC_DROP, buttons[1][1])
     assert any("Only coordinators" in t for t in _ephemeral_texts(by_partner))
-    by_coordinator = workspace.click(COORDINATOR, ids.TOPIC_DROP, buttons[0][1])
+    by_coordinator = workspace.click(COORDINATOR, ids.TOPIC_DROP, buttons[1][1])
     replaced = [c.params for c in by_coordinator.calls if c.method == "response_url"]
     assert replaced and replaced[-1]["replace_original"] in (True, "true")
     assert "No topics proposed yet" in str(replaced[-1]["blocks"])
