@@ -13,7 +13,7 @@ from scheduling.actions.minutes import LINK_KINDS
 from scheduling.errors import FieldError
 from scheduling.language.dates import read_date
 from scheduling.language.phrases import cut
-from scheduling.language.words import Word, split_words, suggest
+from scheduling.language.words import Word, split_words
 from scheduling.vocabulary import VocabularyError
 
 SUBCOMMANDS = ("add", "list", "done", "help")
@@ -95,8 +95,8 @@ def parse_action_command(text: str, today: date) -> ActionCommand:
                 "done",
             )
         return DoneAction(item_id, " ".join(rest[1:]))
-    close = suggest(word, SUBCOMMANDS)
-    raise ActionGrammarError(f"I don't know {words[0]!r}", unknown=close or str(words[0]))
+    # The word as typed: the reply names it and suggests the closest subcommand itself.
+    raise ActionGrammarError(f"I don't know {words[0]!r}", unknown=str(words[0]))
 
 
 def _add(rest: list[Word], today: date) -> AddAction:

@@ -149,15 +149,16 @@ class ActionService:
             code = member.countries[0].code if member.countries else None
             if not (caller.is_coordinator or member.slack_id == caller.slack_id):
                 raise NotAllowedError(
-                    "only coordinators give actions to others; give it to your country or yourself",
+                    "Only coordinators can give actions to others; give it to your country or "
+                    "yourself.",
                     "who",
                 )
         else:
             code = find_country(assignee.country or "", countries)
             if not (caller.is_coordinator or caller.speaks_for(code)):
                 raise NotAllowedError(
-                    f"only coordinators and {countries[code].name}'s members give "
-                    f"{countries[code].name} an action",
+                    f"Only coordinators and {countries[code].name}'s members can give "
+                    f"{countries[code].name} an action.",
                     "who",
                 )
         with self.database.write() as work:

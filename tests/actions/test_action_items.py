@@ -54,9 +54,9 @@ def test_overdue_items_say_so_in_words(workspace: LocalWorkspace) -> None:
 
 def test_who_may_give_an_action(workspace: LocalWorkspace) -> None:
     other = workspace.command(PORTUGUESE, '/action add BG "Translate the leaflet"')
-    assert "only coordinators and Bulgaria's members give Bulgaria an action" in other.ack_text
+    assert "Only coordinators and Bulgaria's members can give Bulgaria an action." in other.ack_text
     someone = workspace.command(PORTUGUESE, '/action add <@U0BG|bulgarian> "Call me"')
-    assert "only coordinators give actions to others" in someone.ack_text
+    assert "Only coordinators can give actions to others" in someone.ack_text
     themselves = workspace.command(PORTUGUESE, '/action add <@U0PT|me> "Book the room"')
     assert "Added action #1" in themselves.ack_text
     given = workspace.command(COORDINATOR, '/action add <@U0BG|bulgarian> "Translate it"')
@@ -122,3 +122,8 @@ def test_open_actions_are_carried_onto_the_countrys_home_tab_with_done(
     assert "Task 0" not in text and "Task 5" in text
     bulgarian, _ = home(workspace, BULGARIAN)
     assert "Task 1" not in bulgarian and "None open." in bulgarian
+
+
+def test_a_mistyped_subcommand_is_named_as_typed(workspace: LocalWorkspace) -> None:
+    typo = workspace.command("U0PT", "/action lsit")
+    assert "I don't know `/action lsit`. Did you mean `/action list`?" in typo.ack_text
