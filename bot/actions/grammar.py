@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from bot.core import ids
 from bot.core.mrkdwn import unescape
 from scheduling.actions.items import Assignee
 from scheduling.actions.minutes import LINK_KINDS
 from scheduling.errors import FieldError
-from scheduling.language.dates import read_date
+from scheduling.language.dates import already_past, read_date
 from scheduling.language.phrases import cut
 from scheduling.language.words import Word, split_words
 from scheduling.vocabulary import VocabularyError
@@ -168,18 +168,4 @@ def parse_minutes(text: str, today: date) -> AddMinutes:
 def _past_date(text: str, today: date) -> date:
     """A date minutes are for: one already past, so `4 Jan` or `thursday` are the last ones,
     not the next (as they would be for a due date)."""
-    day = read_date(text, today).day
-    if day <= today or text.lower().startswith(("in ", "next ", "tomorrow")):
-        return day
-    if text.lower().split()[-1] in _WEEKDAYS:
-        return day - timedelta(days=7)
-    if not re.search(r"\d{4}", text) and not (day.month == 2 and day.day == 29):
-        return day.replace(year=day.year - 1)
-    return day
-
-
-_WEEKDAYS = {
-    name
-    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    for name in (day, day[:3])
-}
+    return already_past(read_date(text, today).day, text, today)

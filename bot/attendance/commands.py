@@ -4,9 +4,8 @@ present (the door and the service both check the role)."""
 from __future__ import annotations
 
 import asyncio
-import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from slack_bolt.async_app import AsyncBoltContext
 
@@ -21,7 +20,7 @@ from scheduling.attendance.service import AttendanceService
 from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
-from scheduling.language.dates import read_date
+from scheduling.language.dates import already_past, read_date
 
 WORD = "attended"
 # Where the date ends: the first mention, @name or two-letter country code.
@@ -62,18 +61,4 @@ def _read(words: list[str], today: date) -> tuple[int, date, list[str]]:
         raise FieldError(
             f"{reading.typed!r} reads two ways: write it as {reading.day:%Y-%m-%d}", "date"
         )
-    return meeting_id, _past(reading.day, reading.typed, today), rest[cut:]
-
-
-def _past(day: date, typed: str, today: date) -> date:
-    """Attendance is of what happened: a date read forward (`4 Jan` said on 5 Jan, `Thursday`
-    said on Friday) is taken back to the last such day, unless its year was written."""
-    if day <= today or re.search(r"\d{4}", typed):
-        return day
-    weekdays = {name.lower() for name in (*calendar.day_name, *calendar.day_abbr)}
-    if typed.lower().strip(".") in weekdays:
-        return day - timedelta(days=7)
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day - timedelta(days=365)
+    return meeting_id, already_past(reading.day, reading.typed, today), rest[cut:]

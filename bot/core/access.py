@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, plain_message, section
-from bot.core.catalogue import COORDINATOR_ACTIONS, COORDINATOR_VIEWS, entry_for
+from bot.core.catalogue import entry_for
 from bot.core.mrkdwn import escape, mention, unescape
 from bot.core.readings import chosen_command
 from bot.core.web_api.background import Background
@@ -36,6 +36,32 @@ logger = logging.getLogger("consortium_bot.access")
 
 RSVP_ACTION_IDS = frozenset(ids.RSVP_ACTIONS.values())
 _ACTING_PAYLOADS = ("block_actions", "view_submission", "shortcut", "message_action")
+
+
+# Modals whose submission is for coordinators only: callback ID -> what the door says.
+COORDINATOR_VIEWS = {
+    ids.MEETING_MODAL: "schedule meetings",
+    ids.ROUND_FORM: "open rounds",
+    ids.AGENDA_MODAL: "publish agendas",
+}
+
+# Buttons for coordinators only (what they do is checked again by the services): action ID
+# -> what the door says.
+COORDINATOR_ACTIONS = {
+    ids.MEETING_CANCEL_PICK: "change meetings",
+    ids.MEETING_CANCEL_CONFIRM: "change meetings",
+    ids.MEETING_CANCEL_UNDO: "change meetings",
+    ids.ROUND_PICK: "close, remind or export rounds",
+    ids.ROUND_CLOSE_CONFIRM: "close rounds",
+    ids.ROUND_CLOSE_UNDO: "reopen rounds",
+    ids.HOME_ROUND_REMIND: "remind rounds",
+    ids.HOME_SCHEDULE_MEETING: "schedule meetings",
+    ids.HOME_OPEN_ROUND: "open rounds",
+    ids.TOPIC_DROP: "order, merge or drop topics",
+    ids.TOPIC_UP: "order, merge or drop topics",
+    ids.TOPIC_CARRY: "carry topics",
+    ids.AGENDA_EDIT: "edit and publish agendas",
+}
 
 
 async def find_member(directory: DirectoryService, user_id: str | None) -> MemberProfile | None:

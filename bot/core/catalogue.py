@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core import ids
 from scheduling.errors import FieldError
 from scheduling.language.words import split_words, straighten_quotes
 
@@ -357,32 +356,6 @@ COMMANDS: tuple[CommandHelp, ...] = (
 )
 
 
-# Modals whose submission is for coordinators only: callback ID -> what the door says.
-COORDINATOR_VIEWS = {
-    ids.MEETING_MODAL: "schedule meetings",
-    ids.ROUND_FORM: "open rounds",
-    ids.AGENDA_MODAL: "publish agendas",
-}
-
-# Buttons for coordinators only (what they do is checked again by the services): action ID
-# -> what the door says.
-COORDINATOR_ACTIONS = {
-    ids.MEETING_CANCEL_PICK: "change meetings",
-    ids.MEETING_CANCEL_CONFIRM: "change meetings",
-    ids.MEETING_CANCEL_UNDO: "change meetings",
-    ids.ROUND_PICK: "close, remind or export rounds",
-    ids.ROUND_CLOSE_CONFIRM: "close rounds",
-    ids.ROUND_CLOSE_UNDO: "reopen rounds",
-    ids.HOME_ROUND_REMIND: "remind rounds",
-    ids.HOME_SCHEDULE_MEETING: "schedule meetings",
-    ids.HOME_OPEN_ROUND: "open rounds",
-    ids.TOPIC_DROP: "order, merge or drop topics",
-    ids.TOPIC_UP: "order, merge or drop topics",
-    ids.TOPIC_CARRY: "carry topics",
-    ids.AGENDA_EDIT: "edit and publish agendas",
-}
-
-
 def entry_for(command: str, text: str) -> CommandHelp | None:
     """The catalogue entry a command line selects by its first word, if one names it."""
     # The door reads the first word as the grammars do, quotes of any kind and all.
@@ -417,13 +390,3 @@ def usage_entry(command: str, subcommand: str) -> CommandHelp | None:
         ),
         None,
     )
-
-
-def topic_entries(topic: str) -> list[CommandHelp]:
-    return [entry for entry in COMMANDS if entry.topic == topic]
-
-
-def most_used() -> list[CommandHelp]:
-    """The entries of the short help, topic by topic, each topic in catalogue order."""
-    order = list(TOPICS)
-    return sorted((e for e in COMMANDS if e.most_used), key=lambda e: order.index(e.topic))

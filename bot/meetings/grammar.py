@@ -23,6 +23,7 @@ from bot.meetings.schedule_grammar import (
     read_schedule,
 )
 from scheduling.errors import FieldError
+from scheduling.language.dates import nearest
 from scheduling.language.phrases import DatesRead, Part, cut, read_part_date
 from scheduling.language.times import read_time
 from scheduling.language.words import Word, split_words, suggest
@@ -161,7 +162,8 @@ def _subcommand(head: str, rest: list[Word], words: list[Word], today: date) -> 
         day, dates = read_part_date(parts[0], today, dates, "date")
         if head == "cancel":
             return Cancel(meeting_id, day, dates)
-        return Who(meeting_id, day, dates)
+        # Who came is asked of past meetings as much as of coming ones.
+        return Who(meeting_id, nearest(day, " ".join(parts[0].words), today), dates)
     if head == "move":
         return _move(rest, today, dates)
     if head == "edit":

@@ -240,3 +240,36 @@ def due_words(due: date, today: date) -> str:
     if days == -1:
         return "due tomorrow"
     return f"due {day_of_year(due, today)}"
+
+
+def already_past(day: date, typed: str, today: date) -> date:
+    """A date read forward (`4 Jan` said on 5 Jan, `thursday` said on Friday) taken back to
+    the last such day, for what has happened (attendance, minutes); a date with its year
+    written, or said as `in …`, `next …` or `tomorrow`, stays as read."""
+    words = typed.lower().split()
+    if day <= today or re.search(r"\d{4}", typed) or words[:1] in (["in"], ["next"], ["tomorrow"]):
+        return day
+    if words and words[-1].strip(".") in _DAY_NAMES:
+        return day - timedelta(days=7 * ((day - today).days // 7 + 1))
+    for year in range(today.year, today.year - 8, -1):  # 29 February comes back within 8
+        try:
+            back = day.replace(year=year)
+        except ValueError:
+            continue
+        if back <= today:
+            return back
+    return day
+
+
+_DAY_NAMES = {name.lower() for name in (*calendar.day_name, *calendar.day_abbr)} | {
+    "tues",
+    "thur",
+    "thurs",
+}
+
+
+def nearest(day: date, typed: str, today: date) -> date:
+    """A date read forward, or the same day gone by when that is nearer to today: `1 Dec`
+    said on 7 Dec 2026 is 1 Dec 2026, not 2027 (for what may be past or to come)."""
+    back = already_past(day, typed, today)
+    return back if (today - back) < (day - today) else day

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduling.durations import parse_duration_minutes
-from scheduling.language.dates import read_date
+from scheduling.language.dates import already_past, nearest, read_date
 from scheduling.language.places import audience_words, find_country, find_zone
 from scheduling.language.repeats import read_repeat
 from scheduling.language.times import read_time
@@ -204,3 +204,21 @@ def test_any_text_is_a_date_or_a_named_refusal(text: str) -> None:
             read(text)
         except VocabularyError as error:
             assert str(error)
+
+
+@pytest.mark.parametrize(
+    ("typed", "today", "past", "near"),
+    [
+        ("1 Dec", date(2026, 12, 7), date(2026, 12, 1), date(2026, 12, 1)),
+        ("20 Dec", date(2026, 12, 7), date(2025, 12, 20), date(2026, 12, 20)),
+        ("thursday", date(2026, 12, 7), date(2026, 12, 3), date(2026, 12, 10)),
+        ("friday", date(2026, 12, 7), date(2026, 12, 4), date(2026, 12, 4)),
+        ("4 Jan 2027", date(2026, 12, 7), date(2027, 1, 4), date(2027, 1, 4)),
+        ("in 3 days", date(2026, 12, 7), date(2026, 12, 10), date(2026, 12, 10)),
+        ("29 Feb", date(2028, 3, 1), date(2028, 2, 29), date(2028, 2, 29)),
+    ],
+)
+def test_a_day_gone_by_and_the_nearest_day(typed: str, today: date, past: date, near: date) -> None:
+    day = read_date(typed, today).day
+    assert already_past(day, typed, today) == past
+    assert nearest(day, typed, today) == near
