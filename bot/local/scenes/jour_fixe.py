@@ -158,7 +158,7 @@ def jour_fixe_walkthrough(
         "(with the needs and challenges of the updates posted since the last jour fixe).",
         lambda to: to == COORDINATOR,
     )
-    say("\n-- The coordinator edits the draft and publishes it to #jour-fixe.")
+    say("\n-- The coordinator opens the draft in the form and publishes it to #jour-fixe.")
     form = scene.press(COORDINATOR, draft, "Edit and publish")
     view = next(c.response["view"] for c in form.calls if c.method == "views.open")
     say(f"{names[COORDINATOR]} submits the form as it stands")
