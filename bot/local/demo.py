@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core import ids
+from bot.local.scenes.jour_fixe import jour_fixe_walkthrough
 from bot.local.shell_actions import buttons_of, choose_button
 from bot.local.transcript import describe_exchange
 from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
@@ -111,6 +112,8 @@ def run_demo(out: TextIO, consortium_file: Path = EXAMPLE_CONSORTIUM_FILE) -> in
             say(f"\n-- {member.name} opens the bot's Home tab")
             exchange = workspace.open_home(member.slack_id)
             say(describe_exchange(exchange, member.timezone, channel_names, people=names))
+            say("\n== A jour fixe from the countries' topics to carried-over action items ==")
+            jour_fixe_walkthrough(workspace, clock, say, names, zones, channel_names)
             say("\n-- Importing the same file again changes nothing:")
             report = import_consortium(workspace.database, spec, workspace.clock)
             say(f"  {report.summary()}")

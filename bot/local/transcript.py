@@ -90,6 +90,7 @@ def describe_call(
         if people is not None and member.startswith("U"):
             place = "your DM" if member == viewer else f"DM with {people.get(member, member)}"
         who = " (only visible to you)" if call.method == "chat.postEphemeral" else ""
+        who += " (in the thread)" if params.get("thread_ts") else ""
         blocks = _json_list(params.get("blocks"))
         shown = render_message(params.get("text", ""), blocks, tz=viewer_tz, names=people)
         return f"  bot → {place}{who}{failed}:\n" + indent(shown)

@@ -272,10 +272,14 @@ class LocalWorkspace:
 
     @staticmethod
     def fill(
-        view: dict[str, Any], texts: dict[str, str], choices: dict[str, str] | None = None
+        view: dict[str, Any],
+        texts: dict[str, str],
+        choices: dict[str, str] | None = None,
+        ticked: Sequence[str] = (),
     ) -> dict[str, Any]:
         """`view.state.values` of a form filled in as a person would: `texts` by block ID for
-        text inputs, `choices` (option values) for selects; the rest keeps its initial value."""
+        text inputs, `choices` (option values) for selects, every box of the `ticked` blocks'
+        checkboxes; the rest keeps its initial value."""
         values: dict[str, Any] = {}
         for block in view.get("blocks", []):
             if block.get("type") != "input":
@@ -291,6 +295,9 @@ class LocalWorkspace:
             elif kind == "plain_text_input":
                 text = texts.get(block_id, element.get("initial_value"))
                 values[block_id] = {block_id: {"type": kind, "value": text}}
+            elif kind == "checkboxes":
+                boxes = element["options"] if block_id in ticked else []
+                values[block_id] = {block_id: {"type": kind, "selected_options": boxes}}
         return values
 
     def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any]) -> Exchange:

@@ -42,6 +42,13 @@ def test_demo_runs_offline_exits_0_and_never_touches_database_url(tmp_path: Path
     assert "Coordinator (FFG) presses “Undo”" in out and "is back on" in out
     assert "| Portugal (PT) | submitted | 2024-01-08 | 1 |" in out
     assert "METHOD:CANCEL" in out
+    # The jour fixe scene: topics, the draft, attendance, the action carried and answered done.
+    assert "== Draft agenda: Jour fixe of the core countries, Fri 8 Mar 2024 ==" in out
+    assert "1. Twinning visits between Lisbon and Tampere (supported by Portugal, Türkiye)" in out
+    assert "2 here: Finland 1, Portugal 1" in out
+    assert "- Portugal: Send the twinning visit plan to Tampere (due Wed 3 Apr 2024)" in out
+    assert "You planned: Send the twinning visit plan to Tampere — done?" in out
+    assert "No open actions (yours and your country's)." in out
     assert not forbidden.exists()
     assert not (tmp_path / "consortium.db").exists()
 

@@ -1,0 +1,1 @@
+"""Longer scenes of `consortium-bot demo`, each a module of its own."""
