@@ -51,9 +51,9 @@ class Scene:
 
     def press(self, user: str, exchange: Exchange, text: str, actor: str | None = None) -> Exchange:
         """`user` presses the button reading `text` of what `exchange` showed to `actor`."""
-        self.say(f"{self.names[user]} presses “{text}”")
         buttons = buttons_of(exchange, actor or user, self.channel_names, self.names)
-        button = choose_button(text, buttons)
+        button = choose_button(text, buttons)  # its text, or its number when several share it
+        self.say(f"{self.names[user]} presses “{button.text}”")
         pressed = self.workspace.click(user, button.action_id, button.value, button.channel)
         self.show(pressed, user)
         return pressed
@@ -133,7 +133,7 @@ def jour_fixe_walkthrough(
     scene = Scene(workspace, clock, say, names, zones, channel_names)
     meeting, following, lead = next_occurrences(workspace, clock.now())
     channel = next(c for c, purpose in channel_names.items() if purpose == "jour-fixe")
-    proposed = scene.type(
+    scene.type(
         f"Portugal proposes a topic for the next jour fixe ({day(meeting)}).",
         PARTNER,
         f'/meeting propose {JOUR_FIXE} "Twinning visits between Lisbon and Tampere"',
@@ -143,11 +143,12 @@ def jour_fixe_walkthrough(
         FINNISH,
         f'/meeting propose {JOUR_FIXE} "A shared template for national support structures"',
     )
-    say(
-        "\n-- Türkiye supports Portugal's topic (pressing the button of Portugal's reply, "
-        "which in Slack only Portugal sees)."
+    listed = scene.type(
+        "Türkiye looks at the topics and supports Portugal's.",
+        TURKISH,
+        f"/meeting topics {JOUR_FIXE}",
     )
-    scene.press(TURKISH, proposed, "Support", actor=PARTNER)
+    scene.press(TURKISH, listed, "1")  # the first topic's Support
     scene.type(
         "The coordinator looks at the topics so far.", COORDINATOR, f"/meeting topics {JOUR_FIXE}"
     )
