@@ -1,10 +1,11 @@
-"""`/action` and its Done button; `/meeting minutes` is handed over by `meetings/records.py`."""
+"""`/action`, its Done button and "Add an action item" on any message; `/meeting minutes` is
+handed over by `meetings/records.py`."""
 
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.actions import commands
+from bot.actions import commands, shortcut
 from bot.core import ids
 from bot.core.catalogue import ACTION_COMMAND
 
@@ -12,3 +13,5 @@ from bot.core.catalogue import ACTION_COMMAND
 def register(app: AsyncApp) -> None:
     app.command(ACTION_COMMAND)(commands.handle)
     app.action(ids.ACTION_DONE)(commands.done_pressed)
+    app.shortcut(ids.ACTION_SHORTCUT)(shortcut.from_message)
+    app.view(ids.ACTION_MODAL)(shortcut.submit)

@@ -20,6 +20,8 @@ def state_value(state: Mapping[str, Any], block_id: str) -> str | None:
         value = element.get("selected_time")
     elif kind == "conversations_select":
         value = element.get("selected_conversation")
+    elif kind == "users_select":
+        value = element.get("selected_user")
     else:
         value = element.get("value")
     return value if isinstance(value, str) else None

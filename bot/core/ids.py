@@ -97,6 +97,14 @@ READING_ACTIONS = (READING_AS_READ, READING_OTHER)
 
 # Action items: the Done button of a listed item (its value is the item's id).
 ACTION_DONE = "action_done"
+# "Add an action item" on a message (a message shortcut) and its form.
+ACTION_SHORTCUT = "action_from_message"
+ACTION_MODAL = "action_add"
+ACTION_TEXT = "action_text"
+ACTION_COUNTRY = "action_country"
+ACTION_MEMBER = "action_member"
+ACTION_DUE = "action_due"
+ACTION_MEETING = "action_meeting"
 
 
 def update_action_block(item_id: int) -> str:

@@ -349,6 +349,27 @@ class LocalWorkspace:
         where = {"container": {"type": "view", "view_id": home["id"]}, "view": home}
         return self._press(user_id, action, where)
 
+    def message_shortcut(
+        self, user_id: str, callback_id: str, message: dict[str, Any], channel_id: str
+    ) -> Exchange:
+        """Choose a message shortcut (the ⋯ menu of a message), as Slack sends it."""
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
+            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
+            "api_app_id": "A0LOCAL",
+            "token": "unused-verification-token",
+            "trigger_id": self.emulator.issue_trigger_id(),
+            "response_url": self.emulator.new_response_url(channel=channel_id, user=user_id),
+            "channel": {"id": channel_id},
+            "message_ts": message.get("ts", "1.000001"),
+            "message": message,
+        }
+        return self._exchange(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
     def _press(self, user_id: str, action: dict[str, Any], where: dict[str, Any]) -> Exchange:
         payload = {
             "type": "block_actions",
