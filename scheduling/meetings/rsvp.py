@@ -144,7 +144,8 @@ class RsvpService:
         return summarise(answers, self.directory.snapshot().profiles)
 
     def who(self, meeting_id: int, on: date | None = None) -> WhoAnswered:
-        """Who answered what for the occurrence on `on` (default: the next one)."""
+        """Who answered what, and who came, for the occurrence on `on` (default: the one under
+        way, else the next one)."""
         if on is not None:
             check_planning_date(on)
         with self.database.read() as work:
@@ -154,7 +155,9 @@ class RsvpService:
                     f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id"
                 )
             series = to_series(meeting)
-            occurrence = occurrence_on(series, on) if on else next_of(series, self.clock.now())
+            now = self.clock.now()
+            # An occurrence under way started up to its length ago: looked for from then.
+            occurrence = occurrence_on(series, on) if on else next_of(series, now - series.duration)
             if occurrence is None:
                 upcoming = next_of(series, self.clock.now())
                 after = (

@@ -45,3 +45,15 @@ def test_an_unknown_name_is_refused_with_a_close_match(workspace: LocalWorkspace
     assert workspace.services.attendance.counts(1, OCCURRENCE).members == 0
     no_meeting = workspace.command(COORDINATOR, "/meeting attended 1 on 5 Jan PT")
     assert "#1 has no occurrence on" in no_meeting.ack_text
+
+
+def test_who_during_a_meeting_is_about_that_meeting(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    # The core-team meeting of Tue 9 Jan 2024 runs 08:30–09:15 UTC.
+    clock.set(datetime(2024, 1, 9, 8, 40, tzinfo=UTC))
+    during = workspace.command("U0COORD1", "/meeting who 3")
+    assert "Tue 9 Jan 2024" in str(during.ack)
+    clock.set(datetime(2024, 1, 9, 9, 20, tzinfo=UTC))
+    after = workspace.command("U0COORD1", "/meeting who 3")
+    assert "Tue 16 Jan 2024" in str(after.ack)
