@@ -87,6 +87,8 @@ class Agenda(Base):
     published_by: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
+    # The channel's canvas the agenda was also written to (where the workspace allows them).
+    canvas_id: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -1,5 +1,6 @@
 """The agenda's modal, submitted: the text is stored, then posted to the meeting's channel
-(the first time) or updated there in place (chat.update), and where it is is recorded."""
+(the first time) or updated there in place (chat.update), written to the channel's canvas
+where the workspace allows it, and where it is is recorded."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.agenda.blocks import published_agenda
 from bot.agenda.buttons import occurrence_pressed
+from bot.agenda.canvas import put_canvas
 from bot.core import ids
 from bot.core.forms import state_value
+from bot.core.mrkdwn import unescape
 from bot.core.web_api.background import Background
 from scheduling.agenda.service import AgendaService, ToPublish
 from scheduling.consortium.directory import MemberProfile
@@ -68,6 +71,8 @@ def publish(
             channel=target.channel, text=message.text, blocks=message.blocks
         )
         ts = str(posted["ts"])
+    title = message.text  # the header's words, as plain text
+    canvas = put_canvas(web, target.channel, target.canvas_id, unescape(title), target.text)
     agendas.published(
-        caller, target.series.id, target.occurrence.original_local, target.channel, ts
+        caller, target.series.id, target.occurrence.original_local, target.channel, ts, canvas
     )

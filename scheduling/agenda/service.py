@@ -33,6 +33,7 @@ class ToPublish:
     text: str
     channel: str
     ts: str | None
+    canvas_id: str | None = None  # the channel's canvas an earlier agenda was written to
 
 
 def check_agenda_text(text: str) -> str:
@@ -112,7 +113,9 @@ class AgendaService:
                 agenda.text, agenda.updated_at = text, now
                 agenda.version += 1
             same_channel = agenda.channel == channel
-            return ToPublish(series, occurrence, text, channel, agenda.ts if same_channel else None)
+            canvas = work.agendas.canvas_of_channel(channel)
+            ts = agenda.ts if same_channel else None
+            return ToPublish(series, occurrence, text, channel, ts, canvas)
 
     def published(
         self,
@@ -121,14 +124,16 @@ class AgendaService:
         original_local: datetime,
         channel: str,
         ts: str,
+        canvas_id: str | None = None,
     ) -> None:
-        """Where the published agenda is, so the next publish updates it in place."""
+        """Where the published agenda is (and the channel canvas it was written to), so the
+        next publish updates it in place."""
         now = self.clock.now()
         with self.database.write() as work:
             agenda = work.agendas.agenda(meeting_id, original_local, to_change=True)
             if agenda is None:
                 return
-            agenda.channel, agenda.ts = channel, ts
+            agenda.channel, agenda.ts, agenda.canvas_id = channel, ts, canvas_id
             agenda.published_at, agenda.published_by = now, actor.slack_id
 
 

@@ -13,7 +13,7 @@ from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.consortium.file import parse_consortium_text
 from storage.meeting_records import ActionItem
-from tests.support import ROOT, buttons_in
+from tests.support import ROOT, buttons_in, logged_errors
 
 COORDINATORS = ("U0COORD1", "U0COORD2")
 PORTUGUESE = "U0PT"
@@ -118,6 +118,12 @@ def test_the_draft_agenda_gathers_needs_and_topics_once_and_is_published_in_plac
     (updated,) = [c for c in second.calls if c.method == "chat.update"]
     assert updated.params["ts"] == ts and updated.params["channel"] == JOUR_FIXE_CHANNEL
     assert "2. Budget" in str(updated.params["blocks"])
+    # The channel's canvas holds the agenda too: made by the first publish, replaced after.
+    (canvas,) = workspace.emulator.canvases()
+    assert canvas.channel == JOUR_FIXE_CHANNEL and canvas.edits == 1
+    assert canvas.markdown.startswith("# Agenda: Jour fixe of the core countries")
+    assert "1. Twinning visits\n2. Budget" in canvas.markdown
+    assert "AOB" not in canvas.markdown
 
 
 def test_partners_see_no_draft_before_it_is_published(workspace: LocalWorkspace) -> None:
@@ -145,3 +151,22 @@ def test_the_consortium_file_sets_an_agenda_lead() -> None:
     text = text.replace("    reminders: [1d, 1h]\n", "    reminders: [1d, 1h]\n    agenda: 5d\n", 1)
     spec = parse_consortium_text(text)
     assert [m.agenda_days for m in spec.meetings][:2] == [5, None]
+
+
+def test_where_canvases_are_not_allowed_the_agenda_is_a_message_only(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    workspace.emulator.canvases_allowed = False
+    drafts = _drafts(_tick(workspace, clock, DRAFT_DUE))
+    (value,) = [v for a, v in buttons_in(drafts[0]["blocks"]) if a == ids.AGENDA_EDIT]
+    view = _opened(workspace.click(COORDINATORS[0], ids.AGENDA_EDIT, value))
+    with logged_errors() as errors:
+        published = workspace.submit_view(
+            COORDINATORS[0], view, {ids.AGENDA_TEXT: {ids.AGENDA_TEXT: {
+                "type": "plain_text_input", "value": "1. Budget"}}},
+        )  # fmt: skip
+    assert [c.method for c in published.calls if c.method.startswith(("chat.", "conv"))] == [
+        "chat.postMessage",
+        "conversations.canvases.create",
+    ]
+    assert workspace.emulator.canvases() == [] and errors == []

@@ -38,6 +38,6 @@ def test_messages_to_the_bot_arrive_for_the_welcome() -> None:
 def test_only_the_scopes_the_features_use() -> None:
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == {
-        "commands", "chat:write", "im:write", "files:write",
+        "commands", "chat:write", "im:write", "files:write", "canvases:write",
         "channels:history", "groups:history", "im:history",
     }  # fmt: skip

@@ -156,6 +156,8 @@ class SlackEmulator(HttpFront, LoopbackServer):
                 "files.getUploadURLExternal": self._files_get_upload_url,
                 "files.completeUploadExternal": self._files_complete_upload,
                 "files.info": self._files_info,
+                "conversations.canvases.create": self._conversations_canvases_create,
+                "canvases.edit": self._canvases_edit,
             }
         )
         if post_rate_limit is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.local.emulator.blockkit import _view_problems
-from bot.local.emulator.conversations import ConversationMethods
+from bot.local.emulator.canvases import CanvasMethods
 from bot.local.emulator.params import (
     _ApiError,
     _flag_param,
@@ -24,7 +24,7 @@ from bot.local.emulator.params import (
 from bot.local.emulator.state import EmulatedUser, PostedMessage
 
 
-class ApiMethods(ConversationMethods):
+class ApiMethods(CanvasMethods):
     # API methods; each runs under the lock and returns the response without "ok"
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:

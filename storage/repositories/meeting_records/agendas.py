@@ -147,6 +147,15 @@ class AgendaRepository:
 
     # -- agendas --------------------------------------------------------------------------
 
+    def canvas_of_channel(self, channel: str) -> str | None:
+        """The channel canvas the latest agenda published in `channel` was written to."""
+        return self.session.scalar(
+            select(Agenda.canvas_id)
+            .where(Agenda.channel == channel, Agenda.canvas_id.is_not(None))
+            .order_by(Agenda.published_at.desc())
+            .limit(1)
+        )
+
     def agenda(
         self, meeting_id: int, occurrence_local: datetime, *, to_change: bool = False
     ) -> Agenda | None:
