@@ -96,7 +96,9 @@ class Imported:
         by = f" (by country {countries})" if countries else ""
         guests = f": {', '.join(self.guests)}" if self.guests else ""
         again = f"; {self.unchanged} already recorded" if self.unchanged else ""
-        return f"{members} members matched{by}, {len(self.guests)} guests{guests}{again}"
+        matched = f"{members} member{'s' if members != 1 else ''} matched"
+        count = len(self.guests)
+        return f"{matched}{by}, {count} guest{'s' if count != 1 else ''}{guests}{again}"
 
 
 def first_country(profile: MemberProfile) -> str | None:

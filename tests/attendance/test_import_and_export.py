@@ -61,7 +61,7 @@ def test_import_a_participants_report_then_export_the_record(
     first = run_cli("attendance", "import", "1", "2024-01-04", str(report), cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == (
-        "2 members matched (by country FI 1, PT 1), 1 guests: Jana Nováková."
+        "2 members matched (by country FI 1, PT 1), 1 guest: Jana Nováková."
     )
     again = run_cli("attendance", "import", "1", "2024-01-04", str(report), cwd=tmp_path, env=env)
     assert again.returncode == 0, again.stderr
