@@ -303,18 +303,8 @@ class LocalWorkspace:
     def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any]) -> Exchange:
         """Submit a modal the bot opened, with `values` as Slack's `view.state.values`."""
         submitted = {**view, "state": {"values": values}}
-        payload = {
-            "type": "view_submission",
-            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
-            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
-            "api_app_id": "A0LOCAL",
-            "token": "unused-verification-token",
-            "trigger_id": self.emulator.issue_trigger_id(),
-            "view": submitted,
-            "is_enterprise_install": False,
-        }
-        return self._exchange(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        return self._interact(
+            "view_submission", user_id, {"view": submitted, "is_enterprise_install": False}
         )
 
     def click(
@@ -353,33 +343,24 @@ class LocalWorkspace:
         self, user_id: str, callback_id: str, message: dict[str, Any], channel_id: str
     ) -> Exchange:
         """Choose a message shortcut (the ⋯ menu of a message), as Slack sends it."""
-        payload = {
-            "type": "message_action",
-            "callback_id": callback_id,
-            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
-            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
-            "api_app_id": "A0LOCAL",
-            "token": "unused-verification-token",
-            "trigger_id": self.emulator.issue_trigger_id(),
-            "response_url": self.emulator.new_response_url(channel=channel_id, user=user_id),
-            "channel": {"id": channel_id},
-            "message_ts": message.get("ts", "1.000001"),
-            "message": message,
-        }
-        return self._exchange(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-        )
+        response_url = self.emulator.new_response_url(channel=channel_id, user=user_id)
+        chosen = {"callback_id": callback_id, "response_url": response_url, "message": message}
+        chosen |= {"channel": {"id": channel_id}, "message_ts": message.get("ts", "1.000001")}
+        return self._interact("message_action", user_id, chosen)
 
     def _press(self, user_id: str, action: dict[str, Any], where: dict[str, Any]) -> Exchange:
+        return self._interact("block_actions", user_id, {**where, "actions": [action]})
+
+    def _interact(self, kind: str, user_id: str, fields: dict[str, Any]) -> Exchange:
+        """An interaction payload as Slack posts it: its kind, who, a fresh trigger_id."""
         payload = {
-            "type": "block_actions",
+            "type": kind,
             "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
             "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
             "api_app_id": "A0LOCAL",
             "token": "unused-verification-token",
             "trigger_id": self.emulator.issue_trigger_id(),
-            **where,
-            "actions": [action],
+            **fields,
         }
         return self._exchange(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
