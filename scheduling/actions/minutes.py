@@ -14,7 +14,7 @@ from scheduling.language.dates import short_date
 from scheduling.language.words import did_you_mean
 from scheduling.meetings.defaults import channel_id, concerns
 from scheduling.meetings.edits import MeetingError, check_link
-from scheduling.meetings.mapping import series_of, to_series
+from scheduling.meetings.mapping import live_meeting, series_of, to_series
 from scheduling.meetings.occurrences import Occurrence, Series, occurrence_on, occurrences
 from storage.db import Database
 from storage.meeting_records import OccurrenceLink
@@ -87,12 +87,7 @@ class MinutesService:
         kind = link_kind(kind)
         now = self.clock.now()
         with self.database.write() as work:
-            meeting = work.meetings.get(meeting_id)
-            if meeting is None or meeting.cancelled_at is not None:
-                raise MeetingError(
-                    f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id"
-                )
-            series = to_series(meeting)
+            series = to_series(live_meeting(work, meeting_id))
             if not concerns(series, caller):
                 raise NotAllowedError(
                     f"{series.title} is for {series.audience.words}, so only they and the "

@@ -14,7 +14,7 @@ from scheduling.agenda.facts import (
 )
 from scheduling.language.dates import short_date
 from scheduling.meetings.edits import MeetingError
-from scheduling.meetings.mapping import to_series
+from scheduling.meetings.mapping import live_meeting, to_series
 from scheduling.meetings.occurrences import (
     Occurrence,
     Series,
@@ -26,13 +26,6 @@ from scheduling.meetings.occurrences import (
 from storage.meeting_records import Topic
 from storage.models import Meeting
 from storage.repositories import UnitOfWork
-
-
-def live_meeting(work: UnitOfWork, meeting_id: int) -> Meeting:
-    meeting = work.meetings.get(meeting_id)
-    if meeting is None or meeting.cancelled_at is not None:
-        raise MeetingError(f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id")
-    return meeting
 
 
 def named_occurrence(series: Series, on: date | None, now: datetime) -> Occurrence:

@@ -21,7 +21,7 @@ from scheduling.errors import NotAllowedError
 from scheduling.language.dates import short_date
 from scheduling.language.words import did_you_mean
 from scheduling.meetings.edits import MeetingError
-from scheduling.meetings.mapping import to_series
+from scheduling.meetings.mapping import live_meeting, to_series
 from scheduling.meetings.occurrences import Occurrence, Series, occurrence_on, scheduled_occurrence
 from scheduling.vocabulary import MemberRole
 from storage.db import Database
@@ -132,10 +132,7 @@ def member_row(
 def occurrence_of(work: UnitOfWork, meeting_id: int, on: date) -> tuple[Series, Occurrence]:
     """The series and its occurrence on a local date (a moved one on its new date)."""
     check_planning_date(on)
-    meeting = work.meetings.get(meeting_id)
-    if meeting is None or meeting.cancelled_at is not None:
-        raise MeetingError(f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id")
-    series = to_series(meeting)
+    series = to_series(live_meeting(work, meeting_id))
     occurrence = occurrence_on(series, on)
     if occurrence is None:
         raise MeetingError(f"#{series.id} has no occurrence on {short_date(on)}", "date")

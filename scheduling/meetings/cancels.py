@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from scheduling.consortium.directory import CountryRef, MemberProfile, audience_members
 from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.edits import MeetingError
-from scheduling.meetings.mapping import meeting_channel, to_series
+from scheduling.meetings.mapping import meeting_channel, no_such_meeting, to_series
 from scheduling.meetings.occurrences import (
     CANCELLED,
     MOVED,
@@ -60,7 +60,7 @@ class CancelPreview:
 
 
 def no_such(meeting_id: int) -> MeetingError:
-    return MeetingError(f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id")
+    return no_such_meeting(meeting_id)
 
 
 def cancel_preview(

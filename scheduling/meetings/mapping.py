@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.occurrences import OccurrenceChange, Series
 from scheduling.meetings.reminders import next_reminder_at
 from scheduling.vocabulary import Audience, MeetingKind
 from storage.models import Meeting
+from storage.repositories import UnitOfWork
 
 
 class StoredException(Protocol):
@@ -107,3 +109,15 @@ def meeting_channel(purpose: str | None, channels: Mapping[str, str]) -> str | N
     if channel is not None:
         return channel
     return purpose if purpose and CHANNEL_ID.fullmatch(purpose) else None
+
+
+def no_such_meeting(meeting_id: int) -> MeetingError:
+    return MeetingError(f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id")
+
+
+def live_meeting(work: UnitOfWork, meeting_id: int) -> Meeting:
+    """A meeting still scheduled (not cancelled as a whole), or the error that names it."""
+    meeting = work.meetings.get(meeting_id)
+    if meeting is None or meeting.cancelled_at is not None:
+        raise no_such_meeting(meeting_id)
+    return meeting

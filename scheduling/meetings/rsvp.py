@@ -17,7 +17,7 @@ from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
 from scheduling.language.dates import short_date
 from scheduling.meetings.edits import MeetingError
-from scheduling.meetings.mapping import to_series
+from scheduling.meetings.mapping import live_meeting, to_series
 from scheduling.meetings.occurrences import (
     Occurrence,
     Series,
@@ -149,12 +149,7 @@ class RsvpService:
         if on is not None:
             check_planning_date(on)
         with self.database.read() as work:
-            meeting = work.meetings.get(meeting_id)
-            if meeting is None or meeting.cancelled_at is not None:
-                raise MeetingError(
-                    f"there is no meeting #{meeting_id}; `/meeting list` shows them", "id"
-                )
-            series = to_series(meeting)
+            series = to_series(live_meeting(work, meeting_id))
             now = self.clock.now()
             # An occurrence under way started up to its length ago: looked for from then.
             occurrence = occurrence_on(series, on) if on else next_of(series, now - series.duration)
