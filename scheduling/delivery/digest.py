@@ -5,13 +5,12 @@ the schedule's baseline, never news. Rendering (and Slack's limits) is the busin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling.actions.minutes import links_between
-from scheduling.consortium.directory import CountryRef, MemberProfile, audience_members
+from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.delivery.deliverer import DeliveryKind, Pending, ScheduledWork, SweepReport
 from scheduling.delivery.notices import (
     ChangeKind,
@@ -22,9 +21,9 @@ from scheduling.delivery.notices import (
 )
 from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import CANCELLED, MOVED, next_of, occurrences
-from scheduling.meetings.rsvp import RsvpTotals, summarise
+from scheduling.meetings.rsvp import TotalsCounter
 from scheduling.updates.views import RoundView, UpdateLine, round_status
-from scheduling.vocabulary import Audience, DigestSchedule
+from scheduling.vocabulary import DigestSchedule
 from storage.repositories import UnitOfWork
 from storage.repositories.meetings import MeetingRows
 
@@ -130,15 +129,9 @@ class DigestJob(ScheduledWork):
         submissions = work.updates.submissions([r.id for r in open_rounds])
         listed = work.directory.countries_with_members()
         profiles = self.directory.snapshot().profiles
-        invited = _Invited(profiles)
+        totals = TotalsCounter(profiles)
         upcoming = tuple(
-            UpcomingMeeting(
-                o,
-                RsvpTotals.of(
-                    summarise(answers[(o.series.id, o.original_local)], profiles),
-                    invited(o.series.audience),
-                ),
-            )
+            UpcomingMeeting(o, totals(o, answers[(o.series.id, o.original_local)]))
             for o in upcoming_occurrences
         )
         today = until.astimezone(ZoneInfo(setting.zone)).date()
@@ -311,17 +304,3 @@ def _changes(stored: MeetingRows, since: datetime, until: datetime) -> tuple[Sch
                     )
                 )
     return tuple(changes)
-
-
-class _Invited:
-    """The Slack IDs of an audience's members, worked out once per distinct audience."""
-
-    def __init__(self, profiles: Mapping[str, MemberProfile]) -> None:
-        self.profiles = profiles
-        self.known: dict[Audience, frozenset[str]] = {}
-
-    def __call__(self, audience: Audience) -> frozenset[str]:
-        if audience not in self.known:
-            members = audience_members(self.profiles.values(), audience)
-            self.known[audience] = frozenset(p.slack_id for p in members)
-        return self.known[audience]

@@ -14,7 +14,6 @@ from scheduling.consortium.directory import (
     CountryRef,
     DirectoryService,
     MemberProfile,
-    audience_members,
 )
 from scheduling.home.facts import (
     MEETING_DAYS,
@@ -35,9 +34,9 @@ from scheduling.home.facts import (
 )
 from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import Occurrence, Series, occurrences
-from scheduling.meetings.rsvp import RsvpTotals, summarise
+from scheduling.meetings.rsvp import TotalsCounter
 from scheduling.updates.views import RoundStatus, UpdateLine, consortium_today, statuses
-from scheduling.vocabulary import Audience, RsvpAnswer
+from scheduling.vocabulary import RsvpAnswer
 from storage.db import Database
 from storage.repositories import UnitOfWork
 
@@ -76,11 +75,10 @@ class HomeService:
         now = self.clock.now()
         with self.database.read() as work:
             consortium = work.directory.consortium()
-            member = work.directory.member(profile.slack_id)
             _, today = consortium_today(work, self.clock)
             upcoming = _upcoming(work, now, now + timedelta(days=MEETING_DAYS))
             answers = work.rsvps.answers({(o.series.id, o.original_local) for o in upcoming})
-            totals = _Totals(profiles) if profile.is_coordinator else None
+            totals = TotalsCounter(profiles) if profile.is_coordinator else None
             meetings = [_meeting(o, answers, profile.slack_id, totals) for o in upcoming]
             rounds = statuses(work, self.clock, work.rounds.open_rounds())
             answered = work.updates.latest_answers([s.round.id for s in rounds])
@@ -112,7 +110,7 @@ class HomeService:
                 email=profile.email,
                 invitations_by_mail=profile.takes_mailed_invitations,
                 mail_works=self.mail_works,
-                digest_by_dm=bool(member and member.digest_by_dm),
+                digest_by_dm=profile.digest_by_dm,
                 feeds=feeds,
             )
         mine = [m for m in meetings if m.occurrence.series.audience.includes(profile)]
@@ -141,34 +139,18 @@ def _upcoming(work: UnitOfWork, start: datetime, end: datetime) -> list[Occurren
     return sorted(found, key=lambda o: (o.start, o.series.id))
 
 
-class _Totals:
-    """RSVP totals against each occurrence's audience, its members worked out once per
-    audience however many occurrences share it."""
-
-    def __init__(self, profiles: Mapping[str, MemberProfile]) -> None:
-        self.profiles = profiles
-        self.invited: dict[Audience, list[str]] = {}
-
-    def of(self, occurrence: Occurrence, given: Mapping[str, str]) -> RsvpTotals:
-        audience = occurrence.series.audience
-        if audience not in self.invited:
-            members = audience_members(self.profiles.values(), audience)
-            self.invited[audience] = [member.slack_id for member in members]
-        return RsvpTotals.of(summarise(given, self.profiles), self.invited[audience])
-
-
 def _meeting(
     occurrence: Occurrence,
     answers: Mapping[tuple[int, datetime], Mapping[str, str]],
     slack_id: str,
-    totals: _Totals | None,
+    totals: TotalsCounter | None,
 ) -> MyMeeting:
     given = answers.get((occurrence.series.id, occurrence.original_local), {})
     mine = given.get(slack_id)
     return MyMeeting(
         occurrence,
         RsvpAnswer(mine) if mine else None,
-        totals.of(occurrence, given) if totals is not None else None,
+        totals(occurrence, given) if totals is not None else None,
     )
 
 

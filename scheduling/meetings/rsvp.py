@@ -63,6 +63,22 @@ class RsvpTotals:
         )
 
 
+class TotalsCounter:
+    """Each occurrence's RSVP totals against its audience, the audience's members worked out
+    once per distinct audience however many occurrences share it (the digest, the Home tab)."""
+
+    def __init__(self, profiles: Mapping[str, MemberProfile]) -> None:
+        self.profiles = profiles
+        self.invited: dict[Audience, frozenset[str]] = {}
+
+    def __call__(self, occurrence: Occurrence, answers: Mapping[str, str]) -> RsvpTotals:
+        audience = occurrence.series.audience
+        if audience not in self.invited:
+            members = audience_members(self.profiles.values(), audience)
+            self.invited[audience] = frozenset(member.slack_id for member in members)
+        return RsvpTotals.of(summarise(answers, self.profiles), self.invited[audience])
+
+
 def summarise(answers: Mapping[str, str], profiles: Mapping[str, MemberProfile]) -> RsvpSummary:
     """Count answers by the first country of whoever gave them."""
     by_country: dict[str, dict[RsvpAnswer, int]] = {}
