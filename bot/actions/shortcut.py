@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.actions.blocks import added_message
 from bot.core import ids
-from bot.core.blocks import context, input_block, option
+from bot.core.blocks import context, done_view, input_block, option
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import truncate, unescape
 from bot.core.web_api.background import Background
@@ -114,10 +114,4 @@ async def submit(
         await ack(**field_errors(error, FIELD_BLOCKS, state, ids.ACTION_TEXT))
         return
     reply = added_message(item, today_in(action_items.clock, caller.timezone))
-    done = {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Action item added"},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": reply.blocks,
-    }
-    await ack(response_action="update", view=done)
+    await ack(response_action="update", view=done_view("Action item added", reply.blocks))

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import ButtonElement
 
 from bot.agenda.blocks import proposed_message
 from bot.core import ids
-from bot.core.blocks import context, input_block, section
+from bot.core.blocks import context, done_view, input_block, section
 from bot.core.buttons import carried_number, pressed_object
 from bot.core.forms import state_value
 from bot.core.mrkdwn import truncate
@@ -105,12 +105,5 @@ async def submit(
     except FieldError as error:
         await ack(response_action="errors", errors={ids.TOPIC_TITLE: str(error)})
         return
-    reply = proposed_message(proposed)
-    done = {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Topic proposed"},
-        "close": {"type": "plain_text", "text": "Done"},
-        # The reply's text is already escaped mrkdwn; its Support button is for the channel.
-        "blocks": [section(reply.text).to_dict()],
-    }
+    done = done_view("Topic proposed", proposed_message(proposed).blocks)
     await ack(response_action="update", view=done)

@@ -28,6 +28,7 @@ MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_OPTION_TEXT = 75
+MAX_MODAL_TITLE = 24
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,13 @@ def pages(blocks: Sequence[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[list
             found.append([])
         found[-1].append(block)
     return found
+
+
+def done_view(title: str, blocks: Sequence[Block | dict[str, Any]]) -> dict[str, Any]:
+    """What a form turns into once its submission is done: a title, what happened, Done."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": truncate(title, MAX_MODAL_TITLE)},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": [b.to_dict() if isinstance(b, Block) else b for b in blocks],
+    }

@@ -34,15 +34,15 @@ from bot.core.blocks import (
 from bot.core.mrkdwn import escape, truncate
 from bot.meetings.blocks import link, when_mrkdwn
 from bot.reminders.blocks import rsvp_value
-from bot.reminders.digest_blocks import archive_link, meeting_line
+from bot.reminders.digest_blocks import archive_link, country_names, meeting_line
 from scheduling.calendars.feeds import FeedLink
-from scheduling.consortium.directory import CountryRef
 from scheduling.home.facts import ConsortiumState, Cut, HomeFacts, MyMeeting, MySettings, OwedRound
 from scheduling.language.dates import day_of_year, due_words, short_date
 from scheduling.updates.views import RoundStatus
 from scheduling.vocabulary import MemberRole, RsvpAnswer
 
 TITLE_ROOM = 150  # of a meeting's or round's title in a line; the rest is one click away
+SHOWN_NAMES = 12  # countries named in a round's progress on the tab; the rest are counted
 MAX_LABEL = 75  # Slack's limit on a button's accessibility label
 
 
@@ -269,15 +269,12 @@ def _round_progress(status: RoundStatus, facts: HomeFacts) -> str:
         f"{answered} of {asked} countries answered{nobody}",
     ]
     if missing:
-        lines.append(f"Missing: {_names(missing)}")
+        lines.append(f"Missing: {country_names(missing, SHOWN_NAMES)}")
     if unlisted:
-        lines.append(f"No member listed for {_names(unlisted)} in the consortium file")
+        lines.append(
+            f"No member listed for {country_names(unlisted, SHOWN_NAMES)} in the consortium file"
+        )
     return "\n".join(lines)
-
-
-def _names(countries: Sequence[CountryRef], shown: int = 12) -> str:
-    names = ", ".join(escape(country.name) for country in countries[:shown])
-    return names + (f" and {len(countries) - shown} more" if len(countries) > shown else "")
 
 
 def _remind_button(status: RoundStatus) -> ButtonElement | None:

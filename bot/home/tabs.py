@@ -54,6 +54,11 @@ class HomeTabs:
         for slack_id in self.home.viewers(only):
             self.background.redraws.request(("home", slack_id), self._redraw_of(slack_id))
 
+    def answered(self, slack_id: str) -> None:
+        """An RSVP: the member's own tab shows their answer, the coordinators' the totals."""
+        coordinators = [person.slack_id for person in self.directory.directory().coordinators]
+        self.changed([slack_id, *coordinators])
+
     def _redraw_of(self, slack_id: str) -> Callable[[], float | None]:
         return lambda: self.publish(slack_id)
 

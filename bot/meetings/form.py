@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import DividerBlock
 
 from bot.core import ids
-from bot.core.blocks import context, input_block, option, section
+from bot.core.blocks import context, done_view, input_block, option, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape
 from bot.core.web_api.background import Background
@@ -182,17 +182,15 @@ def scheduled_view(
     note = "The invite is being posted to the meeting's channel."
     if began is not None:
         note += f" The series began on {began:%a} {began.day} {began:%b %Y}, before today."
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Meeting scheduled"},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [
-            section(f"*#{series.id} {escape(series.title)}* is scheduled.").to_dict(),
-            section(series_details(series, occurrence)).to_dict(),
-            DividerBlock().to_dict(),
-            context(note).to_dict(),
+    return done_view(
+        "Meeting scheduled",
+        [
+            section(f"*#{series.id} {escape(series.title)}* is scheduled."),
+            section(series_details(series, occurrence)),
+            DividerBlock(),
+            context(note),
         ],
-    }
+    )
 
 
 def open_form(client: WebClient, trigger_id: str, meetings: MeetingService) -> None:

@@ -95,8 +95,9 @@ def meeting_line(occurrence: Occurrence, totals: RsvpTotals) -> str:
     )
 
 
-def _names(countries: Sequence[CountryRef]) -> str:
-    names = [escape(country.name) for country in countries[:MAX_NAMES]]
+def country_names(countries: Sequence[CountryRef], shown: int = MAX_NAMES) -> str:
+    """`Austria, Finland and 3 more`: the names escaped, the rest counted."""
+    names = [escape(country.name) for country in countries[:shown]]
     more = len(countries) - len(names)
     return ", ".join(names) + (f" and {more} more" if more else "")
 
@@ -114,12 +115,12 @@ def round_line(
     line = f"*{escape(round_.title)}* · {due_words(round_.due_on, today)} · "
     if not missing:
         return line + "every country has answered"
-    line += f"missing {_names(missing)}"
+    line += f"missing {country_names(missing)}"
     if unlisted:
-        line += f"; no member listed for {_names(unlisted)} in the consortium file"
+        line += f"; no member listed for {country_names(unlisted)} in the consortium file"
     owing = [c for c in missing if c.code in yours]
     if owing:
-        line += f" · *{_names(owing)} still to answer:* `/update`"
+        line += f" · *{country_names(owing)} still to answer:* `/update`"
     return line
 
 

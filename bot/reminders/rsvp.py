@@ -13,7 +13,7 @@ from bot.core import ids
 from bot.core.blocks import plain_message
 from bot.core.buttons import pressed_object
 from bot.core.web_api.background import Background
-from scheduling.consortium.directory import DirectoryService, MemberProfile
+from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
 from scheduling.meetings.rsvp import RsvpService
@@ -35,7 +35,6 @@ async def answer(
     background: Background,
     respond: AsyncRespond,
     homes: HomeTabs,
-    directory: DirectoryService,
 ) -> None:
     await ack()
     action = (body.get("actions") or [{}])[0]
@@ -59,6 +58,4 @@ async def answer(
     # However many answers come in, one redraw at a time per occurrence's reminders.
     key = (recorded.series.id, recorded.occurrence_local)
     background.redraws.request(key, lambda: outbox.redraw(recorded))
-    # The presser's own Home tab shows their answer; the coordinators' show the totals.
-    coordinators = [person.slack_id for person in directory.directory().coordinators]
-    background.messages.run(homes.changed, [caller.slack_id, *coordinators])
+    background.messages.run(homes.answered, caller.slack_id)

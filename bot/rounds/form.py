@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot.core import ids
-from bot.core.blocks import context, input_block, section
+from bot.core.blocks import context, done_view, input_block, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape
 from bot.core.web_api.background import Background
@@ -82,17 +82,15 @@ def open_form(web: WebClient, trigger_id: str, today: date) -> None:
 def opened_view(title: str, due: date, asked: int, unlisted: list[str]) -> dict[str, Any]:
     countries = "country" if asked == 1 else "countries"
     note = unlisted_note(unlisted, " Nobody can be asked for some: ")
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Round opened"},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [
+    return done_view(
+        "Round opened",
+        [
             section(
                 f"*{escape(title)}* is open, due {short_date(due)}. I am asking {asked} "
                 f"{countries} by DM.{escape(note)}"
-            ).to_dict()
+            )
         ],
-    }
+    )
 
 
 async def submit(

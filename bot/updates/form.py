@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
 from bot.core import ids
-from bot.core.blocks import context, input_block, option, section
+from bot.core.blocks import context, done_view, input_block, option, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape, truncate
 from bot.core.web_api.background import Background
@@ -152,17 +152,15 @@ def done_answers(state: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[
 
 def posted_view(update: UpdateView, edited: bool) -> dict[str, Any]:
     what = "saved" if edited else "posted"
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Update " + what},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [
+    return done_view(
+        "Update " + what,
+        [
             section(
                 f"Your update for {update.country.flag} *{escape(update.country.name)}* is {what} "
                 f"(#{update.id}). `/update mine` lists yours, with an Edit button."
-            ).to_dict()
+            )
         ],
-    }
+    )
 
 
 def open_form(
