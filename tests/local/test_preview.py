@@ -332,6 +332,9 @@ def test_consortium_bot_preview_writes_the_example_pages(
             assert text in page, (name, text)
         # Everything the bot sends today is a block the preview knows.
         assert 'class="unknown"' not in page, name
+        # One stylesheet beside the pages, linked by each, not copied into each.
+        assert '<link rel="stylesheet" href="slack.css">' in page and "<style>" not in page
+    assert ".message" in (tmp_path / "docs" / "slack.css").read_text(encoding="utf-8")
     assert not list((tmp_path / "docs").glob("*.png"))
 
 

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from bot.local.demo import COORDINATOR, DEMO_NOW, PARTNER
 from bot.local.preview.pages import home_page, message_page, modal_page
 from bot.local.preview.screenshots import find_browser, screenshot
+from bot.local.preview.style import STYLESHEET, STYLESHEET_FILE
 from bot.local.workspace import EXAMPLE_CONSORTIUM_FILE, Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 
@@ -176,6 +177,7 @@ def write_pages(
         with LocalWorkspace.open(database_url, consortium_file, clock) as workspace:
             pages = build_pages(workspace)
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / STYLESHEET_FILE).write_text(STYLESHEET, encoding="utf-8")
     written = []
     for page in pages:
         path = folder / page.filename

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.local.preview.blocks import BlockRenderer
-from bot.local.preview.style import STYLESHEET
+from bot.local.preview.style import STYLESHEET_FILE
 from bot.local.render import render_mrkdwn
 
 
@@ -20,7 +20,8 @@ def _page(title: str, body: str) -> str:
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title, quote=False)}</title>\n"
-        f"<style>{STYLESHEET}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f'<link rel="stylesheet" href="{STYLESHEET_FILE}">\n</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
     )
 
 

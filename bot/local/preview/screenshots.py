@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -53,10 +52,13 @@ def _run(browser: str, *arguments: str) -> subprocess.CompletedProcess[str]:
 def page_height(browser: str, page: Path) -> int:
     """How tall `page` is at the preview's width, in CSS pixels."""
     html = page.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>", 1)
-    with tempfile.TemporaryDirectory(prefix="consortium-preview-") as folder:
-        copy = Path(folder) / page.name
+    # Beside the page, so the stylesheet it links is found; gone once measured.
+    copy = page.with_name(f".{page.stem}-measured.html")
+    try:
         copy.write_text(html, encoding="utf-8")
         done = _run(browser, f"--window-size={WIDTH},{MIN_HEIGHT}", "--dump-dom", copy.as_uri())
+    finally:
+        copy.unlink(missing_ok=True)
     found = _HEIGHT.search(done.stdout)
     height = int(found[1]) if found else MIN_HEIGHT
     return max(MIN_HEIGHT, min(height, MAX_HEIGHT))

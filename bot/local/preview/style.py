@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Written once beside the pages, which all link it.
+STYLESHEET_FILE = "slack.css"
 STYLESHEET = """
 * { box-sizing: border-box; }
 body {
