@@ -294,8 +294,7 @@ def _remind_button(status: RoundStatus) -> ButtonElement | None:
             # Plain text: a title is shown as typed, never read as mrkdwn.
             text=PlainTextObject(
                 text=f"DM the members of the {waiting} {countries} that have not answered "
-                f"“{truncate(status.round.title, 150)}”? Anyone reminded today is not reminded "
-                "again."
+                f"“{truncate(status.round.title, 150)}”?"
             ),
             confirm="Remind them",
             deny="Not now",

@@ -13,10 +13,10 @@ from slack_sdk import WebClient
 from bot.consortium.welcome import welcome_if_first
 from bot.core import ids
 from bot.core.buttons import answered_call, pressed_text
-from bot.core.mrkdwn import escape
 from bot.core.web_api.background import Background
 from bot.home.tabs import HomeTabs
 from bot.meetings.form import open_form as open_meeting_form
+from bot.rounds.blocks import reminded_message
 from bot.rounds.form import open_form as open_round_form
 from bot.rounds.messenger import RoundMessenger
 from bot.settings import Settings
@@ -60,16 +60,9 @@ async def remind(
     requests = await answered_call(respond, rounds.remind, caller, str(round_id or 0))
     if requests is None:
         return
-    asked = len(requests.asked)
-    countries = "country" if asked == 1 else "countries"
-    title = escape(requests.round.title)
-    await respond(
-        text=f"Reminding the members of {asked} {countries} about “{title}” by DM; anyone "
-        "reminded today is not reminded again."
-        if asked
-        else f"Nobody to remind about “{title}”: every country with a member listed has answered."
-    )
-    background.messages.run(messenger.ask, requests)
+    await respond(**reminded_message(requests).as_ephemeral())
+    if requests.asked:
+        background.messages.run(messenger.ask, requests)
 
 
 async def schedule_meeting(

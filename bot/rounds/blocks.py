@@ -16,12 +16,14 @@ from bot.core.blocks import (
     as_dicts,
     context,
     header,
+    plain_message,
     section,
     section_texts,
 )
 from bot.core.mrkdwn import date_token, escape, truncate
 from scheduling.consortium.directory import CountryRef
 from scheduling.undo import UNDO_WINDOW, undo_until
+from scheduling.updates.rounds import RoundRequests
 from scheduling.updates.views import RoundStatus, RoundView
 
 MAX_CODES_SHOWN = 8  # missing countries named in a confirmation before "…"
@@ -178,3 +180,20 @@ def round_choices(action: str, rounds: Sequence[RoundView], format_name: str = "
     blocks.append(context(f"Or type the number: `/round {escape(action)} &lt;id&gt;`."))
     text = question + " " + "; ".join(f"#{r.id} {r.title}" for r in rounds[:MAX_CHOICES])
     return Message(text=escape(truncate(text, 3000)), blocks=as_dicts(blocks))
+
+
+def reminded_message(requests: RoundRequests) -> Message:
+    """The answer to a reminder (`/round remind`, the Home tab's Remind): whom it asks."""
+    title = requests.round.title
+    if not requests.countries:
+        return plain_message(f"Every country has answered “{title}”; nobody to remind.")
+    if not requests.asked:
+        return plain_message(
+            f"Nobody to remind for “{title}”{unlisted_note(requests.unlisted, ': ')}."
+        )
+    codes = [request.country.code for request in requests.asked]
+    countries = "country" if len(codes) == 1 else "countries"
+    return plain_message(
+        f"Reminding {len(codes)} {countries} of “{title}”: {', '.join(codes)}"
+        f"{unlisted_note(requests.unlisted, '; ')}."
+    )

@@ -17,6 +17,7 @@ from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
 from bot.rounds.blocks import (
     close_confirmation,
+    reminded_message,
     round_choices,
     round_status_message,
     unlisted_note,
@@ -124,19 +125,7 @@ def run(
         return round_status_message(status, today), None
     if parsed.action == "remind":
         requests = rounds.remind(caller, parsed.reference)
-        title = requests.round.title
-        if not requests.countries:
-            return plain_message(f"Every country has answered “{title}”; nobody to remind."), None
-        if not requests.asked:
-            text = f"Nobody to remind for “{title}”{unlisted_note(requests.unlisted, ': ')}."
-            return plain_message(text), None
-        codes = [request.country.code for request in requests.asked]
-        countries = "country" if len(codes) == 1 else "countries"
-        text = (
-            f"Reminding {len(codes)} {countries} of “{title}”: {', '.join(codes)}"
-            f"{unlisted_note(requests.unlisted, '; ')}."
-        )
-        return plain_message(text), requests
+        return reminded_message(requests), requests if requests.asked else None
     if parsed.action == "close":
         return close_confirmation(rounds.close_preview(caller, parsed.reference)), None
     report = rounds.report(caller, parsed.reference)

@@ -182,8 +182,9 @@ def test_remind_from_the_home_tab_dms_the_missing_and_answers_the_coordinator_by
     posts = [c.params for c in pressed.calls if c.method == "chat.postMessage"]
     assert posts[0] == {
         "channel": COORDINATOR,
-        "text": "Reminding the members of 8 countries about “Annual Action Plan update 2024” by "
-        "DM; anyone reminded today is not reminded again.",
+        # The same answer as `/round remind` gives: the 8 countries, by code.
+        "text": "Reminding 8 countries of “Annual Action Plan update 2024”: AT, FI, GR, PL, PT, "
+        "RO, SE, TR; no member listed for CZ, FR, HU, IT, NL in the consortium file.",
         "blocks": posts[0]["blocks"],
     }
     reminded = [p["channel"] for p in posts[1:]]
