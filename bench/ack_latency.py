@@ -50,7 +50,7 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parent.parent
 HOST, EVENTS_PATH = "127.0.0.1", "/slack/events"
 TOKEN, SECRET = "xoxb-bench-token", "bench-signing-secret"
-CALLER, HELP_MARKER = "U0COORD1", "bot commands"
+CALLER, HELP_MARKER = "U0COORD1", "For the rest: /consortium help"
 
 
 def command_body(command: str, text: str) -> str:
