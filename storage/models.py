@@ -54,6 +54,11 @@ class Consortium(Base):
     # When the consortium file was first imported: the schedule as it stood then is the
     # baseline, so the digest never reports that import as news.
     set_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Days off the consortium file adds to the public holidays: {"PT": ["2027-06-13"],
+    # "all": ["2027-12-24"]} (ISO dates; "all" is every country's).
+    holidays: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The nudges a round gets unless it says otherwise, as written: ["5 working days before"].
+    nudges: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class Country(Base):
@@ -85,6 +90,9 @@ class Member(Base):
     welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last time this member opened the Home tab: only tabs someone has seen are redrawn.
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "08:00-19:00" in the member's zone: when DMs not tied to a meeting may reach them
+    # (None: the default hours).
+    working_hours: Mapped[str | None] = mapped_column(String(11))
     countries: Mapped[list[MemberCountry]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberCountry.position"
     )
@@ -211,6 +219,26 @@ class Round(Base):
     created_by: Mapped[str | None] = mapped_column(String(32))
     # Raised by each closing and reopening: an Undo names the closing it undoes by it.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The nudges that chase missing countries, as written (None: the consortium's default).
+    nudges: Mapped[list[Any] | None] = mapped_column(JSON)
+    nudges_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The sweep's index: the earliest instant a nudge of this round is to be queued.
+    next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class AwayPeriod(Base):
+    """A member's days away (`/consortium away`), first and last day included, in their own
+    zone: no DM that is not tied to a meeting reaches them then, and their country is not
+    counted as missing for their absence alone."""
+
+    __tablename__ = "away_periods"
+    __table_args__ = (Index("ix_away_periods_member_last", "member_id", "last_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.slack_id", ondelete="CASCADE"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CountryUpdate(Base):

@@ -50,10 +50,16 @@ class MemberProfile:
     email: str | None = None
     invitations: str = "off"  # "email": calendar invitations by e-mail to `email`
     digest_by_dm: bool = False  # the weekly digest also in a DM (opt-in)
+    working_hours: str | None = None  # "09:00-17:00" local (None: the default hours)
 
     @property
     def takes_mailed_invitations(self) -> bool:
         return self.invitations == "email" and self.email is not None
+
+    @property
+    def home_country(self) -> str | None:
+        """The country whose public holidays the member keeps: the first they speak for."""
+        return self.countries[0].code if self.countries else None
 
     @property
     def is_coordinator(self) -> bool:
@@ -74,6 +80,7 @@ class MemberProfile:
             email=member.email,
             invitations=member.invitations or "off",
             digest_by_dm=bool(member.digest_by_dm),
+            working_hours=member.working_hours,
         )
 
 

@@ -8,6 +8,7 @@ are parsed here, once, into values.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from scheduling.consortium.spec import (
     Problem,
     RoundSpec,
 )
+from scheduling.nudges.rules import parse_rules
 from scheduling.updates.rounds import MAX_TITLE_LENGTH as MAX_ROUND_TITLE_LENGTH
 from scheduling.vocabulary import (
     SECTIONS,
@@ -32,6 +34,8 @@ from scheduling.vocabulary import (
     MemberRole,
     UpdateField,
 )
+from scheduling.workdays.holidays import ALL, HolidayBook, known_country
+from scheduling.workdays.hours import WorkingHours
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _SLACK_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
@@ -86,6 +90,7 @@ class _Validator(MeetingEntries):
             )
             raise ConsortiumFileError(self.problems)
         name, zone, channels, digest_channel, digest_every = self.header(header)
+        holidays, nudges = self.calendar(header)
         countries = self.countries(self.entries(document, "countries"))
         country_roles = {c.code: c.role for c in countries}
         members = self.members(self.entries(document, "members"), country_roles, zone)
@@ -103,13 +108,17 @@ class _Validator(MeetingEntries):
             members=tuple(members),
             meetings=tuple(meetings),
             rounds=tuple(rounds),
+            holidays=holidays,
+            nudges=nudges,
         )
 
     def header(
         self, header: Mapping
     ) -> tuple[str | None, str, dict[str, str], str | None, DigestSchedule]:
         where = "the consortium section"
-        self.known_keys(header, ("name", "timezone", "channels", "digest"), where)
+        self.known_keys(
+            header, ("name", "timezone", "channels", "digest", "holidays", "nudges"), where
+        )
         name = self.text(header, "name", where)
         zone = self.zone(header, "timezone", where, "Europe/Brussels")
         channels: dict[str, str] = {}
@@ -179,6 +188,37 @@ class _Validator(MeetingEntries):
                 first_line[code] = entry.line
         return list(found.values())
 
+    def calendar(self, header: Mapping) -> tuple[HolidayBook, tuple[str, ...] | None]:
+        """The consortium's own days off (`holidays: {PT: [2027-06-13], all: [...]}`) and
+        the nudges a round gets by default (`nudges: [5 working days before, ...]`)."""
+        extra: dict[str, set[date]] = {}
+        raw = header.get("holidays")
+        if isinstance(raw, Mapping):
+            for code, days in raw.items():
+                line = raw.key_lines[code]
+                key = str(code) if str(code) == ALL else str(code).upper()
+                if key != ALL and not known_country(key):
+                    self.problem(line, f"holidays: {code!r} is neither a country code nor 'all'")
+                    continue
+                listed = days if isinstance(days, list) else [days]
+                for day in listed:
+                    try:
+                        extra.setdefault(key, set()).add(date.fromisoformat(str(day)))
+                    except ValueError:
+                        self.problem(
+                            line, f"holidays of {code}: {day!r} is not a date (2027-06-13)"
+                        )
+        elif raw is not None:
+            self.problem(
+                self.line_of(header, "holidays"),
+                "'holidays' must map country codes (or 'all') to lists of dates",
+            )
+        nudges = self.string_list(header, "nudges", "the consortium section")
+        if nudges is not None:
+            self.parsed(self.line_of(header, "nudges"), parse_rules, ", ".join(nudges))
+        book = HolidayBook({code: frozenset(days) for code, days in extra.items()})
+        return book, tuple(nudges) if nudges is not None else None
+
     def members(
         self, entries: list[Mapping], country_roles: dict[str, CountryRole], default_zone: str
     ) -> list[MemberSpec]:
@@ -188,7 +228,16 @@ class _Validator(MeetingEntries):
             where = f"the member on line {entry.line}"
             self.known_keys(
                 entry,
-                ("slack_id", "name", "country", "countries", "roles", "timezone", "email"),
+                (
+                    "slack_id",
+                    "name",
+                    "country",
+                    "countries",
+                    "roles",
+                    "timezone",
+                    "email",
+                    "hours",
+                ),
                 where,
             )
             slack_id = self.text(entry, "slack_id", where, longest=MAX_SLACK_ID_LENGTH) or ""
@@ -225,6 +274,12 @@ class _Validator(MeetingEntries):
             if email is not None and (problem := address_problem(email)) is not None:
                 self.problem(self.line_of(entry, "email"), f"{problem} (the email of {where})")
                 email = None
+            hours = self.text(entry, "hours", where, required=False)
+            if (
+                hours is not None
+                and self.parsed(self.line_of(entry, "hours"), WorkingHours.parse, hours) is None
+            ):
+                hours = None
             if slack_id and name:
                 found[slack_id] = MemberSpec(
                     slack_id,
@@ -233,6 +288,7 @@ class _Validator(MeetingEntries):
                     tuple(dict.fromkeys(roles)),
                     zone,
                     bare_address(email) if email else None,
+                    str(WorkingHours.parse(hours)) if hours else None,
                 )
                 first_line[slack_id] = entry.line
         return list(found.values())

@@ -93,6 +93,8 @@ class _Importer:
                 "timezone": spec.timezone,
                 "digest_channel": spec.digest_channel,
                 "digest_every": str(spec.digest_every),
+                "holidays": spec.holidays.stored() or None,
+                "nudges": list(spec.nudges) if spec.nudges is not None else None,
             },
         )
         for country in spec.countries:
@@ -158,7 +160,13 @@ class _Importer:
         countries, roles, email = spec.countries, spec.roles, spec.email
         existing = self.directory.member(slack_id)
         if existing is None:
-            member = Member(slack_id=slack_id, name=name, timezone=zone, email=email)
+            member = Member(
+                slack_id=slack_id,
+                name=name,
+                timezone=zone,
+                email=email,
+                working_hours=spec.working_hours,
+            )
             member.countries = [
                 MemberCountry(country_code=code, position=i) for i, code in enumerate(countries)
             ]
@@ -171,6 +179,10 @@ class _Importer:
             existing.name, existing.timezone, existing.email = name, zone, email
             if email is None:
                 existing.invitations = "off"  # nowhere to send them any more
+            changed = True
+        if spec.working_hours is not None and existing.working_hours != spec.working_hours:
+            # Only hours the file names: a member's own `/consortium hours` otherwise stays.
+            existing.working_hours = spec.working_hours
             changed = True
         if tuple(existing.country_codes) != countries:
             existing.countries = [

@@ -18,6 +18,7 @@ import yaml
 
 from scheduling.consortium.spec import ConsortiumFileError, Problem
 from scheduling.durations import check_planning_date
+from scheduling.errors import FieldError
 from scheduling.meetings.edits import MAX_LINK_LENGTH
 from scheduling.vocabulary import VocabularyError
 
@@ -183,10 +184,10 @@ class FieldReader:
         return None
 
     def parsed(self, line: int, parse: Callable[[str], T], text: str) -> T | None:
-        """`parse(text)`, or None after noting its VocabularyError at `line`."""
+        """`parse(text)`, or None after noting its error (a FieldError) at `line`."""
         try:
             return parse(text)
-        except VocabularyError as error:
+        except FieldError as error:
             self.problem(line, str(error))
             return None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from scheduling.vocabulary import (
@@ -13,6 +13,7 @@ from scheduling.vocabulary import (
     MemberRole,
     UpdateField,
 )
+from scheduling.workdays.holidays import HolidayBook
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class MemberSpec:
     roles: tuple[MemberRole, ...]
     timezone: str
     email: str | None = None  # where calendar invitations go, for members who ask for them
+    working_hours: str | None = None  # "09:00-17:00" (None: the default hours)
 
 
 @dataclass(frozen=True)
@@ -91,3 +93,5 @@ class ConsortiumSpec:
     members: tuple[MemberSpec, ...] = ()
     meetings: tuple[MeetingSpec, ...] = ()
     rounds: tuple[RoundSpec, ...] = ()
+    holidays: HolidayBook = field(default_factory=HolidayBook)
+    nudges: tuple[str, ...] | None = None  # the default nudge rules as written

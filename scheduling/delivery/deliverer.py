@@ -63,6 +63,7 @@ class SweepReport:
     skipped: int = 0
     failed: int = 0
     duplicates_avoided: int = 0
+    deferred: int = 0  # DMs put back until their recipient's working hours
     errors: list[str] = field(default_factory=list)
     # Why each failed key failed (its code, how long the platform asked to wait, whether it
     # may have gone out all the same).
@@ -72,6 +73,8 @@ class SweepReport:
         parts = [f"{self.sent} sent", f"{self.skipped} skipped", f"{self.failed} failed"]
         if self.duplicates_avoided:
             parts.append(f"{self.duplicates_avoided} already handled")
+        if self.deferred:
+            parts.append(f"{self.deferred} waiting for working hours")
         return ", ".join(parts)
 
 
@@ -256,6 +259,14 @@ class Deliverer:
         if skipped:
             logger.warning("%s %s skipped: %s", kind, key, reason)
             report.skipped += 1
+
+    def defer(self, key: str, until: datetime, report: SweepReport) -> None:
+        """A pending DM that must wait for its recipient's next working moment (`until`):
+        back in the queue, found again by the sweep's index when that moment comes."""
+        with self.database.write() as work:
+            deferred = work.deliveries.defer(key, until, self.clock.now())
+        if deferred:
+            report.deferred += 1
 
     def give_up(self, key: str, reason: str, report: SweepReport) -> None:
         """A pending delivery that must not be sent any more (cancelled, or too late); one

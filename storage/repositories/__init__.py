@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from storage.models import Base
+from storage.repositories.away import AwayRepository
 from storage.repositories.deliveries import DeliveryRepository
 from storage.repositories.directory import DirectoryRepository
 from storage.repositories.feeds import FeedTokenRepository
@@ -75,6 +76,10 @@ class UnitOfWork:
     @cached_property
     def actions(self) -> ActionRepository:
         return ActionRepository(self.session)
+
+    @cached_property
+    def away(self) -> AwayRepository:
+        return AwayRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""

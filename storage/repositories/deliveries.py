@@ -106,19 +106,28 @@ class DeliveryRepository:
         return Claim(claim_id, key, channel, 1, None, payload)
 
     def enqueue(
-        self, key: str, *, kind: str, channel: str, now: datetime, payload: dict[str, Any]
+        self,
+        key: str,
+        *,
+        kind: str,
+        channel: str,
+        now: datetime,
+        payload: dict[str, Any],
+        not_before: datetime | None = None,
     ) -> bool:
-        """Ask for a message to be sent as soon as possible, in the transaction of the change
-        that calls for it; False when the key is already known."""
+        """Ask for a message to be sent as soon as possible (or from `not_before` on: the
+        recipient's next working moment), in the transaction of the change that calls for it;
+        False when the key is already known."""
+        due = max(now, not_before) if not_before is not None else now
         queued = self._insert_new(
             {
                 "key": key,
                 "kind": kind,
                 "channel": channel,
-                "due_at": now,
+                "due_at": due,
                 "status": DeliveryStatus.QUEUED,
                 "attempts": 0,
-                "next_attempt_at": now,
+                "next_attempt_at": due,
                 "payload": payload,
                 "created_at": now,
             }
@@ -273,6 +282,22 @@ class DeliveryRepository:
             .values(status=DeliveryStatus.SKIPPED, error=reason, lease_until=None)
         )
         return given_up.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    def defer(self, key: str, until: datetime, now: datetime) -> bool:
+        """Put a delivery not yet sent back in the queue until `until` (its recipient's next
+        working moment); one being sent by a live sender is left alone."""
+        deferred = self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.key == key,
+                or_(
+                    Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.FAILED)),
+                    and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
+                ),
+            )
+            .values(status=DeliveryStatus.QUEUED, next_attempt_at=until, lease_until=None)
+        )
+        return deferred.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
     def retryable(
         self, now: datetime, limit: int = 100, keys: Sequence[str] | None = None

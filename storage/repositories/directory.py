@@ -22,6 +22,7 @@ class MemberRow(NamedTuple):
     email: str | None = None
     invitations: str = "off"
     digest_by_dm: bool = False
+    working_hours: str | None = None
 
 
 class DirectoryRepository:
@@ -89,6 +90,7 @@ class DirectoryRepository:
                 Member.email,
                 Member.invitations,
                 Member.digest_by_dm,
+                Member.working_hours,
             ).order_by(Member.name)
         )
         return [
@@ -102,8 +104,9 @@ class DirectoryRepository:
                 email,
                 invitations or "off",
                 bool(digest_by_dm),
+                hours,
             )
-            for slack_id, name, zone, delivery, email, invitations, digest_by_dm in rows
+            for slack_id, name, zone, delivery, email, invitations, digest_by_dm, hours in rows
         ]
 
     def countries_with_members(self) -> set[str]:

@@ -1,0 +1,1 @@
+"""Nudges: DMs that chase the countries a round still misses, by themselves."""
