@@ -130,7 +130,7 @@ class SlackDeliveryNotifier:
         return SlackOutgoing(self.client, notice.channel, notice.key, [card, calendar])
 
     def round_request(self, notice: RoundRequestNotice) -> SlackOutgoing:
-        message = round_request(notice.round, notice.country, notice.reminder)
+        message = round_request(notice.round, notice.country, notice.reminder, notice.nudge)
         return SlackOutgoing(self.client, notice.member, notice.key, [message])
 
     def invitation(self, notice: InvitationNotice) -> MailOutgoing:

@@ -22,6 +22,8 @@ from bot.core.blocks import (
 )
 from bot.core.mrkdwn import date_token, escape, truncate
 from scheduling.consortium.directory import CountryRef
+from scheduling.delivery.notices import NudgeFacts
+from scheduling.language.dates import short_date
 from scheduling.undo import UNDO_WINDOW, undo_until
 from scheduling.updates.rounds import RoundRequests
 from scheduling.updates.views import RoundStatus, RoundView
@@ -32,12 +34,17 @@ MAX_CHOICES = 10
 CHOICE_VERBS = {"close": "Close", "remind": "Remind", "export": "Export"}
 
 
-def round_request(round_: RoundView, country: CountryRef, reminder: bool) -> Message:
-    """The DM asking a country's partners for their update, with a button to the form."""
+def round_request(
+    round_: RoundView, country: CountryRef, reminder: bool, nudge: NudgeFacts | None = None
+) -> Message:
+    """The DM asking a country's partners for their update, with a button to the form; a
+    nudge says how far the due date is in the country's own working days."""
     lead = "Reminder: " if reminder else ""
     text = escape(
-        f"{lead}{round_.title}: please post the update for {country.name} by {round_.due_on:%a} "
-        f"{round_.due_on.day} {round_.due_on:%b %Y}."
+        nudge_text(round_, country, nudge)
+        if nudge is not None
+        else f"{lead}{round_.title}: please post the update for {country.name} by "
+        f"{short_date(round_.due_on)}."
     )
     blocks: list[Block] = [
         section(text),
@@ -56,6 +63,21 @@ def round_request(round_: RoundView, country: CountryRef, reminder: bool) -> Mes
         ),
     ]
     return Message(text=text, blocks=as_dicts(blocks))
+
+
+def nudge_text(round_: RoundView, country: CountryRef, nudge: NudgeFacts) -> str:
+    """`A reminder: Portugal's update for “Q2” is due Fri 7 May 2027 — 3 working days left
+    in Portugal.` (or `is due today`, or `was due …, 2 days ago`); unescaped."""
+    due, today = round_.due_on, nudge.today
+    lead = f"A reminder: {country.name}'s update for “{round_.title}”"
+    if today > due:
+        ago = (today - due).days
+        return f"{lead} was due {short_date(due)}, {ago} day{'s' if ago != 1 else ''} ago."
+    if today == due:
+        return f"{lead} is due today, {short_date(due)}."
+    left = nudge.working_days_left
+    days = "no working day" if left == 0 else f"{left} working day{'s' if left != 1 else ''}"
+    return f"{lead} is due {short_date(due)} — {days} left in {country.name}."
 
 
 def unlisted_note(codes: Sequence[str], lead: str = "") -> str:

@@ -42,6 +42,7 @@ class DeliveryKind(enum.StrEnum):
     MAIL = "mail"
     ATTENDANCE = "attendance"
     AGENDA = "agenda"
+    NUDGE = "nudge"
 
 
 @dataclass(frozen=True)

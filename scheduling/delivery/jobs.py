@@ -36,6 +36,7 @@ from scheduling.delivery.reminders import ReminderSweep
 from scheduling.delivery.requests import RoundRequestDelivery
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.rsvp import RsvpRecorded
+from scheduling.nudges.sweep import NudgeSweep
 from scheduling.ports import DeliveryNotifier
 from storage.db import Database, DatabaseBusyError
 
@@ -76,6 +77,7 @@ class Jobs:
         self.mails = MailDelivery(*parts)
         self.attendance = AttendanceButtons(*parts)
         self.agendas = AgendaDrafts(*parts)
+        self.nudges = NudgeSweep(*parts)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
@@ -86,6 +88,7 @@ class Jobs:
         with self.database.write() as work:
             work.meetings.set_next_reminders(next_reminders)
         self.agendas.sweep(now, report)
+        self.nudges.sweep(now, report)  # queued here, sent by the retries below when due
         self.retry(now, report)
         with self.database.write() as work:
             work.job_runs.record(SWEEP, now, report.summary())
@@ -138,6 +141,8 @@ class Jobs:
             self.attendance.retry(pending, now, report)
         elif pending.kind == DeliveryKind.AGENDA:
             self.agendas.send(pending, report)
+        elif pending.kind == DeliveryKind.NUDGE:
+            self.nudges.send(pending, now, report)
         else:
             self.requests.send(pending, report)
 

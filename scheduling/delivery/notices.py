@@ -179,14 +179,25 @@ class InviteNotice:
 
 
 @dataclass(frozen=True)
+class NudgeFacts:
+    """What a nudge says beside the request: the member's today (in their zone) and their
+    country's working days left until the due date."""
+
+    today: date
+    working_days_left: int
+
+
+@dataclass(frozen=True)
 class RoundRequestNotice:
-    """A DM asking one member for their country's update in a round (or reminding them)."""
+    """A DM asking one member for their country's update in a round (or reminding them; a
+    nudge when `nudge` is given)."""
 
     round: RoundView
     country: CountryRef
     member: str
     reminder: bool
     key: str
+    nudge: NudgeFacts | None = None
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,18 @@ from scheduling.errors import FieldError, NotAllowedError
 from scheduling.language.dates import short_date
 from scheduling.language.places import audience_words as audience_words_of
 from scheduling.language.words import suggest
+from scheduling.nudges.plan import plan_nudges
+from scheduling.nudges.status import with_calendars
 from scheduling.undo import UndoError, check_in_time
 from scheduling.updates.exports import RoundReport, report_of
-from scheduling.updates.views import RoundStatus, RoundView, consortium_today, statuses
-from scheduling.vocabulary import SECTIONS, Audience, MemberRole, VocabularyError
+from scheduling.updates.views import (
+    RoundStatus,
+    RoundView,
+    asked_members,
+    consortium_today,
+    statuses,
+)
+from scheduling.vocabulary import SECTIONS, Audience, VocabularyError
 from storage.db import Database
 from storage.models import Round
 from storage.repositories import UnitOfWork
@@ -118,6 +126,7 @@ class RoundService:
                 created_by=actor.slack_id,
             )
             work.rounds.add(round_)
+            plan_nudges(work, round_, today)  # when its first nudges are queued
             view = RoundView.of(round_)
             asked = audience.countries({c.code: c.role for c in work.directory.countries()})
             return _requests(
@@ -139,7 +148,8 @@ class RoundService:
         date in the consortium's zone."""
         with self.database.read() as work:
             (found,) = statuses(work, self.clock, [_find(work, reference, newest=True)])
-            return found, consortium_today(work, self.clock)[1]
+            today = consortium_today(work, self.clock)[1]
+            return with_calendars(work, found, today), today  # nudges, days left, away
 
     def remind(self, actor: MemberProfile, reference: str | None) -> RoundRequests:
         """Whom to remind: the members of every country still missing (none when all answered)."""
@@ -179,6 +189,7 @@ class RoundService:
             round_ = _open(work.rounds.get_to_change(named.id) or named)
             round_.closed_at = self.clock.now()
             round_.version += 1
+            round_.next_nudge_at = None  # a closed round nudges nobody
             return RoundView.of(round_)
 
     def reopen(self, actor: MemberProfile, round_id: int, version: int) -> RoundView:
@@ -205,6 +216,7 @@ class RoundService:
             check_in_time(round_.closed_at, self.clock.now(), f"{name} was closed", instead)
             round_.closed_at = None
             round_.version += 1
+            plan_nudges(work, round_, consortium_today(work, self.clock)[1])
             return RoundView.of(round_)
 
     def report(self, actor: MemberProfile | None, reference: str | None) -> RoundReport:
@@ -264,21 +276,13 @@ def _requests(
 ) -> RoundRequests:
     """Ask each country's partners and ambassadors, else any member of it: each request
     queued in this transaction."""
-    chosen: dict[str, list[str]] = {code: [] for code in codes}
-    fallback: dict[str, list[str]] = {code: [] for code in codes}
-    for member in work.directory.members():
-        for code in member.country_codes:
-            if code not in chosen:
-                continue
-            fallback[code].append(member.slack_id)
-            if {MemberRole.PARTNER, MemberRole.AMBASSADOR} & set(member.role_names):
-                chosen[code].append(member.slack_id)
+    chosen = asked_members(work.directory.members(), codes)
     countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
     asked = []
     for code in codes:
         if code not in countries:
             continue
-        members = tuple(chosen[code] or fallback[code])
+        members = chosen[code]
         keys = tuple(
             queue_request(work, QueuedRequest(round_.id, code, member, reminder), now)
             for member in members

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef
-from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
-from storage.models import CountryUpdate, Round
+from scheduling.vocabulary import FIELDS, SECTIONS, Audience, MemberRole, UpdateField
+from storage.models import CountryUpdate, Member, Round
 from storage.repositories import UnitOfWork
+
+if TYPE_CHECKING:
+    from scheduling.nudges.status import RoundCalendar
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,25 @@ class CountryStatus:
 class RoundStatus:
     round: RoundView
     countries: tuple[CountryStatus, ...]
+    # Nudges, working days left and who is away (`/round status`; None elsewhere).
+    calendar: RoundCalendar | None = None
 
     @property
     def missing(self) -> list[CountryStatus]:
-        return [c for c in self.countries if c.submitted_at is None]
+        """Countries that have not answered, but those whose every asked member is away on
+        the due date (`away`)."""
+        return [c for c in self.countries if c.submitted_at is None and not self._away(c)]
+
+    @property
+    def away(self) -> list[CountryStatus]:
+        """Countries that have not answered and whose every asked member is away then."""
+        return [c for c in self.countries if c.submitted_at is None and self._away(c)]
+
+    def _away(self, row: CountryStatus) -> bool:
+        if self.calendar is None:
+            return False
+        country = self.calendar.countries.get(row.country.code)
+        return country is not None and country.all_away
 
     @property
     def unlisted(self) -> list[CountryStatus]:
@@ -211,3 +229,18 @@ def statuses(work: UnitOfWork, clock: Clock, rounds: Sequence[Round]) -> list[Ro
     updates = work.updates.submissions([r.id for r in rounds])
     listed = work.directory.countries_with_members()
     return [round_status(RoundView.of(r), updates, countries, zone, today, listed) for r in rounds]
+
+
+def asked_members(members: Iterable[Member], codes: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """Whom a round asks for each of `codes`: the country's partners and ambassadors, else
+    any member of it (requests, reminders and nudges all ask them)."""
+    chosen: dict[str, list[str]] = {code: [] for code in codes}
+    fallback: dict[str, list[str]] = {code: [] for code in codes}
+    for member in members:
+        for code in member.country_codes:
+            if code not in chosen:
+                continue
+            fallback[code].append(member.slack_id)
+            if {MemberRole.PARTNER, MemberRole.AMBASSADOR} & set(member.role_names):
+                chosen[code].append(member.slack_id)
+    return {code: tuple(chosen[code] or fallback[code]) for code in codes}

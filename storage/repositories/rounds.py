@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,6 +59,21 @@ class RoundRepository:
             .where(Round.closed_at.is_(None))
             .order_by(Round.opens_on.desc(), Round.id.desc())
         ).all()
+
+    def nudges_due(self, now: datetime) -> list[int]:
+        """The open, unpaused rounds whose next nudges are due by `now`, earliest first: read
+        through the index on `next_nudge_at` (an idle sweep touches no other row)."""
+        return list(
+            self.session.scalars(
+                select(Round.id)
+                .where(
+                    Round.next_nudge_at <= now,
+                    Round.closed_at.is_(None),
+                    Round.nudges_paused.is_(False),
+                )
+                .order_by(Round.next_nudge_at, Round.id)
+            )
+        )
 
     def add(self, round_: Round) -> None:
         self.session.add(round_)
