@@ -38,6 +38,7 @@ from scheduling.delivery.jobs import Jobs
 from scheduling.home.service import HomeService
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
+from scheduling.nudges.service import NudgeService
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
 from storage.db import Database
@@ -53,6 +54,7 @@ class Domain:
     feeds: FeedService
     updates: UpdateService
     rounds: RoundService
+    nudges: NudgeService
     home: HomeService
     action_items: ActionService
     minutes: MinutesService
@@ -73,6 +75,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         feeds=feeds,
         updates=UpdateService(database, clock),
         rounds=RoundService(database, clock),
+        nudges=NudgeService(database, clock),
         home=HomeService(database, clock, directory, feeds, mail_works=mail),
         action_items=ActionService(database, clock, directory),
         minutes=MinutesService(database, clock),

@@ -1,7 +1,6 @@
-"""Every slash command the bot answers, with one example each and who may use it: the source
-of `help` (the short one, each topic's, and the usage an error shows) and of the role check
-at the door (`access.py`), and checked against manifest.yml by the tests so the three never
-drift apart."""
+"""Every slash command the bot answers, with one example each and who may use it: the source of
+`help` (short, by topic, the usage an error shows) and of the role check at the door
+(`access.py`), checked against manifest.yml by the tests so the three never drift apart."""
 
 from __future__ import annotations
 
@@ -326,6 +325,15 @@ COMMANDS: tuple[CommandHelp, ...] = (
         coordinators_only=True,
         words=("export",),
         refusal="export rounds",
+    ),
+    CommandHelp(
+        ROUND_COMMAND,
+        "/round nudges [id] [pause|resume|off|<rules>]",
+        "Show, pause, resume, turn off or set the DMs that chase countries still missing.",
+        "/round nudges 2 5 working days before, 1 working day before",
+        coordinators_only=True,
+        words=("nudges",),
+        refusal="set the nudges of rounds",
     ),
     CommandHelp(
         DIGEST_COMMAND,

@@ -24,12 +24,15 @@ from bot.core.mrkdwn import date_token, escape, truncate
 from scheduling.consortium.directory import CountryRef
 from scheduling.delivery.notices import NudgeFacts
 from scheduling.language.dates import short_date
+from scheduling.nudges.rules import NUDGE_TIME, NudgeRule
+from scheduling.nudges.service import NudgeSettings
 from scheduling.undo import UNDO_WINDOW, undo_until
 from scheduling.updates.rounds import RoundRequests
-from scheduling.updates.views import RoundStatus, RoundView
+from scheduling.updates.views import CountryStatus, RoundStatus, RoundView
 
 MAX_CODES_SHOWN = 8  # missing countries named in a confirmation before "…"
 MAX_CHOICES = 10
+MAX_AWAY_SHOWN = 3  # members away named on a country's line
 # What a choice among open rounds does, by the action the command asked for.
 CHOICE_VERBS = {"close": "Close", "remind": "Remind", "export": "Export"}
 
@@ -90,31 +93,91 @@ def unlisted_note(codes: Sequence[str], lead: str = "") -> str:
 def round_status_message(status: RoundStatus, today: date) -> Message:
     """One line a country (submitted, late or missing), under how far the round has got."""
     round_ = status.round
+    away = {row.country.code for row in status.away}
     lines = []
     for row in status.countries:
         when = f" {row.submitted_on:%Y-%m-%d}" if row.submitted_on else ""
         extra = f" ({row.updates} updates)" if row.updates > 1 else ""
         if row.submitted_at is None and not row.listed:
             extra = " · no member listed"
-        lines.append(f"{row.country.flag} {escape(row.country.name)}: *{row.state}*{when}{extra}")
+        state = "away" if row.country.code in away else row.state
+        extra += calendar_note(status, row, today)
+        lines.append(f"{row.country.flag} {escape(row.country.name)}: *{state}*{when}{extra}")
     state = "closed" if round_.closed else ("overdue" if today > round_.due_on else "open")
     submitted = sum(1 for r in status.countries if r.submitted_at)
     heading = (
         f"#{round_.id} {escape(round_.title)} · due {round_.due_on:%Y-%m-%d} · {state} · "
         f"{submitted} of {len(status.countries)} countries submitted"
+        f"{f' · {len(away)} away' if away else ''}"
     )
     blocks: list[Block] = [header(f"Round: {round_.title}"), section(heading)]
+    if status.calendar is not None and not round_.closed:
+        calendar = status.calendar
+        blocks.append(context(escape(nudge_rules_words(calendar.rules, calendar.own_rules))))
+        blocks.append(context(escape(next_nudge_words(calendar.paused, calendar.next_day))))
     blocks += [section(chunk) for chunk in section_texts("\n".join(lines))] if lines else []
     codes = [r.country.code for r in status.unlisted]
     if codes:
         note = unlisted_note(codes)
         blocks.append(context(f"{note[:1].upper()}{note[1:]}, so nobody there can be asked."))
     missing = ", ".join(r.country.name for r in status.missing) or "none"
+    gone = ", ".join(r.country.name for r in status.away)
     text = escape(
         f"{round_.title}: {submitted} of {len(status.countries)} submitted; missing: {missing}"
-        f"{unlisted_note(codes, '; ')}"
+        f"{f'; away: {gone}' if gone else ''}{unlisted_note(codes, '; ')}"
     )
     return Message(text=text, blocks=as_dicts(blocks))
+
+
+def calendar_note(status: RoundStatus, row: CountryStatus, today: date) -> str:
+    """` · 3 working days left · Greek partner away until Fri 20 Aug` for a country that has
+    not answered an open round (its own working days, its asked members away)."""
+    country = status.calendar.countries.get(row.country.code) if status.calendar else None
+    if country is None or row.submitted_at is not None or status.round.closed:
+        return ""
+    note = ""
+    if today <= status.round.due_on:
+        left = country.days_left
+        note = f" · {left} working day{'' if left == 1 else 's'} left"
+    for member in country.away[:MAX_AWAY_SHOWN]:
+        until = f"{member.last:%a} {member.last.day} {member.last:%b}"
+        since = f"{member.first:%a} {member.first.day} {member.first:%b}"
+        when = f"until {until}" if member.first <= today else f"from {since} to {until}"
+        note += f" · {escape(member.name)} away {when}"
+    return note
+
+
+def nudge_rules_words(rules: Sequence[NudgeRule], own: bool) -> str:
+    """`Nudges: 5 working days before, 1 day after (the consortium's default)`."""
+    if not rules:
+        return "Nudges: off."
+    whose = "" if own else " (the consortium's default)"
+    return f"Nudges: {', '.join(str(rule) for rule in rules)}{whose}."
+
+
+def next_nudge_words(paused: bool, day: date | None) -> str:
+    """`Next nudge: Mon 26 Apr 2027, 09:30 in each member's own zone`, or why there is none."""
+    if paused:
+        return "Nudges are paused."
+    if day is None:
+        return "No nudges left."
+    return f"Next nudge: {short_date(day)}, {NUDGE_TIME:%H:%M} in each member's own zone."
+
+
+def nudges_message(settings: NudgeSettings) -> Message:
+    """The answer to `/round nudges`: what changed, the rules and when the next nudge is."""
+    name = _round_name(settings.round)
+    did = {
+        "pause": f"Paused the nudges of {name}.",
+        "resume": f"Resumed the nudges of {name}.",
+        "off": f"Turned off the nudges of {name}.",
+        "set": f"Set the nudges of {name}.",
+    }.get(settings.changed, f"The nudges of {name}.")
+    rules = nudge_rules_words(settings.rules, settings.own_rules)
+    after = next_nudge_words(settings.paused, settings.next_day)
+    if settings.paused:
+        after += f" `/round nudges {settings.round.id} resume` starts them again."
+    return plain_message(f"{did[:1].upper()}{did[1:]} {rules} {after}")
 
 
 def _round_name(round_: RoundView) -> str:

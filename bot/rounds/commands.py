@@ -1,4 +1,4 @@
-"""`/round`: open, status, remind, close, export. Everyone may see the status; the rest is
+"""`/round`: open, status, remind, close, export, nudges. Everyone may see the status; the rest is
 for coordinators (checked at the door, `core/access.py`, and again by the service). Closing
 asks first (`buttons.py`); without a round named while several are open, remind, close and
 export ask which."""
@@ -17,6 +17,7 @@ from bot.core.readings import Reply, rerun_chosen, two_way_question
 from bot.core.web_api.background import Background
 from bot.rounds.blocks import (
     close_confirmation,
+    nudges_message,
     reminded_message,
     round_choices,
     round_status_message,
@@ -28,6 +29,7 @@ from scheduling.clock import today_in
 from scheduling.consortium.directory import MemberProfile
 from scheduling.errors import FieldError
 from scheduling.language.dates import short_date
+from scheduling.nudges.service import NudgeService
 from scheduling.updates.exports import RoundReport
 from scheduling.updates.rounds import RoundChoiceError, RoundRequests, RoundService
 
@@ -37,6 +39,7 @@ async def handle(
     command: dict[str, str],
     caller: MemberProfile,
     rounds: RoundService,
+    nudges: NudgeService,
     messenger: RoundMessenger,
     background: Background,
 ) -> None:
@@ -61,7 +64,7 @@ async def handle(
             await ack(**question.as_ephemeral())
             return
     try:
-        reply, after = await asyncio.to_thread(run, parsed, rounds, caller)
+        reply, after = await asyncio.to_thread(run, parsed, rounds, caller, nudges)
     except RoundChoiceError as choice:
         # No round named and several open: ask which rather than take the newest.
         await ack(**round_choices(parsed.action, choice.rounds, parsed.format_name).as_ephemeral())
@@ -93,19 +96,23 @@ async def reading_chosen(
     respond: AsyncRespond,
     caller: MemberProfile,
     rounds: RoundService,
+    nudges: NudgeService,
     messenger: RoundMessenger,
     background: Background,
 ) -> None:
     """A button of a two-way due-date question: open the round with the chosen date."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
-        await handle(answer, command, caller, rounds, messenger, background)
+        await handle(answer, command, caller, rounds, nudges, messenger, background)
 
     await rerun_chosen(ack, body, respond, run)
 
 
 def run(
-    parsed: RoundCommand, rounds: RoundService, caller: MemberProfile
+    parsed: RoundCommand,
+    rounds: RoundService,
+    caller: MemberProfile,
+    nudges: NudgeService | None = None,
 ) -> tuple[Message, RoundRequests | RoundReport | None]:
     """The database part of a /round action and the reply; plus what to do after the ack.
     Closing only asks here: the Close button of its confirmation closes."""
@@ -126,6 +133,9 @@ def run(
     if parsed.action == "remind":
         requests = rounds.remind(caller, parsed.reference)
         return reminded_message(requests), requests if requests.asked else None
+    if parsed.action == "nudges":
+        assert nudges is not None, "the command passes the nudge service"
+        return nudges_message(nudges.change(caller, parsed.reference, parsed.setting)), None
     if parsed.action == "close":
         return close_confirmation(rounds.close_preview(caller, parsed.reference)), None
     report = rounds.report(caller, parsed.reference)

@@ -31,6 +31,7 @@ class RoundCommand:
     due: date | None = None
     audience: tuple[str, ...] = ()
     format_name: str = "md"
+    setting: str = ""  # `nudges`: pause, resume, off, rules in words, or "" to show them
     dates: DatesRead = field(default=DatesRead(), compare=False)
 
 
@@ -41,7 +42,10 @@ _FORMAT_WORDS = {name: name for name in FORMATS} | {
     "markdown": "md",
     "excel": "csv",
 }
-ACTIONS = ("open", "status", "remind", "close", "export", "help")
+ACTIONS = ("open", "status", "remind", "close", "export", "nudges", "help")
+NUDGE_SWITCHES = ("pause", "resume", "off")
+# Words that, after a number, make it a rule's count (`5 working days`), not a round's.
+_RULE_UNITS = ("working", "business", "day", "days", "week", "weeks")
 
 
 def parse_round_command(text: str, today: date) -> RoundCommand:
@@ -71,6 +75,8 @@ def parse_round_command(text: str, today: date) -> RoundCommand:
                 "export",
             )
         return RoundCommand("export", reference=" ".join(rest) or None, format_name=format_name)
+    if action == "nudges":
+        return _nudges(rest)
     raise RoundGrammarError(f"I don't know {words[0]!r}", unknown=str(words[0]))
 
 
@@ -114,3 +120,19 @@ def _open_at(rest: list[Word], due_at: int, today: date) -> RoundCommand:
             "say whom after `for`: core countries, everyone or countries", "open"
         )
     return RoundCommand("open", title=title, due=due, audience=audience, dates=dates)
+
+
+def _nudges(rest: list[Word]) -> RoundCommand:
+    """`nudges [round] [pause|resume|off|<rules>]`: the round is a quoted title, `#3`, or a
+    number not followed by a rule's unit (`3 pause`, but `5 working days before`); before
+    pause, resume or off, any words name it."""
+    words = [str(word) for word in rest]
+    if words and words[-1].lower() in NUDGE_SWITCHES:
+        return RoundCommand("nudges", " ".join(words[:-1]) or None, setting=words[-1].lower())
+    reference = None
+    if rest:
+        first, after = rest[0], words[1].lower() if len(words) > 1 else ""
+        number = first.lstrip("#").isdecimal()
+        if first.quoted or first.startswith("#") or (number and after not in _RULE_UNITS):
+            reference, words = str(first), words[1:]
+    return RoundCommand("nudges", reference, setting=" ".join(words))

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from scheduling.clock import Clock
 from scheduling.consortium.spec import ConsortiumSpec, MeetingSpec, MemberSpec
 from scheduling.meetings.mapping import refresh_next_reminder
+from scheduling.nudges.plan import plan_nudges
+from scheduling.updates.views import consortium_today
 from storage.db import Database
 from storage.models import (
     Base,
@@ -131,10 +133,20 @@ class _Importer:
                     "sections": [str(s) for s in round_spec.sections],
                 },
             )
+        self.plan_nudges(spec)
         consortium = self.directory.consortium()
         if consortium is not None and consortium.set_up_at is None:
             # Taken after every row above, so all that the first import wrote is not after it.
             consortium.set_up_at = self.clock.now()
+
+    def plan_nudges(self, spec: ConsortiumSpec) -> None:
+        """When each open round of the file is nudged next, from the consortium's today."""
+        self.work.flush()
+        today = consortium_today(self.work, self.clock)[1]
+        for round_spec in spec.rounds:
+            round_ = self.work.rounds.by_title(round_spec.title)
+            if round_ is not None and round_.closed_at is None:
+                plan_nudges(self.work, round_, today)
 
     def upsert(
         self,
