@@ -133,6 +133,7 @@ def _nudges(rest: list[Word]) -> RoundCommand:
     if rest:
         first, after = rest[0], words[1].lower() if len(words) > 1 else ""
         number = first.lstrip("#").isdecimal()
-        if first.quoted or first.startswith("#") or (number and after not in _RULE_UNITS):
+        unit = after in _RULE_UNITS or suggest(after, _RULE_UNITS, cutoff=0.75) is not None
+        if first.quoted or first.startswith("#") or (number and not unit):
             reference, words = str(first), words[1:]
     return RoundCommand("nudges", reference, setting=" ".join(words))
