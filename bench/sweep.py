@@ -12,7 +12,9 @@ between repeats; then with 10 more members taking DMs, which says what one more 
 digest: `Jobs.preview()`. part: steps of an idle sweep. Growth ratios near 1: the cost does not
 follow the data. Targets at 100x: idle sweep and digest build under 50 ms, the digest in at most
 20 statements, a due sweep at most 4 statements per message plus a constant. Query plans end
-the output (the sweep's select must use ix_meetings_next_reminder_at).
+the output (the sweep's select must use ix_meetings_next_reminder_at, the nudges' select
+ix_rounds_next_nudge_at). Each copy also has an open round with nudges (its next one
+weeks ahead) and every member a week away ahead: an idle sweep must not read either.
 
     python bench/sweep.py [--quick] [--scales 1,10,100] [--repeat R]
 """
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from statistics import median
@@ -70,6 +72,7 @@ PLANS = {  # statement -> substrings that pick it out of the SQL log
     "sweep select": ("FROM meetings", "next_reminder_at <="),
     "retry (outbox)": ("FROM deliveries", "lease_until <"),
     "digest last_sent": ("FROM deliveries", "due_at DESC"),
+    "nudge select": ("FROM rounds", "next_nudge_at <="),
 }
 
 
@@ -111,7 +114,14 @@ def scaled_text(copies: int) -> str:
                 start = datetime.strptime(m["start"], "%Y-%m-%d %H:%M") + timedelta(minutes=k)
                 copy["start"] = f"{start:%Y-%m-%d %H:%M}"
             meetings.append(copy)
+    # One open round per copy, with the nudges of the issue (the next one weeks after idle).
+    rounds = [
+        {"title": f"Open round #{k}", "opens": "2023-12-20", "due": "2024-03-29", "audience": "all"}
+        for k in range(copies)
+    ]
     doc["members"], doc["meetings"] = members, meetings
+    doc["rounds"] = doc.get("rounds", []) + rounds
+    doc["consortium"]["nudges"] = ["5 working days before", "1 working day before", "1 day after"]
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
@@ -157,12 +167,18 @@ class World:
         self.fortnight = sum(fortnight)  # occurrences the digest should list as upcoming
         profiles = sorted(self.directory.load().profiles.values(), key=lambda p: p.slack_id)
         self.members, self.updates = len(profiles), copies * UPDATES_PER_COPY
+        with self.database.read() as work:
+            nudged = [r.next_nudge_at for r in work.rounds.open_rounds() if r.next_nudge_at]
+        assert len(nudged) == copies and min(nudged) > self.idle_at, "rounds nudged later"
         service, step = UpdateService(self.database, self.clock), timedelta(days=6) / self.updates
         for j in range(self.updates):
             self.clock.set(self.idle_at - timedelta(days=6) + j * step)
             service.note(profiles[j % len(profiles)], f"Progress report {j}: workshop held.")
         rows = history(copies)
         with self.database.write() as work:
+            # Every member away for a week ahead: the sweep must not read them while idle.
+            for profile in profiles:
+                work.away.add(profile.slack_id, date(2024, 1, 8), date(2024, 1, 12), IMPORTED_AT)
             session = work.session
             session.execute(insert(Delivery), rows)
             self.history, self.last_id = len(rows), session.scalar(select(func.max(Delivery.id)))
