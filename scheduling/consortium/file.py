@@ -215,7 +215,8 @@ class _Validator(MeetingEntries):
             )
         nudges = self.string_list(header, "nudges", "the consortium section")
         if nudges is not None:
-            self.parsed(self.line_of(header, "nudges"), parse_rules, [", ".join(nudges)])
+            read = lambda text: parse_rules([text])  # noqa: E731 - one line of rules
+            self.parsed(self.line_of(header, "nudges"), read, ", ".join(nudges))
         book = HolidayBook({code: frozenset(days) for code, days in extra.items()})
         return book, tuple(nudges) if nudges is not None else None
 
