@@ -91,7 +91,7 @@ def test_the_update_form_is_filled_refused_when_empty_and_then_posts_the_card() 
 def test_a_round_dm_button_opens_the_form_for_the_member_it_was_sent_to() -> None:
     transcript = shell(
         ":as U0COORD1",
-        '/round open "Plan 2031" due 2031-01-19 for PT FI',
+        '/round open "Plan 2031" due 2031-01-20 for PT FI',
         ":click submit",
         ":as portuguese",
         ":click submit update",

@@ -262,7 +262,7 @@ TABLE = [
     ("/update list", {"coordinator": "Recent updates", "own partner": "Recent updates", "other partner": "Recent updates", "stranger": STRANGER_REPLY}),
     ("/update mine", {"coordinator": "Your updates", "own partner": "Your updates", "other partner": "Your updates", "stranger": STRANGER_REPLY}),
     ("edit PT update", {"coordinator": "views.open", "own partner": "views.open", "other partner": "Only members for Portugal", "stranger": STRANGER_REPLY}),
-    ('/round open "R" due 2025-12-01', {"coordinator": "Opened round", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
+    ('/round open "R" due 2025-12-02', {"coordinator": "Opened round", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
     ("/round status 1", {"coordinator": "Annual Action Plan update 2024", "own partner": "Annual Action Plan update 2024", "other partner": "Annual Action Plan update 2024", "stranger": STRANGER_REPLY}),
     ("/round remind 1", {"coordinator": "Reminding", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
     ("/round export 1", {"coordinator": "Preparing the md export", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
