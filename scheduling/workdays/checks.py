@@ -96,7 +96,9 @@ class MeetingCheck:
 
     @property
     def warns(self) -> bool:
-        return bool(self.holidays or self.out_of_hours or self.later)
+        """Only the occurrence itself warns: over a year, a series meets some country's
+        holiday almost always; the later ones are said when there is a warning anyway."""
+        return bool(self.holidays or self.out_of_hours)
 
 
 def out_of_hours(
