@@ -18,7 +18,7 @@ from bot.settings import SettingsError, database_url_if_set
 # on Sunday at 13:00 UTC.
 SUNDAY = datetime(2030, 3, 3, 9, 0, tzinfo=UTC)
 WEBINAR = '/meeting schedule webinar "Funding webinar" once on 2030-03-04 at 14:00'
-# 4 March 2030 is Clean Monday, a public holiday in GR: the bot asks first.
+# 4 March 2030 is Liberation Day (observed), a public holiday in BG: the bot asks first.
 CONFIRM = ":click Confirm"
 
 
