@@ -9,11 +9,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from scheduling.consortium.directory import MemberProfile, audience_members
+from scheduling.consortium.directory import CountryRef, MemberProfile, audience_members
+from scheduling.meetings.occurrences import Occurrence
 from scheduling.vocabulary import Audience
 from scheduling.workdays.days import WorkingDays
 from scheduling.workdays.holidays import HolidayBook
 from scheduling.workdays.hours import zone_of
+from scheduling.workdays.service import holiday_book
+from storage.repositories import UnitOfWork
 
 DAY_STARTS = time(8, 0)  # a meeting may start at 08:00 in every audience member's zone
 DAY_ENDS = time(18, 0)  # and end by 18:00
@@ -142,3 +145,22 @@ def check_meeting(
         later_count=len(rest),
     )
     return check if check.warns else None
+
+
+def audience_holidays(work: UnitOfWork, found: Sequence[Occurrence]) -> tuple[tuple[str, ...], ...]:
+    """For `/meeting next`: the audience countries each occurrence's day is a holiday in."""
+    countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+    roles = {code: str(c.role) for code, c in countries.items()}
+    book = holiday_book(work)
+    profiles: list[MemberProfile] = []
+    if any(o.series.audience.group == "wp-lead" for o in found):
+        profiles = [MemberProfile.of(m, countries) for m in work.directory.member_rows()]
+    return tuple(
+        tuple(
+            code
+            for code, _ in holidays_on(
+                book, o.local_date, audience_countries(o.series.audience, roles, profiles)
+            )
+        )
+        for o in found
+    )
