@@ -1,16 +1,14 @@
 """Warnings about a date, in words and as questions: a round's due date on a weekend or an
 asked country's holiday (Keep / Move / Cancel), a meeting on an audience country's holiday or
-outside an audience member's working day (Confirm / Change), and the views a form pushes to
-ask the same. Every button that goes on carries the command again, marked as checked."""
+outside an audience member's working day (Confirm / Change). Every button that goes on carries the command again, marked as checked."""
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from bot.core import ids
-from bot.core.blocks import MAX_SECTION_TEXT, Message, option, plain_message
+from bot.core.blocks import MAX_SECTION_TEXT, Message, plain_message
 from bot.core.mrkdwn import escape, truncate
 from bot.core.readings import MAX_BUTTON_TEXT, MAX_BUTTON_VALUE, checked_value
 from scheduling.language.dates import in_words
@@ -20,7 +18,6 @@ from scheduling.workdays.checks import DueCheck, MeetingCheck
 MAX_NAMED = 8  # countries named before the rest are counted
 MAX_MEMBERS = 5  # members named out of hours before the rest are counted
 MAX_LATER = 3  # a series' later holidays listed
-MAX_METADATA = 3000  # Slack's limit on a view's private_metadata
 CANCELLED = "Nothing done: the round is not opened. Type `/round open` again with another date."
 CHANGE = (
     "Nothing scheduled or moved. Type the command again with another date or time, "
@@ -160,79 +157,3 @@ def meeting_question(command: str, preview: MeetingPreview, again: str, doing: s
 
 def change_answer(command: str) -> str:
     return CANCELLED if command == "/round" else CHANGE
-
-
-# -- the views a form pushes ------------------------------------------------------------------
-
-
-def _view(
-    callback_id: str, title: str, submit: str, close: str, blocks: list[dict[str, Any]]
-) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": {"type": "plain_text", "text": title},
-        "submit": {"type": "plain_text", "text": submit},
-        "close": {"type": "plain_text", "text": close},
-        "blocks": blocks,
-    }
-
-
-def _text_block(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
-
-
-def due_check_view(preview: DuePreview, metadata: dict[str, Any]) -> dict[str, Any] | None:
-    """Pushed over the round form: the warning, Keep or Move as radio buttons, "Open round";
-    its close button goes back to the form as it was. None when what the form said does not
-    fit in the view's metadata."""
-    check = preview.check
-    assert check is not None
-    choices = [
-        option(f"Keep {day_words(check.due)}", check.due.isoformat()),
-        option(f"Move to {day_words(check.suggestion)}", check.suggestion.isoformat()),
-    ]
-    stored = json.dumps(metadata)
-    if len(stored) > MAX_METADATA:
-        return None
-    view = _view(
-        ids.ROUND_DUE_CHECK,
-        "Check the due date",
-        "Open round",
-        "Back",
-        [
-            _text_block(escape(due_sentence(check, preview.names))),
-            {
-                "type": "input",
-                "block_id": ids.ROUND_DUE_CHOICE,
-                "label": {"type": "plain_text", "text": "Due date"},
-                "element": {
-                    "type": "radio_buttons",
-                    "action_id": ids.ROUND_DUE_CHOICE,
-                    "options": choices,
-                    "initial_option": choices[1],
-                },
-            },
-        ],
-    )
-    return view | {"private_metadata": stored}
-
-
-def meeting_check_view(preview: MeetingPreview, metadata: dict[str, Any]) -> dict[str, Any] | None:
-    """Pushed over the meeting form: the warning, "Schedule anyway", and "Change", which goes
-    back to the form as it was. None when the form's values do not fit in the metadata."""
-    stored = json.dumps(metadata)
-    if len(stored) > MAX_METADATA:
-        return None
-    view = _view(
-        ids.MEETING_CHECK,
-        "Check the date",
-        "Schedule anyway",
-        "Change",
-        [_text_block(escape(meeting_sentence(preview)))],
-    )
-    return view | {"private_metadata": stored}
-
-
-def start_words(start: datetime) -> str:
-    return f"{in_words(start.date())} {start:%H:%M}"

@@ -100,10 +100,6 @@ CHECK_MOVE = "check_move"
 CHECK_CHANGE = "check_change"
 # Buttons that run the command they carry again.
 READING_ACTIONS = (READING_AS_READ, READING_OTHER, CHECK_KEEP, CHECK_MOVE)
-# The views a form pushes to ask about such a date, and their choice.
-ROUND_DUE_CHECK = "round_due_check"
-ROUND_DUE_CHOICE = "round_due_choice"
-MEETING_CHECK = "meeting_check"
 
 # Action items: the Done button of a listed item (its value is the item's id).
 ACTION_DONE = "action_done"
