@@ -298,11 +298,13 @@ def test_authorisation_table(workspace: LocalWorkspace, action: str, who: str) -
 
 
 def test_json_escape_in_dm_buttons_is_valid(workspace: LocalWorkspace) -> None:
-    opened = workspace.command(COORDINATOR, '/round open "R" due 2025-12-01 for PT')
+    opened = workspace.command(
+        COORDINATOR, '/round open "R" due 2025-12-02 for PT'
+    )  # 1 Dec is a PT holiday
     (dm,) = _posted(opened)
     value = next(e["value"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert json.loads(value) == {"round": 2, "country": "PT"}
-    assert re.search(r"R: please post the update for Portugal by Mon 1 Dec 2025", dm["text"])
+    assert re.search(r"R: please post the update for Portugal by Tue 2 Dec 2025", dm["text"])
 
 
 def test_regression_a_crash_in_the_form_keeps_it_open_with_the_text(
