@@ -16,7 +16,18 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
-from bot import actions, agenda, attendance, consortium, home, meetings, reminders, rounds, updates
+from bot import (
+    actions,
+    agenda,
+    attendance,
+    checks,
+    consortium,
+    home,
+    meetings,
+    reminders,
+    rounds,
+    updates,
+)
 from bot.composition import Services, compose, provide
 from bot.core import access, errors, readings
 from bot.core.web_api.background import Background
@@ -29,7 +40,18 @@ from storage.db import Database
 
 logger = logging.getLogger("consortium_bot")
 
-FEATURES = (consortium, home, meetings, updates, rounds, reminders, agenda, attendance, actions)
+FEATURES = (
+    consortium,
+    home,
+    meetings,
+    updates,
+    rounds,
+    reminders,
+    agenda,
+    attendance,
+    actions,
+    checks,
+)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from scheduling.meetings.service import MeetingService
 from scheduling.nudges.service import NudgeService
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
+from scheduling.workdays.checking import CalendarChecks
 from storage.db import Database
 
 
@@ -62,6 +63,7 @@ class Domain:
     records: RecordService
     topics: TopicService
     agendas: AgendaService
+    checks: CalendarChecks
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -83,6 +85,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         records=RecordService(database, clock, directory),
         topics=TopicService(database, clock),
         agendas=AgendaService(database, clock),
+        checks=CalendarChecks(database, clock),
     )
 
 

@@ -209,3 +209,18 @@ def tick_process(
         [sys.executable, "-m", "bot", "tick", "--at", at],
         cwd=cwd, env=clean, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+
+
+def confirmed(workspace: LocalWorkspace, user: str, line: str) -> Exchange:
+    """A slash command that may ask first about a holiday or hours out of the working day
+    (`bot/checks/`), with Confirm pressed when it does: the exchange of the command, or of
+    the Confirm button with its answer (sent by response_url) as its ack."""
+    from bot.core import ids
+
+    asked = workspace.command(user, line)
+    confirm = [v for a, v in buttons_of(asked) if a == ids.CHECK_KEEP]
+    if not confirm:
+        return asked
+    pressed = workspace.click(user, ids.CHECK_KEEP, confirm[0])
+    replies = [c.params for c in pressed.calls if c.method == "response_url"]
+    return Exchange(pressed.status, replies[-1] if replies else pressed.ack, pressed.calls)

@@ -93,7 +93,13 @@ def record_id(value: object) -> int | None:
 READING_AS_READ = "reading_as_read"
 READING_OTHER = "reading_other"
 READING_NEITHER = "reading_neither"
-READING_ACTIONS = (READING_AS_READ, READING_OTHER)
+# The buttons of a warning about a date (a holiday, a weekend, out of hours: `bot/checks/`):
+# Keep (or Confirm) and Move run the command again as checked; Change does nothing.
+CHECK_KEEP = "check_keep"
+CHECK_MOVE = "check_move"
+CHECK_CHANGE = "check_change"
+# Buttons that run the command they carry again.
+READING_ACTIONS = (READING_AS_READ, READING_OTHER, CHECK_KEEP, CHECK_MOVE)
 
 # Action items: the Done button of a listed item (its value is the item's id).
 ACTION_DONE = "action_done"

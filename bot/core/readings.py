@@ -77,6 +77,12 @@ def _button(label: str, action_id: str, value: str, primary: bool = False) -> di
     return button
 
 
+def checked_value(command: str, text: str) -> str:
+    """A button's value that runs `text` of `command` again with its dates checked: the
+    warning about them (`bot/checks/`) is not shown again."""
+    return json.dumps({"command": command, "text": escape(text), "checked": True})
+
+
 def chosen_command(value: str | None) -> tuple[str, str] | None:
     """The command and text a reading button carries, or None for a forged or odd value."""
     carried = pressed_object({"actions": [{"value": value}]})
@@ -111,6 +117,8 @@ async def rerun_chosen(
         "trigger_id": str(body.get("trigger_id") or ""),
         "channel_id": str((body.get("channel") or {}).get("id") or ""),
     }
+    if pressed_object(body).get("checked") is True:
+        command["checked"] = "yes"  # no Slack command carries this key: only a button does
     await run(answer, command)
 
 

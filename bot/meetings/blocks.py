@@ -141,16 +141,27 @@ def meeting_list(entries: Sequence[tuple[Series, Occurrence | None]]) -> Message
     )
 
 
+def holiday_note(codes: Sequence[str]) -> str:
+    """` · Holiday in PT`, ` · Holiday in GR, RO`, ` · Holiday in 9 countries`; empty for none."""
+    if not codes:
+        return ""
+    named = ", ".join(codes) if len(codes) <= 3 else f"{len(codes)} countries"
+    return f" · Holiday in {named}"
+
+
 def upcoming_list(upcoming: Upcoming, kind: MeetingKind | None) -> Message:
     """`/meeting next`: the caller's next meetings (or everyone's), and a hint at the others."""
     found = upcoming.occurrences
     title = "All upcoming meetings" if upcoming.everyone else "Your next meetings"
     title += f" · {kind.label}" if kind else ""
     lines = []
-    for occurrence in found:
+    for index, occurrence in enumerate(found):
         series = occurrence.series
         moved = " _(moved)_" if occurrence.moved else ""
-        lines.append(f"{when_mrkdwn(occurrence)} · *{escape(series.title)}* (#{series.id}){moved}")
+        holiday = holiday_note(upcoming.holiday_codes(index))
+        lines.append(
+            f"{when_mrkdwn(occurrence)} · *{escape(series.title)}* (#{series.id}){moved}{holiday}"
+        )
     empty = "No upcoming meetings" + ("" if upcoming.everyone else " for you") + "."
     text = (
         f"{title}: " + "; ".join(f"{o.series.title} {when_plain(o)}" for o in found[:3])

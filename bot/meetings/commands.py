@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk import WebClient
 
+from bot.checks.blocks import meeting_question
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
@@ -39,6 +40,7 @@ from scheduling.language.places import find_zone
 from scheduling.meetings.occurrences import Series
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingChange, MeetingService
+from scheduling.workdays.checking import CalendarChecks
 
 
 async def handle(
@@ -51,6 +53,7 @@ async def handle(
     web: WebClient,
     rsvps: RsvpService,
     context: AsyncBoltContext,
+    checks: CalendarChecks,
 ) -> None:
     word, _, rest = command.get("text", "").strip().partition(" ")
     if word.lower() in SUBCOMMANDS:
@@ -78,6 +81,15 @@ async def handle(
     if question is not None:
         await ack(**question.as_ephemeral())
         return
+    if not command.get("checked"):
+        try:
+            warning = await asyncio.to_thread(_warning, parsed, checks, caller)
+        except FieldError as error:
+            await ack(**plain_message(str(error)).as_ephemeral())
+            return
+        if warning is not None:
+            await ack(**warning.as_ephemeral())
+            return
     try:
         message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
     except FieldError as error:
@@ -101,11 +113,15 @@ async def reading_chosen(
     web: WebClient,
     rsvps: RsvpService,
     context: AsyncBoltContext,
+    checks: CalendarChecks,
 ) -> None:
-    """A button of a two-way date question: the command again, with the date chosen."""
+    """A button of a two-way date question (the command again, with the date chosen), or
+    Confirm of a holiday or hours warning (the command again, checked)."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
-        await handle(answer, command, caller, meetings, announcer, background, web, rsvps, context)
+        await handle(
+            answer, command, caller, meetings, announcer, background, web, rsvps, context, checks
+        )
 
     await rerun_chosen(ack, body, respond, run)
 
@@ -133,6 +149,25 @@ def _question(parsed: grammar.MeetingCommand) -> Message | None:
         doing = f"Cancel one occurrence of #{parsed.meeting_id}"
         return two_way_question(MEETING_COMMAND, parsed.dates, doing)
     return None
+
+
+def _warning(
+    parsed: grammar.MeetingCommand, checks: CalendarChecks, caller: MemberProfile
+) -> Message | None:
+    """Ask first when a meeting would be scheduled or moved onto an audience country's
+    holiday or outside an audience member's working day; None when nothing is wrong."""
+    if isinstance(parsed, grammar.Schedule):
+        preview = checks.meeting_schedule(caller, parsed.request)
+        doing = "Schedule it"
+    elif isinstance(parsed, grammar.Move):
+        on, to_day, at = parsed.on, parsed.to_day, parsed.at
+        preview = checks.meeting_move(caller, parsed.meeting_id, on, to_day, at)
+        doing = "Move it"
+    else:
+        return None
+    if preview is None:
+        return None
+    return meeting_question(MEETING_COMMAND, preview, parsed.dates.fixed(), doing)
 
 
 def _answer(

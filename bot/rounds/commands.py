@@ -6,10 +6,12 @@ export ask which."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
+from bot.checks.blocks import due_question
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import ROUND_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
@@ -32,6 +34,7 @@ from scheduling.language.dates import short_date
 from scheduling.nudges.service import NudgeService
 from scheduling.updates.exports import RoundReport
 from scheduling.updates.rounds import RoundChoiceError, RoundRequests, RoundService
+from scheduling.workdays.checking import CalendarChecks
 
 
 async def handle(
@@ -42,6 +45,7 @@ async def handle(
     nudges: NudgeService,
     messenger: RoundMessenger,
     background: Background,
+    checks: CalendarChecks,
 ) -> None:
     try:
         parsed = parse_round_command(
@@ -62,6 +66,14 @@ async def handle(
         question = two_way_question(ROUND_COMMAND, parsed.dates, doing)
         if question is not None:
             await ack(**question.as_ephemeral())
+            return
+        try:
+            parsed, warning = await asyncio.to_thread(_checked_due, parsed, checks, caller, command)
+        except FieldError as error:
+            await ack(**plain_message(str(error)).as_ephemeral())
+            return
+        if warning is not None:
+            await ack(**warning.as_ephemeral())
             return
     try:
         reply, after = await asyncio.to_thread(run, parsed, rounds, caller, nudges)
@@ -99,13 +111,29 @@ async def reading_chosen(
     nudges: NudgeService,
     messenger: RoundMessenger,
     background: Background,
+    checks: CalendarChecks,
 ) -> None:
-    """A button of a two-way due-date question: open the round with the chosen date."""
+    """A button of a two-way due-date question, or Keep or Move of a due-date warning: open
+    the round with the chosen date."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
-        await handle(answer, command, caller, rounds, nudges, messenger, background)
+        await handle(answer, command, caller, rounds, nudges, messenger, background, checks)
 
     await rerun_chosen(ack, body, respond, run)
+
+
+def _checked_due(
+    parsed: RoundCommand, checks: CalendarChecks, caller: MemberProfile, command: dict[str, str]
+) -> tuple[RoundCommand, Message | None]:
+    """The due date as it will be stored (`in 10 working days` counted), and the question to
+    ask first when it is a weekend or an asked country's holiday (not once answered)."""
+    preview = checks.round_due(caller, parsed.due, parsed.working_days, parsed.audience)
+    parsed = replace(parsed, due=preview.due, working_days=None)
+    if preview.check is None or command.get("checked"):
+        return parsed, None
+    keep = parsed.with_due(preview.due)
+    move = parsed.with_due(preview.check.suggestion)
+    return parsed, due_question(ROUND_COMMAND, preview, keep, move)
 
 
 def run(

@@ -7,8 +7,9 @@ from datetime import date
 
 from bot.core.mrkdwn import unescape
 from scheduling.errors import FieldError
+from scheduling.language.dates import working_days_in
 from scheduling.language.phrases import DatesRead, Part, read_part_date
-from scheduling.language.words import Word, split_words, suggest
+from scheduling.language.words import Word, join_words, split_words, suggest
 from scheduling.updates.documents import FORMATS
 from scheduling.vocabulary import VocabularyError
 
@@ -33,6 +34,15 @@ class RoundCommand:
     format_name: str = "md"
     setting: str = ""  # `nudges`: pause, resume, off, rules in words, or "" to show them
     dates: DatesRead = field(default=DatesRead(), compare=False)
+    working_days: int | None = None  # `due in 10 working days`: counted by the service
+    due_span: tuple[int, int] = (0, 0)  # where the due date's words are in `dates.words`
+
+    def with_due(self, due: date) -> str:
+        """The line again with the due date written as an ISO date (it then reads the same
+        whenever it is run again)."""
+        words: list[str] = list(self.dates.words)
+        start, end = self.due_span
+        return join_words([*words[:start], due.isoformat(), *words[end:]])
 
 
 # Formats by the names people give them.
@@ -110,16 +120,23 @@ def _open_at(rest: list[Word], due_at: int, today: date) -> RoundCommand:
         )
     # `open` is the line's first word, so rest[i] is its word i + 1.
     part = Part("due", tuple(date_words), due_at + 2)
-    try:
-        due, dates = read_part_date(part, today, DatesRead((Word("open"), *rest)), "due date")
-    except VocabularyError as error:
-        raise RoundGrammarError(str(error), "open") from None
     audience = () if for_at is None else tuple(after[for_at + 1 :])
     if for_at is not None and not audience:
         raise RoundGrammarError(
             "say whom after `for`: core countries, everyone or countries", "open"
         )
-    return RoundCommand("open", title=title, due=due, audience=audience, dates=dates)
+    line = DatesRead((Word("open"), *rest))
+    span = (part.start, part.end)
+    count = working_days_in(part.text)
+    if count is not None:
+        return RoundCommand(
+            "open", title=title, audience=audience, dates=line, working_days=count, due_span=span
+        )
+    try:
+        due, dates = read_part_date(part, today, line, "due date")
+    except VocabularyError as error:
+        raise RoundGrammarError(str(error), "open") from None
+    return RoundCommand("open", title=title, due=due, audience=audience, dates=dates, due_span=span)
 
 
 def _nudges(rest: list[Word]) -> RoundCommand:

@@ -211,6 +211,20 @@ def _named_month(words: list[str], today: date, typed: str, field: str) -> date:
     )
 
 
+_WORKING_DAYS = re.compile(r"in\s+(\w+)\s+(?:working|business|work)\s+days?")
+
+
+def working_days_in(text: str) -> int | None:
+    """The count of `in 10 working days` (also `business days`, `in one working day`), or
+    None when the words say no such thing; the days are counted by whoever knows the
+    calendar."""
+    said = _WORKING_DAYS.fullmatch(" ".join(text.lower().split()))
+    if said is None:
+        return None
+    count = said[1]
+    return int(count) if count.isdecimal() else _COUNT_WORDS.get(count)
+
+
 def short_date(day: date) -> str:
     """`Thu 4 Jan 2024`: how every reply and card names a day."""
     return f"{day:%a} {day.day} {day:%b %Y}"

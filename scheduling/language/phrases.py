@@ -67,6 +67,14 @@ class DatesRead:
                 words[start:end] = [chosen.isoformat()]
         return join_words(words)
 
+    def fixed(self) -> str:
+        """The command with every date it read written as an ISO date: run again later, it
+        means the same days (`tomorrow` stays the day it was)."""
+        words: list[str] = list(self.words)
+        for reading, start, end in sorted(self.places, key=lambda p: -p[1]):
+            words[start:end] = [reading.day.isoformat()]
+        return join_words(words)
+
 
 def read_part_date(part: Part, today: date, read: DatesRead, field: str) -> tuple[date, DatesRead]:
     reading = read_date(part.text, today, field)

@@ -89,6 +89,11 @@ class Upcoming:
     occurrences: list[Occurrence]
     everyone: bool
     hidden: int = 0
+    # The audience countries each occurrence is a public holiday in (by position; none: ()).
+    holidays: tuple[tuple[str, ...], ...] = ()
+
+    def holiday_codes(self, index: int) -> tuple[str, ...]:
+        return self.holidays[index] if index < len(self.holidays) else ()
 
 
 def upcoming_for(

@@ -57,6 +57,7 @@ from scheduling.meetings.recurrence import (
     check_wall_clock,
 )
 from scheduling.vocabulary import Audience, MeetingKind, VocabularyError
+from scheduling.workdays.checks import audience_holidays
 from storage.db import Database
 from storage.models import Meeting
 from storage.repositories import UnitOfWork
@@ -156,7 +157,9 @@ class MeetingService:
     ) -> Upcoming:
         """`/meeting next`: the member's meetings (or everyone's), and how many it left out."""
         series = [s for s in self.all() if kind is None or s.kind == kind]
-        return upcoming_for(series, member, self.clock.now(), everyone=everyone, limit=10)
+        found = upcoming_for(series, member, self.clock.now(), everyone=everyone, limit=10)
+        with self.database.read() as work:
+            return replace(found, holidays=audience_holidays(work, found.occurrences))
 
     def next_of(self, series: Series) -> Occurrence | None:
         return next_of(series, self.clock.now())

@@ -14,6 +14,7 @@ import pytest
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 from tests.calendars.clients import IcalJs, by_recurring_ical_events, by_vobject
+from tests.support import confirmed
 
 COORDINATOR = "U0COORD1"
 FIRST = datetime(2027, 1, 1, tzinfo=UTC)
@@ -55,7 +56,7 @@ def shared(workspace: LocalWorkspace) -> dict[str, bytes]:
     """Each line's calendar file, as the bot shared it."""
     files = {}
     for line in LINES:
-        said = workspace.command(COORDINATOR, f"/meeting schedule webinar {line}")
+        said = confirmed(workspace, COORDINATOR, f"/meeting schedule webinar {line}")
         assert said.ack_text.startswith("Scheduled #"), said.ack_text
         files[line] = workspace.emulator.files()[-1].content
     return files

@@ -17,7 +17,7 @@ from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.errors import NotAllowedError
 from storage.models import Delivery
-from tests.support import EXAMPLE_FILE, assert_pings_nobody
+from tests.support import EXAMPLE_FILE, assert_pings_nobody, confirmed
 
 JOUR_FIXE_CHANNEL = "C0JOURFIXE"
 COORDINATOR = "U0COORD1"
@@ -106,7 +106,8 @@ def test_a_cancelled_occurrence_sends_no_reminder_and_a_moved_one_is_reminded_at
     workspace: LocalWorkspace, clock: FixedClock
 ) -> None:
     workspace.command(COORDINATOR, "/meeting cancel 1 on 2026-03-05")
-    workspace.command(COORDINATOR, "/meeting move 1 2026-04-02 to 2026-04-03 at 11:00")
+    # Good Friday 2026, a public holiday in several core countries: Confirm is pressed.
+    confirmed(workspace, COORDINATOR, "/meeting move 1 2026-04-02 to 2026-04-03 at 11:00")
     before = len(posts(workspace, JOUR_FIXE_CHANNEL))  # the two announcement cards
     for instant in (datetime(2026, 3, 4, 9, 0, tzinfo=UTC), datetime(2026, 3, 5, 8, 0, tzinfo=UTC)):
         sweep_at(workspace, clock, instant)

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import Block
 from bot.core import ids
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
-from tests.support import press
+from tests.support import confirmed, press
 
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
@@ -54,7 +54,9 @@ def _rule(workspace: LocalWorkspace) -> str:
 def test_a_one_off_meeting_on_any_date_and_time_people_write(
     workspace: LocalWorkspace, when: str, day: str, at: str
 ) -> None:
-    exchange = workspace.command(COORDINATOR, f'/meeting schedule webinar "Demo" {when} for 90 min')
+    exchange = confirmed(
+        workspace, COORDINATOR, f'/meeting schedule webinar "Demo" {when} for 90 min'
+    )
     assert exchange.ack_text.startswith("Scheduled #"), exchange.ack_text
     (start,) = _starts(workspace)
     assert (start.date().isoformat(), f"{start:%H:%M}") == (day, at)
@@ -74,33 +76,40 @@ def test_a_one_off_meeting_on_any_date_and_time_people_write(
 def test_series_with_every_until_and_a_count(
     workspace: LocalWorkspace, repeat: str, rule: str
 ) -> None:
-    exchange = workspace.command(
-        COORDINATOR, f'/meeting schedule core-team "Core" {repeat} at 9:30 for 1h30'
+    exchange = confirmed(
+        workspace, COORDINATOR, f'/meeting schedule core-team "Core" {repeat} at 9:30 for 1h30'
     )
     assert exchange.ack_text.startswith("Scheduled #"), exchange.ack_text
     assert _rule(workspace) == rule
 
 
 def test_an_unquoted_title_and_typographic_quotes(workspace: LocalWorkspace) -> None:
-    unquoted = workspace.command(
+    unquoted = confirmed(
+        workspace,
         COORDINATOR,
         "/meeting schedule jour-fixe Jour fixe monthly on the first thursday at 10:00 for 1h",
     )
     assert unquoted.ack_text.startswith("Scheduled #7 Jour fixe (monthly on the first thursday)")
-    curly = workspace.command(
-        COORDINATOR, "/meeting schedule workshop “Cities in person” on 19/12/2027 at 10:00"
+    curly = confirmed(
+        workspace,
+        COORDINATOR,
+        "/meeting schedule workshop “Cities in person” on 19/12/2027 at 10:00",
     )
     assert "Scheduled #8" in curly.ack_text
-    repeated = workspace.command(
-        COORDINATOR, "/meeting schedule webinar Monthly review monthly on the first friday at 10:00"
+    repeated = confirmed(
+        workspace,
+        COORDINATOR,
+        "/meeting schedule webinar Monthly review monthly on the first friday at 10:00",
     )
     assert repeated.ack_text.startswith("Scheduled #9 Monthly review (monthly on the first friday)")
-    keywords = workspace.command(
-        COORDINATOR, "/meeting schedule workshop Cities in person, on governance on 19 Dec at 2pm"
+    keywords = confirmed(
+        workspace,
+        COORDINATOR,
+        "/meeting schedule workshop Cities in person, on governance on 19 Dec at 2pm",
     )
     assert keywords.ack_text.startswith("Scheduled #10 Cities in person, on governance on Sat 19")
-    unreadable = workspace.command(
-        COORDINATOR, "/meeting schedule webinar Team sync weekly on tuesdy at 10:00"
+    unreadable = confirmed(
+        workspace, COORDINATOR, "/meeting schedule webinar Team sync weekly on tuesdy at 10:00"
     )
     assert "did you mean 'tuesday'" in unreadable.ack_text
     assert "if “Team sync” is not the whole title, put the title in quotes" in unreadable.ack_text
@@ -142,7 +151,7 @@ def test_an_unquoted_title_and_typographic_quotes(workspace: LocalWorkspace) -> 
 def test_did_you_mean_for_every_closed_vocabulary(
     workspace: LocalWorkspace, line: str, words: list[str]
 ) -> None:
-    exchange = workspace.command(COORDINATOR, line)
+    exchange = confirmed(workspace, COORDINATOR, line)
     shown = exchange.ack_text.replace("&lt;", "<").replace("&gt;", ">")
     for word in words:
         assert word.lower() in shown.lower(), shown
@@ -157,8 +166,10 @@ def test_countries_by_their_other_names(workspace: LocalWorkspace) -> None:
     )
     core = workspace.command(PARTNER, "/update list core countries").ack_text
     assert core.startswith("Updates from core countries") and "Turkish mission" in core
-    opened = workspace.command(
-        COORDINATOR, "/round open Spring check due in 3 weeks for Türkiye, EL and Czechia"
+    opened = confirmed(
+        workspace,
+        COORDINATOR,
+        "/round open Spring check due in 3 weeks for Türkiye, EL and Czechia",
     )
     assert opened.ack_text.startswith("Opened round #2 “Spring check”, due Mon 28 Dec 2026")
     assert "asking 2 countries by DM; no member listed for CZ" in opened.ack_text

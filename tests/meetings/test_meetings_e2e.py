@@ -15,7 +15,7 @@ from bot.core import ids
 from bot.local.render import render_message
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
-from tests.support import assert_pings_nobody, feed_paths, press, web_client
+from tests.support import assert_pings_nobody, confirmed, feed_paths, press, web_client
 
 COORDINATOR = "U0COORD1"
 PARTNER = "U0PT"
@@ -41,7 +41,7 @@ def _scheduled_id(exchange: Exchange) -> int:
 
 
 def test_scheduling_posts_a_card_and_an_ics_file_to_the_channel(workspace: LocalWorkspace) -> None:
-    exchange = workspace.command(COORDINATOR, JOUR_FIXE)
+    exchange = confirmed(workspace, COORDINATOR, JOUR_FIXE)
     assert exchange.status == 200
     assert exchange.ack_text.startswith("Scheduled #7 Jour fixe (monthly on the first thursday)")
     (card,) = _posts(exchange, "chat.postMessage")
@@ -63,7 +63,7 @@ def test_scheduling_posts_a_card_and_an_ics_file_to_the_channel(workspace: Local
 def test_july_is_eight_utc_and_a_lisbon_reader_sees_nine(
     workspace: LocalWorkspace, clock: FixedClock
 ) -> None:
-    workspace.command(COORDINATOR, JOUR_FIXE)
+    confirmed(workspace, COORDINATOR, JOUR_FIXE)
     clock.set(datetime(2025, 6, 20, tzinfo=UTC))
     exchange = workspace.command(PARTNER, "/meeting next jour-fixe")
     assert isinstance(exchange.ack, dict)
@@ -83,7 +83,7 @@ def test_imported_meetings_are_the_same_series_as_slack_ones(workspace: LocalWor
     assert "*#1* Jour fixe of the core countries" in shown
     assert "monthly on the first thursday" in shown
     assert "*#6* Transnational Cities Mission Alliance webinar" in shown
-    cancel = workspace.command(COORDINATOR, "/meeting cancel 1 on 2025-01-02")
+    cancel = confirmed(workspace, COORDINATOR, "/meeting cancel 1 on 2025-01-02")
     assert cancel.ack_text == "Cancelled the Thu 2 Jan 2025 occurrence of #1."
     (uploaded,) = workspace.emulator.files()
     calendar = icalendar.Calendar.from_ical(uploaded.content)
@@ -94,10 +94,10 @@ def test_imported_meetings_are_the_same_series_as_slack_ones(workspace: LocalWor
 def test_move_edit_and_invite_again_keep_the_uid_and_raise_the_sequence(
     workspace: LocalWorkspace,
 ) -> None:
-    meeting = _scheduled_id(workspace.command(COORDINATOR, JOUR_FIXE))
-    workspace.command(COORDINATOR, f"/meeting move {meeting} 2025-02-06 to 2025-02-07 at 11:00")
-    workspace.command(COORDINATOR, f"/meeting edit {meeting} link https://zoom.example/j/jf")
-    workspace.command(COORDINATOR, f"/meeting invite {meeting}")
+    meeting = _scheduled_id(confirmed(workspace, COORDINATOR, JOUR_FIXE))
+    confirmed(workspace, COORDINATOR, f"/meeting move {meeting} 2025-02-06 to 2025-02-07 at 11:00")
+    confirmed(workspace, COORDINATOR, f"/meeting edit {meeting} link https://zoom.example/j/jf")
+    confirmed(workspace, COORDINATOR, f"/meeting invite {meeting}")
     events = [
         icalendar.Calendar.from_ical(f.content).walk("VEVENT") for f in workspace.emulator.files()
     ]
@@ -126,7 +126,7 @@ def test_move_edit_and_invite_again_keep_the_uid_and_raise_the_sequence(
 def test_what_does_not_parse_gets_the_word_the_usage_and_an_example(
     workspace: LocalWorkspace, text: str, reason: str
 ) -> None:
-    exchange = workspace.command(COORDINATOR, text)
+    exchange = confirmed(workspace, COORDINATOR, text)
     assert isinstance(exchange.ack, dict)
     shown = render_message(exchange.ack_text, exchange.ack["blocks"])
     assert reason in shown
@@ -135,7 +135,7 @@ def test_what_does_not_parse_gets_the_word_the_usage_and_an_example(
 
 
 def test_an_unknown_subcommand_gets_the_words_not_every_usage(workspace: LocalWorkspace) -> None:
-    exchange = workspace.command(COORDINATOR, "/meeting frobnicate")
+    exchange = confirmed(workspace, COORDINATOR, "/meeting frobnicate")
     assert isinstance(exchange.ack, dict)
     shown = render_message(exchange.ack_text, exchange.ack["blocks"])
     assert "I don't know `/meeting frobnicate`." in shown
@@ -146,8 +146,8 @@ def test_an_unknown_subcommand_gets_the_words_not_every_usage(workspace: LocalWo
 
 
 def test_refusals_from_the_service_change_nothing(workspace: LocalWorkspace) -> None:
-    exchange = workspace.command(
-        COORDINATOR, '/meeting schedule webinar "Old" once on 2024-01-09 at 10:00'
+    exchange = confirmed(
+        workspace, COORDINATOR, '/meeting schedule webinar "Old" once on 2024-01-09 at 10:00'
     )
     assert exchange.ack_text == (
         "Tue 9 Jan 2024 is in the past; to record a past meeting say `from 2024-01-09` explicitly"
@@ -183,7 +183,7 @@ def _form_values(day: str, title: str, repeat: str, at: str | None) -> dict[str,
 
 
 def test_the_form_opens_at_once_and_its_submission_schedules(workspace: LocalWorkspace) -> None:
-    opened = workspace.command(COORDINATOR, "/meeting")
+    opened = confirmed(workspace, COORDINATOR, "/meeting")
     (call,) = [c for c in opened.calls if c.method == "views.open"]
     assert call.response["ok"] is True
     view = call.response["view"]
@@ -219,7 +219,7 @@ def test_feeds_over_http_with_etag_and_unknown_tokens(workspace: LocalWorkspace)
         since = http.get(urls[0], headers={"If-Modified-Since": response.headers["last-modified"]})
         assert since.status_code == 304
         assert http.get("/calendar/not-a-token.ics").status_code == 404
-        asked = workspace.command(COORDINATOR, "/meeting cancel 6")
+        asked = confirmed(workspace, COORDINATOR, "/meeting cancel 6")
         press(workspace, COORDINATOR, asked, ids.MEETING_CANCEL_CONFIRM)
         changed = http.get(urls[0], headers={"If-None-Match": response.headers["etag"]})
         assert changed.status_code == 200
@@ -227,9 +227,9 @@ def test_feeds_over_http_with_etag_and_unknown_tokens(workspace: LocalWorkspace)
 
 
 def test_regression_the_moved_card_shows_the_new_time(workspace: LocalWorkspace) -> None:
-    meeting = _scheduled_id(workspace.command(COORDINATOR, JOUR_FIXE))
-    moved = workspace.command(
-        COORDINATOR, f"/meeting move {meeting} 2025-02-06 to 2025-02-07 at 11:00"
+    meeting = _scheduled_id(confirmed(workspace, COORDINATOR, JOUR_FIXE))
+    moved = confirmed(
+        workspace, COORDINATOR, f"/meeting move {meeting} 2025-02-06 to 2025-02-07 at 11:00"
     )
     (card,) = _posts(moved, "chat.postMessage")
     shown = render_message(card["text"], card["blocks"], tz="Europe/Vienna")
@@ -237,7 +237,8 @@ def test_regression_the_moved_card_shows_the_new_time(workspace: LocalWorkspace)
 
 
 def test_regression_a_rule_with_until_from_slack(workspace: LocalWorkspace) -> None:
-    exchange = workspace.command(
+    exchange = confirmed(
+        workspace,
         COORDINATOR,
         '/meeting schedule core-team "Sprint" rrule FREQ=WEEKLY;BYDAY=MO;UNTIL=20250331 from 2025-01-06 at 09:00',
     )
@@ -248,7 +249,8 @@ def test_regression_a_rule_with_until_from_slack(workspace: LocalWorkspace) -> N
 
 
 def test_a_fifth_monday_is_scheduled_listed_and_in_every_feed(workspace: LocalWorkspace) -> None:
-    exchange = workspace.command(
+    exchange = confirmed(
+        workspace,
         COORDINATOR,
         '/meeting schedule webinar "Fifth Monday" rrule FREQ=MONTHLY;BYDAY=5MO '
         "from 2027-01-04 at 10:00",
@@ -272,8 +274,10 @@ def test_a_fifth_monday_is_scheduled_listed_and_in_every_feed(workspace: LocalWo
 def test_a_rule_that_never_meets_is_refused_with_the_reason(
     workspace: LocalWorkspace, rule: str
 ) -> None:
-    exchange = workspace.command(
-        COORDINATOR, f'/meeting schedule webinar "Never" rrule {rule} from 2027-01-04 at 10:00'
+    exchange = confirmed(
+        workspace,
+        COORDINATOR,
+        f'/meeting schedule webinar "Never" rrule {rule} from 2027-01-04 at 10:00',
     )
     assert "no occurrence in the 10 years from 2027-01-04" in exchange.ack_text
     assert "Scheduled" not in exchange.ack_text

@@ -17,6 +17,7 @@ from scheduling.clock import FixedClock
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.cancels import CancelTicket
 from scheduling.meetings.occurrences import occurrence_on
+from tests import support
 from tests.support import buttons_of, press
 
 COORDINATOR, OTHER_COORDINATOR, PARTNER = "U0COORD1", "U0COORD2", "U0PT"
@@ -249,7 +250,8 @@ def test_more_than_ten_meetings_show_ten_and_say_how_to_name_another(
     workspace: LocalWorkspace,
 ) -> None:
     for n in range(6):
-        workspace.command(
+        support.confirmed(
+            workspace,
             COORDINATOR,
             f'/meeting schedule webinar "Webinar {n}" once on 2024-03-0{n + 1} at 14:00',
         )

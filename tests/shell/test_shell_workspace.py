@@ -18,6 +18,8 @@ from bot.settings import SettingsError, database_url_if_set
 # on Sunday at 13:00 UTC.
 SUNDAY = datetime(2030, 3, 3, 9, 0, tzinfo=UTC)
 WEBINAR = '/meeting schedule webinar "Funding webinar" once on 2030-03-04 at 14:00'
+# 4 March 2030 is Liberation Day (observed), a public holiday in BG: the bot asks first.
+CONFIRM = ":click Confirm"
 
 
 def shell(*lines: str, user: str = "U0PT", database_url: str | None = None) -> str:
@@ -51,7 +53,7 @@ def test_a_second_run_on_the_same_database_url_finds_the_meeting_the_first_sched
     database_url: str,
 ) -> None:
     shown = make_url(database_url).render_as_string(hide_password=True)
-    first = shell(WEBINAR, user="U0COORD1", database_url=database_url)
+    first = shell(WEBINAR, CONFIRM, user="U0COORD1", database_url=database_url)
     assert first.startswith(f"Using DATABASE_URL {shown} — changes are kept.\n")
     assert "It was empty: imported capacities.yaml." in first
     second = shell("/meeting list", user="U0COORD1", database_url=database_url)
@@ -91,7 +93,7 @@ def test_the_update_form_is_filled_refused_when_empty_and_then_posts_the_card() 
 def test_a_round_dm_button_opens_the_form_for_the_member_it_was_sent_to() -> None:
     transcript = shell(
         ":as U0COORD1",
-        '/round open "Plan 2031" due 2031-01-19 for PT FI',
+        '/round open "Plan 2031" due 2031-01-20 for PT FI',
         ":click submit",
         ":as portuguese",
         ":click submit update",
@@ -108,7 +110,7 @@ def test_a_round_dm_button_opens_the_form_for_the_member_it_was_sent_to() -> Non
 
 def test_files_lists_what_the_bot_shared_and_save_writes_the_bytes(tmp_path: Path) -> None:
     target = tmp_path / "webinar.ics"
-    transcript = shell(WEBINAR, ":files", f":save 1 {target}", user="U0COORD1")
+    transcript = shell(WEBINAR, CONFIRM, ":files", f":save 1 {target}", user="U0COORD1")
     listed = after(transcript, ":files")
     assert "1. funding-webinar.ics" in listed
     assert "in #announcements (in a thread)" in listed
@@ -118,7 +120,7 @@ def test_files_lists_what_the_bot_shared_and_save_writes_the_bytes(tmp_path: Pat
 
 def test_tick_delivers_the_reminder_due_and_its_rsvp_button_answers() -> None:
     transcript = shell(
-        ":as U0COORD1", WEBINAR, ":as portuguese", ":tick +1d", ":click going", ":now"
+        ":as U0COORD1", WEBINAR, CONFIRM, ":as portuguese", ":tick +1d", ":click going", ":now"
     )
     ticked = after(transcript, ":tick +1d")
     assert "── Sun 3 Mar 2030 13:00: reminders: 1 sent" in ticked

@@ -262,7 +262,7 @@ TABLE = [
     ("/update list", {"coordinator": "Recent updates", "own partner": "Recent updates", "other partner": "Recent updates", "stranger": STRANGER_REPLY}),
     ("/update mine", {"coordinator": "Your updates", "own partner": "Your updates", "other partner": "Your updates", "stranger": STRANGER_REPLY}),
     ("edit PT update", {"coordinator": "views.open", "own partner": "views.open", "other partner": "Only members for Portugal", "stranger": STRANGER_REPLY}),
-    ('/round open "R" due 2025-12-01', {"coordinator": "Opened round", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
+    ('/round open "R" due 2025-12-02', {"coordinator": "Opened round", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
     ("/round status 1", {"coordinator": "Annual Action Plan update 2024", "own partner": "Annual Action Plan update 2024", "other partner": "Annual Action Plan update 2024", "stranger": STRANGER_REPLY}),
     ("/round remind 1", {"coordinator": "Reminding", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
     ("/round export 1", {"coordinator": "Preparing the md export", "own partner": COORDINATORS_ONLY, "other partner": COORDINATORS_ONLY, "stranger": STRANGER_REPLY}),
@@ -298,11 +298,13 @@ def test_authorisation_table(workspace: LocalWorkspace, action: str, who: str) -
 
 
 def test_json_escape_in_dm_buttons_is_valid(workspace: LocalWorkspace) -> None:
-    opened = workspace.command(COORDINATOR, '/round open "R" due 2025-12-01 for PT')
+    opened = workspace.command(
+        COORDINATOR, '/round open "R" due 2025-12-02 for PT'
+    )  # 1 Dec is a PT holiday
     (dm,) = _posted(opened)
     value = next(e["value"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert json.loads(value) == {"round": 2, "country": "PT"}
-    assert re.search(r"R: please post the update for Portugal by Mon 1 Dec 2025", dm["text"])
+    assert re.search(r"R: please post the update for Portugal by Tue 2 Dec 2025", dm["text"])
 
 
 def test_regression_a_crash_in_the_form_keeps_it_open_with_the_text(
