@@ -40,6 +40,7 @@ from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
+from scheduling.workdays.away import AwayService
 from storage.db import Database
 
 
@@ -60,6 +61,7 @@ class Domain:
     records: RecordService
     topics: TopicService
     agendas: AgendaService
+    away: AwayService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -80,6 +82,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         records=RecordService(database, clock, directory),
         topics=TopicService(database, clock),
         agendas=AgendaService(database, clock),
+        away=AwayService(database, clock, directory),
     )
 
 
