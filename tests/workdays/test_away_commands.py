@@ -12,7 +12,6 @@ import yaml
 
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
-from storage.models import AwayPeriod, Member
 from tests.support import EXAMPLE_FILE, OpenWorkspace
 
 PORTUGUESE = "U0PT"
@@ -186,7 +185,8 @@ def test_a_partner_of_two_countries_keeps_the_first_ones_holidays(
 
 def test_the_home_tab_says_until_when_and_how_to_end_it(workspace: LocalWorkspace) -> None:
     away(workspace, "until 20 Jul")
-    away(workspace, "1 Aug to 20 Aug", user=GREEK)
+    away(workspace, "12 Jul to 16 Jul", user=GREEK)
+    away(workspace, "1 Sep", user=COORDINATOR)  # further than two weeks: not listed
     mine = _home_text(workspace, PORTUGUESE)
     assert "You're away until Tue 20 Jul 2027" in mine
     assert "/consortium away clear" in mine
@@ -194,10 +194,12 @@ def test_the_home_tab_says_until_when_and_how_to_end_it(workspace: LocalWorkspac
     assert "Away now or soon" in coordinator
     assert "Portuguese partner" in coordinator and "until Tue 20 Jul 2027" in coordinator
     assert (
-        "Greek partner" in coordinator and "from Sun 1 Aug 2027 to Fri 20 Aug 2027" in coordinator
+        "Greek partner" in coordinator and "from Mon 12 Jul 2027 to Fri 16 Jul 2027" in coordinator
     )
     greek = _home_text(workspace, GREEK)
-    assert "You'll be away from Sun 1 Aug 2027 to Fri 20 Aug 2027" in greek
+    assert "You'll be away from Mon 12 Jul 2027 to Fri 16 Jul 2027" in greek
+    assert "Coordinator (FFG) (" not in coordinator
+    assert "Working hours:* 08:00-19:00 (the default) in Europe/Athens" in greek
 
 
 def _home_text(workspace: LocalWorkspace, user: str) -> str:
@@ -210,7 +212,3 @@ def _home_text(workspace: LocalWorkspace, user: str) -> str:
     ]
     assert views
     return str(views[-1]["view"])
-
-
-def _unused() -> tuple[type, type]:
-    return AwayPeriod, Member
