@@ -24,6 +24,7 @@ from scheduling.undo import UndoError, check_in_time
 from scheduling.updates.exports import RoundReport, report_of
 from scheduling.updates.views import RoundStatus, RoundView, consortium_today, statuses
 from scheduling.vocabulary import SECTIONS, Audience, MemberRole, VocabularyError
+from scheduling.workdays.quiet import hold_until
 from storage.db import Database
 from storage.models import Round
 from storage.repositories import UnitOfWork
@@ -62,6 +63,8 @@ class RoundRequests:
     countries: tuple[CountryRequest, ...]
     reminder: bool
     requested_by: str | None = None
+    # The members whose DM waits for their working hours (or the end of their days away).
+    waiting: tuple[str, ...] = ()
 
     @property
     def asked(self) -> list[CountryRequest]:
@@ -266,7 +269,8 @@ def _requests(
     queued in this transaction."""
     chosen: dict[str, list[str]] = {code: [] for code in codes}
     fallback: dict[str, list[str]] = {code: [] for code in codes}
-    for member in work.directory.members():
+    rows = {m.slack_id: m for m in work.directory.members()}
+    for member in rows.values():
         for code in member.country_codes:
             if code not in chosen:
                 continue
@@ -274,14 +278,19 @@ def _requests(
             if {MemberRole.PARTNER, MemberRole.AMBASSADOR} & set(member.role_names):
                 chosen[code].append(member.slack_id)
     countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+    # Quiet hours (issue 14): each request waits for its member's next allowed moment.
+    asking = {m for code in codes for m in (chosen[code] or fallback[code])}
+    wait = hold_until(work, [MemberProfile.of(rows[m], countries) for m in asking], now)
     asked = []
     for code in codes:
         if code not in countries:
             continue
         members = tuple(chosen[code] or fallback[code])
         keys = tuple(
-            queue_request(work, QueuedRequest(round_.id, code, member, reminder), now)
+            queue_request(
+                work, QueuedRequest(round_.id, code, member, reminder), now, wait.get(member)
+            )
             for member in members
         )
         asked.append(CountryRequest(countries[code], members, keys))
-    return RoundRequests(round_, tuple(asked), reminder, requested_by)
+    return RoundRequests(round_, tuple(asked), reminder, requested_by, tuple(sorted(wait)))

@@ -9,6 +9,7 @@ most a year long, and must not be over already.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -172,7 +173,7 @@ class AwayService:
 
 
 def away_members(
-    profiles: dict[str, MemberProfile],
+    profiles: Mapping[str, MemberProfile],
     found: dict[str, list[tuple[date, date]]],
     today: date,
     within: int = SOON_DAYS,
