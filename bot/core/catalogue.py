@@ -148,18 +148,12 @@ COMMANDS: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
-        "/consortium away [DATE | DATE to DATE | until DATE | clear | cancel N]",
-        "Days away: no round request, nudge or digest DM reaches you then, and your country is "
-        "not counted missing for your absence alone; alone, it lists your days away.",
-        "/consortium away 1 Aug to 20 Aug",
-        most_used="Say when you are away",
+        "/consortium away [DATES|clear]",
+        "Days away: DMs wait.",
+        "/consortium away 3 Aug",
     ),
     CommandHelp(
-        CONSORTIUM_COMMAND,
-        "/consortium hours [09:00-17:00 | default]",
-        "Your working hours (default 08:00-19:00, in your time zone, on your country's working "
-        "days): DMs not tied to a meeting's time wait for them.",
-        "/consortium hours 9-17",
+        CONSORTIUM_COMMAND, "/consortium hours [9-17]", "Working hours.", "/consortium hours 9-17"
     ),
     CommandHelp(
         MEETING_COMMAND,
