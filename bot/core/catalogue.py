@@ -147,10 +147,7 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "/consortium digest dm",
     ),
     CommandHelp(
-        CONSORTIUM_COMMAND,
-        "/consortium away [DATES|clear]",
-        "Days away: DMs wait.",
-        "/consortium away 3 Aug",
+        CONSORTIUM_COMMAND, "/consortium away [DATES]", "Days away.", "/consortium away 3 Aug"
     ),
     CommandHelp(
         CONSORTIUM_COMMAND, "/consortium hours [9-17]", "Working hours.", "/consortium hours 9-17"
