@@ -41,6 +41,7 @@ from scheduling.meetings.service import MeetingService
 from scheduling.nudges.service import NudgeService
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
+from scheduling.workdays.away import AwayService
 from scheduling.workdays.checking import CalendarChecks
 from storage.db import Database
 
@@ -64,6 +65,7 @@ class Domain:
     topics: TopicService
     agendas: AgendaService
     checks: CalendarChecks
+    away: AwayService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -86,6 +88,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         topics=TopicService(database, clock),
         agendas=AgendaService(database, clock),
         checks=CalendarChecks(database, clock),
+        away=AwayService(database, clock, directory),
     )
 
 

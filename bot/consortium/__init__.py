@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.consortium import commands, welcome
+from bot.consortium import away, commands, welcome
+from bot.core import ids
 from bot.core.catalogue import CONSORTIUM_COMMAND
+from bot.core.readings import reading_for
 
 
 def register(app: AsyncApp) -> None:
     app.command(CONSORTIUM_COMMAND)(commands.handle)
+    for action_id in ids.READING_ACTIONS:
+        app.action(action_id, matchers=[reading_for(CONSORTIUM_COMMAND)])(away.reading_chosen)
     app.event("message")(welcome.direct_message)

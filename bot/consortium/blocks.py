@@ -21,6 +21,7 @@ from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
 from scheduling.vocabulary import MemberRole
+from scheduling.workdays.service import hours_of
 
 
 def describe_roles(roles: Sequence[MemberRole]) -> str:
@@ -36,6 +37,8 @@ def whoami_message(profile: MemberProfile, consortium_name: str) -> Message:
         f"*Country:* {countries or 'none'}",
         f"*Roles:* {roles}",
         f"*Time zone:* {escape(profile.timezone)}",
+        f"*Working hours:* {hours_of(profile)}"
+        f"{' (the default)' if profile.working_hours is None else ''} · `/consortium hours`",
     ]
     text = escape(
         f"You are {profile.name} in {consortium_name}: "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncAck
 
+from bot.consortium.away import handle_away, handle_hours
 from bot.consortium.blocks import status_message, subscribe_message, whoami_message
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import CONSORTIUM_COMMAND
@@ -26,6 +27,7 @@ from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
 from scheduling.language.words import suggest
 from scheduling.meetings.service import MeetingService
+from scheduling.workdays.away import AwayService
 
 if TYPE_CHECKING:  # the Home tab's module draws on the features' blocks
     from bot.home.tabs import HomeTabs
@@ -43,10 +45,17 @@ async def handle(
     meetings: MeetingService,
     homes: HomeTabs,
     background: Background,
+    away: AwayService,
 ) -> None:
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
+    if subcommand == "away":
+        changed = await handle_away(ack, command, caller, directory, away)
+        if changed is not None:  # their tab says so, and the coordinators' list who is away
+            coordinators = [p.slack_id for p in directory.directory().coordinators]
+            background.forms.run(homes.changed, [changed, *coordinators])
+        return
     if subcommand == "help":
         message = _help(words[1:], caller, name)
     elif subcommand == "whoami":
@@ -73,6 +82,8 @@ async def handle(
         message = await _invitations(words[1:], caller, directory, meetings.invitations_by_mail)
     elif subcommand == "digest":
         message = await _digest(words[1:], caller, directory)
+    elif subcommand == "hours":
+        message = await asyncio.to_thread(handle_hours, words[1:], caller, away)
     elif subcommand == "status":
         status = await asyncio.to_thread(jobs.status, caller)
         running = scheduler.running() if scheduler.running is not None else None
@@ -86,7 +97,7 @@ async def handle(
 
 
 # The subcommands that change a member's settings.
-SETTINGS = frozenset({"remind", "invites", "invitations", "digest"})
+SETTINGS = frozenset({"remind", "invites", "invitations", "digest", "hours"})
 
 
 def _help(words: list[str], caller: MemberProfile, consortium_name: str) -> Message:

@@ -32,6 +32,7 @@ from bot.core.blocks import (
     section_texts,
 )
 from bot.core.mrkdwn import escape, truncate
+from bot.home.away_blocks import members_away, my_days_away
 from bot.meetings.blocks import link, when_mrkdwn
 from bot.reminders.blocks import rsvp_value
 from bot.reminders.digest_blocks import archive_link, country_names, meeting_line
@@ -62,6 +63,7 @@ def home_view(facts: HomeFacts, public_url: str | None) -> dict[str, Any]:
             f"*{escape(profile.name)}* · {countries or 'no country'} · {escape(roles)} · "
             "times are shown in your own time zone · `/consortium help` lists what you can ask"
         ),
+        *my_days_away(facts),
         *_meetings(facts.meetings),
         *_owed(facts.owed, facts, bool(profile.countries)),
         *_actions(facts),
@@ -240,6 +242,7 @@ def _settings(settings: MySettings, public_url: str | None, coordinator: bool) -
         f"*Invitations by e-mail:* {mail} · `/consortium invites email|off`",
         f"*Weekly digest by DM:* {'on' if settings.digest_by_dm else 'off'} · "
         "`/consortium digest dm|off`",
+        f"*Working hours:* {escape(settings.working_hours)} · `/consortium hours 9-17`",
     ]
     return [
         DividerBlock(),
@@ -334,6 +337,7 @@ def _coordinators(state: ConsortiumState, facts: HomeFacts) -> list[Block]:
         context("None in the next 14 days.")
     ]
     blocks += _more(state.meetings, "`/meeting next all`")
+    blocks += members_away(state, facts)
     blocks += _missing_minutes(state)
     blocks += _deliveries(state)
     return blocks

@@ -280,5 +280,18 @@ def reminded_message(requests: RoundRequests) -> Message:
     countries = "country" if len(codes) == 1 else "countries"
     return plain_message(
         f"Reminding {len(codes)} {countries} of “{title}”: {', '.join(codes)}"
-        f"{unlisted_note(requests.unlisted, '; ')}."
+        f"{unlisted_note(requests.unlisted, '; ')}.{waiting_note(requests)}"
+    )
+
+
+def waiting_note(requests: RoundRequests) -> str:
+    """` 3 members are outside their working hours …`: the DMs that wait (quiet hours)."""
+    count = len(requests.waiting)
+    if not count:
+        return ""
+    who = "1 member is" if count == 1 else f"{count} members are"
+    return (
+        f" {who} outside their working hours (a weekend, a holiday, days away or the night "
+        "where they are); they get it at their next working "
+        "morning."
     )

@@ -24,6 +24,7 @@ from bot.rounds.blocks import (
     round_choices,
     round_status_message,
     unlisted_note,
+    waiting_note,
 )
 from bot.rounds.grammar import RoundCommand, RoundGrammarError, parse_round_command
 from bot.rounds.messenger import RoundMessenger
@@ -152,7 +153,7 @@ def run(
         text = (
             f"Opened round #{opened.id} “{opened.title}”, due {short_date(opened.due_on)}; "
             f"asking {asked} {'country' if asked == 1 else 'countries'} by DM"
-            f"{unlisted_note(requests.unlisted, '; ')}."
+            f"{unlisted_note(requests.unlisted, '; ')}.{waiting_note(requests)}"
         )
         return plain_message(text), requests
     if parsed.action == "status":

@@ -15,10 +15,12 @@ from datetime import datetime, timedelta
 
 from scheduling.agenda.facts import AgendaDraftNotice
 from scheduling.agenda.reading import agenda_days, gather
+from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.deliverer import DeliveryKind, Pending, ScheduledWork, SweepReport
 from scheduling.meetings.mapping import to_series
 from scheduling.meetings.occurrences import Occurrence, Series, occurrences, scheduled_occurrence
 from scheduling.vocabulary import MeetingKind
+from scheduling.workdays.quiet import hold_until
 from storage.models import Meeting
 
 DRAFTED_KINDS = (MeetingKind.JOUR_FIXE, MeetingKind.CONSORTIUM)
@@ -79,6 +81,20 @@ class AgendaDrafts(ScheduledWork):
             "occurrence": owed.occurrence.original_local.isoformat(),
             "coordinator": owed.coordinator,
         }
+        with self.database.write() as work:
+            # Quiet hours: outside the coordinator's working hours it waits (`send` sends it).
+            until = hold_until(work, self._profiles(owed.coordinator), self.clock.now())
+            waits = owed.coordinator in until and work.deliveries.enqueue(
+                owed.key,
+                kind=DeliveryKind.AGENDA,
+                channel=owed.coordinator,
+                now=self.clock.now(),
+                payload=payload,
+                not_before=until[owed.coordinator],
+            )
+        if waits:
+            report.deferred += 1
+            return
         self.deliverer.deliver(
             owed.key,
             DeliveryKind.AGENDA,
@@ -88,6 +104,10 @@ class AgendaDrafts(ScheduledWork):
             lambda: self.notifier.agenda_draft(notice),
             report,
         )
+
+    def _profiles(self, member: str) -> list[MemberProfile]:
+        profile = self.directory.profile(member)
+        return [profile] if profile is not None else []
 
     def send(self, pending: Pending, report: SweepReport) -> None:
         """A draft that failed or whose sender died, tried again until its meeting starts."""
@@ -103,6 +123,8 @@ class AgendaDrafts(ScheduledWork):
                     facts = gather(work, series, occurrence, now)
         if facts is None:
             self.deliverer.give_up(pending.key, "meeting or occurrence gone or over", report)
+            return
+        if self.held(pending.key, pending.channel, report):
             return
         notice = AgendaDraftNotice(facts, pending.channel, pending.key)
         self.deliverer.deliver(

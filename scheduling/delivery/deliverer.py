@@ -23,6 +23,7 @@ from typing import Any
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
 from scheduling.ports import DeliveryError, DeliveryNotifier, Outgoing, Posted
+from scheduling.workdays.quiet import hold_until
 from storage.db import Database
 from storage.repositories import UnitOfWork
 from storage.repositories.deliveries import Claim
@@ -314,3 +315,19 @@ class ScheduledWork:
         self.directory = directory
         self.deliverer = deliverer
         self.settings = settings
+
+    def held(self, key: str, recipient: str, report: SweepReport) -> bool:
+        """The quiet-hours check of a DM not tied to a meeting's time, about to go to
+        `recipient`: when their calendar (working day, days away as they are now, hours) does
+        not allow it now, it is put back until their next allowed moment and True is returned
+        (never sent now, never dropped). Every such DM kind calls this before sending."""
+        profile = self.directory.profile(recipient)
+        if profile is None:
+            return False
+        now = self.clock.now()
+        with self.database.read() as work:
+            until = hold_until(work, [profile], now).get(recipient)
+        if until is None:
+            return False
+        self.deliverer.defer(key, until, report)
+        return True

@@ -24,6 +24,7 @@ from scheduling.meetings.occurrences import CANCELLED, MOVED, next_of, occurrenc
 from scheduling.meetings.rsvp import TotalsCounter
 from scheduling.updates.views import RoundView, UpdateLine, round_status
 from scheduling.vocabulary import DigestSchedule
+from scheduling.workdays.quiet import DIGEST_WAIT, hold_until
 from storage.repositories import UnitOfWork
 from storage.repositories.meetings import MeetingRows
 
@@ -197,7 +198,24 @@ class DigestJob(ScheduledWork):
         }
         self._deliver(key, channel, due_at, digest, payload, report)
         if not manual:
-            for reader in self._readers():
+            readers = self._readers()
+            with self.database.write() as work:
+                # Quiet hours: a reader outside their working hours gets it at their next
+                # allowed moment (queued here; `retry` sends it then).
+                waits = hold_until(work, readers, now)
+                for reader in readers:
+                    if reader.slack_id in waits and work.deliveries.enqueue(
+                        dm_digest_key(reader.slack_id, week),
+                        kind=DeliveryKind.DIGEST,
+                        channel=reader.slack_id,
+                        now=due_at,
+                        payload={**payload, READER: reader.slack_id},
+                        not_before=waits[reader.slack_id],
+                    ):
+                        report.deferred += 1
+            for reader in readers:
+                if reader.slack_id in waits:
+                    continue
                 self._deliver(
                     dm_digest_key(reader.slack_id, week),
                     reader.slack_id,
@@ -217,19 +235,26 @@ class DigestJob(ScheduledWork):
         """Try a failed or abandoned digest again (the rest of its parts, or all of them),
         made from the same week as the first try, unless it is too late or its reader no
         longer takes it by DM."""
-        if self.clock.now() - pending.due_at > self.settings.digest_grace:
+        reader = pending.payload.get(READER)
+        # A digest by DM may wait for its reader's working hours, up to a week: past that the
+        # next week's digest supersedes it. The channel's goes within its grace or not at all.
+        until = pending.payload.get("until")
+        due_at = datetime.fromisoformat(str(until)) if until else pending.due_at
+        waited = self.clock.now() - due_at
+        if waited > (DIGEST_WAIT if reader else self.settings.digest_grace):
             self.deliverer.give_up(pending.key, "too late to send", report)
             return
-        reader = pending.payload.get(READER)
         profile = self.directory.profile(str(reader)) if reader else None
         if reader and (profile is None or not profile.digest_by_dm):
             self.deliverer.give_up(pending.key, "no longer takes the digest by DM", report)
             return
+        if reader and self.held(pending.key, str(reader), report):
+            return
         since = pending.payload.get("since")
-        digest = self.build(pending.due_at, datetime.fromisoformat(str(since)) if since else None)
+        digest = self.build(due_at, datetime.fromisoformat(str(since)) if since else None)
         if profile is not None:
             digest = digest.for_reader(profile)
-        self._deliver(pending.key, pending.channel, pending.due_at, digest, {}, report)
+        self._deliver(pending.key, pending.channel, due_at, digest, {}, report)
 
     def _deliver(
         self,

@@ -21,6 +21,9 @@ from scheduling.meetings.occurrences import Series, occurrences
 from scheduling.meetings.reminders import DueReminder, next_reminder_at, reminders_between
 from scheduling.meetings.rsvp import RsvpRecorded, RsvpSummary, summarise
 from scheduling.ports import DeliveryError, Posted
+from scheduling.workdays.hours import Availability
+from scheduling.workdays.quiet import why_not
+from scheduling.workdays.service import availabilities
 from storage.repositories import UnitOfWork
 
 logger = logging.getLogger("consortium_bot.jobs")
@@ -44,6 +47,7 @@ class ReminderSweep(ScheduledWork):
             due = self._due(work, now)
         # Only a sweep with work to do needs the directory (for who wants DMs).
         profiles = self.directory.snapshot().profiles if due else {}
+        calendars = self._calendars(profiles.values(), now) if due else {}
         for found in due:
             if not found.reminders:
                 continue
@@ -59,8 +63,41 @@ class ReminderSweep(ScheduledWork):
                 key = (found.series.id, reminder.occurrence.original_local)
                 summary = summarise(answers[key], profiles)
                 for channel, direct in targets:
+                    if direct and self._quiet(reminder, channel, calendars, report):
+                        continue
                     self._remind(reminder, summary, channel, direct, now, report)
         return {d.series.id: (next_reminder_at(d.series, now), d.sequence) for d in due}
+
+    def _calendars(
+        self, profiles: Iterable[MemberProfile], now: datetime
+    ) -> dict[str, Availability]:
+        """The calendars of the members who take reminders by DM."""
+        direct = [p for p in profiles if p.reminder_delivery == "dm"]
+        if not direct:
+            return {}
+        with self.database.read() as work:
+            return availabilities(work, direct, now.date())
+
+    def _quiet(
+        self,
+        reminder: DueReminder,
+        member: str,
+        calendars: Mapping[str, Availability],
+        report: SweepReport,
+    ) -> bool:
+        """A reminder keeps its offset: when its moment is not allowed for a member who takes
+        reminders by DM (their weekend, a holiday of their country, a day away, outside their
+        hours), their DM copy is recorded as skipped with the reason (True); the channel's
+        copy is not a DM and goes as ever."""
+        available = calendars.get(member)
+        reason = why_not(available, reminder.remind_at) if available is not None else None
+        if reason is None:
+            return False
+        key = reminder.key(member)
+        self.deliverer.skip(
+            key, DeliveryKind.REMINDER, member, reminder.remind_at, f"not by DM: {reason}", report
+        )
+        return True
 
     def _due(self, work: UnitOfWork, now: datetime) -> list[_Due]:
         meetings = work.meetings.due_for_reminders(now)
@@ -130,8 +167,13 @@ class ReminderSweep(ScheduledWork):
             reason = "meeting or occurrence cancelled" if reminder is None else "too late to send"
             self.deliverer.give_up(key, reason, report)
             return
+        direct = bool(payload.get("direct"))
+        quiet = self._not_now(channel, now) if direct else None
+        if quiet is not None:
+            self.deliverer.give_up(key, f"not by DM: {quiet}", report)
+            return
         summary = self._summary(reminder)
-        notice = ReminderNotice(reminder, summary, channel, bool(payload.get("direct")), key)
+        notice = ReminderNotice(reminder, summary, channel, direct, key)
         self.deliverer.deliver(
             key,
             DeliveryKind.REMINDER,
@@ -141,6 +183,14 @@ class ReminderSweep(ScheduledWork):
             lambda: self.notifier.reminder(notice),
             report,
         )
+
+    def _not_now(self, member: str, now: datetime) -> str | None:
+        """Why a reminder DM tried again late may not reach `member` now, or None."""
+        profile = self.directory.profile(member)
+        if profile is None:
+            return None
+        calendars = self._calendars([profile], now)
+        return why_not(calendars[member], now) if member in calendars else None
 
     def _summary(self, reminder: DueReminder) -> RsvpSummary:
         occurrence = (reminder.series.id, reminder.occurrence.original_local)

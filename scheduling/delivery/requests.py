@@ -49,9 +49,13 @@ class QueuedRequest:
             return None
 
 
-def queue_request(work: UnitOfWork, request: QueuedRequest, now: datetime) -> str:
+def queue_request(
+    work: UnitOfWork, request: QueuedRequest, now: datetime, not_before: datetime | None = None
+) -> str:
     """Queue one member's request in this transaction; returns its delivery key (a round's
-    opening asks each member once per country; each reminder has its own second)."""
+    opening asks each member once per country; each reminder has its own second). With
+    `not_before` (outside the member's working hours: `workdays.quiet.hold_until`) it waits
+    until then."""
     occasion = f"reminder:{now:%Y%m%dT%H%M%SZ}" if request.reminder else "opened"
     key = (
         f"{DeliveryKind.ROUND_REQUEST}:{request.round_id}:{request.country}"
@@ -63,6 +67,7 @@ def queue_request(work: UnitOfWork, request: QueuedRequest, now: datetime) -> st
         channel=request.member,
         now=now,
         payload=request.payload(),
+        not_before=not_before,
     )
     return key
 
@@ -89,6 +94,8 @@ class RoundRequestDelivery(ScheduledWork):
         if answered:
             self.deliverer.give_up(pending.key, "the country has answered", report)
             return
+        if self.held(pending.key, queued.member, report):
+            return  # outside the member's working hours, or they are away: later
         notice = RoundRequestNotice(view, country_ref, queued.member, queued.reminder, pending.key)
         self.deliverer.deliver(
             pending.key,

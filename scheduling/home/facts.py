@@ -18,6 +18,7 @@ from scheduling.meetings.occurrences import Occurrence
 from scheduling.meetings.rsvp import RsvpTotals
 from scheduling.updates.views import RoundStatus, RoundView, UpdateLine
 from scheduling.vocabulary import RsvpAnswer
+from scheduling.workdays.away import AwayMember, AwayPeriodView
 
 T = TypeVar("T")
 
@@ -30,6 +31,7 @@ SHOWN_UPDATES = 8
 SHOWN_PROBLEMS = 5
 SHOWN_ACTIONS = 5
 SHOWN_MISSING_MINUTES = 4
+SHOWN_AWAY = 10
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class MySettings:
     mail_works: bool  # the bot can send e-mail at all
     digest_by_dm: bool
     feeds: tuple[FeedLink, ...]
+    working_hours: str = "08:00-19:00 (the default)"  # with the member's zone
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class ConsortiumState:
     deliveries: DeliveryHealth
     meetings: Cut[MyMeeting]
     missing_minutes: Cut[MissingMinutes] = Cut(())
+    away: Cut[AwayMember] = Cut(())  # members away now or within two weeks
 
 
 @dataclass(frozen=True)
@@ -105,3 +109,5 @@ class HomeFacts:
     settings: MySettings
     coordinator: ConsortiumState | None
     actions: Cut[ActionLine] = Cut(())  # the open actions of the member's countries
+    away: tuple[AwayPeriodView, ...] = ()  # the member's own days away not yet over
+    away_today: date | None = None  # the member's today, as their days away count

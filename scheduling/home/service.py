@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from scheduling.actions.items import open_lines
 from scheduling.actions.minutes import missing_minutes
 from scheduling.calendars.feeds import FeedService
-from scheduling.clock import Clock
+from scheduling.clock import Clock, today_in
 from scheduling.consortium.directory import (
     CountryRef,
     DirectoryService,
@@ -19,6 +19,7 @@ from scheduling.home.facts import (
     MEETING_DAYS,
     RECENT_DAYS,
     SHOWN_ACTIONS,
+    SHOWN_AWAY,
     SHOWN_MEETINGS,
     SHOWN_MISSING_MINUTES,
     SHOWN_PROBLEMS,
@@ -37,6 +38,8 @@ from scheduling.meetings.occurrences import Occurrence, Series, occurrences
 from scheduling.meetings.rsvp import TotalsCounter
 from scheduling.updates.views import RoundStatus, UpdateLine, consortium_today, statuses
 from scheduling.vocabulary import RsvpAnswer
+from scheduling.workdays.away import AwayMember, AwayPeriodView, away_members
+from scheduling.workdays.service import hours_of
 from storage.db import Database
 from storage.repositories import UnitOfWork
 
@@ -99,6 +102,7 @@ class HomeService:
                     ),
                     Cut.of(meetings, SHOWN_MEETINGS),
                     Cut.of(missing_minutes(work, now), SHOWN_MISSING_MINUTES),
+                    Cut.of(_away_members(work, profiles, now), SHOWN_AWAY),
                 )
                 if profile.is_coordinator
                 else None
@@ -112,6 +116,13 @@ class HomeService:
                 mail_works=self.mail_works,
                 digest_by_dm=profile.digest_by_dm,
                 feeds=feeds,
+                working_hours=f"{hours_of(profile)}"
+                f"{' (the default)' if profile.working_hours is None else ''} in {profile.timezone}",
+            )
+            own_today = today_in(self.clock, profile.timezone)
+            away = tuple(
+                AwayPeriodView(p.id, profile.slack_id, p.first_day, p.last_day)
+                for p in work.away.of_member(profile.slack_id, own_today)
             )
         mine = [m for m in meetings if m.occurrence.series.audience.includes(profile)]
         return HomeFacts(
@@ -124,7 +135,16 @@ class HomeService:
             settings=settings,
             coordinator=coordinator,
             actions=Cut(tuple(actions), more_actions),
+            away=away,
+            away_today=own_today,
         )
+
+
+def _away_members(
+    work: UnitOfWork, profiles: Mapping[str, MemberProfile], now: datetime
+) -> list[AwayMember]:
+    today = now.date()
+    return away_members(profiles, work.away.of_members(None, today - timedelta(days=1)), today)
 
 
 def _upcoming(work: UnitOfWork, start: datetime, end: datetime) -> list[Occurrence]:

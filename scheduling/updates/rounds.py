@@ -32,6 +32,7 @@ from scheduling.updates.views import (
     statuses,
 )
 from scheduling.vocabulary import SECTIONS, Audience, VocabularyError
+from scheduling.workdays.quiet import hold_until
 from storage.db import Database
 from storage.models import Round
 from storage.repositories import UnitOfWork
@@ -70,6 +71,8 @@ class RoundRequests:
     countries: tuple[CountryRequest, ...]
     reminder: bool
     requested_by: str | None = None
+    # The members whose DM waits for their working hours (or the end of their days away).
+    waiting: tuple[str, ...] = ()
 
     @property
     def asked(self) -> list[CountryRequest]:
@@ -276,16 +279,22 @@ def _requests(
 ) -> RoundRequests:
     """Ask each country's partners and ambassadors, else any member of it: each request
     queued in this transaction."""
-    chosen = asked_members(work.directory.members(), codes)
+    rows = {m.slack_id: m for m in work.directory.members()}
+    chosen = asked_members(rows.values(), codes)
     countries = {c.code: CountryRef.of(c) for c in work.directory.countries()}
+    # Quiet hours (issue 14): each request waits for its member's next allowed moment.
+    asking = {m for code in codes for m in chosen[code]}
+    wait = hold_until(work, [MemberProfile.of(rows[m], countries) for m in asking], now)
     asked = []
     for code in codes:
         if code not in countries:
             continue
         members = chosen[code]
         keys = tuple(
-            queue_request(work, QueuedRequest(round_.id, code, member, reminder), now)
+            queue_request(
+                work, QueuedRequest(round_.id, code, member, reminder), now, wait.get(member)
+            )
             for member in members
         )
         asked.append(CountryRequest(countries[code], members, keys))
-    return RoundRequests(round_, tuple(asked), reminder, requested_by)
+    return RoundRequests(round_, tuple(asked), reminder, requested_by, tuple(sorted(wait)))

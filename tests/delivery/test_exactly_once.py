@@ -109,6 +109,7 @@ def announcement_queued(workspace: LocalWorkspace, clock: FixedClock) -> list[st
 def requests_queued(workspace: LocalWorkspace, clock: FixedClock) -> list[str]:
     coordinator = workspace.services.directory.profile(COORDINATOR)
     assert coordinator is not None
+    clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # a Monday: no DM waits (quiet hours)
     opened = workspace.services.rounds.open(
         coordinator, "Spring call", datetime(2026, 3, 20).date(), ["PT", "FI"]
     )

@@ -216,6 +216,7 @@ def test_a_round_asks_partners_by_dm_and_tracks_who_answered(
     asked = workspace.command(COORDINATOR, "/round remind")  # two rounds are open
     assert asked.ack_text.startswith("2 rounds are open: which one do you want to remind?")
     assert _posted(asked) == []
+    clock.advance(timedelta(days=1))  # Monday 27 October: a working day in Türkiye
     remind = press(workspace, COORDINATOR, asked, ids.ROUND_PICK, '"r": 2')
     (reply,) = [c for c in remind.calls if c.method == "response_url"]
     assert reply.params["text"] == "Reminding 1 country of “Action Plan 2026”: TR."

@@ -1,0 +1,73 @@
+"""The catalogue's entries for `/consortium`: help, who you are, feeds, settings, days away
+and working hours, the bot's status."""
+
+from __future__ import annotations
+
+from bot.core.catalogue.model import CONSORTIUM_COMMAND, CommandHelp
+
+ENTRIES: tuple[CommandHelp, ...] = (
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium help [meetings|updates|rounds|actions|settings|admin]",
+        "The commands used most; with a topic, every command of that topic with an example.",
+        "/consortium help meetings",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium whoami",
+        "Show the country, roles and time zone the consortium has for you.",
+        "/consortium whoami",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium subscribe",
+        "Get the calendar feeds that concern you, and how to add them to your calendar.",
+        "/consortium subscribe",
+        most_used="Put the meetings in your own calendar",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium remind me dm|channel",
+        "Get meeting reminders as direct messages, or only in the meetings' channels.",
+        "/consortium remind me dm",
+        most_used="Meeting reminders by direct message",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium invites email|off",
+        "Get each meeting's calendar invitation by e-mail (to the address in the consortium "
+        "file), or stop them.",
+        "/consortium invites email",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium digest dm|off",
+        "Also get the weekly digest by DM (your meetings and your country's rounds first), or "
+        "stop it.",
+        "/consortium digest dm",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium away [FIRST to LAST | clear | cancel N]",
+        "Days you are away: no nudge, digest or round request reaches you by DM then, and "
+        "your country is not counted missing for your absence alone; alone, lists your days.",
+        "/consortium away 2 Aug to 20 Aug",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium hours [09:00-17:00 | default]",
+        "Your working hours in your own zone (default 08:00-19:00): DMs not tied to a "
+        "meeting's time wait for them, and for a working day of your country.",
+        "/consortium hours 9-17",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium status",
+        "Scheduler state, last sweep, next digest, messages pending or failed with reasons.",
+        "/consortium status",
+        coordinators_only=True,
+        words=("status",),
+        refusal="see the bot's status",
+        topic="admin",
+    ),
+)
