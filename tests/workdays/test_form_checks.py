@@ -134,6 +134,13 @@ def test_a_partners_forged_submission_of_the_warning_is_refused(
     assert due_dates(workspace) == {} and refused.calls == []
 
 
+def test_a_title_error_comes_before_the_warning(workspace: LocalWorkspace) -> None:
+    form = round_form(workspace)
+    refused = workspace.submit_view(COORDINATOR, form, round_values("", "2027-05-03", "GR"))
+    assert isinstance(refused.ack, dict) and refused.ack["response_action"] == "errors"
+    assert "title of 1 to 200" in refused.ack["errors"][ids.ROUND_TITLE]
+
+
 def meeting_form(workspace: LocalWorkspace) -> dict[str, Any]:
     exchange = workspace.command(COORDINATOR, "/meeting")
     (call,) = [c for c in exchange.calls if c.method == "views.open"]
@@ -191,6 +198,16 @@ def test_the_meeting_form_on_portugal_day_pushes_the_warning_and_schedules_once(
     assert isinstance(again.ack, dict) and again.ack["response_action"] == "update"
     assert "already scheduled" in json.dumps(again.ack["view"])
     assert len(workspace.services.meetings.all()) == before + 1
+
+
+def test_a_partners_forged_meeting_warning_is_refused(workspace: LocalWorkspace) -> None:
+    form = meeting_form(workspace)
+    values = meeting_values(form, "Portugal webinar", "2027-06-10", "10:00")
+    view = pushed(workspace.submit_view(COORDINATOR, form, values))
+    before = len(workspace.services.meetings.all())
+    refused = workspace.submit_view(PORTUGUESE, view, {})
+    assert "Only coordinators can schedule meetings" in json.dumps(refused.ack)
+    assert len(workspace.services.meetings.all()) == before and refused.calls == []
 
 
 def test_a_clean_date_schedules_at_once(workspace: LocalWorkspace) -> None:
