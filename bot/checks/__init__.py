@@ -1,7 +1,8 @@
 """Warnings about dates before anything is set: holidays, weekends and hours out of the
-working day. The questions are asked by `/round open`, `/meeting schedule` and `move` and
-their forms; Keep, Move and Confirm run the command again (`bot/core/readings.py`), and
-Change or Cancel is answered here."""
+working day. The questions are asked by `/round open`, `/meeting schedule` and `move`, where
+Keep, Move and Confirm run the command again (`bot/core/readings.py`) and Change or Cancel is
+answered here; and by the round and meeting forms, as a view pushed over the form
+(`forms.py`), submitted to `bot/rounds/form.py` and `bot/meetings/form.py`."""
 
 from __future__ import annotations
 

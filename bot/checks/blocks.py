@@ -125,6 +125,11 @@ def hours_sentence(check: MeetingCheck, zone: str) -> str:
 
 
 def meeting_sentence(preview: MeetingPreview) -> str:
+    return " ".join(meeting_sentences(preview))
+
+
+def meeting_sentences(preview: MeetingPreview) -> list[str]:
+    """What is wrong with the meeting, a sentence each: holidays, hours, a series' year."""
     check = preview.check
     said = []
     if check.holidays:
@@ -139,7 +144,7 @@ def meeting_sentence(preview: MeetingPreview) -> str:
         said.append(
             f"{len(check.later)} of the next {check.later_count} fall on a holiday: {listed}{more}."
         )
-    return " ".join(said)
+    return said
 
 
 def meeting_question(command: str, preview: MeetingPreview, again: str, doing: str) -> Message:

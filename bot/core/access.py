@@ -42,6 +42,8 @@ _ACTING_PAYLOADS = ("block_actions", "view_submission", "shortcut", "message_act
 COORDINATOR_VIEWS = {
     ids.MEETING_MODAL: "schedule meetings",
     ids.ROUND_FORM: "open rounds",
+    ids.ROUND_CHECK_FORM: "open rounds",
+    ids.MEETING_CHECK_FORM: "schedule meetings",
     ids.AGENDA_MODAL: "publish agendas",
 }
 

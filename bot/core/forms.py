@@ -12,7 +12,7 @@ def state_value(state: Mapping[str, Any], block_id: str) -> str | None:
     """The value of the input `block_id` (whose action ID is the same), whatever its kind."""
     element = state.get(block_id, {}).get(block_id, {})
     kind = element.get("type")
-    if kind == "static_select":
+    if kind in ("static_select", "radio_buttons"):
         value = (element.get("selected_option") or {}).get("value")
     elif kind == "datepicker":
         value = element.get("selected_date")

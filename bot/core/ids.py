@@ -100,6 +100,11 @@ CHECK_MOVE = "check_move"
 CHECK_CHANGE = "check_change"
 # Buttons that run the command they carry again.
 READING_ACTIONS = (READING_AS_READ, READING_OTHER, CHECK_KEEP, CHECK_MOVE)
+# The same warnings pushed over the round and meeting forms (`bot/checks/forms.py`): a view
+# that carries what the form said, with Keep / Move (a round's) as radio buttons.
+ROUND_CHECK_FORM = "round_open_checked"
+ROUND_CHECK_CHOICE = "round_check_choice"
+MEETING_CHECK_FORM = "meeting_schedule_checked"
 
 # Action items: the Done button of a listed item (its value is the item's id).
 ACTION_DONE = "action_done"

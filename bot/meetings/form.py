@@ -19,6 +19,14 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import DividerBlock
 
+from bot.checks.forms import (
+    as_state,
+    carried,
+    carried_values,
+    meeting_warning_error,
+    meeting_warning_view,
+    problem_view,
+)
 from bot.core import ids
 from bot.core.blocks import context, done_view, input_block, option, section
 from bot.core.forms import field_errors, state_value
@@ -32,12 +40,14 @@ from scheduling.errors import FieldError
 from scheduling.meetings.edits import (
     check_link,
     check_location,
+    check_title,
     parse_meeting_duration,
     parse_reminders,
 )
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.service import MeetingService, ScheduleRequest, check_zone
 from scheduling.vocabulary import FEED_AUDIENCES, Audience, MeetingKind, VocabularyError, Weekday
+from scheduling.workdays.checking import CalendarChecks
 
 # Which input shows an error about which field of the request.
 FIELD_BLOCKS = {
@@ -252,8 +262,80 @@ async def submit(
     meetings: MeetingService,
     announcer: MeetingAnnouncer,
     background: Background,
+    checks: CalendarChecks,
 ) -> None:
+    """Schedule the meeting; first, when its (first) occurrence falls on an audience country's
+    holiday or out of an audience member's hours, push the warning over the form."""
     state = view.get("state", {}).get("values", {})
+    request, errors, past = _read(state, meetings)
+    if errors or request is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    preview = await asyncio.to_thread(checks.meeting_schedule, caller, request)
+    if preview is not None:
+        # A join link alone may be 2,000 characters: when what the form said does not fit in
+        # the pushed view, the warning goes under the date and the form keeps what was typed.
+        metadata = carried({block: state_value(state, block) for block in FIELD_BLOCKS.values()})
+        if metadata is None:
+            error = meeting_warning_error(preview)
+            await ack(response_action="errors", errors={ids.MEETING_DATE: error})
+        else:
+            await ack(response_action="push", view=meeting_warning_view(preview, metadata))
+        return
+    await _schedule(ack, request, past, caller, meetings, announcer, background, state)
+
+
+async def submit_checked(
+    ack: AsyncAck,
+    view: dict[str, Any],
+    caller: MemberProfile,
+    meetings: MeetingService,
+    announcer: MeetingAnnouncer,
+    background: Background,
+) -> None:
+    """The warning pushed over the form, submitted ("Schedule anyway"): schedule what the
+    form said, as the form would, and close both views."""
+    request, errors, past = _read(as_state(carried_values(view)), meetings)
+    if errors or request is None:
+        said = " ".join(errors.values()) or "The form could not be read."
+        await ack(response_action="update", view=problem_view("Not scheduled", said))
+        return
+    await _schedule(ack, request, past, caller, meetings, announcer, background, None)
+
+
+async def _schedule(
+    ack: AsyncAck,
+    request: ScheduleRequest,
+    past: bool,
+    caller: MemberProfile,
+    meetings: MeetingService,
+    announcer: MeetingAnnouncer,
+    background: Background,
+    state: dict[str, Any] | None,
+) -> None:
+    """Schedule and announce; `state`: the form's (None: from the warning, which says what
+    went wrong in its place, Back to the form, and closes with the form once done)."""
+    try:
+        change = await asyncio.to_thread(meetings.schedule, caller, request)
+    except FieldError as error:
+        if state is None:
+            await ack(response_action="update", view=problem_view("Not scheduled", str(error)))
+        else:
+            await ack(**field_errors(error, FIELD_BLOCKS, state, ids.MEETING_DATE))
+        return
+    if state is None:
+        await ack(response_action="clear")
+    else:
+        began = request.first_date if past else None
+        await ack(response_action="update", view=scheduled_view(change.series, change.shown, began))
+    background.messages.run(announcer.announce, change, caller.slack_id)
+
+
+def _read(
+    state: dict[str, Any], meetings: MeetingService
+) -> tuple[ScheduleRequest | None, dict[str, str], bool]:
+    """The request the form says, the errors under its fields, and whether its date has
+    passed (a series' start)."""
     errors: dict[str, str] = {}
     day = _picked(date.fromisoformat, state_value(state, ids.MEETING_DATE))
     if day is None:
@@ -271,8 +353,9 @@ async def submit(
         duration = parse_meeting_duration(state_value(state, ids.MEETING_DURATION) or "1h")
     except VocabularyError as error:
         errors[ids.MEETING_DURATION] = str(error)
-    for block, check in _TEXT_CHECKS:
-        text = _text(state, block)
+    title = state_value(state, ids.MEETING_TITLE) or ""
+    for block, check in ((ids.MEETING_TITLE, check_title), *_TEXT_CHECKS):
+        text = title if block == ids.MEETING_TITLE else _text(state, block)
         if text is None:
             continue
         try:
@@ -293,11 +376,10 @@ async def submit(
     if past and repeat == "once":
         errors[ids.MEETING_DATE] = PAST_DATE
     if errors or day is None or kind is None:
-        await ack(response_action="errors", errors=errors)
-        return
+        return None, errors, past
     request = ScheduleRequest(
         kind=kind,
-        title=state_value(state, ids.MEETING_TITLE) or "",
+        title=title,
         rrule=repeat_rule(repeat, day),
         first_date=day,
         explicit_from=past,
@@ -310,11 +392,4 @@ async def submit(
         location=_text(state, ids.MEETING_LOCATION),
         join_url=_text(state, ids.MEETING_LINK),
     )
-    try:
-        change = await asyncio.to_thread(meetings.schedule, caller, request)
-    except FieldError as error:
-        await ack(**field_errors(error, FIELD_BLOCKS, state, ids.MEETING_DATE))
-        return
-    began = day if past else None
-    await ack(response_action="update", view=scheduled_view(change.series, change.shown, began))
-    background.messages.run(announcer.announce, change, caller.slack_id)
+    return request, errors, past

@@ -14,6 +14,7 @@ from bot.rounds import buttons, commands, form
 def register(app: AsyncApp) -> None:
     app.command(ROUND_COMMAND)(commands.handle)
     app.view(ids.ROUND_FORM)(form.submit)
+    app.view(ids.ROUND_CHECK_FORM)(form.submit_checked)
     for action_id in ids.READING_ACTIONS:
         app.action(action_id, matchers=[reading_for(ROUND_COMMAND)])(commands.reading_chosen)
     app.action(ids.ROUND_PICK)(buttons.pick)

@@ -247,7 +247,12 @@ def test_a_past_date_starts_a_repeating_series(workspace: LocalWorkspace) -> Non
 def test_today_is_not_the_past(workspace: LocalWorkspace) -> None:
     view = opened_form(workspace)
     submitted = workspace.submit_view(COORDINATOR, view, filled(view, day="2024-01-02", at="17:00"))
-    assert isinstance(submitted.ack, dict) and submitted.ack["response_action"] == "update"
+    # Not refused as past: the hours warning is pushed (17:00 Vienna is 18:00 in Athens), and
+    # "Schedule anyway" schedules it.
+    assert isinstance(submitted.ack, dict) and submitted.ack["response_action"] == "push"
+    assert "outside 08:00–18:00" in json.dumps(submitted.ack["view"], ensure_ascii=False)
+    scheduled = workspace.submit_view(COORDINATOR, submitted.ack["view"], {})
+    assert scheduled.ack == {"response_action": "clear"}
 
 
 def test_a_partner_cannot_submit_the_form(workspace: LocalWorkspace) -> None:
