@@ -2,9 +2,8 @@
 link, audience and reminders; its submission is checked in the ack (each error shown under
 its own field), stored, and the invite posted after.
 
-Left empty, the channel, audience and reminders are the kind's (as the command does). A date
-in the past is refused for a one-off meeting; for a repeating one it is the series' start,
-as the command's `from` says, so a series that began earlier can be recorded.
+Left empty, the channel, audience and reminders are the kind's. A past date is refused for a
+one-off meeting; for a repeating one it is the series' start (the command's `from`).
 """
 
 from __future__ import annotations
@@ -28,7 +27,8 @@ from bot.checks.forms import (
     problem_view,
 )
 from bot.core import ids
-from bot.core.blocks import context, done_view, input_block, option, section
+from bot.core.access import tell_presser
+from bot.core.blocks import context, done_view, input_block, option, plain_message, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape
 from bot.core.web_api.background import Background
@@ -292,15 +292,16 @@ async def submit_checked(
     meetings: MeetingService,
     announcer: MeetingAnnouncer,
     background: Background,
+    web: WebClient,
 ) -> None:
     """The warning pushed over the form, submitted ("Schedule anyway"): schedule what the
-    form said, as the form would, and close both views."""
+    form said, as the form would, close both views and say so in the coordinator's DM."""
     request, errors, past = _read(as_state(carried_values(view)), meetings)
     if errors or request is None:
         said = " ".join(errors.values()) or "The form could not be read."
         await ack(response_action="update", view=problem_view("Not scheduled", said))
         return
-    await _schedule(ack, request, past, caller, meetings, announcer, background, None)
+    await _schedule(ack, request, past, caller, meetings, announcer, background, None, web)
 
 
 async def _schedule(
@@ -312,6 +313,7 @@ async def _schedule(
     announcer: MeetingAnnouncer,
     background: Background,
     state: dict[str, Any] | None,
+    web: WebClient | None = None,
 ) -> None:
     """Schedule and announce; `state`: the form's (None: from the warning, which says what
     went wrong in its place, Back to the form, and closes with the form once done)."""
@@ -325,6 +327,9 @@ async def _schedule(
         return
     if state is None:
         await ack(response_action="clear")
+        if web is not None:
+            said = plain_message(f"Scheduled #{change.series.id} {escape(change.series.title)}.")
+            background.messages.run(tell_presser, web, caller.slack_id, said, None)
     else:
         began = request.first_date if past else None
         await ack(response_action="update", view=scheduled_view(change.series, change.shown, began))

@@ -13,7 +13,8 @@ from slack_sdk import WebClient
 
 from bot.checks.forms import carried, carried_values, due_warning_error, due_warning_view
 from bot.core import ids
-from bot.core.blocks import context, done_view, input_block, section
+from bot.core.access import tell_presser
+from bot.core.blocks import context, done_view, input_block, plain_message, section
 from bot.core.forms import field_errors, state_value
 from bot.core.mrkdwn import escape
 from bot.core.web_api.background import Background
@@ -141,6 +142,7 @@ async def submit_checked(
     rounds: RoundService,
     messenger: RoundMessenger,
     background: Background,
+    web: WebClient,
 ) -> None:
     """The warning pushed over the form, submitted: open the round with the date chosen, as
     the form would, and close both views."""
@@ -153,7 +155,7 @@ async def submit_checked(
         return
     words = [str(word) for word in split_words(said.get("audience", ""))]
     title = said.get("title", "")
-    await _open(ack, caller, title, due, words, rounds, messenger, background, None)
+    await _open(ack, caller, title, due, words, rounds, messenger, background, None, web)
 
 
 async def _open(
@@ -166,9 +168,11 @@ async def _open(
     messenger: RoundMessenger,
     background: Background,
     state: dict[str, Any] | None,
+    web: WebClient | None = None,
 ) -> None:
     """Open the round and send the requests; `state`: the form's (None: from the warning,
-    which shows every error under its one field and closes with the form once done)."""
+    which shows every error under its one field and closes with the form once done, so what
+    was done is said in the coordinator's DM with me)."""
     try:
         requests = await asyncio.to_thread(rounds.open, caller, title, due, words)
     except FieldError as error:
@@ -181,6 +185,14 @@ async def _open(
     opened = requests.round
     if state is None:
         await ack(response_action="clear")
+        if web is not None:
+            asked = len(requests.asked)
+            said = plain_message(
+                f"Opened round #{opened.id} “{escape(opened.title)}”, due "
+                f"{short_date(opened.due_on)}; asking {asked} "
+                f"{'country' if asked == 1 else 'countries'} by DM."
+            )
+            background.messages.run(tell_presser, web, caller.slack_id, said, None)
     else:
         asked, unlisted = len(requests.asked), requests.unlisted
         await ack(

@@ -109,6 +109,11 @@ def test_the_pushed_warning_opens_the_round_once_with_the_date_chosen(
     assert opened.ack == {"response_action": "clear"}  # the warning and the form close
     assert due_dates(workspace) == {"Easter round": due}
     assert {"U0GR", "U0COORD2", "U0PL", "U0PT"} <= dms(opened)  # the requests, as the form sends
+    # Both views are gone, so what was done is said in the coordinator's DM with the bot.
+    told = [c.params["text"] for c in opened.calls if c.params.get("channel") == COORDINATOR]
+    assert told == [
+        f"Opened round #2 “Easter round”, due {due:%a} {due.day} May 2027; asking 4 countries by DM."
+    ]
     again = workspace.submit_view(COORDINATOR, view, chose(view, label))
     assert isinstance(again.ack, dict) and again.ack["response_action"] == "errors"
     assert "already a round called" in again.ack["errors"][ids.ROUND_CHECK_CHOICE]
@@ -193,6 +198,8 @@ def test_the_meeting_form_on_portugal_day_pushes_the_warning_and_schedules_once(
     assert series.title == "Portugal webinar" and series.join_url == link[ids.MEETING_LINK]
     assert series.starts_local == datetime(2027, 6, 10, 10, 0)
     assert any(c.method == "chat.postMessage" for c in scheduled.calls)  # the invite
+    told = [c.params["text"] for c in scheduled.calls if c.params.get("channel") == COORDINATOR]
+    assert told == ["Scheduled #7 Portugal webinar."]
 
     again = workspace.submit_view(COORDINATOR, view, {})  # submitted twice: once
     assert isinstance(again.ack, dict) and again.ack["response_action"] == "update"
