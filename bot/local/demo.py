@@ -275,9 +275,6 @@ def _week_walkthrough(
 
 
 def _next_due(workspace: LocalWorkspace, now: datetime, end: datetime) -> datetime:
-    """The next instant a minutely scheduler would find work: a reminder or the digest."""
-    due = workspace.jobs.next_reminder_at()
-    candidates = [end, workspace.jobs.next_digest()]
-    if due is not None and due > now:
-        candidates.append(due)
-    return max(min(candidates), now + timedelta(minutes=1))
+    """The next instant a minutely scheduler would find work (`Jobs.next_due`)."""
+    due = workspace.jobs.next_due(now) or end
+    return max(min(due, end), now + timedelta(minutes=1))

@@ -381,13 +381,9 @@ class Shell:
         self.hint()
 
     def next_due(self, now: datetime, end: datetime) -> datetime:
-        """The next instant a minutely scheduler would find work: a reminder or the digest."""
-        jobs = self.workspace.jobs
-        candidates = [end, jobs.next_digest()]
-        due = jobs.next_reminder_at()
-        if due is not None and due > now:
-            candidates.append(due)
-        return min(end, max(min(candidates), now + timedelta(minutes=1)))
+        """The next instant a minutely scheduler would find work (`Jobs.next_due`)."""
+        due = self.workspace.jobs.next_due(now) or end
+        return min(end, max(due, now + timedelta(minutes=1)))
 
 
 def _carried_over(form: OpenForm, view: dict[str, object]) -> OpenForm:

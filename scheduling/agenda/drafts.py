@@ -53,6 +53,22 @@ class AgendaDrafts(ScheduledWork):
         for found in (o for o in owed if o.key not in known):
             self._send(found, report)
 
+    def next_due(self, after: datetime, horizon: timedelta) -> datetime | None:
+        """The first instant after `after`, within `horizon`, at which a draft falls due."""
+        with self.database.read() as work:
+            meetings = work.meetings.all()
+        found = []
+        for meeting in meetings:
+            if meeting.kind not in DRAFTED_KINDS and meeting.agenda_days is None:
+                continue
+            lead = timedelta(days=agenda_days(meeting))
+            series = to_series(meeting)
+            for occurrence in occurrences(series, after + lead, after + lead + horizon):
+                if occurrence.start - lead > after:
+                    found.append(occurrence.start - lead)
+                    break
+        return min(found, default=None)
+
     @staticmethod
     def _owed(meetings: Sequence[Meeting], coordinators: list[str], now: datetime) -> list[_Owed]:
         owed = []

@@ -80,6 +80,21 @@ class AttendanceButtons(ScheduledWork):
             if key not in known:
                 self._post(poster, occurrence, channel, key, report)
 
+    def next_due(self, after: datetime, horizon: timedelta) -> datetime | None:
+        """The first meeting start after `after`, within `horizon`: its button's moment."""
+        with self.database.read() as work:
+            meetings = work.meetings.all()
+        found = []
+        for meeting in meetings:
+            series = to_series(meeting)
+            if series.all_day:
+                continue
+            for occurrence in occurrences(series, after, after + horizon):
+                if occurrence.start > after:
+                    found.append(occurrence.start)
+                    break
+        return min(found, default=None)
+
     def _post(
         self,
         poster: AttendanceNotifier,

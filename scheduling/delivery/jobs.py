@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from scheduling.agenda.drafts import AgendaDrafts
 from scheduling.attendance.buttons import AttendanceButtons
@@ -43,6 +43,7 @@ from storage.db import Database, DatabaseBusyError
 logger = logging.getLogger("consortium_bot.jobs")
 
 SWEEP = "sweep"
+LOOK_AHEAD = timedelta(days=40)  # `next_due` looks this far for meetings: past a month's gap
 DIGEST = "digest"
 
 
@@ -179,6 +180,24 @@ class Jobs:
         """The earliest instant a series has a reminder due (the sweep's index)."""
         with self.database.read() as work:
             return work.meetings.first_reminder_at()
+
+    def next_due(self, after: datetime) -> datetime | None:
+        """The first instant after `after` at which a tick may find work: a reminder, a
+        nudge, a delivery waiting for its recipient's hours or a retry, the digest, a draft
+        agenda or a meeting's start. The minutely scheduler finds these by looking; a clock
+        moved by hand (the shell's `:tick`, the demo, a year in a test) stops at each."""
+        with self.database.read() as work:
+            found = [
+                work.meetings.first_reminder_at(),
+                work.rounds.first_nudge_at(),
+                work.deliveries.next_attempt_after(after),
+            ]
+        found += [
+            self.next_digest(),
+            self.agendas.next_due(after, LOOK_AHEAD),
+            self.attendance.next_due(after, LOOK_AHEAD),
+        ]
+        return min((f for f in found if f is not None and f > after), default=None)
 
     def tick(self) -> str:
         """Everything the scheduler would have done by now, once: for cron and for tests."""

@@ -299,6 +299,19 @@ class DeliveryRepository:
         )
         return deferred.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
+    def next_attempt_after(self, after: datetime) -> datetime | None:
+        """The first instant after `after` at which a delivery falls due for a try: one
+        waiting for its recipient's hours or for a retry, or a claim whose lease runs out."""
+        waiting = select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.FAILED)),
+            Delivery.next_attempt_at > after,
+        )
+        leased = select(func.min(Delivery.lease_until)).where(
+            Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until > after
+        )
+        found = [self.session.scalar(waiting), self.session.scalar(leased)]
+        return min((f for f in found if f is not None), default=None)
+
     def retryable(
         self, now: datetime, limit: int = 100, keys: Sequence[str] | None = None
     ) -> Sequence[Delivery]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Round
@@ -78,3 +78,11 @@ class RoundRepository:
     def add(self, round_: Round) -> None:
         self.session.add(round_)
         self.session.flush()
+
+    def first_nudge_at(self) -> datetime | None:
+        """The earliest instant a nudge of an open, unpaused round is to be queued."""
+        return self.session.scalar(
+            select(func.min(Round.next_nudge_at)).where(
+                Round.closed_at.is_(None), Round.nudges_paused.is_(False)
+            )
+        )

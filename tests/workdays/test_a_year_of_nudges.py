@@ -4,9 +4,10 @@ country, on their weekend, while they are away or outside their working hours; e
 that should happen happens once, at 09:30 in its recipient's zone on their next working day;
 every meeting reminder keeps its offset.
 
-"As often as it needs": the test moves the clock to the next instant anything can be due (a
-reminder, a nudge, a queued or deferred delivery, the digest, a meeting's start or its draft
-agenda) and ticks, plus a few hundred ticks at random instants that must change nothing.
+"As often as it needs": the test moves the clock to the next instant anything can be due
+(`Jobs.next_due`: a reminder, a nudge, a delivery waiting for its recipient, the digest, a
+meeting's start or its draft agenda) and ticks, plus 300 ticks at random instants that must
+change nothing.
 What Slack received is read back from the emulator; what should have happened is worked out
 here from the `holidays` data itself, not from the bot's own calendar code.
 """
@@ -23,16 +24,13 @@ from zoneinfo import ZoneInfo
 import holidays
 import yaml
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
-from scheduling.agenda.reading import agenda_days
 from scheduling.clock import FixedClock
-from scheduling.meetings.mapping import to_series
-from scheduling.meetings.occurrences import occurrences
 from scheduling.updates.views import UpdateDraft
 from scheduling.vocabulary import MemberRole, UpdateField
-from storage.models import Delivery, Round
+from storage.models import Delivery
 from storage.repositories.deliveries import DeliveryStatus
 from tests.support import EXAMPLE_FILE, OpenWorkspace
 
@@ -140,27 +138,6 @@ def people(workspace: LocalWorkspace) -> dict[str, Person]:
     return found
 
 
-def next_wake(workspace: LocalWorkspace, now: datetime) -> datetime:
-    """The next instant anything may be due after `now`."""
-    jobs = workspace.jobs
-    candidates = [jobs.next_digest(), jobs.next_reminder_at()]
-    with workspace.database.read() as work:
-        session = work.session
-        candidates.append(session.scalar(select(func.min(Round.next_nudge_at))))
-        waiting = (DeliveryStatus.QUEUED, DeliveryStatus.FAILED)
-        candidates.append(
-            session.scalar(
-                select(func.min(Delivery.next_attempt_at)).where(Delivery.status.in_(waiting))
-            )
-        )
-        for meeting in work.meetings.all():
-            lead = timedelta(days=agenda_days(meeting))
-            for occurrence in occurrences(to_series(meeting), now, now + timedelta(days=40)):
-                candidates += [occurrence.start, occurrence.start - lead]
-    later = [c for c in candidates if c is not None and c > now]
-    return min(later) if later else END
-
-
 @dataclass
 class Year:
     dms: list[tuple[datetime, str, str]]  # when, member, delivery key
@@ -176,7 +153,7 @@ def run_year(workspace: LocalWorkspace, clock: FixedClock) -> Year:
     year = Year([], [], 0)
     now = START
     while True:
-        wake = next_wake(workspace, now)
+        wake = workspace.jobs.next_due(now) or END
         while extra_ticks and extra_ticks[0] <= now:
             extra_ticks.pop(0)
         if extra_ticks:
