@@ -29,6 +29,7 @@ from scheduling.nudges.service import NudgeSettings
 from scheduling.undo import UNDO_WINDOW, undo_until
 from scheduling.updates.rounds import RoundRequests
 from scheduling.updates.views import CountryStatus, RoundStatus, RoundView
+from scheduling.workdays.hours import zone_of
 
 MAX_CODES_SHOWN = 8  # missing countries named in a confirmation before "…"
 MAX_CHOICES = 10
@@ -284,14 +285,21 @@ def reminded_message(requests: RoundRequests) -> Message:
     )
 
 
+MAX_WAITING_NAMED = 3
+
+
 def waiting_note(requests: RoundRequests) -> str:
-    """` 3 members are outside their working hours …`: the DMs that wait (quiet hours)."""
-    count = len(requests.waiting)
-    if not count:
+    """` Turkish partner gets it Tue 8 Dec 08:00 their time …`: the DMs that wait for their
+    member's working day and hours (quiet hours), the first few by name."""
+    waiting = requests.waiting
+    if not waiting:
         return ""
-    who = "1 member is" if count == 1 else f"{count} members are"
-    return (
-        f" {who} outside their working hours (a weekend, a holiday, days away or the night "
-        "where they are); they get it at their next working "
-        "morning."
-    )
+    named = [
+        f"{escape(w.name)} at {short_date(local.date())} {local:%H:%M} their time"
+        for w in waiting[:MAX_WAITING_NAMED]
+        if (local := w.until.astimezone(zone_of(w.zone)))
+    ]
+    more = len(waiting) - len(named)
+    also = f" and {more} more at their next working morning" if more else ""
+    who = "It waits" if len(waiting) == 1 else "Some wait"
+    return f" {who} for a working day and hours where they are: {', '.join(named)}{also}."

@@ -64,6 +64,15 @@ class CountryRequest:
 
 
 @dataclass(frozen=True)
+class WaitingRequest:
+    """A member whose request waits, and from when it goes, in their own zone."""
+
+    name: str
+    until: datetime
+    zone: str
+
+
+@dataclass(frozen=True)
 class RoundRequests:
     """The DMs a round's opening or reminder sends: one per member of each asked country."""
 
@@ -71,8 +80,8 @@ class RoundRequests:
     countries: tuple[CountryRequest, ...]
     reminder: bool
     requested_by: str | None = None
-    # The members whose DM waits for their working hours (or the end of their days away).
-    waiting: tuple[str, ...] = ()
+    # The DMs that wait for their member's working hours (or the end of their days away).
+    waiting: tuple[WaitingRequest, ...] = ()
 
     @property
     def asked(self) -> list[CountryRequest]:
@@ -297,4 +306,8 @@ def _requests(
             for member in members
         )
         asked.append(CountryRequest(countries[code], members, keys))
-    return RoundRequests(round_, tuple(asked), reminder, requested_by, tuple(sorted(wait)))
+    waiting = tuple(
+        WaitingRequest(rows[member].name, until, rows[member].timezone)
+        for member, until in sorted(wait.items(), key=lambda item: (item[1], item[0]))
+    )
+    return RoundRequests(round_, tuple(asked), reminder, requested_by, waiting)

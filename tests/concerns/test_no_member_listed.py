@@ -54,8 +54,8 @@ def test_opening_a_round_names_the_countries_with_no_member(workspace: LocalWork
         "Opened round #2 “Spring call”, due Thu 1 Feb 2024; asking 8 countries by DM; "
         f"no member listed for {UNLISTED} in the consortium file."
         # 2 January is a public holiday in Romania: its DM waits (quiet hours).
-        " 1 member is outside their working hours (a weekend, a holiday, days away or the night"
-        " where they are); they get it at their next working morning."
+        " It waits for a working day and hours where they are: Coordinator (UEFISCDI) at"
+        " Wed 3 Jan 2024 08:00 their time."
     )
     asked = {d["channel"] for d in dms(opened)}
     assert asked == {"U0AT", "U0FI", "U0PT", "U0TR", "U0GR", "U0PL", "U0VC"}

@@ -186,8 +186,8 @@ def test_remind_from_the_home_tab_dms_the_missing_and_answers_the_coordinator_by
         "text": "Reminding 8 countries of “Annual Action Plan update 2024”: AT, FI, GR, PL, PT, "
         "RO, SE, TR; no member listed for CZ, FR, HU, IT, NL in the consortium file."
         # 2 January is a public holiday in Romania: its DM waits (quiet hours).
-        " 1 member is outside their working hours (a weekend, a holiday, days away or the night"
-        " where they are); they get it at their next working morning.",
+        " It waits for a working day and hours where they are: Coordinator (UEFISCDI) at"
+        " Wed 3 Jan 2024 08:00 their time.",
         "blocks": posts[0]["blocks"],
     }
     reminded = [p["channel"] for p in posts[1:]]
