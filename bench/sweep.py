@@ -9,8 +9,10 @@ idle sweep: nothing due; "dir cached" keeps the directory snapshot, "dir reloade
 first, as in production (a sweep every 60 s, snapshot max_age 30 s); both include the retry and
 the job_runs write. due sweep: copy 0's core-team reminder (channel + 2 DMs), its writes undone
 between repeats; then with 10 more members taking DMs, which says what one more message costs.
-digest: `Jobs.preview()`. part: steps of an idle sweep. Growth ratios near 1: the cost does not
-follow the data. Targets at 100x: idle sweep and digest build under 50 ms, the digest in at most
+digest: `Jobs.preview()`. part: steps of an idle sweep (nudges: the rounds' index, holidays and
+hours are read only for a round due; draft agendas and attendance expand every series: the
+part that grows with the data, for issue 16). Growth ratios near 1: the cost does not follow
+the data. Targets at 100x: idle sweep and digest build under 50 ms, the digest in at most
 20 statements, a due sweep at most 4 statements per message plus a constant. Query plans end
 the output (the sweep's select must use ix_meetings_next_reminder_at, the nudges' select
 ix_rounds_next_nudge_at). Each copy also has an open round with nudges (its next one
@@ -244,6 +246,21 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         "digest build (preview)": (jobs.preview, at(idle), few),
         "  part: indexed select": (due_select, at(idle), repeat),
         "  part: directory load": (world.directory.load, at(idle), repeat),
+        "  part: nudges (select)": (
+            lambda: jobs.nudges.sweep(idle, SweepReport()),
+            at(idle),
+            repeat,
+        ),
+        "  part: draft agendas": (
+            lambda: jobs.agendas.sweep(idle, SweepReport()),
+            at(idle),
+            repeat,
+        ),
+        "  part: attendance": (
+            lambda: jobs.attendance.sweep(idle, SweepReport()),
+            at(idle),
+            repeat,
+        ),
         "  part: retry": (lambda: jobs.retry(idle, SweepReport()), at(idle), repeat),
         "  part: record": (lambda: record(world, idle), at(idle), repeat),
     }
