@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from bot.core import ids
-from bot.core.blocks import MAX_SECTION_TEXT, Message, plain_message
-from bot.core.mrkdwn import escape, truncate
-from bot.core.readings import MAX_BUTTON_TEXT, MAX_BUTTON_VALUE, checked_value
+from bot.core.blocks import Message, plain_message
+from bot.core.mrkdwn import escape
+from bot.core.readings import MAX_BUTTON_VALUE, button, checked_value, question_message
 from scheduling.language.dates import in_words
 from scheduling.workdays.checking import DuePreview, MeetingPreview
 from scheduling.workdays.checks import DueCheck, MeetingCheck
@@ -70,32 +70,15 @@ def due_question(command: str, preview: DuePreview, keep: str, move: str) -> Mes
         return plain_message(f"{said} Nothing done: type the command again with the date.")
     check = preview.check
     buttons = [
-        _button(f"Keep {short_day(check.due)}", ids.CHECK_KEEP, values[0]),
-        _button(f"Move to {short_day(check.suggestion)}", ids.CHECK_MOVE, values[1], True),
-        _button("Cancel", ids.CHECK_CHANGE, command),
+        button(f"Keep {short_day(check.due)}", ids.CHECK_KEEP, values[0]),
+        button(f"Move to {short_day(check.suggestion)}", ids.CHECK_MOVE, values[1], True),
+        button("Cancel", ids.CHECK_CHANGE, command),
     ]
     return _question(said, buttons)
 
 
 def _question(said: str, buttons: list[dict[str, Any]]) -> Message:
-    text = escape(said)
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)}},
-        {"type": "actions", "block_id": "check", "elements": buttons},
-    ]
-    return Message(text=text, blocks=blocks)
-
-
-def _button(label: str, action_id: str, value: str, primary: bool = False) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": truncate(label, MAX_BUTTON_TEXT), "emoji": True},
-        "action_id": action_id,
-        "value": value,
-    }
-    if primary:
-        button["style"] = "primary"
-    return button
+    return question_message(escape(said), "check", buttons)
 
 
 def _city(zone: str) -> str:
@@ -154,8 +137,8 @@ def meeting_question(command: str, preview: MeetingPreview, again: str, doing: s
     if len(value) > MAX_BUTTON_VALUE:
         return plain_message(f"{said} {CHANGE}")
     buttons = [
-        _button("Confirm", ids.CHECK_KEEP, value, True),
-        _button("Change", ids.CHECK_CHANGE, command),
+        button("Confirm", ids.CHECK_KEEP, value, True),
+        button("Change", ids.CHECK_CHANGE, command),
     ]
     return _question(said, buttons)
 

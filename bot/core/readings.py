@@ -54,18 +54,23 @@ def two_way_question(command: str, dates: DatesRead, doing: str) -> Message | No
         return plain_message(f"{said} {NOTHING_DONE}")
     text = escape(f"{said} {doing} — which did you mean?")
     buttons = [
-        _button(first, ids.READING_AS_READ, values[0], primary=True),
-        _button(second, ids.READING_OTHER, values[1]),
-        _button("Neither", ids.READING_NEITHER, "neither"),
+        button(first, ids.READING_AS_READ, values[0], primary=True),
+        button(second, ids.READING_OTHER, values[1]),
+        button("Neither", ids.READING_NEITHER, "neither"),
     ]
+    return question_message(text, "reading", buttons)
+
+
+def question_message(text: str, block_id: str, buttons: list[dict[str, Any]]) -> Message:
+    """A question (escaped mrkdwn `text`) and its buttons, within Slack's limits."""
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)}},
-        {"type": "actions", "block_id": "reading", "elements": buttons},
+        {"type": "actions", "block_id": block_id, "elements": buttons},
     ]
     return Message(text=text, blocks=blocks)
 
 
-def _button(label: str, action_id: str, value: str, primary: bool = False) -> dict[str, Any]:
+def button(label: str, action_id: str, value: str, primary: bool = False) -> dict[str, Any]:
     button: dict[str, Any] = {
         "type": "button",
         "text": {"type": "plain_text", "text": truncate(label, MAX_BUTTON_TEXT), "emoji": True},

@@ -272,13 +272,7 @@ class DeliveryRepository:
         whose sender's lease ran out (a live sender is left alone); False if none was."""
         given_up = self.session.execute(
             update(Delivery)
-            .where(
-                Delivery.key == key,
-                or_(
-                    Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.FAILED)),
-                    and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
-                ),
-            )
+            .where(Delivery.key == key, _not_being_sent(now))
             .values(status=DeliveryStatus.SKIPPED, error=reason, lease_until=None)
         )
         return given_up.rowcount == 1  # type: ignore[attr-defined,no-any-return]
@@ -288,13 +282,7 @@ class DeliveryRepository:
         working moment); one being sent by a live sender is left alone."""
         deferred = self.session.execute(
             update(Delivery)
-            .where(
-                Delivery.key == key,
-                or_(
-                    Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.FAILED)),
-                    and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
-                ),
-            )
+            .where(Delivery.key == key, _not_being_sent(now))
             .values(status=DeliveryStatus.QUEUED, next_attempt_at=until, lease_until=None)
         )
         return deferred.rowcount == 1  # type: ignore[attr-defined,no-any-return]
@@ -371,3 +359,12 @@ class DeliveryRepository:
             .order_by(Delivery.due_at.desc())
             .limit(1)
         ).first()
+
+
+def _not_being_sent(now: datetime) -> Any:
+    """A delivery nobody is sending: queued, failed, or claimed by a sender whose lease ran
+    out (a live sender is left alone)."""
+    return or_(
+        Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.FAILED)),
+        and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
+    )
