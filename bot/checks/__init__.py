@@ -6,14 +6,35 @@ answered here; and by the round and meeting forms, as a view pushed over the for
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.checks.blocks import change_answer
 from bot.core import ids
+from bot.core.blocks import Message, plain_message
 from bot.core.buttons import pressed_text
 from bot.core.mrkdwn import escape
+from bot.core.readings import Reply
+from scheduling.errors import FieldError
+
+T = TypeVar("T")
+
+
+async def checked_first(ack: Reply, check: Callable[[], tuple[T, Message | None]]) -> T | None:
+    """Run a command's calendar check off the event loop: what the command goes on with, or
+    None once the ack has answered (an error in words, or the warning to confirm first)."""
+    try:
+        goes_on, warning = await asyncio.to_thread(check)
+    except FieldError as error:
+        await ack(**plain_message(str(error)).as_ephemeral())
+        return None
+    if warning is not None:
+        await ack(**warning.as_ephemeral())
+        return None
+    return goes_on
 
 
 async def change(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk import WebClient
 
+from bot.checks import checked_first
 from bot.checks.blocks import meeting_question
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import MEETING_COMMAND
@@ -81,15 +83,9 @@ async def handle(
     if question is not None:
         await ack(**question.as_ephemeral())
         return
-    if not command.get("checked"):
-        try:
-            warning = await asyncio.to_thread(_warning, parsed, checks, caller)
-        except FieldError as error:
-            await ack(**plain_message(str(error)).as_ephemeral())
-            return
-        if warning is not None:
-            await ack(**warning.as_ephemeral())
-            return
+    check = partial(_warning, parsed, checks, caller)
+    if not command.get("checked") and await checked_first(ack, check) is None:
+        return
     try:
         message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
     except FieldError as error:
@@ -153,9 +149,16 @@ def _question(parsed: grammar.MeetingCommand) -> Message | None:
 
 def _warning(
     parsed: grammar.MeetingCommand, checks: CalendarChecks, caller: MemberProfile
+) -> tuple[grammar.MeetingCommand, Message | None]:
+    """The command, and the question to ask first when a meeting would be scheduled or moved
+    onto an audience country's holiday or outside an audience member's working day (None
+    when nothing is wrong)."""
+    return parsed, _question_of(parsed, checks, caller)
+
+
+def _question_of(
+    parsed: grammar.MeetingCommand, checks: CalendarChecks, caller: MemberProfile
 ) -> Message | None:
-    """Ask first when a meeting would be scheduled or moved onto an audience country's
-    holiday or outside an audience member's working day; None when nothing is wrong."""
     if isinstance(parsed, grammar.Schedule):
         preview = checks.meeting_schedule(caller, parsed.request)
         doing = "Schedule it"

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
+from bot.checks import checked_first
 from bot.checks.blocks import due_question
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import ROUND_COMMAND
@@ -68,14 +70,10 @@ async def handle(
         if question is not None:
             await ack(**question.as_ephemeral())
             return
-        try:
-            parsed, warning = await asyncio.to_thread(_checked_due, parsed, checks, caller, command)
-        except FieldError as error:
-            await ack(**plain_message(str(error)).as_ephemeral())
+        due_read = await checked_first(ack, partial(_checked_due, parsed, checks, caller, command))
+        if due_read is None:
             return
-        if warning is not None:
-            await ack(**warning.as_ephemeral())
-            return
+        parsed = due_read
     try:
         reply, after = await asyncio.to_thread(run, parsed, rounds, caller, nudges)
     except RoundChoiceError as choice:
