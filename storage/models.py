@@ -59,6 +59,15 @@ class Consortium(Base):
     holidays: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The nudges a round gets unless it says otherwise, as written: ["5 working days before"].
     nudges: Mapped[list[Any] | None] = mapped_column(JSON)
+    # How long each kind of record is kept, as written: {"deliveries": "90d", "revisions":
+    # "2y", "updates": "keep"} (None: the defaults).
+    retention: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The Slack workspace the bot is installed in (external members carry their own team_id).
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    # Set when Slack says the app was uninstalled or its tokens revoked: nothing is sent (or
+    # retried into a dead token) until the workspace is active again.
+    inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    inactive_reason: Mapped[str | None] = mapped_column(String(64))
 
 
 class Country(Base):
@@ -93,6 +102,14 @@ class Member(Base):
     # "08:00-19:00" in the member's zone: when DMs not tied to a meeting may reach them
     # (None: the default hours).
     working_hours: Mapped[str | None] = mapped_column(String(11))
+    # The member's own Slack workspace when it is not the bot's (Slack Connect).
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    # When Slack said the account was deactivated (`user_change` with `deleted`): no DMs go
+    # to them, and the coordinators see them flagged.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when a DM to this member cannot be opened (an external user the bot may not DM):
+    # what would go by DM goes as an ephemeral message in a shared channel instead.
+    dm_unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     countries: Mapped[list[MemberCountry]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberCountry.position"
     )
@@ -194,12 +211,18 @@ class MeetingException(Base):
 
 
 class FeedToken(Base):
-    """The secret part of a calendar feed URL, one per audience; revocable by replacing it."""
+    """The secret part of a calendar feed URL: one per member and audience, so one leaked
+    link is revoked (its row deleted) without touching anyone else's. Rows without a member
+    are the audience-wide links given out before links were personal."""
 
     __tablename__ = "feed_tokens"
+    __table_args__ = (UniqueConstraint("member_id", "audience"),)
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    audience: Mapped[str] = mapped_column(String(255), unique=True)
+    audience: Mapped[str] = mapped_column(String(255))
+    member_id: Mapped[str | None] = mapped_column(
+        ForeignKey("members.slack_id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -338,6 +361,29 @@ class Rsvp(Base):
     member_id: Mapped[str] = mapped_column(String(32))
     answer: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SlackEvent(Base):
+    """An Events API delivery already handled, by its `event_id`: Slack retries an event it
+    thinks was not acknowledged (`X-Slack-Retry-Num`), and a retry must change nothing."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Erasure(Base):
+    """That a member's personal data was erased, and when: the accountability record (GDPR
+    art. 5(2)) holds no personal data of the erased member, only their countries."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    country_codes: Mapped[str] = mapped_column(String(255), default="")
+    # The coordinator's Slack ID, or "command line".
+    requested_by: Mapped[str] = mapped_column(String(32))
 
 
 class JobRun(Base):
