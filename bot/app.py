@@ -23,7 +23,9 @@ from bot import (
     checks,
     consortium,
     home,
+    lifecycle,
     meetings,
+    privacy,
     reminders,
     rounds,
     updates,
@@ -51,6 +53,8 @@ FEATURES = (
     attendance,
     actions,
     checks,
+    privacy,
+    lifecycle,
 )
 
 

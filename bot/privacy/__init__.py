@@ -1,0 +1,10 @@
+"""A member's own data: `/consortium my-data` (their export, by DM) and
+`/consortium forget @member` (a coordinator erases a member, after a confirmation)."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+
+def register(app: AsyncApp) -> None:
+    """The buttons and forms of this feature (its subcommands go through `/consortium`)."""
