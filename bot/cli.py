@@ -1,4 +1,5 @@
-"""`consortium-bot`: serve, socket, import, export, db, shell, demo, preview, tick.
+"""`consortium-bot`: serve, socket, import, export, db, backup, restore, shell, demo, preview,
+tick.
 
 Every expected failure (a missing setting, a bad consortium file, an unreachable database or
 Slack) ends with one clear line on stderr and a non-zero exit code, never a traceback.
@@ -30,6 +31,7 @@ from scheduling.errors import FieldError
 from scheduling.naming import slugify
 from scheduling.updates.documents import FORMATS, render
 from scheduling.updates.exports import ExportError, import_json
+from storage.backup import BackupError, backup, restore
 from storage.db import DatabaseBusyError
 from storage.migrate import current_revision, head_revision, upgrade
 
@@ -71,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     database_commands.add_parser("upgrade", help="apply pending migrations")
     database_commands.add_parser("current", help="show the schema revision")
+
+    backup = commands.add_parser(
+        "backup", help="write the whole database to a new SQLite file (safe while running)"
+    )
+    backup.add_argument("file", type=Path, help="the backup file to write, e.g. backup.sqlite3")
+    restore = commands.add_parser(
+        "restore", help="copy a backup file into an empty database (DATABASE_URL)"
+    )
+    restore.add_argument("file", type=Path, help="a file written by `consortium-bot backup`")
 
     shell = commands.add_parser(
         "shell",
@@ -117,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_FAILURE
-    except FieldError as error:
+    except (FieldError, BackupError) as error:
         print(f"consortium-bot: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except StartupError as error:
@@ -180,6 +191,20 @@ def _run(args: argparse.Namespace) -> int:
         return _export(settings, args.round_ref, args.format_name, args.output)
     if args.command == "db":
         return _db(settings, args.db_command)
+    if args.command == "backup":
+        database = open_database(settings)
+        copied = backup(database, args.file)
+        size = args.file.stat().st_size
+        print(f"Backed up {database.url} ({copied.summary()}) to {args.file} ({size:,} bytes).")
+        return 0
+    if args.command == "restore":
+        database = open_database(settings, migrate=False)
+        copied = restore(database, args.file)
+        print(
+            f"Restored {args.file} ({copied.summary()}) into {database.url}; "
+            f"its schema is now {current_revision(database.engine)}."
+        )
+        return 0
     if args.command == "serve":
         return _serve(settings, args.host, args.port or settings.port, not args.no_scheduler)
     if args.command == "socket":
