@@ -40,10 +40,10 @@ class RetainedKind(enum.StrEnum):
         """What the records are, for `/consortium status` and the tick's summary."""
         return _LABELS[self]
 
-    @property
-    def counted_as(self) -> str:
-        """How the records are counted in one word ("3 deliveries", "3 RSVPs")."""
-        return _COUNTED_AS[self]
+    def counted(self, number: int) -> str:
+        """`1 delivery`, `3 deliveries`, `2 RSVPs`."""
+        one, many = _COUNTED_AS[self]
+        return f"{number} {one if number == 1 else many}"
 
 
 _LABELS = {
@@ -56,13 +56,13 @@ _LABELS = {
     RetainedKind.ERASURES: "Records that a member's data was erased (no personal data)",
 }
 _COUNTED_AS = {
-    RetainedKind.DELIVERIES: "deliveries",
-    RetainedKind.REVISIONS: "revisions",
-    RetainedKind.UPDATES: "updates",
-    RetainedKind.RSVPS: "RSVPs",
-    RetainedKind.ATTENDANCE: "attendance rows",
-    RetainedKind.SLACK_EVENTS: "Slack events",
-    RetainedKind.ERASURES: "erasure records",
+    RetainedKind.DELIVERIES: ("delivery", "deliveries"),
+    RetainedKind.REVISIONS: ("revision", "revisions"),
+    RetainedKind.UPDATES: ("update", "updates"),
+    RetainedKind.RSVPS: ("RSVP", "RSVPs"),
+    RetainedKind.ATTENDANCE: ("attendance row", "attendance rows"),
+    RetainedKind.SLACK_EVENTS: ("Slack event", "Slack events"),
+    RetainedKind.ERASURES: ("erasure record", "erasure records"),
 }
 
 

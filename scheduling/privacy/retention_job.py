@@ -44,7 +44,7 @@ class RetentionRun:
 
     def summary(self) -> str:
         """`3 deliveries, 0 revisions, …`: one count a kind (the tick's output)."""
-        counts = ", ".join(f"{n} {kind.counted_as}" for kind, n in self.removed.items())
+        counts = ", ".join(kind.counted(n) for kind, n in self.removed.items())
         return counts or "nothing is set to be deleted"
 
     def stored(self) -> str:
