@@ -2,8 +2,7 @@
 
 Each call deletes at most `limit` rows (`DELETE … WHERE id IN (SELECT id … LIMIT n)`) and
 says how many it deleted, so the caller commits batch by batch and no transaction of a first
-run on a big database holds its locks for long. The oldest rows come first (by id, which
-grows with time), so a batch stops reading as soon as it has found its rows.
+run on a big database holds its locks for long.
 """
 
 from __future__ import annotations
@@ -30,8 +29,10 @@ class RetentionRepository:
     def _delete(
         self, key: InstrumentedAttribute[Any], condition: ColumnElement[bool], limit: int
     ) -> int:
-        """Delete up to `limit` rows meeting `condition`, oldest (lowest key) first."""
-        chosen: Select[Any] = select(key).where(condition).order_by(key).limit(limit)
+        """Delete up to `limit` rows meeting `condition`, whichever the plan finds first: an
+        ORDER BY would make each batch sort every candidate (SQLite reads deliveries through
+        their status index, then sorts), where without it a batch stops at its `limit`."""
+        chosen: Select[Any] = select(key).where(condition).limit(limit)
         return self._delete_keys(key, chosen)
 
     def _delete_keys(self, key: InstrumentedAttribute[Any], chosen: Any) -> int:
@@ -61,11 +62,7 @@ class RetentionRepository:
         """Updates written and last edited before `before`, with their revisions (deleted
         here, not left to the foreign key, so they are counted): (updates, revisions)."""
         old = and_(CountryUpdate.created_at < before, CountryUpdate.updated_at < before)
-        ids = list(
-            self.session.scalars(
-                select(CountryUpdate.id).where(old).order_by(CountryUpdate.id).limit(limit)
-            )
-        )
+        ids = list(self.session.scalars(select(CountryUpdate.id).where(old).limit(limit)))
         if not ids:
             return 0, 0
         revisions = self.session.execute(
@@ -91,12 +88,7 @@ class RetentionRepository:
 
     def delete_slack_events(self, before: datetime, limit: int) -> int:
         """IDs of Slack events received before `before` (by `ix_slack_events_received_at`)."""
-        chosen = (
-            select(SlackEvent.event_id)
-            .where(SlackEvent.received_at < before)
-            .order_by(SlackEvent.received_at)
-            .limit(limit)
-        )
+        chosen = select(SlackEvent.event_id).where(SlackEvent.received_at < before).limit(limit)
         return self._delete_keys(SlackEvent.event_id, chosen)
 
     def delete_erasures(self, before: datetime, limit: int) -> int:
