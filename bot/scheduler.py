@@ -1,4 +1,5 @@
-"""APScheduler inside `serve` and `socket`: a sweep every minute and the weekly digest.
+"""APScheduler inside `serve` and `socket`: a sweep every minute, the weekly digest, and a
+look every quarter of an hour whether the daily retention run is due.
 
 Only *when to look* lives here; what is due and what was sent live in the database, so the
 jobs are a few with stable IDs (`replace_existing=True`), nothing is pickled, and two
@@ -23,6 +24,11 @@ logger = logging.getLogger("consortium_bot.scheduler")
 
 SWEEP_JOB_ID = "reminder-sweep"
 DIGEST_JOB_ID = "weekly-digest"
+RETENTION_JOB_ID = "daily-retention"
+# The retention run is due from 03:00 in the consortium's zone until done (the database says
+# whether it is): looking every quarter of an hour does it soon after 03:00, or soon after a
+# restart that missed it, and reads the zone afresh after an import changed it.
+RETENTION_LOOK_MINUTES = 15
 # APScheduler's default grace of 1 s would silently drop a sweep delayed by a busy process;
 # the sweep itself knows what is late, so let a late run happen.
 SWEEP_MISFIRE_GRACE = 5 * 60
@@ -70,6 +76,14 @@ def start_scheduler(jobs: Jobs, zone: str, every: DigestSchedule) -> BackgroundS
         id=DIGEST_JOB_ID,
         replace_existing=True,
         misfire_grace_time=DIGEST_MISFIRE_GRACE,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        jobs.retention.run_if_due,
+        IntervalTrigger(minutes=RETENTION_LOOK_MINUTES, timezone=ZoneInfo("UTC")),
+        id=RETENTION_JOB_ID,
+        replace_existing=True,
+        misfire_grace_time=SWEEP_MISFIRE_GRACE,
         coalesce=True,
     )
     scheduler.start()

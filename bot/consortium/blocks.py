@@ -20,6 +20,8 @@ from bot.core.mrkdwn import escape
 from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
+from scheduling.privacy.retention import RetainedKind
+from scheduling.privacy.retention_job import RetentionStatus
 from scheduling.vocabulary import MemberRole
 from scheduling.workdays.service import hours_of
 
@@ -101,6 +103,8 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
         f"*Messages:* {counts}",
     ]
     blocks: list[Block] = [header("Bot status"), section("\n".join(lines))]
+    kept, last_run = data_kept(status.retention)
+    blocks += [section(chunk) for chunk in section_texts(kept)]
     if status.problems:
         problem_lines = [
             f"`{escape(k)}` {s}, {a} attempts: {escape(e)}" for k, s, e, a in status.problems
@@ -109,5 +113,51 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
             section(chunk)
             for chunk in section_texts("*Pending or failed*\n" + "\n".join(problem_lines))
         ]
-    text = f"Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed"
+    text = (
+        f"Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed; "
+        f"last retention run: {last_run}"
+    )
     return Message(text=escape(text), blocks=as_dicts(blocks))
+
+
+# Why a kind kept for good by default is kept: said beside it, for the privacy notice's reader.
+_KEPT_BECAUSE = {
+    RetainedKind.ATTENDANCE: "the consortium's record for its reporting to the EU",
+    RetainedKind.ERASURES: "the proof that erasures were done",
+    RetainedKind.UPDATES: "the countries' record of the project",
+}
+
+
+def data_kept(retention: RetentionStatus) -> tuple[str, str]:
+    """The "Data kept" section (each kind and how long, the last daily run and the next)
+    and the last run in a few words, for the top-level text."""
+    policy = retention.policy
+    lines = ["*Data kept* (the consortium file's `retention:`; the default where it says nothing)"]
+    for kind in RetainedKind:
+        period = policy.period(kind)
+        how_long = f"*{period}*" if period is not None else "*kept*"
+        if period is None and kind in _KEPT_BECAUSE:
+            how_long += f", {_KEPT_BECAUSE[kind]}"
+        default = " (default)" if policy.is_default(kind) else ""
+        lines.append(f"• {kind.label}: {how_long}{default}")
+    updates = policy.period(RetainedKind.UPDATES)
+    if updates is not None:
+        lines.append(
+            f"Round reports of rounds older than {updates} no longer hold those rounds' updates."
+        )
+    run = retention.last_run
+    if run is None:
+        last = "never"
+    else:
+        removed = [kind.counted(n) for kind, n in run.removed.items() if n]
+        what = "removed " + ", ".join(removed) if removed else "nothing was old enough"
+        if not run.finished:
+            what = f"stopped before it finished ({what} by then); the next run carries on"
+        last = f"{run.at:%Y-%m-%d %H:%M} UTC: {what}"
+    next_run = (
+        "due now: the scheduler's next look (every quarter of an hour) or `consortium-bot tick`"
+        if retention.due_now
+        else f"{retention.next_run:%a %Y-%m-%d %H:%M %Z}"
+    )
+    lines += [f"*Last retention run:* {last}", f"*Next retention run:* {next_run}"]
+    return "\n".join(lines), last

@@ -26,6 +26,13 @@ from scheduling.consortium.spec import (
     RoundSpec,
 )
 from scheduling.nudges.rules import parse_rules
+from scheduling.privacy.retention import (
+    RetainedKind,
+    RetentionError,
+    RetentionPolicy,
+    read_kind,
+    read_period,
+)
 from scheduling.updates.rounds import MAX_TITLE_LENGTH as MAX_ROUND_TITLE_LENGTH
 from scheduling.vocabulary import (
     SECTIONS,
@@ -91,6 +98,7 @@ class _Validator(MeetingEntries):
             raise ConsortiumFileError(self.problems)
         name, zone, channels, digest_channel, digest_every = self.header(header)
         holidays, nudges = self.calendar(header)
+        retention = self.retention(header)
         countries = self.countries(self.entries(document, "countries"))
         country_roles = {c.code: c.role for c in countries}
         members = self.members(self.entries(document, "members"), country_roles, zone)
@@ -110,6 +118,7 @@ class _Validator(MeetingEntries):
             rounds=tuple(rounds),
             holidays=holidays,
             nudges=nudges,
+            retention=retention,
         )
 
     def header(
@@ -117,7 +126,9 @@ class _Validator(MeetingEntries):
     ) -> tuple[str | None, str, dict[str, str], str | None, DigestSchedule]:
         where = "the consortium section"
         self.known_keys(
-            header, ("name", "timezone", "channels", "digest", "holidays", "nudges"), where
+            header,
+            ("name", "timezone", "channels", "digest", "holidays", "nudges", "retention"),
+            where,
         )
         name = self.text(header, "name", where)
         zone = self.zone(header, "timezone", where, "Europe/Brussels")
@@ -219,6 +230,40 @@ class _Validator(MeetingEntries):
             self.parsed(self.line_of(header, "nudges"), read, ", ".join(nudges))
         book = HolidayBook({code: frozenset(days) for code, days in extra.items()})
         return book, tuple(nudges) if nudges is not None else None
+
+    def retention(self, header: Mapping) -> RetentionPolicy:
+        """How long each kind of record is kept (`retention: {deliveries: 90d, updates:
+        keep}`); the kinds it leaves out keep their defaults."""
+        raw = header.get("retention")
+        if raw is None:
+            return RetentionPolicy()
+        if not isinstance(raw, Mapping):
+            self.problem(
+                self.line_of(header, "retention"),
+                "'retention' must map kinds of record to how long they are kept, "
+                "e.g. {deliveries: 90d, revisions: 2y, updates: keep}",
+            )
+            return RetentionPolicy()
+        written: dict[str, str] = {}
+        first_line: dict[RetainedKind, int] = {}
+        for name, text in raw.items():
+            line = raw.key_lines[name]
+            try:
+                kind = read_kind(name)
+                if not isinstance(text, str):
+                    raise RetentionError(f"retention of {kind}: say one period, e.g. 90 days")
+                read_period(text, kind)
+            except RetentionError as error:
+                self.problem(line, str(error))
+                continue
+            if kind in first_line:
+                self.problem(
+                    line, f"retention: {kind} is named twice (first on line {first_line[kind]})"
+                )
+                continue
+            first_line[kind] = line
+            written[name] = text
+        return RetentionPolicy.parse(written)
 
     def members(
         self, entries: list[Mapping], country_roles: dict[str, CountryRole], default_zone: str

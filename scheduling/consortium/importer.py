@@ -97,6 +97,7 @@ class _Importer:
                 "digest_every": str(spec.digest_every),
                 "holidays": spec.holidays.stored() or None,
                 "nudges": list(spec.nudges) if spec.nudges is not None else None,
+                "retention": spec.retention.stored() or None,
             },
         )
         for country in spec.countries:

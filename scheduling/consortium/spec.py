@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from scheduling.privacy.retention import RetentionPolicy
 from scheduling.vocabulary import (
     Audience,
     CountryRole,
@@ -95,3 +96,4 @@ class ConsortiumSpec:
     rounds: tuple[RoundSpec, ...] = ()
     holidays: HolidayBook = field(default_factory=HolidayBook)
     nudges: tuple[str, ...] | None = None  # the default nudge rules as written
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # the defaults if absent

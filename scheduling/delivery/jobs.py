@@ -38,6 +38,7 @@ from scheduling.errors import NotAllowedError
 from scheduling.meetings.rsvp import RsvpRecorded
 from scheduling.nudges.sweep import NudgeSweep
 from scheduling.ports import DeliveryNotifier
+from scheduling.privacy.retention_job import RetentionJob, RetentionStatus
 from storage.db import Database, DatabaseBusyError
 
 logger = logging.getLogger("consortium_bot.jobs")
@@ -54,6 +55,7 @@ class JobStatus:
     next_digest: datetime
     counts: dict[str, int]
     problems: tuple[tuple[str, str, str, int], ...]  # key, status, error, attempts
+    retention: RetentionStatus
 
 
 class Jobs:
@@ -79,6 +81,7 @@ class Jobs:
         self.attendance = AttendanceButtons(*parts)
         self.agendas = AgendaDrafts(*parts)
         self.nudges = NudgeSweep(*parts)
+        self.retention = RetentionJob(database, clock)
 
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
@@ -203,7 +206,9 @@ class Jobs:
         """Everything the scheduler would have done by now, once: for cron and for tests."""
         swept = self.sweep()
         digested = self.digest()
-        return f"reminders: {swept.summary()}; digest: {digested.summary()}"
+        summary = f"reminders: {swept.summary()}; digest: {digested.summary()}"
+        pruned = self.retention.run_if_due()  # once a day, from 03:00 in the consortium's zone
+        return f"{summary}; retention: {pruned.summary()}" if pruned else summary
 
     def status(self, actor: MemberProfile) -> JobStatus:
         """What the jobs did and what is pending or failed, with reasons: for coordinators."""
@@ -215,8 +220,11 @@ class Jobs:
                 (d.key, d.status, d.error or "", d.attempts) for d in work.deliveries.problems()
             )
             setting = setting_of(work)
+            retention = self.retention.status(work)
         next_digest = setting.every.next_after(self.clock.now(), setting.zone)
-        return JobStatus(runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems)
+        return JobStatus(
+            runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems, retention
+        )
 
 
 def _check_coordinator(actor: MemberProfile, what: str) -> None:

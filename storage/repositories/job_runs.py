@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,26 @@ class JobRunRepository:
                 .where(JobRun.name == name)
                 .values(last_run_at=now, last_result=result)
             )
+
+    def claim(self, name: str, *, not_since: datetime, now: datetime, result: str) -> bool:
+        """Start the run of `name` as of `now` unless one started at or after `not_since`;
+        a compare-and-set, so of several instances asking at once exactly one gets it."""
+        dialect = self.session.get_bind().dialect.name
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        first = self.session.scalar(
+            make(JobRun)
+            .values(name=name, last_run_at=now, last_result=result)
+            .on_conflict_do_nothing(index_elements=[JobRun.name])
+            .returning(JobRun.name)
+        )
+        if first is not None:
+            return True
+        taken = self.session.execute(
+            update(JobRun)
+            .where(JobRun.name == name, JobRun.last_run_at < not_since)
+            .values(last_run_at=now, last_result=result)
+        )
+        return taken.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
     def last_runs(self) -> dict[str, tuple[datetime, str]]:
         return {

@@ -13,7 +13,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.local.render import render_message
 from bot.local.workspace import LocalWorkspace
 from bot.runtime import start_jobs
-from bot.scheduler import DIGEST_JOB_ID, SWEEP_JOB_ID, digest_trigger, start_scheduler
+from bot.scheduler import (
+    DIGEST_JOB_ID,
+    RETENTION_JOB_ID,
+    SWEEP_JOB_ID,
+    digest_trigger,
+    start_scheduler,
+)
 from scheduling.clock import FixedClock
 from scheduling.vocabulary import DigestSchedule
 from tests.support import ROOT
@@ -29,13 +35,21 @@ def test_apscheduler_is_3_11_2_or_later_and_not_4() -> None:
     assert major == 3 and (minor, patch) >= (11, 2)
 
 
-def test_two_jobs_with_stable_ids_zones_grace_and_coalescing(workspace: LocalWorkspace) -> None:
+def test_three_jobs_with_stable_ids_zones_grace_and_coalescing(workspace: LocalWorkspace) -> None:
     scheduler = start_scheduler(
         workspace.jobs, "Europe/Vienna", DigestSchedule.parse("monday 09:00")
     )
     try:
         sweep, digest = scheduler.get_job(SWEEP_JOB_ID), scheduler.get_job(DIGEST_JOB_ID)
-        assert {job.id for job in scheduler.get_jobs()} == {SWEEP_JOB_ID, DIGEST_JOB_ID}
+        retention = scheduler.get_job(RETENTION_JOB_ID)
+        assert {job.id for job in scheduler.get_jobs()} == {
+            SWEEP_JOB_ID,
+            DIGEST_JOB_ID,
+            RETENTION_JOB_ID,
+        }
+        # The retention run is due from 03:00 in the consortium's zone: a look now and then
+        # finds it; the database says whether it is done.
+        assert isinstance(retention.trigger, IntervalTrigger) and retention.coalesce
         assert isinstance(sweep.trigger, IntervalTrigger)
         assert str(sweep.trigger.timezone) == "UTC"
         assert isinstance(digest.trigger, CronTrigger)
@@ -47,7 +61,7 @@ def test_two_jobs_with_stable_ids_zones_grace_and_coalescing(workspace: LocalWor
         scheduler.add_job(
             workspace.jobs.sweep, sweep.trigger, id=SWEEP_JOB_ID, replace_existing=True
         )
-        assert len(scheduler.get_jobs()) == 2
+        assert len(scheduler.get_jobs()) == 3
     finally:
         scheduler.shutdown(wait=False)
 

@@ -63,7 +63,9 @@ ENTRIES: tuple[CommandHelp, ...] = (
     CommandHelp(
         CONSORTIUM_COMMAND,
         "/consortium status",
-        "Scheduler state, last sweep, next digest, messages pending or failed with reasons.",
+        "Scheduler state, last sweep, next digest, messages pending or failed with reasons, "
+        "and the data kept: how long each kind of record is kept (the consortium file's "
+        "`retention:`) and the daily retention run's last and next run.",
         "/consortium status",
         coordinators_only=True,
         words=("status",),
