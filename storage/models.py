@@ -363,29 +363,6 @@ class Rsvp(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SlackEvent(Base):
-    """An Events API delivery already handled, by its `event_id`: Slack retries an event it
-    thinks was not acknowledged (`X-Slack-Retry-Num`), and a retry must change nothing."""
-
-    __tablename__ = "slack_events"
-
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-
-
-class Erasure(Base):
-    """That a member's personal data was erased, and when: the accountability record (GDPR
-    art. 5(2)) holds no personal data of the erased member, only their countries."""
-
-    __tablename__ = "erasures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    erased_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    country_codes: Mapped[str] = mapped_column(String(255), default="")
-    # The coordinator's Slack ID, or "command line".
-    requested_by: Mapped[str] = mapped_column(String(32))
-
-
 class JobRun(Base):
     """When a scheduled job last ran and what it did, for `/consortium status`."""
 
@@ -396,6 +373,9 @@ class JobRun(Base):
     last_result: Mapped[str] = mapped_column(Text, default="")
 
 
-# The records of what happens around an occurrence live in their own module; importing it
-# here puts their tables in `Base.metadata` wherever the models are loaded.
+# The records of what happens around an occurrence, and of the workspace's events and
+# erasures, live in their own modules; importing them here puts their tables in
+# `Base.metadata` wherever the models are loaded.
 from storage import meeting_records as _meeting_records  # noqa: E402, F401
+from storage.workspace_records import Erasure as Erasure  # noqa: E402
+from storage.workspace_records import SlackEvent as SlackEvent  # noqa: E402

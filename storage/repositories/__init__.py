@@ -22,7 +22,7 @@ from storage.repositories.meeting_records.actions import ActionRepository
 from storage.repositories.meeting_records.agendas import AgendaRepository
 from storage.repositories.meeting_records.attendance import AttendanceRepository
 from storage.repositories.meetings import MeetingRepository
-from storage.repositories.retention import RetentionRepository
+from storage.repositories.privacy.retention import RetentionRepository
 from storage.repositories.rounds import RoundRepository
 from storage.repositories.rsvps import RsvpRepository
 from storage.repositories.updates import UpdateRepository
