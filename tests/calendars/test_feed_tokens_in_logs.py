@@ -8,12 +8,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
 from bot.core import ids
 from bot.core.log_secrets import hide_feed_tokens
 from bot.local.workspace import LocalWorkspace
+from bot.server import create_web_app
+from scheduling.calendars.feeds import FeedService
+from storage.db import Database
 from storage.models import FeedToken
 from tests.support import feed_paths, press, web_client
 
@@ -104,3 +109,26 @@ def test_feed_paths_are_hidden_however_a_body_spells_them() -> None:
         hidden = hide_feed_tokens(spelled)
         assert token not in hidden and shown in hidden, hidden
     assert hide_feed_tokens("a calendar of meetings") == "a calendar of meetings"
+
+
+def test_a_feed_asked_for_while_the_database_is_away_is_a_503_logged_without_its_token(
+    workspace: LocalWorkspace, tmp_path: Path
+) -> None:
+    (path, *_) = feed_paths(workspace, PORTUGUESE)
+    token = path.removeprefix("/calendar/").removesuffix(".ics")
+    away = Database.connect(f"sqlite:///{tmp_path / 'no-such-folder' / 'bot.db'}")
+    web_app = create_web_app(
+        workspace.app,
+        away,
+        FeedService(away, workspace.clock),
+        signing_secret=workspace.signing_secret,
+    )
+    with every_log_line() as lines, TestClient(web_app) as http:
+        response = http.get(path)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "300"
+    said = [line for line in lines if "calendar feed" in line]
+    assert said == ["ERROR consortium_bot.server: calendar feed: the database did not answer: "
+                    "unable to open database file"]  # fmt: skip
+    assert not [line for line in lines if token in line]
+    away.dispose()
