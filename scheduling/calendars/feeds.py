@@ -18,7 +18,7 @@ from datetime import datetime
 
 from scheduling.calendars.files import feed
 from scheduling.clock import Clock
-from scheduling.consortium.directory import MemberProfile
+from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.errors import NotAllowedError
 from scheduling.meetings.mapping import to_series
 from scheduling.vocabulary import FEED_AUDIENCES, Audience
@@ -144,15 +144,24 @@ class FeedService:
         return [FeedLink(a, a.label, tokens[a.stored()].token) for a in audiences]
 
     def document(self, token: str) -> FeedDocument | None:
-        """The feed behind a token, or None for a token nobody holds (never given, or revoked)."""
+        """The feed behind a token, or None for a token nobody holds (never given, or revoked)
+        or whose holder is no longer in its audience."""
         with self.database.read() as work:
             found = work.feeds.by_token(token)
             if found is None:
                 return None
             audience = Audience.from_stored(found.audience)
+            countries = work.directory.countries()
+            if found.member_id is not None and audience != Audience.ALL:
+                # A personal link serves its holder's audience only while they are in it (a
+                # work-package leader no more no longer reads the leaders' calendar).
+                member = work.directory.member(found.member_id)
+                refs = {c.code: CountryRef.of(c) for c in countries}
+                if member is None or not audience.includes(MemberProfile.of(member, refs)):
+                    return None
             consortium = work.directory.consortium()
             name = consortium.name if consortium else "Consortium"
-            roles = {c.code: c.role for c in work.directory.countries()}
+            roles = {c.code: c.role for c in countries}
             every = [to_series(m) for m in work.meetings.all(include_cancelled=True)]
         series = [s for s in every if s.audience.belongs_in_feed(audience, roles)]
         title = name if audience == Audience.ALL else f"{name}: {audience.label}"

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from bot.core import ids
 from bot.local.workspace import Exchange, LocalWorkspace
-from storage.models import FeedToken, Member
+from storage.models import FeedToken, Member, MemberRoleGrant
 from tests.support import buttons_of, feed_paths, press, web_client
 
 PORTUGUESE = "U0PT"
@@ -252,3 +252,18 @@ def test_deleting_a_members_row_deletes_their_links(workspace: LocalWorkspace) -
     with web_client(workspace) as http:
         assert [http.get(p).status_code for p in bulgarian] == [404, 404]
         assert [http.get(p).status_code for p in greek] == [200, 200]
+
+
+def test_a_personal_link_serves_only_while_its_holder_is_in_the_audience(
+    workspace: LocalWorkspace,
+) -> None:
+    leader = "U0VC"  # Viable Cities, work-package leader in Sweden (a core country)
+    (whole, core, leaders) = feed_paths(workspace, leader)
+    with workspace.database.write() as work:
+        work.session.execute(
+            delete(MemberRoleGrant).where(
+                MemberRoleGrant.member_id == leader, MemberRoleGrant.role == "wp-lead"
+            )
+        )
+    with web_client(workspace) as http:
+        assert [http.get(p).status_code for p in (whole, core, leaders)] == [200, 200, 404]
