@@ -31,7 +31,7 @@ from bot import (
     updates,
 )
 from bot.composition import Services, compose, provide
-from bot.core import access, errors, readings
+from bot.core import access, errors, log_secrets, readings
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_async_web_client, make_web_client
 from bot.core.web_api.retries import AFTER_THE_ACK
@@ -105,6 +105,8 @@ def build_app(
         # One workspace, one token: the identity checked at start-up answers every request.
         return authorized
 
+    # Acks, Web API bodies and the Home tab carry feed links: no log record shows their tokens.
+    log_secrets.install()
     web = web or make_web_client(settings, limits=AFTER_THE_ACK)
     background = background or Background.pools()
     bolt_logger = logging.getLogger("consortium_bot.bolt")

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -24,20 +23,28 @@ from urllib.parse import parse_qs
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.core import log_secrets
 from bot.core.web_api.background import use_ack_threads
 from scheduling.calendars.feeds import FeedService
 from scheduling.clock import Clock, SystemClock
-from storage.db import DEFAULT_TIMEOUT_SECONDS, Database
+from storage.db import DEFAULT_TIMEOUT_SECONDS, Database, DatabaseBusyError
 
 logger = logging.getLogger("consortium_bot.server")
 
 SLACK_EVENTS_PATH = "/slack/events"
+# A revoked link and one never given are alike: 404 (calendar clients treat a 410 no
+# differently, and telling them apart would mean keeping revoked tokens).
+NO_FEED = (
+    "No calendar at this address. If it was yours, it was replaced: `/consortium subscribe`"
+    " in Slack gives your current link.\n"
+)
 # Slack's own payloads stay far below this (a view submission is a few kilobytes).
 MAX_SLACK_BODY_BYTES = 1 << 20
 
@@ -111,6 +118,8 @@ def create_web_app(
     """The ASGI app. `wall_clock` is the real time by default: Slack stamps requests with it
     (and Bolt checks them against it again), and calendar clients their cache dates."""
     wall_now = (wall_clock or SystemClock()).now
+    # A feed's URL is its only key: the access log (and every other) shows `/calendar/…`.
+    log_secrets.install()
     secret = signing_secret.encode()
     refusals = _Refusals()
 
@@ -153,10 +162,22 @@ def create_web_app(
     async def calendar_feed(request: Request) -> Response:
         name: str = request.path_params["name"]
         if not name.endswith(".ics"):
-            return Response("Not found\n", status_code=404, media_type="text/plain")
-        document = await run_in_threadpool(feeds.document, name.removesuffix(".ics"))
+            return Response(NO_FEED, status_code=404, media_type="text/plain")
+        try:
+            document = await run_in_threadpool(feeds.document, name.removesuffix(".ics"))
+        except (DBAPIError, DatabaseBusyError) as error:
+            # Logged without the statement's parameters (the token) nor a traceback; calendar
+            # clients try again later.
+            reason = (str(getattr(error, "orig", None) or error).strip().splitlines() or ["?"])[0]
+            logger.error("calendar feed: the database did not answer: %s", reason)
+            return Response(
+                "The calendar is unavailable for a moment; try again later.\n",
+                status_code=503,
+                media_type="text/plain",
+                headers={"Retry-After": "300"},
+            )
         if document is None:
-            return Response("Not found\n", status_code=404, media_type="text/plain")
+            return Response(NO_FEED, status_code=404, media_type="text/plain")
         headers = {"ETag": document.etag, "Cache-Control": "private, max-age=300"}
         if document.last_modified is not None:
             headers["Last-Modified"] = format_datetime(document.last_modified, usegmt=True)
@@ -166,17 +187,12 @@ def create_web_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        # Installed once uvicorn has set up its loggers, and taken away with the app.
-        access_log = logging.getLogger("uvicorn.access")
-        hide_tokens = _FeedTokensHidden()
-        access_log.addFilter(hide_tokens)
         use_ack_threads(asyncio.get_running_loop())
         if on_startup:
             on_startup()
         try:
             yield
         finally:
-            access_log.removeFilter(hide_tokens)
             if on_shutdown:
                 on_shutdown()
 
@@ -217,21 +233,6 @@ class _HealthProbe:
             logger.error("health check: the database takes no writes (read-only)")
             return "read-only"
         return "ok"
-
-
-_FEED_PATH = re.compile(r"/calendar/[^/?\s]+")
-
-
-class _FeedTokensHidden(logging.Filter):
-    """A feed's URL is its only key (whoever has it reads the calendar), so the access log
-    shows `/calendar/…` in its place. uvicorn logs the path as the record's third argument."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and len(record.args) >= 3:
-            args = list(record.args)
-            args[2] = _FEED_PATH.sub("/calendar/…", str(args[2]))
-            record.args = tuple(args)
-        return True
 
 
 def _not_modified(

@@ -1,5 +1,5 @@
-"""Block Kit builders for `/consortium` and the App Home tab: whoami, feeds, status (help is
-`core/help.py`, built from the catalogue)."""
+"""Block Kit builders for `/consortium` and the App Home tab: whoami, status (help is
+`core/help.py`, built from the catalogue; the feeds' are `subscribe_blocks.py`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from bot.core.blocks import (
     section_texts,
 )
 from bot.core.mrkdwn import escape
-from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
 from scheduling.privacy.retention import RetainedKind
@@ -50,36 +49,6 @@ def whoami_message(profile: MemberProfile, consortium_name: str) -> Message:
         section(f"You are *{escape(profile.name)}* in {escape(consortium_name)}."),
         section("\n".join(lines)),
         context("Something wrong? Ask a coordinator to correct the consortium file."),
-    ]
-    return Message(text=text, blocks=as_dicts(blocks))
-
-
-CALENDAR_HOW_TO = (
-    "*Google Calendar:* Other calendars → + → From URL, paste the link.\n"
-    "*Outlook:* Add calendar → Subscribe from web, paste the link.\n"
-    "*Apple Calendar:* File → New Calendar Subscription, paste the link."
-)
-
-
-def subscribe_message(
-    links: Sequence[FeedLink], public_url: str | None, consortium_name: str
-) -> Message:
-    """The feed URLs that concern the caller and how to add them; links are secret."""
-    if public_url is None:
-        text = (
-            "The calendar feeds are not reachable yet: whoever runs the bot has to set PUBLIC_URL "
-            "to the address where it serves HTTP."
-        )
-        return Message(text=text, blocks=as_dicts([section(text)]))
-    lines = [f"*{escape(link.label)}*\n`{public_url}/calendar/{link.token}.ics`" for link in links]
-    text = f"Your {consortium_name} calendar feeds: " + ", ".join(
-        f"{link.label}: {public_url}/calendar/{link.token}.ics" for link in links
-    )
-    blocks = [
-        section(f"Subscribe to these {escape(consortium_name)} calendars; they update themselves:"),
-        section("\n\n".join(lines)),
-        section(CALENDAR_HOW_TO),
-        context("Keep these links to yourself: anyone with a link can read that calendar."),
     ]
     return Message(text=text, blocks=as_dicts(blocks))
 

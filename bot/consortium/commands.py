@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from slack_bolt.async_app import AsyncAck
 
 from bot.consortium.away import handle_away, handle_hours
-from bot.consortium.blocks import status_message, subscribe_message, whoami_message
+from bot.consortium.blocks import status_message, whoami_message
+from bot.consortium.subscribe import handle_subscribe
+from bot.consortium.subscribe_blocks import with_census
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import CONSORTIUM_COMMAND
 from bot.core.help import (
@@ -61,8 +63,7 @@ async def handle(
     elif subcommand == "whoami":
         message = whoami_message(caller, name)
     elif subcommand == "subscribe":
-        links = await asyncio.to_thread(feeds.links_for, caller)
-        message = subscribe_message(links, settings.public_url, name)
+        message = await handle_subscribe(words, caller, directory, feeds, settings)
     elif subcommand == "remind":
         where = words[-1].lower() if len(words) >= 2 else ""
         if words[1:2] != ["me"] or where not in ("dm", "channel"):
@@ -87,7 +88,8 @@ async def handle(
     elif subcommand == "status":
         status = await asyncio.to_thread(jobs.status, caller)
         running = scheduler.running() if scheduler.running is not None else None
-        message = status_message(status, running)
+        census = await asyncio.to_thread(feeds.census, caller)
+        message = with_census(status_message(status, running), census)
     else:
         message = unknown_subcommand_message(CONSORTIUM_COMMAND, words[0])
     await ack(**message.as_ephemeral())

@@ -63,6 +63,7 @@ COORDINATOR_ACTIONS = {
     ids.TOPIC_UP: "order, merge or drop topics",
     ids.TOPIC_CARRY: "carry topics",
     ids.AGENDA_EDIT: "edit and publish agendas",
+    ids.FEED_RESET_OTHERS_CONFIRM: "reset the shared feed links or another member's links",
 }
 
 

@@ -48,6 +48,11 @@ ROUND_PICK = "round_pick"
 ROUND_CLOSE_CONFIRM = "round_close_confirm"
 ROUND_CLOSE_KEEP = "round_close_keep"
 ROUND_CLOSE_UNDO = "round_close_undo"
+# `/consortium subscribe reset`: new feed links for oneself, and (coordinators) for another
+# member or in place of the shared links from before; Keep answers either question.
+FEED_RESET_CONFIRM = "feed_reset_confirm"
+FEED_RESET_OTHERS_CONFIRM = "feed_reset_others_confirm"
+FEED_RESET_KEEP = "feed_reset_keep"
 
 # Topics and the agenda of an occurrence (`bot/agenda/`).
 TOPIC_SUPPORT = "topic_support"

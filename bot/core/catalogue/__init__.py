@@ -11,7 +11,9 @@ from bot.core.catalogue.model import (
     CONSORTIUM_COMMAND,
     DIGEST_COMMAND,
     MEETING_COMMAND,
+    MEMBER_WORD,
     ROUND_COMMAND,
+    SLACK_USER_ID,
     TOPICS,
     UPDATE_COMMAND,
     CommandHelp,
@@ -47,14 +49,38 @@ COMMANDS: tuple[CommandHelp, ...] = (
 
 
 def entry_for(command: str, text: str) -> CommandHelp | None:
-    """The catalogue entry a command line selects by its first word, if one names it."""
-    # The door reads the first word as the grammars do, quotes of any kind and all.
+    """The catalogue entry a command line selects by its first words, if one names it: the
+    entry whose phrase matches the most words (`subscribe reset shared` over `subscribe`)."""
+    # The door reads the words as the grammars do, quotes of any kind and all.
     try:
         words = [str(word) for word in split_words(text)]
     except FieldError:
         words = straighten_quotes(text).replace('"', " ").split()
-    first = words[0].strip("'").lower() if words else ""
-    return next((c for c in COMMANDS if c.command == command and first in c.words), None)
+    said = [word.strip("'").lower() for word in words] or [""]
+    best: tuple[int, CommandHelp] | None = None
+    for entry in COMMANDS:
+        if entry.command != command:
+            continue
+        for phrase in entry.words:
+            parts = phrase.split(" ")
+            if _phrase_matches(parts, said) and (best is None or len(parts) > best[0]):
+                best = (len(parts), entry)
+    return best[1] if best else None
+
+
+def _phrase_matches(parts: list[str], said: list[str]) -> bool:
+    """Whether a catalogue phrase's words begin the words said; `@` stands for a member (a
+    mention, `@name`, or a Slack user ID)."""
+    if len(said) < len(parts):
+        return False
+    return all(
+        _names_member(word) if part == MEMBER_WORD else word == part
+        for part, word in zip(parts, said, strict=False)
+    )
+
+
+def _names_member(word: str) -> bool:
+    return word.startswith(("<@", "@")) or bool(SLACK_USER_ID.fullmatch(word.upper()))
 
 
 def slash_commands() -> list[str]:

@@ -20,10 +20,22 @@ ENTRIES: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
-        "/consortium subscribe",
-        "Get the calendar feeds that concern you, and how to add them to your calendar.",
+        "/consortium subscribe [reset]",
+        "Get your own links to the calendar feeds that concern you, and how to add them to "
+        "your calendar; `reset` gives you new links and stops the old ones (after asking).",
         "/consortium subscribe",
         most_used="Put the meetings in your own calendar",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium subscribe reset shared|@member",
+        "Stop the shared feed links from before links were personal, or a member's links "
+        "(one leaked): the member gets new ones by DM. Asks first.",
+        "/consortium subscribe reset @Portuguese partner",
+        coordinators_only=True,
+        words=("subscribe reset shared", "subscribe reset @"),
+        refusal="reset the shared feed links or another member's links",
+        topic="admin",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 CONSORTIUM_COMMAND = "/consortium"
@@ -10,6 +11,11 @@ UPDATE_COMMAND = "/update"
 ROUND_COMMAND = "/round"
 DIGEST_COMMAND = "/digest"
 ACTION_COMMAND = "/action"
+
+# In a catalogue phrase (`subscribe reset @`), the place of a member: a mention, `@name` or
+# a Slack user ID (`U0PT`, `W012AB3CD`: U or W, then capitals and at least one digit).
+MEMBER_WORD = "@"
+SLACK_USER_ID = re.compile(r"[UW](?=[A-Z]*[0-9])[A-Z0-9]{2,}")
 
 # The topics of `/consortium help <topic>`, in the order help names them, with their titles.
 TOPICS = {
@@ -38,8 +44,9 @@ class CommandHelp:
     summary: str
     example: str
     coordinators_only: bool = False
-    # The first words of the command's text that select this entry ("" for no text at all),
-    # and what the door tells others: "Only coordinators can <refusal>."
+    # The first words of the command's text that select this entry ("" for no text at all; a
+    # phrase of several words, `@` for a member, selects by its words), and what the door
+    # tells others: "Only coordinators can <refusal>."
     words: tuple[str, ...] = ()
     refusal: str = ""
     # The `/consortium help <topic>` that lists it ("": its command's, `COMMAND_TOPICS`).
