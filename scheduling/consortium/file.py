@@ -39,6 +39,7 @@ from scheduling.workdays.hours import WorkingHours
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _SLACK_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
+_SLACK_TEAM_ID = re.compile(r"T[A-Z0-9]{2,}")
 
 MAX_COUNTRY_NAME_LENGTH = 100
 MAX_SLACK_ID_LENGTH = 32
@@ -90,6 +91,7 @@ class _Validator(MeetingEntries):
             )
             raise ConsortiumFileError(self.problems)
         name, zone, channels, digest_channel, digest_every = self.header(header)
+        team_id = self.team_id(header, "the consortium section")
         holidays, nudges = self.calendar(header)
         countries = self.countries(self.entries(document, "countries"))
         country_roles = {c.code: c.role for c in countries}
@@ -110,6 +112,7 @@ class _Validator(MeetingEntries):
             rounds=tuple(rounds),
             holidays=holidays,
             nudges=nudges,
+            team_id=team_id,
         )
 
     def header(
@@ -117,7 +120,9 @@ class _Validator(MeetingEntries):
     ) -> tuple[str | None, str, dict[str, str], str | None, DigestSchedule]:
         where = "the consortium section"
         self.known_keys(
-            header, ("name", "timezone", "channels", "digest", "holidays", "nudges"), where
+            header,
+            ("name", "timezone", "channels", "digest", "holidays", "nudges", "team_id"),
+            where,
         )
         name = self.text(header, "name", where)
         zone = self.zone(header, "timezone", where, "Europe/Brussels")
@@ -238,6 +243,7 @@ class _Validator(MeetingEntries):
                     "timezone",
                     "email",
                     "hours",
+                    "team_id",
                 ),
                 where,
             )
@@ -281,6 +287,7 @@ class _Validator(MeetingEntries):
                 and self.parsed(self.line_of(entry, "hours"), WorkingHours.parse, hours) is None
             ):
                 hours = None
+            team_id = self.team_id(entry, where)
             if slack_id and name:
                 found[slack_id] = MemberSpec(
                     slack_id,
@@ -290,9 +297,23 @@ class _Validator(MeetingEntries):
                     zone,
                     bare_address(email) if email else None,
                     str(WorkingHours.parse(hours)) if hours else None,
+                    team_id,
                 )
                 first_line[slack_id] = entry.line
         return list(found.values())
+
+    def team_id(self, entry: Mapping, where: str) -> str | None:
+        """A Slack workspace ID (T…), when given: the bot's own in the consortium section, a
+        member's own workspace (Slack Connect) in a member's entry."""
+        team_id = self.text(entry, "team_id", where, required=False, longest=MAX_SLACK_ID_LENGTH)
+        if team_id is not None and not _SLACK_TEAM_ID.fullmatch(team_id):
+            self.problem(
+                self.line_of(entry, "team_id"),
+                f"{team_id!r} is not a Slack workspace ID (T followed by capital letters and"
+                f" digits, such as T0123ABCD; the team_id of {where})",
+            )
+            return None
+        return team_id
 
     def rounds(
         self, entries: list[Mapping], country_roles: dict[str, CountryRole]
