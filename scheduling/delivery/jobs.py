@@ -54,6 +54,9 @@ class JobStatus:
     next_digest: datetime
     counts: dict[str, int]
     problems: tuple[tuple[str, str, str, int], ...]  # key, status, error, attempts
+    # Members no DM reaches (partners of other workspaces): Slack ID, name, since when; what
+    # was meant for their DM reaches them privately in the announcements channel.
+    unreachable_by_dm: tuple[tuple[str, str, datetime], ...] = ()
 
 
 class Jobs:
@@ -215,8 +218,11 @@ class Jobs:
                 (d.key, d.status, d.error or "", d.attempts) for d in work.deliveries.problems()
             )
             setting = setting_of(work)
+            unreachable = tuple(work.directory.unreachable_by_dm())
         next_digest = setting.every.next_after(self.clock.now(), setting.zone)
-        return JobStatus(runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems)
+        return JobStatus(
+            runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems, unreachable
+        )
 
 
 def _check_coordinator(actor: MemberProfile, what: str) -> None:
