@@ -163,16 +163,10 @@ class LocalWorkspace:
         """A workspace on a database that already holds `spec` (the tests' templates);
         `limits` bound its Web API calls (a short timeout for tests of slow answers);
         `mailer` sends its invitations by e-mail (by default they are only kept)."""
-        users = [
-            EmulatedUser(m.slack_id, m.name, m.timezone, team_id=m.team_id) for m in spec.members
-        ]
-        # Partners from other workspaces reach the consortium through its channels, shared
-        # with their workspaces by Slack Connect.
+        users = [EmulatedUser(m.slack_id, m.name, m.timezone, m.team_id) for m in spec.members]
+        # Partners of other workspaces meet in the consortium's channels (Slack Connect).
         partners = tuple(sorted({u.team_id for u in users if u.team_id} - {LOCAL_TEAM_ID}))
-        channels = [
-            EmulatedChannel(cid, purpose, shared_with=partners)
-            for purpose, cid in spec.channels.items()
-        ]
+        channels = [EmulatedChannel(c, p, partners) for p, c in spec.channels.items()]
         with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
             workspace = cls(
                 spec, database, emulator, clock, import_report, public_url, limits, mailer
@@ -243,9 +237,7 @@ class LocalWorkspace:
         if not command.startswith("/"):
             raise ValueError(f"a slash command starts with '/': {line!r}")
         channel = channel_id or next(iter(self.spec.channels.values()), "C0GENERAL")
-        # A partner from another workspace, in a shared channel, sends their own workspace's
-        # team_id (where they are in Slack); the command is still this app's.
-        team = self.emulator.team_of(user_id)
+        team = self.emulator.team_of(user_id)  # a partner's own: where they are in Slack
         body = urlencode(
             {
                 "token": "unused-verification-token",
@@ -313,19 +305,12 @@ class LocalWorkspace:
 
     def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any]) -> Exchange:
         """Submit a modal the bot opened, with `values` as Slack's `view.state.values`."""
-        # A form submitted from another workspace is that workspace's view, of this app's
-        # installation (`app_installed_team_id`), and the payload's `team` is theirs.
-        team = self.emulator.team_of(user_id)
-        submitted = {
-            **view,
-            "state": {"values": values},
-            "team_id": team,
-            "app_installed_team_id": LOCAL_TEAM_ID,
-        }
-        fields = {"view": submitted, "is_enterprise_install": False}
-        if team != LOCAL_TEAM_ID:
-            fields["team"] = {"id": team, "domain": "partner"}
-        return self._interact("view_submission", user_id, fields)
+        # Submitted from another workspace, the view (and `team`) is theirs, of our app.
+        submitted = {**view, "state": {"values": values}, "app_installed_team_id": LOCAL_TEAM_ID}
+        submitted["team_id"] = self.emulator.team_of(user_id)
+        return self._interact(
+            "view_submission", user_id, {"view": submitted, "is_enterprise_install": False}
+        )
 
     def click(
         self, user_id: str, action_id: str, value: str, channel_id: str | None = None
@@ -372,12 +357,13 @@ class LocalWorkspace:
         return self._interact("block_actions", user_id, {**where, "actions": [action]})
 
     def _interact(self, kind: str, user_id: str, fields: dict[str, Any]) -> Exchange:
-        """An interaction payload as Slack posts it: its kind, who (with their own workspace:
-        a partner from another one carries its team_id), a fresh trigger_id."""
+        """An interaction payload as Slack posts it: its kind, who (and their workspace), a
+        fresh trigger_id."""
+        team = self.emulator.team_of(user_id)
         payload = {
             "type": kind,
-            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
-            "user": {"id": user_id, "team_id": self.emulator.team_of(user_id)},
+            "team": {"id": team if kind == "view_submission" else LOCAL_TEAM_ID},
+            "user": {"id": user_id, "team_id": team},
             "api_app_id": "A0LOCAL",
             "token": "unused-verification-token",
             "trigger_id": self.emulator.issue_trigger_id(),
@@ -393,9 +379,8 @@ class LocalWorkspace:
         )
 
     def partner_from(self, team_id: str, user_id: str, name: str = "Partner") -> str:
-        """Someone of another workspace (`team_id`, e.g. T0EXT) in the consortium's shared
-        channels, whom the consortium file may or may not list: act as them with their ID."""
-        self.emulator.add_user(EmulatedUser(user_id, name, self.spec.timezone, team_id=team_id))
+        """Someone of another workspace (`team_id`) in the shared channels, listed or not."""
+        self.emulator.add_user(EmulatedUser(user_id, name, self.spec.timezone, team_id))
         self.emulator.share_channels_with(team_id)
         return user_id
 
