@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from scheduling.agenda.facts import AgendaDraftNotice
 from scheduling.delivery.notices import (
@@ -49,6 +49,23 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
         self.ambiguous = ambiguous
         self.permanent = permanent  # trying again would be refused again (a mail server's 5xx)
+
+
+class DirectMessageRefusedError(DeliveryError):
+    """No direct message reaches this recipient (a partner of another workspace whose
+    organisation keeps apps of other workspaces out of DMs): asking again is refused again
+    until that changes, so what was meant for their DM goes to them privately instead."""
+
+
+@runtime_checkable
+class PrivateDelivery(Protocol):
+    """A DM that can reach its recipient privately in a channel they share with the bot
+    instead (an ephemeral message on Slack). Such a message cannot be looked for afterwards,
+    so the outbox sends it at most once."""
+
+    def privately(self, channel: str) -> Posted:
+        """Every part, shown only to the recipient in `channel`; may raise DeliveryError."""
+        ...
 
 
 class Outgoing(Protocol):

@@ -16,7 +16,7 @@ from bot.core.blocks import (
     section,
     section_texts,
 )
-from bot.core.mrkdwn import escape
+from bot.core.mrkdwn import escape, mention
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
 from scheduling.privacy.retention import RetainedKind
@@ -82,10 +82,25 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
             section(chunk)
             for chunk in section_texts("*Pending or failed*\n" + "\n".join(problem_lines))
         ]
+    if status.unreachable_by_dm:
+        reached = [
+            f"{mention(slack_id)} ({escape(name)}) since {since:%Y-%m-%d %H:%M} UTC"
+            for slack_id, name, since in status.unreachable_by_dm
+        ]
+        blocks += [
+            section(chunk)
+            for chunk in section_texts(
+                "*No DM reaches them (other workspaces), so what would go by DM reaches them"
+                " privately (an ephemeral) in the announcements channel*\n" + "\n".join(reached)
+            )
+        ]
     text = (
         f"Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed; "
         f"last retention run: {last_run}"
     )
+    if status.unreachable_by_dm:
+        names = ", ".join(name for _, name, _ in status.unreachable_by_dm)
+        text += f"; reached by ephemeral, not DM: {names}"
     return Message(text=escape(text), blocks=as_dicts(blocks))
 
 

@@ -23,6 +23,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.connect.teams import acting_team, note_team
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, plain_message, section
 from bot.core.catalogue import entry_for
@@ -134,6 +135,9 @@ def install(app: AsyncApp) -> None:
                 update = {"response_action": "update", "view": stranger_view(known)}
                 return BoltResponse(status=200, body=update)
             return _answer(body, context, stranger_message(known, _stranger_doing(body)))
+        # A partner of another workspace (Slack Connect) is known by their Slack ID like
+        # anyone; a workspace other than the file's is only logged (bot/connect).
+        note_team(profile, acting_team(body))
         refusal = None if profile.is_coordinator else _coordinators_only(body)
         if refusal is not None:
             return _refuse(body, context, coordinators_only(refusal, directory))

@@ -163,8 +163,10 @@ class LocalWorkspace:
         """A workspace on a database that already holds `spec` (the tests' templates);
         `limits` bound its Web API calls (a short timeout for tests of slow answers);
         `mailer` sends its invitations by e-mail (by default they are only kept)."""
-        users = [EmulatedUser(m.slack_id, m.name, m.timezone) for m in spec.members]
-        channels = [EmulatedChannel(cid, purpose) for purpose, cid in spec.channels.items()]
+        users = [EmulatedUser(m.slack_id, m.name, m.timezone, m.team_id) for m in spec.members]
+        # Partners of other workspaces meet in the consortium's channels (Slack Connect).
+        partners = tuple(sorted({u.team_id for u in users if u.team_id} - {LOCAL_TEAM_ID}))
+        channels = [EmulatedChannel(c, p, partners) for p, c in spec.channels.items()]
         with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
             workspace = cls(
                 spec, database, emulator, clock, import_report, public_url, limits, mailer
@@ -235,11 +237,12 @@ class LocalWorkspace:
         if not command.startswith("/"):
             raise ValueError(f"a slash command starts with '/': {line!r}")
         channel = channel_id or next(iter(self.spec.channels.values()), "C0GENERAL")
+        team = self.emulator.team_of(user_id)  # a partner's own: where they are in Slack
         body = urlencode(
             {
                 "token": "unused-verification-token",
-                "team_id": LOCAL_TEAM_ID,
-                "team_domain": "local",
+                "team_id": team,
+                "team_domain": "local" if team == LOCAL_TEAM_ID else "partner",
                 "channel_id": channel,
                 "channel_name": "local",
                 "user_id": user_id,
@@ -302,7 +305,9 @@ class LocalWorkspace:
 
     def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any]) -> Exchange:
         """Submit a modal the bot opened, with `values` as Slack's `view.state.values`."""
-        submitted = {**view, "state": {"values": values}}
+        # Submitted from another workspace, the view (and `team`) is theirs, of our app.
+        submitted = {**view, "state": {"values": values}, "app_installed_team_id": LOCAL_TEAM_ID}
+        submitted["team_id"] = self.emulator.team_of(user_id)
         return self._interact(
             "view_submission", user_id, {"view": submitted, "is_enterprise_install": False}
         )
@@ -352,11 +357,13 @@ class LocalWorkspace:
         return self._interact("block_actions", user_id, {**where, "actions": [action]})
 
     def _interact(self, kind: str, user_id: str, fields: dict[str, Any]) -> Exchange:
-        """An interaction payload as Slack posts it: its kind, who, a fresh trigger_id."""
+        """An interaction payload as Slack posts it: its kind, who (and their workspace), a
+        fresh trigger_id."""
+        team = self.emulator.team_of(user_id)
         payload = {
             "type": kind,
-            "team": {"id": LOCAL_TEAM_ID, "domain": "local"},
-            "user": {"id": user_id, "team_id": LOCAL_TEAM_ID},
+            "team": {"id": team if kind == "view_submission" else LOCAL_TEAM_ID},
+            "user": {"id": user_id, "team_id": team},
             "api_app_id": "A0LOCAL",
             "token": "unused-verification-token",
             "trigger_id": self.emulator.issue_trigger_id(),
@@ -370,6 +377,12 @@ class LocalWorkspace:
         return self.event(
             {"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": "home"}
         )
+
+    def partner_from(self, team_id: str, user_id: str, name: str = "Partner") -> str:
+        """Someone of another workspace (`team_id`) in the shared channels, listed or not."""
+        self.emulator.add_user(EmulatedUser(user_id, name, self.spec.timezone, team_id))
+        self.emulator.share_channels_with(team_id)
+        return user_id
 
     def member_id(self, who: str) -> str:
         """A member's Slack ID from their ID or (part of) their name, case-insensitively."""

@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.connect.privately import DM_REFUSED, post_privately
 from bot.core import ids
 from bot.core.blocks import Message
 from bot.core.web_api.retries import ambiguous, retry_after_seconds
-from scheduling.ports import DeliveryError, Posted
+from scheduling.ports import DeliveryError, DirectMessageRefusedError, Posted
 
 logger = logging.getLogger("consortium_bot.delivery")
 
@@ -31,8 +32,9 @@ logger = logging.getLogger("consortium_bot.delivery")
 HISTORY_LIMIT = 200
 HISTORY_PAGES = 5
 # History that cannot be read for these reasons never will be: post rather than wait forever.
-UNREADABLE = frozenset(
-    {"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"}
+UNREADABLE = (
+    frozenset({"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"})
+    | DM_REFUSED
 )
 
 T = TypeVar("T")
@@ -111,17 +113,29 @@ class SlackOutgoing:
             "event_type": ids.DELIVERY_EVENT_TYPE,
             "event_payload": {"key": part_key(self.key, part)},
         }
-        posted = calling(
-            lambda: self.client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=content.text,
-                blocks=content.blocks,
-                metadata=metadata,
-                unfurl_links=False,
+        try:
+            posted = calling(
+                lambda: self.client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    text=content.text,
+                    blocks=content.blocks,
+                    metadata=metadata,
+                    unfurl_links=False,
+                )
             )
-        )
+        except DeliveryError as error:
+            if thread is None and _is_member(channel) and error.code in DM_REFUSED:
+                raise DirectMessageRefusedError(error.code) from None
+            raise
         return Posted(str(posted["channel"]), str(posted["ts"]))
+
+    def privately(self, channel: str) -> Posted:
+        """Every part, as ephemeral messages only the recipient (this DM's member) sees in
+        `channel`, the first saying why it comes there (`ports.PrivateDelivery`)."""
+        messages = [part for part in self._parts if isinstance(part, Message)]
+        calling(lambda: post_privately(self.client, channel, self.channel, messages))
+        return Posted(channel, "")
 
     def frozen(self) -> dict[str, Any]:
         return {"parts": [_frozen_part(part) for part in self._parts]}
@@ -157,7 +171,7 @@ class SlackOutgoing:
 
     def _find_in_history(self, key: str) -> Posted | None:
         target = self.channel
-        if target.startswith(("U", "W")):
+        if _is_member(target):
             target = self.client.conversations_open(users=target)["channel"]["id"]
         cursor = None
         for _ in range(HISTORY_PAGES):
@@ -185,6 +199,11 @@ class SlackOutgoing:
             elif _key_of(message) == part_key(self.key, part):
                 return Posted(thread.channel, str(message["ts"]))
         return None
+
+
+def _is_member(channel: str) -> bool:
+    """A post addressed to a member's user ID (Slack puts it in their DM with the bot)."""
+    return channel.startswith(("U", "W"))
 
 
 def _frozen_part(part: Part) -> dict[str, Any]:

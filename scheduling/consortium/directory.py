@@ -51,6 +51,10 @@ class MemberProfile:
     invitations: str = "off"  # "email": calendar invitations by e-mail to `email`
     digest_by_dm: bool = False  # the weekly digest also in a DM (opt-in)
     working_hours: str | None = None  # "09:00-17:00" local (None: the default hours)
+    team_id: str | None = None  # their own Slack workspace, when the file names it (T…)
+    # Since when no DM reaches them (a partner of another workspace): what would go by DM
+    # reaches them privately in a shared channel instead.
+    dm_unreachable_since: datetime | None = None
 
     @property
     def takes_mailed_invitations(self) -> bool:
@@ -81,6 +85,8 @@ class MemberProfile:
             invitations=member.invitations or "off",
             digest_by_dm=bool(member.digest_by_dm),
             working_hours=member.working_hours,
+            team_id=member.team_id,
+            dm_unreachable_since=member.dm_unreachable_since,
         )
 
 

@@ -8,7 +8,6 @@ are parsed here, once, into values.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from scheduling.addresses import MAX_ADDRESS_LENGTH, address_problem, bare_addre
 from scheduling.consortium.countries import EU_ALIASES, ISO_3166_ALPHA2
 from scheduling.consortium.meeting_entries import MeetingEntries
 from scheduling.consortium.reader import Mapping, channel_purposes, load_yaml
+from scheduling.consortium.setting_entries import MAX_SLACK_ID_LENGTH, SettingEntries
 from scheduling.consortium.spec import (
     ConsortiumFileError,
     ConsortiumSpec,
@@ -25,14 +25,6 @@ from scheduling.consortium.spec import (
     Problem,
     RoundSpec,
 )
-from scheduling.nudges.rules import parse_rules
-from scheduling.privacy.retention import (
-    RetainedKind,
-    RetentionError,
-    RetentionPolicy,
-    read_kind,
-    read_period,
-)
 from scheduling.updates.rounds import MAX_TITLE_LENGTH as MAX_ROUND_TITLE_LENGTH
 from scheduling.vocabulary import (
     SECTIONS,
@@ -41,14 +33,12 @@ from scheduling.vocabulary import (
     MemberRole,
     UpdateField,
 )
-from scheduling.workdays.holidays import ALL, HolidayBook, known_country
 from scheduling.workdays.hours import WorkingHours
 
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _SLACK_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
 
 MAX_COUNTRY_NAME_LENGTH = 100
-MAX_SLACK_ID_LENGTH = 32
 
 # The CapaCITIES file is 6 KB; a thousand members would be 150 KB.
 MAX_FILE_BYTES = 1024 * 1024
@@ -82,7 +72,7 @@ def parse_consortium_text(text: str, file_name: str = "<consortium file>") -> Co
     return _Validator(file_name).validate(load_yaml(text, file_name))
 
 
-class _Validator(MeetingEntries):
+class _Validator(MeetingEntries, SettingEntries):
     def validate(self, document: Any) -> ConsortiumSpec:
         if not isinstance(document, Mapping):
             self.problem(1, "the file must be a mapping with a 'consortium' section")
@@ -97,6 +87,7 @@ class _Validator(MeetingEntries):
             )
             raise ConsortiumFileError(self.problems)
         name, zone, channels, digest_channel, digest_every = self.header(header)
+        team_id = self.team_id(header, "the consortium section")
         holidays, nudges = self.calendar(header)
         retention = self.retention(header)
         countries = self.countries(self.entries(document, "countries"))
@@ -119,6 +110,7 @@ class _Validator(MeetingEntries):
             holidays=holidays,
             nudges=nudges,
             retention=retention,
+            team_id=team_id,
         )
 
     def header(
@@ -127,7 +119,16 @@ class _Validator(MeetingEntries):
         where = "the consortium section"
         self.known_keys(
             header,
-            ("name", "timezone", "channels", "digest", "holidays", "nudges", "retention"),
+            (
+                "name",
+                "timezone",
+                "channels",
+                "digest",
+                "holidays",
+                "nudges",
+                "retention",
+                "team_id",
+            ),
             where,
         )
         name = self.text(header, "name", where)
@@ -199,72 +200,6 @@ class _Validator(MeetingEntries):
                 first_line[code] = entry.line
         return list(found.values())
 
-    def calendar(self, header: Mapping) -> tuple[HolidayBook, tuple[str, ...] | None]:
-        """The consortium's own days off (`holidays: {PT: [2027-06-13], all: [...]}`) and
-        the nudges a round gets by default (`nudges: [5 working days before, ...]`)."""
-        extra: dict[str, set[date]] = {}
-        raw = header.get("holidays")
-        if isinstance(raw, Mapping):
-            for code, days in raw.items():
-                line = raw.key_lines[code]
-                key = str(code) if str(code) == ALL else str(code).upper()
-                if key != ALL and not known_country(key):
-                    self.problem(line, f"holidays: {code!r} is neither a country code nor 'all'")
-                    continue
-                listed = days if isinstance(days, list) else [days]
-                for day in listed:
-                    try:
-                        extra.setdefault(key, set()).add(date.fromisoformat(str(day)))
-                    except ValueError:
-                        self.problem(
-                            line, f"holidays of {code}: {day!r} is not a date (2027-06-13)"
-                        )
-        elif raw is not None:
-            self.problem(
-                self.line_of(header, "holidays"),
-                "'holidays' must map country codes (or 'all') to lists of dates",
-            )
-        nudges = self.string_list(header, "nudges", "the consortium section")
-        if nudges is not None:
-            read = lambda text: parse_rules([text])  # noqa: E731 - one line of rules
-            self.parsed(self.line_of(header, "nudges"), read, ", ".join(nudges))
-        book = HolidayBook({code: frozenset(days) for code, days in extra.items()})
-        return book, tuple(nudges) if nudges is not None else None
-
-    def retention(self, header: Mapping) -> RetentionPolicy:
-        """How long each kind of record is kept (`retention: {deliveries: 90d, updates:
-        keep}`); the kinds it leaves out keep their defaults."""
-        raw = header.get("retention")
-        if raw is None:
-            return RetentionPolicy()
-        if not isinstance(raw, Mapping):
-            self.problem(
-                self.line_of(header, "retention"),
-                "'retention' must map kinds of record to how long they are kept, "
-                "e.g. {deliveries: 90d, revisions: 2y, updates: keep}",
-            )
-            return RetentionPolicy()
-        written: dict[str, str] = {}
-        first_line: dict[RetainedKind, int] = {}
-        for name, text in raw.items():
-            line = raw.key_lines[name]
-            try:
-                kind = read_kind(name)
-                if not isinstance(text, str):
-                    raise RetentionError(f"retention of {kind}: say one period, e.g. 90 days")
-                read_period(text, kind)
-            except RetentionError as error:
-                self.problem(line, str(error))
-                continue
-            if kind in first_line:
-                self.problem(
-                    line, f"retention: {kind} is named twice (first on line {first_line[kind]})"
-                )
-                continue
-            first_line[kind] = line
-            written[name] = text
-        return RetentionPolicy.parse(written)
-
     def members(
         self, entries: list[Mapping], country_roles: dict[str, CountryRole], default_zone: str
     ) -> list[MemberSpec]:
@@ -283,6 +218,7 @@ class _Validator(MeetingEntries):
                     "timezone",
                     "email",
                     "hours",
+                    "team_id",
                 ),
                 where,
             )
@@ -326,6 +262,7 @@ class _Validator(MeetingEntries):
                 and self.parsed(self.line_of(entry, "hours"), WorkingHours.parse, hours) is None
             ):
                 hours = None
+            team_id = self.team_id(entry, where)
             if slack_id and name:
                 found[slack_id] = MemberSpec(
                     slack_id,
@@ -335,6 +272,7 @@ class _Validator(MeetingEntries):
                     zone,
                     bare_address(email) if email else None,
                     str(WorkingHours.parse(hours)) if hours else None,
+                    team_id,
                 )
                 first_line[slack_id] = entry.line
         return list(found.values())

@@ -98,6 +98,7 @@ class _Importer:
                 "holidays": spec.holidays.stored() or None,
                 "nudges": list(spec.nudges) if spec.nudges is not None else None,
                 "retention": spec.retention.stored() or None,
+                "team_id": spec.team_id,
             },
         )
         for country in spec.countries:
@@ -179,6 +180,7 @@ class _Importer:
                 timezone=zone,
                 email=email,
                 working_hours=spec.working_hours,
+                team_id=spec.team_id,
             )
             member.countries = [
                 MemberCountry(country_code=code, position=i) for i, code in enumerate(countries)
@@ -196,6 +198,9 @@ class _Importer:
         if spec.working_hours is not None and existing.working_hours != spec.working_hours:
             # Only hours the file names: a member's own `/consortium hours` otherwise stays.
             existing.working_hours = spec.working_hours
+            changed = True
+        if existing.team_id != spec.team_id:
+            existing.team_id = spec.team_id
             changed = True
         if tuple(existing.country_codes) != countries:
             existing.countries = [

@@ -53,6 +53,7 @@ class MemberSpec:
     timezone: str
     email: str | None = None  # where calendar invitations go, for members who ask for them
     working_hours: str | None = None  # "09:00-17:00" (None: the default hours)
+    team_id: str | None = None  # their own Slack workspace, when it is not the bot's (T…)
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,4 @@ class ConsortiumSpec:
     holidays: HolidayBook = field(default_factory=HolidayBook)
     nudges: tuple[str, ...] | None = None  # the default nudge rules as written
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # the defaults if absent
+    team_id: str | None = None  # the Slack workspace the bot is installed in (T…)

@@ -21,8 +21,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scheduling.clock import Clock
+from scheduling.connect.private import PrivateFallback
 from scheduling.consortium.directory import DirectoryService
-from scheduling.ports import DeliveryError, DeliveryNotifier, Outgoing, Posted
+from scheduling.ports import (
+    DeliveryError,
+    DeliveryNotifier,
+    DirectMessageRefusedError,
+    Outgoing,
+    Posted,
+)
 from scheduling.workdays.quiet import hold_until
 from storage.db import Database
 from storage.repositories import UnitOfWork
@@ -107,6 +114,7 @@ class Deliverer:
         self.clock = clock
         self.notifier = notifier
         self.settings = settings
+        self.privately = PrivateFallback(database, clock, settings.lease)
 
     def deliver(
         self,
@@ -143,8 +151,22 @@ class Deliverer:
         report: SweepReport,
         on_sent: Callable[[UnitOfWork, Posted], None] | None,
     ) -> None:
+        went_privately = self.privately.already_tried(claim)
+        if went_privately is not None:
+            # An earlier try posted it privately, or may have: at most once (connect/private).
+            if self.privately.settle_unknown(claim, went_privately):
+                report.sent += 1
+            return
+        message: Outgoing | None = None
         try:
-            thread = self._send_parts(claim, self._thawed(claim) or outgoing())
+            message = self._thawed(claim) or outgoing()
+            thread = self._send_parts(claim, message)
+        except DirectMessageRefusedError as refused:
+            if self.privately.send(
+                claim, message, refused, lambda c, e, p: self._failed(c, e, report, p)
+            ):
+                report.sent += 1
+            return
         except _LostClaimError:
             logger.warning("delivery %s was taken over by another sender", claim.key)
             report.duplicates_avoided += 1
@@ -156,6 +178,9 @@ class Deliverer:
             owned = work.deliveries.mark_sent(claim, thread.channel, thread.ts, self.clock.now())
             if owned and on_sent is not None:
                 on_sent(work, thread)
+            if owned and thread.channel != claim.channel:
+                # Addressed to a member, it landed in their DM: a DM reaches them (again).
+                work.directory.dm_reached(claim.channel)
         if not owned:
             # Skipped meanwhile (cancelled, overtaken), or taken over after the lease ran out.
             logger.warning("delivery %s went out after it stopped being this sender's", claim.key)
@@ -206,7 +231,13 @@ class Deliverer:
         except DeliveryError as error:
             raise DeliveryError(error.code, error.retry_after, ambiguous=True) from error
 
-    def _failed(self, claim: Claim, failure: Exception, report: SweepReport) -> None:
+    def _failed(
+        self,
+        claim: Claim,
+        failure: Exception,
+        report: SweepReport,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
         # Anything that outlived the client's own retries (a dropped connection, a bug) is
         # recorded and retried like a platform error, never left hanging in a claim; when it
         # is not the platform's own refusal, the next try looks before it posts.
@@ -233,6 +264,7 @@ class Deliverer:
                 in_doubt=error.ambiguous,
                 # Slack asking to wait is not a try that failed: it must not use one up.
                 counted=error.retry_after is None,
+                payload=payload,
             )
         logger.warning("delivery %s failed: %s", claim.key, reason)
         report.failed += 1

@@ -56,6 +56,9 @@ class JobStatus:
     counts: dict[str, int]
     problems: tuple[tuple[str, str, str, int], ...]  # key, status, error, attempts
     retention: RetentionStatus
+    # Members no DM reaches (partners of other workspaces): Slack ID, name, since when; what
+    # was meant for their DM reaches them privately in the announcements channel.
+    unreachable_by_dm: tuple[tuple[str, str, datetime], ...] = ()
 
 
 class Jobs:
@@ -221,9 +224,16 @@ class Jobs:
             )
             setting = setting_of(work)
             retention = self.retention.status(work)
+            unreachable = tuple(work.directory.unreachable_by_dm())
         next_digest = setting.every.next_after(self.clock.now(), setting.zone)
         return JobStatus(
-            runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems, retention
+            runs.get(SWEEP),
+            runs.get(DIGEST),
+            next_digest,
+            counts,
+            problems,
+            retention,
+            unreachable,
         )
 
 

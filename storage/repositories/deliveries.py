@@ -230,23 +230,50 @@ class DeliveryRepository:
         )
         return marked.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
-    def mark_failed(
-        self, claim: Claim, error: str, retry_at: datetime, *, in_doubt: bool, counted: bool = True
-    ) -> None:
-        """Record a failed attempt; one that is not `counted` (the platform asked to wait)
-        gives its attempt back."""
-        self.session.execute(
+    def mark_sent_privately(
+        self, claim: Claim, channel: str, now: datetime, note: str | None = None
+    ) -> bool:
+        """Mark the claim's delivery sent privately in `channel` (an ephemeral message: no ts
+        to keep, nothing to redraw); `note` says when its arrival is not certain. False when
+        this attempt no longer owns it."""
+        marked = self.session.execute(
             update(Delivery)
             .where(self._owned(claim))
             .values(
-                status=DeliveryStatus.FAILED,
-                error=error,
-                next_attempt_at=retry_at,
+                status=DeliveryStatus.SENT,
+                slack_channel=channel,
+                slack_ts=None,
+                sent_at=now,
+                error=note,
                 lease_until=None,
-                in_doubt=in_doubt,
-                attempts=claim.attempts if counted else claim.attempts - 1,
+                in_doubt=False,
             )
         )
+        return marked.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    def mark_failed(
+        self,
+        claim: Claim,
+        error: str,
+        retry_at: datetime,
+        *,
+        in_doubt: bool,
+        counted: bool = True,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a failed attempt; one that is not `counted` (the platform asked to wait)
+        gives its attempt back; `payload`, when given, replaces the kept one."""
+        values: dict[str, Any] = {
+            "status": DeliveryStatus.FAILED,
+            "error": error,
+            "next_attempt_at": retry_at,
+            "lease_until": None,
+            "in_doubt": in_doubt,
+            "attempts": claim.attempts if counted else claim.attempts - 1,
+        }
+        if payload is not None:
+            values["payload"] = payload
+        self.session.execute(update(Delivery).where(self._owned(claim)).values(values))
 
     def skip(
         self, key: str, *, kind: str, channel: str, due_at: datetime, now: datetime, reason: str

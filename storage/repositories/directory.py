@@ -23,6 +23,8 @@ class MemberRow(NamedTuple):
     invitations: str = "off"
     digest_by_dm: bool = False
     working_hours: str | None = None
+    team_id: str | None = None
+    dm_unreachable_since: datetime | None = None
 
 
 class DirectoryRepository:
@@ -56,6 +58,35 @@ class DirectoryRepository:
             .where(Member.slack_id == slack_id, Member.welcomed_at == at)
             .values(welcomed_at=None)
         )
+
+    def dm_unreachable(self, slack_id: str, since: datetime) -> bool:
+        """Note that no DM reaches this member (kept from the first time); True when it was
+        news (they were reached by DM until now)."""
+        noted = self.session.connection().execute(
+            update(Member)
+            .where(Member.slack_id == slack_id, Member.dm_unreachable_since.is_(None))
+            .values(dm_unreachable_since=since)
+        )
+        return noted.rowcount == 1
+
+    def dm_reached(self, slack_id: str) -> bool:
+        """A DM reached `slack_id` (a member, or a channel: then nothing changes): they are
+        no longer unreachable by DM. True when they were."""
+        cleared = self.session.connection().execute(
+            update(Member)
+            .where(Member.slack_id == slack_id, Member.dm_unreachable_since.is_not(None))
+            .values(dm_unreachable_since=None)
+        )
+        return cleared.rowcount == 1
+
+    def unreachable_by_dm(self) -> list[tuple[str, str, datetime]]:
+        """Members no DM reaches (Slack ID, name, since when), longest first."""
+        rows = self.session.connection().execute(
+            select(Member.slack_id, Member.name, Member.dm_unreachable_since)
+            .where(Member.dm_unreachable_since.is_not(None))
+            .order_by(Member.dm_unreachable_since, Member.name)
+        )
+        return [(slack_id, name, since) for slack_id, name, since in rows if since is not None]
 
     def members(self, slack_ids: Sequence[str] | None = None) -> Sequence[Member]:
         """Every member by name, or only those of `slack_ids`."""
@@ -91,6 +122,8 @@ class DirectoryRepository:
                 Member.invitations,
                 Member.digest_by_dm,
                 Member.working_hours,
+                Member.team_id,
+                Member.dm_unreachable_since,
             ).order_by(Member.name)
         )
         return [
@@ -105,8 +138,21 @@ class DirectoryRepository:
                 invitations or "off",
                 bool(digest_by_dm),
                 hours,
+                team_id,
+                unreachable,
             )
-            for slack_id, name, zone, delivery, email, invitations, digest_by_dm, hours in rows
+            for (
+                slack_id,
+                name,
+                zone,
+                delivery,
+                email,
+                invitations,
+                digest_by_dm,
+                hours,
+                team_id,
+                unreachable,
+            ) in rows
         ]
 
     def countries_with_members(self) -> set[str]:

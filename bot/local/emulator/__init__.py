@@ -35,6 +35,14 @@ posts and refilled at ``rate`` posts per second of the emulator's ``clock``. Eve
 ``chat.postMessage`` to a known channel takes a token, valid or not; with none left it answers
 HTTP 429 ``{"ok": false, "error": "ratelimited"}`` with ``Retry-After`` set to the whole seconds
 (at least 1) until the next token, stores nothing and is recorded with status 429.
+
+A second workspace (Slack Connect): a user whose ``team_id`` is another team's is a partner
+from that workspace, in the channels ``shared_with`` it. Unless their organisation lets apps
+of other workspaces DM them (``external_dms``, ``allow_external_dms``), ``conversations.open``
+with them answers ``user_not_visible`` (``invalid_user_combination`` when they share no channel
+with the app) and ``chat.postMessage`` addressed to their user ID ``channel_not_found``;
+``chat.postEphemeral`` to them in a channel they are in works (``user_not_in_channel`` in one
+they are not in), and ``users.info`` gives their own ``team_id``.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -206,6 +215,25 @@ class SlackEmulator(HttpFront, LoopbackServer):
         ZoneInfo(user.tz)
         with self._lock:
             self._users[user.id] = user
+
+    def team_of(self, user_id: str) -> str:
+        """The workspace a user belongs to: the emulated one's, or another's (Slack Connect)."""
+        with self._lock:
+            return self._team_of(user_id)
+
+    def allow_external_dms(self, user_id: str, allowed: bool = True) -> None:
+        """Let the app DM a user of another workspace (their organisation changed its mind),
+        or stop it again."""
+        with self._lock:
+            self._users[user_id] = replace(self._users[user_id], external_dms=allowed)
+
+    def share_channels_with(self, team_id: str) -> None:
+        """Make every channel a Slack Connect channel shared with another workspace too."""
+        with self._lock:
+            for channel_id, channel in list(self._channels.items()):
+                if team_id not in channel.shared_with:
+                    shared = (*channel.shared_with, team_id)
+                    self._channels[channel_id] = replace(channel, shared_with=shared)
 
     def add_channel(self, channel: EmulatedChannel) -> None:
         """Registers a public channel the bot is a member of."""

@@ -101,6 +101,18 @@ class ConversationMethods(FileMethods):
             return {"no_op": True, "already_open": True, "channel": {"id": channel}}
         for user_id in users:
             self._known_user(user_id)
+        for user_id in users:
+            if self._dm_refused(user_id):
+                shares_a_channel = any(self._in_channel(user_id, c) for c in self._channels)
+                if not shares_a_channel:
+                    raise _ApiError(
+                        "invalid_user_combination",
+                        f"[ERROR] {user_id} of another workspace shares no channel with the app",
+                    )
+                raise _ApiError(
+                    "user_not_visible",
+                    f"[ERROR] {user_id}'s workspace does not let apps of other workspaces DM them",
+                )
         members = tuple(sorted(set(users)))
         existing = next((i for i, m in self._dm_members.items() if m == members), None)
         if existing is not None:
@@ -127,8 +139,15 @@ class ConversationMethods(FileMethods):
             "is_mpim": False,
         }
         if resolved in self._channels:
-            name = self._channels[resolved].name
-            info.update(name=name, name_normalized=name)
+            found = self._channels[resolved]
+            info.update(name=found.name, name_normalized=found.name)
+            if found.shared_with:
+                info.update(
+                    is_shared=True,
+                    is_ext_shared=True,
+                    context_team_id=self.team_id,
+                    connected_team_ids=[self.team_id, *found.shared_with],
+                )
         elif len(self._dm_members[resolved]) == 1:
             info.update(is_im=True, user=self._dm_members[resolved][0])
         else:

@@ -64,6 +64,8 @@ class ApiMethods(CanvasMethods):
         if not user:
             raise _ApiError("user_not_found", _missing("user"))
         self._known_user(user)
+        if not self._in_channel(user, channel):
+            raise _ApiError("user_not_in_channel", f"[ERROR] {user} is not in {channel}")
         text, blocks, attachments = self._message_content(params)
         message = PostedMessage(
             channel=channel,
@@ -214,7 +216,7 @@ class ApiMethods(CanvasMethods):
         return {
             "user": {
                 "id": user.id,
-                "team_id": self.team_id,
+                "team_id": self._team_of(user.id),
                 "name": user.name,
                 "real_name": user.name,
                 "deleted": False,

@@ -27,15 +27,27 @@ MessageKind = Literal["message", "ephemeral", "response_url"]
 
 @dataclass(frozen=True)
 class EmulatedUser:
+    """A person in the workspace, or (`team_id` another workspace's) a partner from another
+    workspace met in a Slack Connect channel; the app may DM such a partner only when their
+    organisation lets apps of other workspaces do so (`external_dms`)."""
+
     id: str
     name: str
     tz: str = "Europe/Vienna"
+    team_id: str | None = None  # None: the emulated workspace's own team
+    external_dms: bool = False
 
 
 @dataclass(frozen=True)
 class EmulatedChannel:
+    """A channel the bot is in. `shared_with` names the other workspaces of a Slack Connect
+    channel (their users are in it); `members`, when given, is everyone in it (else all the
+    workspace's own users and those of `shared_with`)."""
+
     id: str
     name: str
+    shared_with: tuple[str, ...] = ()
+    members: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -262,10 +274,34 @@ class EmulatorState:
         name = channel.removeprefix("#")
         return next((c.id for c in self._channels.values() if c.name == name), None)
 
+    def _team_of(self, user_id: str) -> str:
+        user = self._users.get(user_id)
+        return (user.team_id if user is not None else None) or self.team_id
+
+    def _dm_refused(self, user_id: str) -> bool:
+        """Whether the app may not DM this user: one of another workspace whose organisation
+        keeps apps of other workspaces out of its members' DMs."""
+        user = self._users.get(user_id)
+        return user is not None and self._team_of(user_id) != self.team_id and not user.external_dms
+
+    def _in_channel(self, user_id: str, channel_id: str) -> bool:
+        channel = self._channels.get(channel_id)
+        if channel is None:
+            return True  # a DM: whoever it is with
+        if channel.members is not None:
+            return user_id in channel.members
+        team = self._team_of(user_id)
+        return team == self.team_id or team in channel.shared_with
+
     def _resolve_channel(self, params: Mapping[str, Any], name: str = "channel") -> str:
         channel = _text_param(params, name)
         if not channel:
             raise _ApiError("channel_not_found", _missing(name))
+        if channel in self._users and self._dm_refused(channel):
+            # Slack has no DM of this app with them, so a post addressed to them finds none.
+            raise _ApiError(
+                "channel_not_found", f"[ERROR] no DM with {channel}, a user of another workspace"
+            )
         if channel in self._users:
             # Slack delivers a message addressed to a user id to the app's DM with them.
             return self._dm_for(channel)
