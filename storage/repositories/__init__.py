@@ -22,6 +22,7 @@ from storage.repositories.meeting_records.actions import ActionRepository
 from storage.repositories.meeting_records.agendas import AgendaRepository
 from storage.repositories.meeting_records.attendance import AttendanceRepository
 from storage.repositories.meetings import MeetingRepository
+from storage.repositories.personal import PersonalDataRepository
 from storage.repositories.rounds import RoundRepository
 from storage.repositories.rsvps import RsvpRepository
 from storage.repositories.updates import UpdateRepository
@@ -80,6 +81,10 @@ class UnitOfWork:
     @cached_property
     def away(self) -> AwayRepository:
         return AwayRepository(self.session)
+
+    @cached_property
+    def personal(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""
