@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +39,7 @@ from storage.models import (
     UpdateRevision,
 )
 from storage.repositories.people import MEMBER_ID_COLUMNS
+from tests.support import run_cli
 
 PORTUGUESE = "U0PT"
 GREEK = "U0GR"
@@ -368,3 +370,31 @@ def test_every_row_any_column_names_the_member_by_is_in_the_file(
     assert SECRET_TOKEN not in text and "Ana Guest" not in text and COORDINATOR not in text
     summary = summary_of(workspace, PORTUGUESE)
     assert len(summary["blocks"]) <= 50
+
+
+# -- the data-protection officer's command line ------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_command_line_writes_the_same_file(
+    workspace: LocalWorkspace, clock: FixedClock, tmp_path: Path
+) -> None:
+    a_season_of_work(workspace, clock)
+    ask(workspace, PORTUGUESE)
+    in_slack, _ = exported(workspace, PORTUGUESE)
+    env = {"DATABASE_URL": workspace.database.url}
+    written = run_cli("my-data", "U0PT", "-o", "pt.json", cwd=tmp_path, env=env)
+    assert written.returncode == 0, written.stderr
+    assert "Wrote the data of Portuguese partner (U0PT) to pt.json" in written.stderr
+    on_file = json.loads((tmp_path / "pt.json").read_text(encoding="utf-8"))
+    assert ISO_UTC.match(on_file.pop("generated_at"))
+    in_slack.pop("generated_at")
+    assert on_file == in_slack
+    again = run_cli("my-data", "U0PT", "-o", "pt.json", cwd=tmp_path, env=env)
+    assert again.returncode == 1 and "exists already" in again.stderr
+    to_stdout = run_cli("my-data", "U0GR", cwd=tmp_path, env=env)
+    assert to_stdout.returncode == 0, to_stdout.stderr
+    assert json.loads(to_stdout.stdout)["member"] == GREEK
+    unknown = run_cli("my-data", "U0NOBODY", cwd=tmp_path, env=env)
+    assert unknown.returncode == 1 and "No member U0NOBODY" in unknown.stderr
+    assert unknown.stdout == ""
