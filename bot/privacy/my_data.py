@@ -15,11 +15,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.access import tell_presser
+from bot.core.blocks import plain_message
 from bot.core.web_api.background import Background
 from bot.privacy.my_data_blocks import not_sent_message, on_its_way_message, summary_message
 from scheduling.consortium.directory import MemberProfile
+from scheduling.errors import NotAllowedError
 from scheduling.language.words import suggest
-from scheduling.privacy.access import PersonalDataService
+from scheduling.privacy.access import PersonalDataService, only_own
 
 logger = logging.getLogger("consortium_bot.privacy")
 
@@ -29,6 +31,7 @@ SUBCOMMAND = "my-data"
 # slip is taken as meant.
 _SEPARATORS = re.compile(r"[-_.]")
 _CLOSE_ENOUGH = 0.8
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def asks_for_my_data(words: list[str]) -> bool:
@@ -50,6 +53,13 @@ async def handle_my_data(
     web: WebClient,
     background: Background,
 ) -> None:
+    # `/consortium my-data @someone`: their data is theirs to ask for.
+    someone = _MENTION.search(command.get("text", ""))
+    try:
+        only_own(caller, someone.group(1) if someone is not None else None)
+    except NotAllowedError as refusal:
+        await ack(**plain_message(str(refusal)).as_ephemeral())
+        return
     await ack(**on_its_way_message().as_ephemeral())
     response_url = command.get("response_url") or None
     background.messages.run(send_my_data, web, personal_data, caller, response_url)

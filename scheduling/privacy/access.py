@@ -16,6 +16,16 @@ from scheduling.privacy.record import PersonalData
 from storage.db import Database
 
 
+def only_own(caller: MemberProfile, member_id: str | None) -> None:
+    """Refuse a member asking for someone else's data (None: their own)."""
+    if member_id is not None and member_id != caller.slack_id:
+        raise NotAllowedError(
+            "You can only ask for your own data: the person it is about can ask for theirs, "
+            "or write to the consortium's data-protection contact.",
+            "member",
+        )
+
+
 class PersonalDataService:
     def __init__(self, database: Database, clock: Clock) -> None:
         self.database = database
@@ -24,12 +34,7 @@ class PersonalDataService:
     def mine(self, caller: MemberProfile, member_id: str | None = None) -> PersonalData:
         """The caller's own data. A member asks for no one else's: their data is theirs to
         ask for (the data-protection officer answers such requests from the command line)."""
-        if member_id is not None and member_id != caller.slack_id:
-            raise NotAllowedError(
-                "You can only ask for your own data: the person it is about can ask for "
-                "theirs, or write to the consortium's data-protection contact.",
-                "member",
-            )
+        only_own(caller, member_id)
         return self.of_member(caller.slack_id)
 
     def of_member(self, member_id: str) -> PersonalData:

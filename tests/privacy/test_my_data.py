@@ -219,6 +219,14 @@ def test_the_ways_members_type_it(workspace: LocalWorkspace, line: str) -> None:
     assert data["member"] == PORTUGUESE
 
 
+def test_no_one_gets_another_members_data(workspace: LocalWorkspace) -> None:
+    reply = ask(workspace, COORDINATOR, f"my-data <@{GREEK}|greek>")
+    assert "You can only ask for your own data" in reply.ack_text
+    assert workspace.emulator.files() == []
+    mine = ask(workspace, GREEK, f"my-data <@{GREEK}|greek>")
+    assert "on its way" in mine.ack_text
+
+
 def test_a_far_slip_gets_a_did_you_mean(workspace: LocalWorkspace) -> None:
     reply = ask(workspace, PORTUGUESE, "my-datum")
     assert "Did you mean `/consortium my-data`?" in reply.ack_text
