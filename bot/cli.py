@@ -22,6 +22,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.attendance.cli import add_commands as add_attendance_commands
 from bot.attendance.cli import add_export_options, run_attendance, run_export
+from bot.privacy.my_data_cli import add_command as add_my_data_command
+from bot.privacy.my_data_cli import run_my_data
 from bot.runtime import StartupError, open_database, start_jobs
 from bot.settings import Settings, SettingsError, database_url_if_set, load_settings
 from scheduling.clock import SystemClock
@@ -68,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", "--out", type=Path, help="file to write (default: standard output)"
     )
     add_attendance_commands(commands)
+    add_my_data_command(commands)
 
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -187,6 +190,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_export(settings, args)
     if args.command == "attendance":
         return run_attendance(settings, args)
+    if args.command == "my-data":
+        return run_my_data(settings, args)
     if args.command == "export":
         return _export(settings, args.round_ref, args.format_name, args.output)
     if args.command == "db":

@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncAck
+from slack_sdk import WebClient
 
 from bot.consortium.away import handle_away, handle_hours
 from bot.consortium.blocks import status_message, whoami_message
@@ -22,6 +23,7 @@ from bot.core.help import (
 )
 from bot.core.mrkdwn import unescape
 from bot.core.web_api.background import Background, SchedulerState
+from bot.privacy.my_data import asks_for_my_data, handle_my_data
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
@@ -29,6 +31,7 @@ from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
 from scheduling.language.words import suggest
 from scheduling.meetings.service import MeetingService
+from scheduling.privacy.access import PersonalDataService
 from scheduling.workdays.away import AwayService
 
 if TYPE_CHECKING:  # the Home tab's module draws on the features' blocks
@@ -48,10 +51,15 @@ async def handle(
     homes: HomeTabs,
     background: Background,
     away: AwayService,
+    personal_data: PersonalDataService,
+    web: WebClient,
 ) -> None:
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
+    if asks_for_my_data(words):
+        await handle_my_data(ack, command, caller, personal_data, web, background)
+        return
     if subcommand == "away":
         changed = await handle_away(ack, command, caller, directory, away)
         if changed is not None:  # their tab says so, and the coordinators' list who is away

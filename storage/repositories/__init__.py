@@ -22,6 +22,7 @@ from storage.repositories.meeting_records.actions import ActionRepository
 from storage.repositories.meeting_records.agendas import AgendaRepository
 from storage.repositories.meeting_records.attendance import AttendanceRepository
 from storage.repositories.meetings import MeetingRepository
+from storage.repositories.privacy.holdings import PersonalDataRepository
 from storage.repositories.privacy.retention import RetentionRepository
 from storage.repositories.rounds import RoundRepository
 from storage.repositories.rsvps import RsvpRepository
@@ -85,6 +86,10 @@ class UnitOfWork:
     @cached_property
     def retention(self) -> RetentionRepository:
         return RetentionRepository(self.session)
+
+    @cached_property
+    def personal(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""

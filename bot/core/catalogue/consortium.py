@@ -1,5 +1,5 @@
 """The catalogue's entries for `/consortium`: help, who you are, feeds, settings, days away
-and working hours, the bot's status."""
+and working hours, your own data, the bot's status."""
 
 from __future__ import annotations
 
@@ -71,6 +71,13 @@ ENTRIES: tuple[CommandHelp, ...] = (
         "Your working hours in your own zone (default 08:00-19:00): DMs not tied to a "
         "meeting's time wait for them, and for a working day of your country.",
         "/consortium hours 9-17",
+    ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium my-data",
+        "Get everything the bot holds about you as a JSON file, with a readable summary, in "
+        "your DM with the bot (your right of access and to portability).",
+        "/consortium my-data",
     ),
     CommandHelp(
         CONSORTIUM_COMMAND,
