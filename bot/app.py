@@ -35,6 +35,7 @@ from bot.core import access, errors, readings
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_async_web_client, make_web_client
 from bot.core.web_api.retries import AFTER_THE_ACK
+from bot.lifecycle.startup import resume
 from bot.meetings.invitations import Mailer
 from bot.settings import Settings
 from scheduling.clock import Clock
@@ -119,9 +120,12 @@ def build_app(
     )
     services = compose(settings, database, clock, client, web, background, mailer=mailer)
     provide(app, services)
+    lifecycle.install(app)  # a retried event stops here, before any other middleware
     errors.install(app)
     access.install(app)
     readings.install(app)
     for feature in FEATURES:
         feature.register(app)
+    # The token works: a workspace marked inactive (uninstalled, token revoked) is active again.
+    resume(services.lifecycle, identity.get("team_id"))
     return Bot(app, services)

@@ -36,6 +36,7 @@ from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.deliverer import JobSettings
 from scheduling.delivery.jobs import Jobs
 from scheduling.home.service import HomeService
+from scheduling.lifecycle.service import LifecycleService
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
 from scheduling.nudges.service import NudgeService
@@ -66,6 +67,7 @@ class Domain:
     agendas: AgendaService
     checks: CalendarChecks
     away: AwayService
+    lifecycle: LifecycleService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -89,6 +91,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         agendas=AgendaService(database, clock),
         checks=CalendarChecks(database, clock),
         away=AwayService(database, clock, directory),
+        lifecycle=LifecycleService(database, clock),
     )
 
 

@@ -17,6 +17,7 @@ from bot.core.blocks import (
     section_texts,
 )
 from bot.core.mrkdwn import escape
+from bot.lifecycle.blocks import workspace_line
 from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
@@ -94,6 +95,7 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
         scheduler = "running" if scheduler_running else "stopped"
     counts = ", ".join(f"{n} {s}" for s, n in sorted(status.counts.items())) or "none yet"
     lines = [
+        workspace_line(status.inactive),
         f"*Scheduler:* {scheduler}",
         f"*Last reminder sweep:* {run(status.last_sweep)}",
         f"*Last digest:* {run(status.last_digest)}",
@@ -109,5 +111,6 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
             section(chunk)
             for chunk in section_texts("*Pending or failed*\n" + "\n".join(problem_lines))
         ]
-    text = f"Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed"
+    inactive = f"{status.inactive.words()}; " if status.inactive else ""
+    text = f"{inactive}Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed"
     return Message(text=escape(text), blocks=as_dicts(blocks))

@@ -22,6 +22,8 @@ from typing import Any
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import DirectoryService
+from scheduling.lifecycle.service import workspace_state
+from scheduling.lifecycle.workspace import WorkspaceInactive
 from scheduling.ports import DeliveryError, DeliveryNotifier, Outgoing, Posted
 from scheduling.workdays.quiet import hold_until
 from storage.db import Database
@@ -66,6 +68,8 @@ class SweepReport:
     failed: int = 0
     duplicates_avoided: int = 0
     deferred: int = 0  # DMs put back until their recipient's working hours
+    held: int = 0  # messages newly kept in the queue while the workspace is inactive
+    inactive: WorkspaceInactive | None = None  # set: nothing was (or will be) sent
     errors: list[str] = field(default_factory=list)
     # Why each failed key failed (its code, how long the platform asked to wait, whether it
     # may have gone out all the same).
@@ -77,6 +81,9 @@ class SweepReport:
             parts.append(f"{self.duplicates_avoided} already handled")
         if self.deferred:
             parts.append(f"{self.deferred} waiting for working hours")
+        if self.inactive is not None:
+            held = f", {self.held} more kept queued" if self.held else ""
+            parts.append(f"{self.inactive.words()}: nothing sent{held}")
         return ", ".join(parts)
 
 
@@ -121,13 +128,16 @@ class Deliverer:
     ) -> None:
         """Send the message named `key` unless it was sent, skipped or is being sent;
         `on_sent` records where it went in the transaction that marks it sent."""
+        now = self.clock.now()
         with self.database.write() as work:
+            if self._kept_back(work, key, kind, channel, due_at, payload, now, report):
+                return
             claim = work.deliveries.claim(
                 key,
                 kind=str(kind),
                 channel=channel,
                 due_at=due_at,
-                now=self.clock.now(),
+                now=now,
                 lease=self.settings.lease,
                 payload=dict(payload),
             )
@@ -135,6 +145,46 @@ class Deliverer:
             report.duplicates_avoided += 1
             return
         self._send(claim, outgoing, report, on_sent)
+
+    @staticmethod
+    def _kept_back(
+        work: UnitOfWork,
+        key: str,
+        kind: DeliveryKind,
+        channel: str,
+        due_at: datetime,
+        payload: Mapping[str, object],
+        now: datetime,
+        report: SweepReport,
+    ) -> bool:
+        """Whether the message must not go now, decided in its claim's transaction. While
+        the workspace is inactive it stays in the queue as it was due (so each kind's rules
+        on lateness decide when the workspace is back); a DM to a member whose Slack account
+        is deactivated is skipped, with the reason."""
+        inactive = workspace_state(work)
+        if inactive is not None:
+            report.inactive = inactive
+            queued = work.deliveries.enqueue(
+                key, kind=str(kind), channel=channel, now=now, payload=dict(payload), due_at=due_at
+            )
+            report.held += int(queued)
+            return True
+        gone = work.lifecycle.deactivated_since(channel)
+        if gone is None:
+            return False
+        reason = f"deactivated in Slack since {gone:%Y-%m-%d}"
+        kind_ = str(kind)
+        if work.deliveries.skip(
+            key, kind=kind_, channel=channel, due_at=due_at, now=now, reason=reason
+        ) or work.deliveries.give_up(key, reason, now):
+            logger.info("%s %s skipped: %s", kind, key, reason)
+            report.skipped += 1
+        return True
+
+    def inactive(self) -> WorkspaceInactive | None:
+        """Since when and why nothing may be sent, or None while the workspace is active."""
+        with self.database.read() as work:
+            return workspace_state(work)
 
     def _send(
         self,
@@ -204,7 +254,9 @@ class Deliverer:
         try:
             return message.find(part, thread)
         except DeliveryError as error:
-            raise DeliveryError(error.code, error.retry_after, ambiguous=True) from error
+            raise DeliveryError(
+                error.code, error.retry_after, ambiguous=True, revoked=error.revoked
+            ) from error
 
     def _failed(self, claim: Claim, failure: Exception, report: SweepReport) -> None:
         # Anything that outlived the client's own retries (a dropped connection, a bug) is
@@ -215,6 +267,9 @@ class Deliverer:
         else:
             logger.error("delivery %s raised", claim.key, exc_info=failure)
             error = DeliveryError(type(failure).__name__, ambiguous=True)
+        if error.revoked:
+            self._workspace_gone(claim, error, report)
+            return
         # Slack's Retry-After says when; otherwise each try waits twice as long as the last.
         wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
         if error.retry_after is not None:
@@ -238,6 +293,23 @@ class Deliverer:
         report.failed += 1
         report.errors.append(f"{claim.key}: {error.code}")
         report.failures[claim.key] = error
+
+    def _workspace_gone(self, claim: Claim, error: DeliveryError, report: SweepReport) -> None:
+        """Slack takes nothing from the bot any more: the workspace is marked inactive and
+        the message goes back to the queue, its attempt not counted; nothing is retried into
+        the dead token until a start-up finds the token working again."""
+        now = self.clock.now()
+        with self.database.write() as work:
+            work.lifecycle.mark_inactive(error.code, now)
+            reason = f"kept: Slack refused the bot's token ({error.code})"
+            work.deliveries.requeue(claim, reason, now, in_doubt=error.ambiguous)
+            report.inactive = workspace_state(work)
+        logger.error(
+            "delivery %s: Slack refused the bot's token (%s); the workspace is marked inactive"
+            " and nothing is sent until the bot starts with a working token",
+            claim.key,
+            error.code,
+        )
 
     def skip(
         self,

@@ -35,6 +35,8 @@ from scheduling.delivery.notices import Digest
 from scheduling.delivery.reminders import ReminderSweep
 from scheduling.delivery.requests import RoundRequestDelivery
 from scheduling.errors import NotAllowedError
+from scheduling.lifecycle.service import workspace_state
+from scheduling.lifecycle.workspace import WorkspaceInactive
 from scheduling.meetings.rsvp import RsvpRecorded
 from scheduling.nudges.sweep import NudgeSweep
 from scheduling.ports import DeliveryNotifier
@@ -54,6 +56,7 @@ class JobStatus:
     next_digest: datetime
     counts: dict[str, int]
     problems: tuple[tuple[str, str, str, int], ...]  # key, status, error, attempts
+    inactive: WorkspaceInactive | None = None  # nothing is sent meanwhile
 
 
 class Jobs:
@@ -83,7 +86,8 @@ class Jobs:
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
         now = self.clock.now()
-        report = SweepReport()
+        # While the workspace is inactive what falls due is queued, not sent (`Deliverer`).
+        report = SweepReport(inactive=self.deliverer.inactive())
         next_reminders = self.reminders.sweep(now, report)
         self.attendance.sweep(now, report)
         with self.database.write() as work:
@@ -99,8 +103,12 @@ class Jobs:
         """Deliveries queued, failed or whose sender died, each by its own kind's rules, in
         batches until none is left that this run has not tried."""
         tried: set[str] = set()
-        while batch := [p for p in self.deliverer.pending(now) if p.key not in tried]:
+        while report.inactive is None and (
+            batch := [p for p in self.deliverer.pending(now) if p.key not in tried]
+        ):
             for pending in batch:
+                if report.inactive is not None:
+                    break  # the workspace went inactive meanwhile: the rest stays queued
                 tried.add(pending.key)
                 self._send(pending, now, report)
 
@@ -111,6 +119,8 @@ class Jobs:
         if keys:
             now = self.clock.now()
             for pending in self.deliverer.pending(now, list(keys)):
+                if report.inactive is not None:
+                    break
                 self._send(pending, now, report)
         return report
 
@@ -215,8 +225,9 @@ class Jobs:
                 (d.key, d.status, d.error or "", d.attempts) for d in work.deliveries.problems()
             )
             setting = setting_of(work)
+            inactive = workspace_state(work)
         next_digest = setting.every.next_after(self.clock.now(), setting.zone)
-        return JobStatus(runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems)
+        return JobStatus(runs.get(SWEEP), runs.get(DIGEST), next_digest, counts, problems, inactive)
 
 
 def _check_coordinator(actor: MemberProfile, what: str) -> None:

@@ -16,8 +16,10 @@ from storage.models import Base
 from storage.repositories.away import AwayRepository
 from storage.repositories.deliveries import DeliveryRepository
 from storage.repositories.directory import DirectoryRepository
+from storage.repositories.events import SlackEventRepository
 from storage.repositories.feeds import FeedTokenRepository
 from storage.repositories.job_runs import JobRunRepository
+from storage.repositories.lifecycle import LifecycleRepository
 from storage.repositories.meeting_records.actions import ActionRepository
 from storage.repositories.meeting_records.agendas import AgendaRepository
 from storage.repositories.meeting_records.attendance import AttendanceRepository
@@ -80,6 +82,14 @@ class UnitOfWork:
     @cached_property
     def away(self) -> AwayRepository:
         return AwayRepository(self.session)
+
+    @cached_property
+    def lifecycle(self) -> LifecycleRepository:
+        return LifecycleRepository(self.session)
+
+    @cached_property
+    def events(self) -> SlackEventRepository:
+        return SlackEventRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""

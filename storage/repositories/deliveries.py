@@ -114,17 +114,19 @@ class DeliveryRepository:
         now: datetime,
         payload: dict[str, Any],
         not_before: datetime | None = None,
+        due_at: datetime | None = None,
     ) -> bool:
         """Ask for a message to be sent as soon as possible (or from `not_before` on: the
         recipient's next working moment), in the transaction of the change that calls for it;
-        False when the key is already known."""
+        False when the key is already known. `due_at`: when the message was due, when that
+        is not when it is tried (a reminder held while the workspace is inactive)."""
         due = max(now, not_before) if not_before is not None else now
         queued = self._insert_new(
             {
                 "key": key,
                 "kind": kind,
                 "channel": channel,
-                "due_at": due,
+                "due_at": due_at or due,
                 "status": DeliveryStatus.QUEUED,
                 "attempts": 0,
                 "next_attempt_at": due,
@@ -245,6 +247,23 @@ class DeliveryRepository:
                 lease_until=None,
                 in_doubt=in_doubt,
                 attempts=claim.attempts if counted else claim.attempts - 1,
+            )
+        )
+
+    def requeue(self, claim: Claim, reason: str, now: datetime, *, in_doubt: bool) -> None:
+        """Put the claim's delivery back in the queue, its attempt given back: it was not
+        refused for what it is, the platform could not take anything (the workspace is
+        inactive). `in_doubt`: the next try looks for it before posting."""
+        self.session.execute(
+            update(Delivery)
+            .where(self._owned(claim))
+            .values(
+                status=DeliveryStatus.QUEUED,
+                error=reason,
+                next_attempt_at=now,
+                lease_until=None,
+                in_doubt=in_doubt,
+                attempts=claim.attempts - 1,
             )
         )
 
