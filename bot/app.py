@@ -120,7 +120,8 @@ def build_app(
     )
     services = compose(settings, database, clock, client, web, background, mailer=mailer)
     provide(app, services)
-    lifecycle.install(app)  # a retried event stops here, before any other middleware
+    # A retried event stops here, before any other middleware.
+    lifecycle.install(app, authorized.bot_user_id)
     errors.install(app)
     access.install(app)
     readings.install(app)

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.async_app import AsyncAck
 
 from bot.core.web_api.background import Background
 from bot.lifecycle.blocks import why_inactive
@@ -25,12 +25,6 @@ if TYPE_CHECKING:  # the Home tab's feature imports /consortium's, which shows t
 logger = logging.getLogger("consortium_bot.lifecycle")
 
 
-def _ours(body: dict[str, Any], context: AsyncBoltContext) -> bool:
-    """Whether the event is about the workspace the bot runs in (the envelope's team)."""
-    team = body.get("team_id")
-    return team is None or context.team_id is None or team == context.team_id
-
-
 def _log_inactive(inactive: WorkspaceInactive | None) -> None:
     if inactive is not None:
         logger.error(
@@ -40,29 +34,24 @@ def _log_inactive(inactive: WorkspaceInactive | None) -> None:
         )
 
 
-async def app_uninstalled(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, lifecycle: LifecycleService
-) -> None:
+async def app_uninstalled(ack: AsyncAck, lifecycle: LifecycleService) -> None:
+    """The app is gone from the workspace (one workspace, one install: it is ours)."""
     await ack()
-    if _ours(body, context):
-        _log_inactive(await asyncio.to_thread(lifecycle.deactivate, APP_UNINSTALLED))
+    _log_inactive(await asyncio.to_thread(lifecycle.deactivate, APP_UNINSTALLED))
 
 
 async def tokens_revoked(
     ack: AsyncAck,
-    body: dict[str, Any],
     event: dict[str, Any],
-    context: AsyncBoltContext,
     lifecycle: LifecycleService,
+    own_bot_user: str | None,
 ) -> None:
     """Only a revocation of this bot's own token makes the workspace inactive."""
     await ack()
     tokens = event.get("tokens")
     bots = tokens.get("bot") if isinstance(tokens, dict) else None
-    if _ours(body, context):
-        revoked = [user for user in bots or [] if isinstance(user, str)]
-        inactive = await asyncio.to_thread(lifecycle.tokens_revoked, revoked, context.bot_user_id)
-        _log_inactive(inactive)
+    revoked = [user for user in bots or [] if isinstance(user, str)]
+    _log_inactive(await asyncio.to_thread(lifecycle.tokens_revoked, revoked, own_bot_user))
 
 
 async def user_change(

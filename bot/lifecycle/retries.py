@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -30,13 +30,17 @@ def _header(request: AsyncBoltRequest, name: str) -> str | None:
     return values[0] if values else None
 
 
-def install(app: AsyncApp) -> None:
-    """Register the middleware; after the one that provides the services, before the rest."""
+def install(app: AsyncApp, bot_user_id: str | None) -> None:
+    """Register the middleware; after the one that provides the services, before the rest.
+    `bot_user_id` is this bot's user as `auth.test` named it at start-up: Bolt authorises no
+    `app_uninstalled` or `tokens_revoked` event (their token may be dead), so events find it
+    in `context["own_bot_user"]` instead."""
 
     @app.middleware
     async def once_per_event(
         body: dict[str, Any],
         request: AsyncBoltRequest,
+        context: AsyncBoltContext,
         lifecycle: LifecycleService,
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
@@ -44,6 +48,7 @@ def install(app: AsyncApp) -> None:
         if not isinstance(event_id, str) or not event_id:
             return await next()
         if await asyncio.to_thread(lifecycle.first_time, event_id):
+            context["own_bot_user"] = bot_user_id
             return await next()
         logger.info(
             "event %s (%s) was handled already: retry %s (%s) acknowledged, nothing done",

@@ -210,10 +210,14 @@ class LocalWorkspace:
 
     # -- sending requests as Slack would ------------------------------------------------------
 
-    def dispatch(self, body: str, content_type: str) -> tuple[int, dict[str, Any] | str]:
+    def dispatch(
+        self, body: str, content_type: str, extra: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, Any] | str]:
         timestamp = int(self._signature_clock.now().timestamp())
         headers = sign(body, self.signing_secret, timestamp)
         headers["content-type"] = [content_type]
+        for name, value in (extra or {}).items():
+            headers[name] = [value]
         request = AsyncBoltRequest(body=body, headers=headers)
         pending = asyncio.run_coroutine_threadsafe(self.app.async_dispatch(request), self.loop)
         response = pending.result(timeout=30)
@@ -223,9 +227,11 @@ class LocalWorkspace:
             parsed = response.body
         return response.status, parsed
 
-    def _exchange(self, body: str, content_type: str) -> Exchange:
+    def _exchange(
+        self, body: str, content_type: str, extra: dict[str, str] | None = None
+    ) -> Exchange:
         before = len(self.emulator.calls())
-        status, ack = self.dispatch(body, content_type)
+        status, ack = self.dispatch(body, content_type, extra)
         self.executor.wait_idle()
         return Exchange(status, ack, self.emulator.calls()[before:])
 
@@ -254,8 +260,9 @@ class LocalWorkspace:
         )
         return self._exchange(body, "application/x-www-form-urlencoded")
 
-    def event(self, event: dict[str, Any], event_id: str | None = None) -> Exchange:
-        """Deliver an Events API callback (e.g. app_home_opened)."""
+    def event(self, event: dict[str, Any], event_id: str | None = None, retry: int = 0) -> Exchange:
+        """Deliver an Events API callback (e.g. app_home_opened); `retry` > 0 sends it as
+        Slack's retry number `retry` of an event it thinks was not acknowledged in time."""
         body = json.dumps(
             {
                 "token": "unused-verification-token",
@@ -268,7 +275,8 @@ class LocalWorkspace:
                 "event": event,
             }
         )
-        return self._exchange(body, "application/json")
+        retried = {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"}
+        return self._exchange(body, "application/json", retried if retry else None)
 
     @staticmethod
     def fill(
