@@ -173,18 +173,12 @@ class Deliverer:
         if gone is None:
             return False
         reason = f"deactivated in Slack since {gone:%Y-%m-%d}"
-        kind_ = str(kind)
         if work.deliveries.skip(
-            key, kind=kind_, channel=channel, due_at=due_at, now=now, reason=reason
+            key, kind=str(kind), channel=channel, due_at=due_at, now=now, reason=reason
         ) or work.deliveries.give_up(key, reason, now):
             logger.info("%s %s skipped: %s", kind, key, reason)
             report.skipped += 1
         return True
-
-    def inactive(self) -> WorkspaceInactive | None:
-        """Since when and why nothing may be sent, or None while the workspace is active."""
-        with self.database.read() as work:
-            return workspace_state(work)
 
     def _send(
         self,

@@ -87,7 +87,8 @@ class Jobs:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
         now = self.clock.now()
         # While the workspace is inactive what falls due is queued, not sent (`Deliverer`).
-        report = SweepReport(inactive=self.deliverer.inactive())
+        with self.database.read() as work:
+            report = SweepReport(inactive=workspace_state(work))
         next_reminders = self.reminders.sweep(now, report)
         self.attendance.sweep(now, report)
         with self.database.write() as work:
