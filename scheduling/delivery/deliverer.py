@@ -82,7 +82,7 @@ class SweepReport:
         if self.deferred:
             parts.append(f"{self.deferred} waiting for working hours")
         if self.inactive is not None:
-            held = f", {self.held} more kept queued" if self.held else ""
+            held = f", {self.held} kept queued" if self.held else ""
             parts.append(f"{self.inactive.words()}: nothing sent{held}")
         return ", ".join(parts)
 
