@@ -35,6 +35,7 @@ from bot.core import access, errors, log_secrets, readings
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_async_web_client, make_web_client
 from bot.core.web_api.retries import AFTER_THE_ACK
+from bot.lifecycle.startup import resume
 from bot.meetings.invitations import Mailer
 from bot.settings import Settings
 from scheduling.clock import Clock
@@ -121,9 +122,13 @@ def build_app(
     )
     services = compose(settings, database, clock, client, web, background, mailer=mailer)
     provide(app, services)
+    # A retried event stops here, before any other middleware.
+    lifecycle.install(app, authorized.bot_user_id)
     errors.install(app)
     access.install(app)
     readings.install(app)
     for feature in FEATURES:
         feature.register(app)
+    # The token works: a workspace marked inactive (uninstalled, token revoked) is active again.
+    resume(services.lifecycle, identity.get("team_id"))
     return Bot(app, services)

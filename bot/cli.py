@@ -343,6 +343,7 @@ def _tick(settings: Settings, at: str | None) -> int:
     from bot.composition import compose
     from bot.core.web_api.background import Background
     from bot.core.web_api.clients import make_web_client
+    from bot.lifecycle.startup import resume_if_token_works
     from scheduling.clock import FixedClock
 
     settings.require("SLACK_BOT_TOKEN")
@@ -362,6 +363,7 @@ def _tick(settings: Settings, at: str | None) -> int:
         client = make_web_client(settings)
         background = Background.on(executor, lambda _seconds, _later: None)
         services = compose(settings, database, clock, client, client, background)
+        resume_if_token_works(client, services.lifecycle)  # after a reinstall
         print(services.jobs.tick())
     return 0
 

@@ -36,6 +36,7 @@ from scheduling.consortium.directory import DirectoryService
 from scheduling.delivery.deliverer import JobSettings
 from scheduling.delivery.jobs import Jobs
 from scheduling.home.service import HomeService
+from scheduling.lifecycle.service import LifecycleService
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
 from scheduling.nudges.service import NudgeService
@@ -68,6 +69,7 @@ class Domain:
     checks: CalendarChecks
     away: AwayService
     personal_data: PersonalDataService
+    lifecycle: LifecycleService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -92,6 +94,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         checks=CalendarChecks(database, clock),
         away=AwayService(database, clock, directory),
         personal_data=PersonalDataService(database, clock),
+        lifecycle=LifecycleService(database, clock),
     )
 
 

@@ -34,7 +34,9 @@ class DeliveryError(Exception):
 
     `ambiguous`: the call may have taken effect all the same (a dropped connection, a timeout,
     a 5xx), so the next try asks the platform for the message before posting it again;
-    `permanent`: it never will, so it is recorded and not tried again."""
+    `permanent`: it never will, so it is recorded and not tried again; `revoked`: the
+    platform takes nothing from the bot any more (its token is dead), so the workspace is
+    marked inactive and the message waits in the queue."""
 
     def __init__(
         self,
@@ -43,12 +45,14 @@ class DeliveryError(Exception):
         *,
         ambiguous: bool = False,
         permanent: bool = False,
+        revoked: bool = False,
     ) -> None:
         super().__init__(code)
         self.code = code
         self.retry_after = retry_after
         self.ambiguous = ambiguous
         self.permanent = permanent  # trying again would be refused again (a mail server's 5xx)
+        self.revoked = revoked
 
 
 class DirectMessageRefusedError(DeliveryError):

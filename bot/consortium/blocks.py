@@ -17,6 +17,7 @@ from bot.core.blocks import (
     section_texts,
 )
 from bot.core.mrkdwn import escape, mention
+from bot.lifecycle.blocks import workspace_line
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.jobs import JobStatus
 from scheduling.privacy.retention import RetainedKind
@@ -65,6 +66,7 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
         scheduler = "running" if scheduler_running else "stopped"
     counts = ", ".join(f"{n} {s}" for s, n in sorted(status.counts.items())) or "none yet"
     lines = [
+        workspace_line(status.inactive),
         f"*Scheduler:* {scheduler}",
         f"*Last reminder sweep:* {run(status.last_sweep)}",
         f"*Last digest:* {run(status.last_digest)}",
@@ -82,6 +84,7 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
             section(chunk)
             for chunk in section_texts("*Pending or failed*\n" + "\n".join(problem_lines))
         ]
+    inactive = f"{status.inactive.words()}; " if status.inactive else ""
     if status.unreachable_by_dm:
         reached = [
             f"{mention(slack_id)} ({escape(name)}) since {since:%Y-%m-%d %H:%M} UTC"
@@ -95,7 +98,7 @@ def status_message(status: JobStatus, scheduler_running: bool | None) -> Message
             )
         ]
     text = (
-        f"Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed; "
+        f"{inactive}Scheduler {scheduler}; messages: {counts}; {len(status.problems)} pending or failed; "
         f"last retention run: {last_run}"
     )
     if status.unreachable_by_dm:

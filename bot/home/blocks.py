@@ -33,6 +33,7 @@ from bot.core.blocks import (
 )
 from bot.core.mrkdwn import escape, truncate
 from bot.home.away_blocks import members_away, my_days_away
+from bot.lifecycle.blocks import deactivated_members
 from bot.meetings.blocks import link, when_mrkdwn
 from bot.reminders.blocks import rsvp_value
 from bot.reminders.digest_blocks import archive_link, country_names, meeting_line
@@ -318,6 +319,7 @@ def _coordinators(state: ConsortiumState, facts: HomeFacts) -> list[Block]:
                 ButtonElement(text="Open a round", action_id=ids.HOME_OPEN_ROUND),
             ],
         ),
+        *deactivated_members(state),
         section("*Open rounds*"),
     ]
     if not state.rounds.shown:

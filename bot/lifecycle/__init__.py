@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.lifecycle import listeners
+from bot.lifecycle.retries import install
+
+__all__ = ["install", "register"]
+
 
 def register(app: AsyncApp) -> None:
     """The event listeners of this feature."""
+    app.event("app_uninstalled")(listeners.app_uninstalled)
+    app.event("tokens_revoked")(listeners.tokens_revoked)
+    app.event("user_change")(listeners.user_change)

@@ -27,6 +27,7 @@ from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_web_client
 from bot.core.web_api.retries import DEFAULT_LIMITS, SendLimits
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
+from bot.local.emulator.blockkit import filled_values
 from bot.local.executor import TrackingExecutor
 from bot.meetings.invitations import Mailer, RecordingMailer
 from bot.settings import Settings
@@ -212,10 +213,14 @@ class LocalWorkspace:
 
     # -- sending requests as Slack would ------------------------------------------------------
 
-    def dispatch(self, body: str, content_type: str) -> tuple[int, dict[str, Any] | str]:
+    def dispatch(
+        self, body: str, content_type: str, extra: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, Any] | str]:
         timestamp = int(self._signature_clock.now().timestamp())
         headers = sign(body, self.signing_secret, timestamp)
         headers["content-type"] = [content_type]
+        for name, value in (extra or {}).items():
+            headers[name] = [value]
         request = AsyncBoltRequest(body=body, headers=headers)
         pending = asyncio.run_coroutine_threadsafe(self.app.async_dispatch(request), self.loop)
         response = pending.result(timeout=30)
@@ -225,9 +230,11 @@ class LocalWorkspace:
             parsed = response.body
         return response.status, parsed
 
-    def _exchange(self, body: str, content_type: str) -> Exchange:
+    def _exchange(
+        self, body: str, content_type: str, extra: dict[str, str] | None = None
+    ) -> Exchange:
         before = len(self.emulator.calls())
-        status, ack = self.dispatch(body, content_type)
+        status, ack = self.dispatch(body, content_type, extra)
         self.executor.wait_idle()
         return Exchange(status, ack, self.emulator.calls()[before:])
 
@@ -257,8 +264,9 @@ class LocalWorkspace:
         )
         return self._exchange(body, "application/x-www-form-urlencoded")
 
-    def event(self, event: dict[str, Any], event_id: str | None = None) -> Exchange:
-        """Deliver an Events API callback (e.g. app_home_opened)."""
+    def event(self, event: dict[str, Any], event_id: str | None = None, retry: int = 0) -> Exchange:
+        """Deliver an Events API callback (e.g. app_home_opened); `retry` > 0 sends it as
+        Slack's retry number `retry` of an event it thinks was not acknowledged in time."""
         body = json.dumps(
             {
                 "token": "unused-verification-token",
@@ -271,37 +279,11 @@ class LocalWorkspace:
                 "event": event,
             }
         )
-        return self._exchange(body, "application/json")
+        retried = {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"}
+        return self._exchange(body, "application/json", retried if retry else None)
 
-    @staticmethod
-    def fill(
-        view: dict[str, Any],
-        texts: dict[str, str],
-        choices: dict[str, str] | None = None,
-        ticked: Sequence[str] = (),
-    ) -> dict[str, Any]:
-        """`view.state.values` of a form filled in as a person would: `texts` by block ID for
-        text inputs, `choices` (option values) for selects, every box of the `ticked` blocks'
-        checkboxes; the rest keeps its initial value."""
-        values: dict[str, Any] = {}
-        for block in view.get("blocks", []):
-            if block.get("type") != "input":
-                continue
-            block_id, element = block["block_id"], block["element"]
-            kind = element["type"]
-            if kind == "static_select":
-                wanted = (choices or {}).get(block_id)
-                chosen = element.get("initial_option")
-                if wanted is not None:
-                    chosen = next(o for o in element["options"] if o["value"] == wanted)
-                values[block_id] = {block_id: {"type": kind, "selected_option": chosen}}
-            elif kind == "plain_text_input":
-                text = texts.get(block_id, element.get("initial_value"))
-                values[block_id] = {block_id: {"type": kind, "value": text}}
-            elif kind == "checkboxes":
-                boxes = element["options"] if block_id in ticked else []
-                values[block_id] = {block_id: {"type": kind, "selected_options": boxes}}
-        return values
+    # `view.state.values` of a form filled in as a person would (the emulator's Block Kit).
+    fill = staticmethod(filled_values)
 
     def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any]) -> Exchange:
         """Submit a modal the bot opened, with `values` as Slack's `view.state.values`."""

@@ -37,6 +37,10 @@ UNREADABLE = (
     | DM_REFUSED
 )
 
+# Slack's answers when the bot's token no longer works (the app uninstalled, the token
+# revoked or deleted): no call will succeed until the app is installed again.
+TOKEN_GONE = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
+
 T = TypeVar("T")
 
 
@@ -70,7 +74,9 @@ def failure(error: BaseException) -> DeliveryError:
         else:
             found = response.get("error") if isinstance(response.data, dict) else None
             code = str(found or "unknown_error")
-        return DeliveryError(code, retry_after, ambiguous=ambiguous(error))
+        return DeliveryError(
+            code, retry_after, ambiguous=ambiguous(error), revoked=code in TOKEN_GONE
+        )
     return DeliveryError(type(error).__name__, ambiguous=True)
 
 

@@ -132,7 +132,8 @@ def round_status_message(status: RoundStatus, today: date) -> Message:
 
 def calendar_note(status: RoundStatus, row: CountryStatus, today: date) -> str:
     """` · 3 working days left · Greek partner away until Fri 20 Aug` for a country that has
-    not answered an open round (its own working days, its asked members away)."""
+    not answered an open round (its own working days, its asked members away, its members
+    all deactivated in Slack)."""
     country = status.calendar.countries.get(row.country.code) if status.calendar else None
     if country is None or row.submitted_at is not None or status.round.closed:
         return ""
@@ -145,6 +146,10 @@ def calendar_note(status: RoundStatus, row: CountryStatus, today: date) -> str:
         since = f"{member.first:%a} {member.first.day} {member.first:%b}"
         when = f"until {until}" if member.first <= today else f"from {since} to {until}"
         note += f" · {escape(member.name)} away {when}"
+    if country.deactivated:
+        who = escape(", ".join(country.deactivated))
+        only = "its only member" if len(country.deactivated) == 1 else "all its members"
+        note += f" · {only}, {who}, deactivated in Slack: nobody there gets a DM"
     return note
 
 

@@ -13,16 +13,19 @@ whose claim was taken over (it outlived its lease) writes nothing.
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from scheduling.clock import Clock
 from scheduling.connect.private import PrivateFallback
 from scheduling.consortium.directory import DirectoryService
+from scheduling.delivery.outbox import DeliveryKind as DeliveryKind
+from scheduling.delivery.outbox import JobSettings as JobSettings
+from scheduling.delivery.outbox import Pending as Pending
+from scheduling.delivery.outbox import SweepReport as SweepReport
+from scheduling.lifecycle.service import workspace_state
 from scheduling.ports import (
     DeliveryError,
     DeliveryNotifier,
@@ -39,63 +42,6 @@ logger = logging.getLogger("consortium_bot.jobs")
 
 KEYS_AT_ONCE = 500  # keys named in one query (an IN list)
 FROZEN = "frozen"  # where a message of several parts is kept once its first part went out
-
-
-class DeliveryKind(enum.StrEnum):
-    REMINDER = "reminder"
-    DIGEST = "digest"
-    INVITE = "invite"
-    ROUND_REQUEST = "round"
-    CARD = "card"
-    MAIL = "mail"
-    ATTENDANCE = "attendance"
-    AGENDA = "agenda"
-    NUDGE = "nudge"
-
-
-@dataclass(frozen=True)
-class JobSettings:
-    """How the jobs deliver. `lease` is how long a claim is owned for one step of a send (a
-    part, or asking the platform for one): it must outlast the longest such step, which the
-    composition root checks against the Slack client's own time limits."""
-
-    grace: timedelta = timedelta(minutes=30)
-    digest_grace: timedelta = timedelta(hours=6)
-    lease: timedelta = timedelta(minutes=10)
-    max_attempts: int = 6
-    retry_base: timedelta = timedelta(minutes=1)
-
-
-@dataclass
-class SweepReport:
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-    duplicates_avoided: int = 0
-    deferred: int = 0  # DMs put back until their recipient's working hours
-    errors: list[str] = field(default_factory=list)
-    # Why each failed key failed (its code, how long the platform asked to wait, whether it
-    # may have gone out all the same).
-    failures: dict[str, DeliveryError] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        parts = [f"{self.sent} sent", f"{self.skipped} skipped", f"{self.failed} failed"]
-        if self.duplicates_avoided:
-            parts.append(f"{self.duplicates_avoided} already handled")
-        if self.deferred:
-            parts.append(f"{self.deferred} waiting for working hours")
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A delivery due for a try: queued, a failure whose wait is over, or an expired claim."""
-
-    key: str
-    kind: DeliveryKind
-    channel: str
-    due_at: datetime
-    payload: dict[str, Any]
 
 
 class _LostClaimError(Exception):
@@ -129,13 +75,16 @@ class Deliverer:
     ) -> None:
         """Send the message named `key` unless it was sent, skipped or is being sent;
         `on_sent` records where it went in the transaction that marks it sent."""
+        now = self.clock.now()
         with self.database.write() as work:
+            if self._kept_back(work, key, kind, channel, due_at, payload, now, report):
+                return
             claim = work.deliveries.claim(
                 key,
                 kind=str(kind),
                 channel=channel,
                 due_at=due_at,
-                now=self.clock.now(),
+                now=now,
                 lease=self.settings.lease,
                 payload=dict(payload),
             )
@@ -143,6 +92,40 @@ class Deliverer:
             report.duplicates_avoided += 1
             return
         self._send(claim, outgoing, report, on_sent)
+
+    @staticmethod
+    def _kept_back(
+        work: UnitOfWork,
+        key: str,
+        kind: DeliveryKind,
+        channel: str,
+        due_at: datetime,
+        payload: Mapping[str, object],
+        now: datetime,
+        report: SweepReport,
+    ) -> bool:
+        """Whether the message must not go now, decided in its claim's transaction. While
+        the workspace is inactive it stays in the queue as it was due (so each kind's rules
+        on lateness decide when the workspace is back); a DM to a member whose Slack account
+        is deactivated is skipped, with the reason."""
+        inactive = workspace_state(work)
+        if inactive is not None:
+            report.inactive = inactive
+            queued = work.deliveries.enqueue(
+                key, kind=str(kind), channel=channel, now=now, payload=dict(payload), due_at=due_at
+            )
+            report.held += int(queued)
+            return True
+        gone = work.lifecycle.deactivated_since(channel)
+        if gone is None:
+            return False
+        reason = f"deactivated in Slack since {gone:%Y-%m-%d}"
+        if work.deliveries.skip(
+            key, kind=str(kind), channel=channel, due_at=due_at, now=now, reason=reason
+        ) or work.deliveries.give_up(key, reason, now):
+            logger.info("%s %s skipped: %s", kind, key, reason)
+            report.skipped += 1
+        return True
 
     def _send(
         self,
@@ -229,7 +212,9 @@ class Deliverer:
         try:
             return message.find(part, thread)
         except DeliveryError as error:
-            raise DeliveryError(error.code, error.retry_after, ambiguous=True) from error
+            raise DeliveryError(
+                error.code, error.retry_after, ambiguous=True, revoked=error.revoked
+            ) from error
 
     def _failed(
         self,
@@ -246,6 +231,9 @@ class Deliverer:
         else:
             logger.error("delivery %s raised", claim.key, exc_info=failure)
             error = DeliveryError(type(failure).__name__, ambiguous=True)
+        if error.revoked:
+            self._workspace_gone(claim, error, report)
+            return
         # Slack's Retry-After says when; otherwise each try waits twice as long as the last.
         wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
         if error.retry_after is not None:
@@ -270,6 +258,23 @@ class Deliverer:
         report.failed += 1
         report.errors.append(f"{claim.key}: {error.code}")
         report.failures[claim.key] = error
+
+    def _workspace_gone(self, claim: Claim, error: DeliveryError, report: SweepReport) -> None:
+        """Slack takes nothing from the bot any more: the workspace is marked inactive and
+        the message goes back to the queue, its attempt not counted; nothing is retried into
+        the dead token until a start-up finds the token working again."""
+        now = self.clock.now()
+        with self.database.write() as work:
+            work.lifecycle.mark_inactive(error.code, now)
+            reason = f"kept: Slack refused the bot's token ({error.code})"
+            work.deliveries.requeue(claim, reason, now, in_doubt=error.ambiguous)
+            report.inactive = workspace_state(work)
+        logger.error(
+            "delivery %s: Slack refused the bot's token (%s); the workspace is marked inactive"
+            " and nothing is sent until the bot starts with a working token",
+            claim.key,
+            error.code,
+        )
 
     def skip(
         self,

@@ -35,6 +35,8 @@ from scheduling.delivery.notices import Digest
 from scheduling.delivery.reminders import ReminderSweep
 from scheduling.delivery.requests import RoundRequestDelivery
 from scheduling.errors import NotAllowedError
+from scheduling.lifecycle.service import workspace_state
+from scheduling.lifecycle.workspace import WorkspaceInactive
 from scheduling.meetings.rsvp import RsvpRecorded
 from scheduling.nudges.sweep import NudgeSweep
 from scheduling.ports import DeliveryNotifier
@@ -59,6 +61,7 @@ class JobStatus:
     # Members no DM reaches (partners of other workspaces): Slack ID, name, since when; what
     # was meant for their DM reaches them privately in the announcements channel.
     unreachable_by_dm: tuple[tuple[str, str, datetime], ...] = ()
+    inactive: WorkspaceInactive | None = None  # nothing is sent meanwhile
 
 
 class Jobs:
@@ -89,7 +92,9 @@ class Jobs:
     def sweep(self) -> SweepReport:
         """Send every reminder that is due, once; retry what failed; skip what is too late."""
         now = self.clock.now()
-        report = SweepReport()
+        # While the workspace is inactive what falls due is queued, not sent (`Deliverer`).
+        with self.database.read() as work:
+            report = SweepReport(inactive=workspace_state(work))
         next_reminders = self.reminders.sweep(now, report)
         self.attendance.sweep(now, report)
         with self.database.write() as work:
@@ -105,8 +110,12 @@ class Jobs:
         """Deliveries queued, failed or whose sender died, each by its own kind's rules, in
         batches until none is left that this run has not tried."""
         tried: set[str] = set()
-        while batch := [p for p in self.deliverer.pending(now) if p.key not in tried]:
+        while report.inactive is None and (
+            batch := [p for p in self.deliverer.pending(now) if p.key not in tried]
+        ):
             for pending in batch:
+                if report.inactive is not None:
+                    break  # the workspace went inactive meanwhile: the rest stays queued
                 tried.add(pending.key)
                 self._send(pending, now, report)
 
@@ -117,6 +126,8 @@ class Jobs:
         if keys:
             now = self.clock.now()
             for pending in self.deliverer.pending(now, list(keys)):
+                if report.inactive is not None:
+                    break
                 self._send(pending, now, report)
         return report
 
@@ -225,6 +236,7 @@ class Jobs:
             setting = setting_of(work)
             retention = self.retention.status(work)
             unreachable = tuple(work.directory.unreachable_by_dm())
+            inactive = workspace_state(work)
         next_digest = setting.every.next_after(self.clock.now(), setting.zone)
         return JobStatus(
             runs.get(SWEEP),
@@ -234,6 +246,7 @@ class Jobs:
             problems,
             retention,
             unreachable,
+            inactive,
         )
 
 

@@ -14,6 +14,7 @@ from scheduling.actions.items import ActionLine
 from scheduling.actions.minutes import MissingMinutes
 from scheduling.calendars.feeds import FeedLink
 from scheduling.consortium.directory import CountryRef, MemberProfile
+from scheduling.lifecycle.workspace import DeactivatedMember
 from scheduling.meetings.occurrences import Occurrence
 from scheduling.meetings.rsvp import RsvpTotals
 from scheduling.updates.views import RoundStatus, RoundView, UpdateLine
@@ -32,6 +33,7 @@ SHOWN_PROBLEMS = 5
 SHOWN_ACTIONS = 5
 SHOWN_MISSING_MINUTES = 4
 SHOWN_AWAY = 10
+SHOWN_DEACTIVATED = 5
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class ConsortiumState:
     meetings: Cut[MyMeeting]
     missing_minutes: Cut[MissingMinutes] = Cut(())
     away: Cut[AwayMember] = Cut(())  # members away now or within two weeks
+    deactivated: Cut[DeactivatedMember] = Cut(())  # Slack accounts deactivated, oldest first
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from scheduling.home.facts import (
     RECENT_DAYS,
     SHOWN_ACTIONS,
     SHOWN_AWAY,
+    SHOWN_DEACTIVATED,
     SHOWN_MEETINGS,
     SHOWN_MISSING_MINUTES,
     SHOWN_PROBLEMS,
@@ -33,6 +34,7 @@ from scheduling.home.facts import (
     MySettings,
     OwedRound,
 )
+from scheduling.lifecycle.service import deactivated_members
 from scheduling.meetings.mapping import series_of
 from scheduling.meetings.occurrences import Occurrence, Series, occurrences
 from scheduling.meetings.rsvp import TotalsCounter
@@ -103,6 +105,7 @@ class HomeService:
                     Cut.of(meetings, SHOWN_MEETINGS),
                     Cut.of(missing_minutes(work, now), SHOWN_MISSING_MINUTES),
                     Cut.of(_away_members(work, profiles, now), SHOWN_AWAY),
+                    Cut.of(deactivated_members(work, profiles), SHOWN_DEACTIVATED),
                 )
                 if profile.is_coordinator
                 else None

@@ -31,6 +31,8 @@ class CountryCalendar:
     days_left: int  # the country's own working days after today up to the due date
     away: tuple[MemberAway, ...] = ()
     all_away: bool = False  # every member asked is away on the due date
+    # The names of the country's members when every one of them is deactivated in Slack.
+    deactivated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,13 @@ def with_calendars(work: UnitOfWork, status: RoundStatus, today: date) -> RoundS
             if first <= max(due, today) and last >= today
         ]
         on_due = {member for member, first, last in periods if first <= due <= last}
+        listed = [member for member in members if code in member.country_codes]
+        gone = all(member.deactivated_at is not None for member in listed)
         countries[code] = CountryCalendar(
             days_left=WorkingDays(book, code).between(today, due),
             away=tuple(MemberAway(names.get(m, m), first, last) for m, first, last in periods),
             all_away=bool(asked[code]) and on_due >= set(asked[code]),
+            deactivated=tuple(member.name for member in listed) if listed and gone else (),
         )
     calendar = RoundCalendar(
         rules=rules,

@@ -27,6 +27,8 @@ from storage.repositories.privacy.retention import RetentionRepository
 from storage.repositories.rounds import RoundRepository
 from storage.repositories.rsvps import RsvpRepository
 from storage.repositories.updates import UpdateRepository
+from storage.repositories.workspace.events import SlackEventRepository
+from storage.repositories.workspace.lifecycle import LifecycleRepository
 
 
 class UnitOfWork:
@@ -90,6 +92,14 @@ class UnitOfWork:
     @cached_property
     def personal(self) -> PersonalDataRepository:
         return PersonalDataRepository(self.session)
+
+    @cached_property
+    def lifecycle(self) -> LifecycleRepository:
+        return LifecycleRepository(self.session)
+
+    @cached_property
+    def events(self) -> SlackEventRepository:
+        return SlackEventRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""

@@ -9,25 +9,17 @@ whose claim was taken over writes nothing.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from storage.models import Delivery
-
-
-class DeliveryStatus(enum.StrEnum):
-    QUEUED = "queued"
-    CLAIMED = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+from storage.repositories.delivery_reads import DeliveryReads as DeliveryReads
+from storage.repositories.delivery_reads import DeliveryStatus as DeliveryStatus
+from storage.repositories.delivery_reads import SentDelivery as SentDelivery
 
 
 @dataclass(frozen=True)
@@ -47,22 +39,7 @@ class Claim:
     in_doubt: bool = False
 
 
-@dataclass(frozen=True)
-class SentDelivery:
-    """A message that went out: where Slack put it, and what it was."""
-
-    key: str
-    channel: str
-    slack_channel: str
-    slack_ts: str
-    due_at: datetime
-    payload: dict[str, Any]
-
-
-class DeliveryRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class DeliveryRepository(DeliveryReads):
     def _insert_new(self, values: dict[str, Any]) -> int | None:
         """Insert a delivery unless its key exists: the new row's id, or None."""
         dialect = self.session.get_bind().dialect.name
@@ -114,17 +91,19 @@ class DeliveryRepository:
         now: datetime,
         payload: dict[str, Any],
         not_before: datetime | None = None,
+        due_at: datetime | None = None,
     ) -> bool:
         """Ask for a message to be sent as soon as possible (or from `not_before` on: the
         recipient's next working moment), in the transaction of the change that calls for it;
-        False when the key is already known."""
+        False when the key is already known. `due_at`: when the message was due, when that
+        is not when it is tried (a reminder held while the workspace is inactive)."""
         due = max(now, not_before) if not_before is not None else now
         queued = self._insert_new(
             {
                 "key": key,
                 "kind": kind,
                 "channel": channel,
-                "due_at": due,
+                "due_at": due_at or due,
                 "status": DeliveryStatus.QUEUED,
                 "attempts": 0,
                 "next_attempt_at": due,
@@ -275,6 +254,23 @@ class DeliveryRepository:
             values["payload"] = payload
         self.session.execute(update(Delivery).where(self._owned(claim)).values(values))
 
+    def requeue(self, claim: Claim, reason: str, now: datetime, *, in_doubt: bool) -> None:
+        """Put the claim's delivery back in the queue, its attempt given back: it was not
+        refused for what it is, the platform could not take anything (the workspace is
+        inactive). `in_doubt`: the next try looks for it before posting."""
+        self.session.execute(
+            update(Delivery)
+            .where(self._owned(claim))
+            .values(
+                status=DeliveryStatus.QUEUED,
+                error=reason,
+                next_attempt_at=now,
+                lease_until=None,
+                in_doubt=in_doubt,
+                attempts=claim.attempts - 1,
+            )
+        )
+
     def skip(
         self, key: str, *, kind: str, channel: str, due_at: datetime, now: datetime, reason: str
     ) -> bool:
@@ -313,79 +309,6 @@ class DeliveryRepository:
             .values(status=DeliveryStatus.QUEUED, next_attempt_at=until, lease_until=None)
         )
         return deferred.rowcount == 1  # type: ignore[attr-defined,no-any-return]
-
-    def next_attempt_after(self, after: datetime) -> datetime | None:
-        """The first instant after `after` at which a delivery falls due for a try: one
-        waiting for its recipient's hours or for a retry, or a claim whose lease runs out."""
-        waiting = select(func.min(Delivery.next_attempt_at)).where(
-            Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.FAILED)),
-            Delivery.next_attempt_at > after,
-        )
-        leased = select(func.min(Delivery.lease_until)).where(
-            Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until > after
-        )
-        found = [self.session.scalar(waiting), self.session.scalar(leased)]
-        return min((f for f in found if f is not None), default=None)
-
-    def retryable(
-        self, now: datetime, limit: int = 100, keys: Sequence[str] | None = None
-    ) -> Sequence[Delivery]:
-        """Queued deliveries, failed ones due for another try, and claims whose lease ran
-        out; only among `keys` when given."""
-        query = select(Delivery).where(
-            or_(
-                and_(
-                    Delivery.status.in_((DeliveryStatus.FAILED, DeliveryStatus.QUEUED)),
-                    Delivery.next_attempt_at <= now,
-                ),
-                and_(Delivery.status == DeliveryStatus.CLAIMED, Delivery.lease_until < now),
-            )
-        )
-        if keys is not None:
-            query = query.where(Delivery.key.in_(keys))
-        return self.session.scalars(query.order_by(Delivery.due_at, Delivery.id).limit(limit)).all()
-
-    def sent_with_prefix(self, prefix: str) -> list[SentDelivery]:
-        """Sent deliveries whose key starts with `prefix` (keys are hierarchical)."""
-        pattern = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
-        query = select(Delivery).where(
-            Delivery.key.like(pattern, escape="!"), Delivery.status == DeliveryStatus.SENT
-        )
-        return [
-            SentDelivery(
-                d.key,
-                d.channel,
-                d.slack_channel or d.channel,
-                d.slack_ts or "",
-                d.due_at,
-                dict(d.payload),
-            )
-            for d in self.session.scalars(query.order_by(Delivery.sent_at))
-        ]
-
-    def counts(self) -> dict[str, int]:
-        rows = self.session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-        return {status: count for status, count in rows}
-
-    def problems(self, limit: int = 10) -> Sequence[Delivery]:
-        return self.session.scalars(
-            select(Delivery)
-            .where(Delivery.status.in_((DeliveryStatus.FAILED, DeliveryStatus.CLAIMED)))
-            .order_by(Delivery.due_at.desc())
-            .limit(limit)
-        ).all()
-
-    def last_sent(self, kind: str, channel: str) -> Delivery | None:
-        return self.session.scalars(
-            select(Delivery)
-            .where(
-                Delivery.kind == kind,
-                Delivery.channel == channel,
-                Delivery.status == DeliveryStatus.SENT,
-            )
-            .order_by(Delivery.due_at.desc())
-            .limit(1)
-        ).first()
 
 
 def _not_being_sent(now: datetime) -> Any:

@@ -179,8 +179,11 @@ class DirectoryRepository:
         )
 
     def home_viewers(self, slack_ids: Collection[str] | None = None) -> list[str]:
-        """The members who have opened the Home tab (of `slack_ids`, when given)."""
-        query = select(Member.slack_id).where(Member.home_opened_at.is_not(None))
+        """The members who have opened the Home tab (of `slack_ids`, when given), but those
+        whose Slack account is deactivated."""
+        query = select(Member.slack_id).where(
+            Member.home_opened_at.is_not(None), Member.deactivated_at.is_(None)
+        )
         if slack_ids is not None:
             query = query.where(Member.slack_id.in_(slack_ids))
         return list(self.session.scalars(query.order_by(Member.slack_id)))

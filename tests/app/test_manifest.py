@@ -39,5 +39,5 @@ def test_only_the_scopes_the_features_use() -> None:
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == {
         "commands", "chat:write", "im:write", "files:write", "canvases:write",
-        "channels:history", "groups:history", "im:history",
+        "channels:history", "groups:history", "im:history", "users:read",
     }  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.local.emulator.limits import (
@@ -193,3 +193,33 @@ def _view_problems(view: Any, allowed_types: tuple[str, ...]) -> list[str]:
     problems.check_length(view.get("external_id"), MAX_ID_CHARS, "/view/external_id")
     _check_blocks(view.get("blocks", []), "/view/blocks", MAX_VIEW_BLOCKS, problems)
     return problems.messages
+
+
+def filled_values(
+    view: dict[str, Any],
+    texts: dict[str, str],
+    choices: dict[str, str] | None = None,
+    ticked: Sequence[str] = (),
+) -> dict[str, Any]:
+    """`view.state.values` of a form filled in as a person would: `texts` by block ID for
+    text inputs, `choices` (option values) for selects, every box of the `ticked` blocks'
+    checkboxes; the rest keeps its initial value."""
+    values: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        block_id, element = block["block_id"], block["element"]
+        kind = element["type"]
+        if kind == "static_select":
+            wanted = (choices or {}).get(block_id)
+            chosen = element.get("initial_option")
+            if wanted is not None:
+                chosen = next(o for o in element["options"] if o["value"] == wanted)
+            values[block_id] = {block_id: {"type": kind, "selected_option": chosen}}
+        elif kind == "plain_text_input":
+            text = texts.get(block_id, element.get("initial_value"))
+            values[block_id] = {block_id: {"type": kind, "value": text}}
+        elif kind == "checkboxes":
+            boxes = element["options"] if block_id in ticked else []
+            values[block_id] = {block_id: {"type": kind, "selected_options": boxes}}
+    return values
