@@ -21,6 +21,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.attendance.cli import add_commands as add_attendance_commands
 from bot.attendance.cli import add_export_options, run_attendance, run_export
+from bot.privacy.cli import add_commands as add_privacy_commands
+from bot.privacy.cli import run_forget
 from bot.runtime import StartupError, open_database, start_jobs
 from bot.settings import Settings, SettingsError, database_url_if_set, load_settings
 from scheduling.clock import SystemClock
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", "--out", type=Path, help="file to write (default: standard output)"
     )
     add_attendance_commands(commands)
+    add_privacy_commands(commands)
 
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -176,6 +179,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_export(settings, args)
     if args.command == "attendance":
         return run_attendance(settings, args)
+    if args.command == "forget":
+        return run_forget(settings, args)
     if args.command == "export":
         return _export(settings, args.round_ref, args.format_name, args.output)
     if args.command == "db":

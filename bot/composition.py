@@ -39,6 +39,7 @@ from scheduling.home.service import HomeService
 from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
 from scheduling.nudges.service import NudgeService
+from scheduling.privacy.erasure import ErasureService
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
 from scheduling.workdays.away import AwayService
@@ -66,6 +67,7 @@ class Domain:
     agendas: AgendaService
     checks: CalendarChecks
     away: AwayService
+    erasure: ErasureService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -89,6 +91,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         agendas=AgendaService(database, clock),
         checks=CalendarChecks(database, clock),
         away=AwayService(database, clock, directory),
+        erasure=ErasureService(database, clock, directory),
     )
 
 

@@ -20,6 +20,7 @@ from bot.core.help import (
 )
 from bot.core.mrkdwn import unescape
 from bot.core.web_api.background import Background, SchedulerState
+from bot.privacy.forget import handle_forget
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
@@ -27,6 +28,7 @@ from scheduling.delivery.jobs import Jobs
 from scheduling.errors import FieldError
 from scheduling.language.words import suggest
 from scheduling.meetings.service import MeetingService
+from scheduling.privacy.erasure import ErasureService
 from scheduling.workdays.away import AwayService
 
 if TYPE_CHECKING:  # the Home tab's module draws on the features' blocks
@@ -46,10 +48,14 @@ async def handle(
     homes: HomeTabs,
     background: Background,
     away: AwayService,
+    erasure: ErasureService,
 ) -> None:
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
+    if subcommand == "forget":
+        await handle_forget(ack, command, caller, erasure)
+        return
     if subcommand == "away":
         changed = await handle_away(ack, command, caller, directory, away)
         if changed is not None:  # their tab says so, and the coordinators' list who is away

@@ -63,6 +63,8 @@ COORDINATOR_ACTIONS = {
     ids.TOPIC_UP: "order, merge or drop topics",
     ids.TOPIC_CARRY: "carry topics",
     ids.AGENDA_EDIT: "edit and publish agendas",
+    ids.FORGET_ERASE: "erase a member's data",
+    ids.FORGET_PICK: "erase a member's data",
 }
 
 

@@ -16,6 +16,7 @@ from storage.models import Base
 from storage.repositories.away import AwayRepository
 from storage.repositories.deliveries import DeliveryRepository
 from storage.repositories.directory import DirectoryRepository
+from storage.repositories.erasure import ErasureRepository
 from storage.repositories.feeds import FeedTokenRepository
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.meeting_records.actions import ActionRepository
@@ -80,6 +81,10 @@ class UnitOfWork:
     @cached_property
     def away(self) -> AwayRepository:
         return AwayRepository(self.session)
+
+    @cached_property
+    def erasure(self) -> ErasureRepository:
+        return ErasureRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""
