@@ -70,7 +70,7 @@ def forget_confirmation(plan: ErasurePlan) -> Message:
     """Asked before a member is erased: what goes, that it cannot be undone, and the
     consortium file; Erase (with Slack's own confirmation dialog) and Cancel."""
     who = f"{plan.name} ({', '.join(plan.country_codes) or 'no country'})"
-    question = f"Erase {who}'s personal data?"
+    question = f"Erase the personal data of {who}?"
     lines = "\n".join(f"• {escape(line)}" for line in removed_lines(plan))
     value = json.dumps({"m": plan.slack_id})
     blocks: list[Block] = [

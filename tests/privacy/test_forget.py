@@ -182,7 +182,7 @@ def docx_text(content: bytes) -> str:
 def erase_through_buttons(workspace: LocalWorkspace) -> str:
     asked = workspace.command(COORDINATOR, f"/consortium forget <@{PT}|joana>")
     text = asked.ack_text
-    assert f"Erase {NAME} (PT)'s personal data?" in text
+    assert f"Erase the personal data of {NAME} (PT)?" in text
     assert "cannot be undone" in text and "consortium file" in text
     blocks = json.dumps(asked.ack)
     for said in ("2 RSVPs", "attendance row", "1 update they wrote", "1 revision they made"):
@@ -298,9 +298,9 @@ def test_partners_are_refused_at_the_door_and_by_the_service(workspace: LocalWor
 @pytest.mark.parametrize(
     ("said", "answer"),
     [
-        ("joana araujo", f"Erase {NAME} (PT)'s personal data?"),
+        ("joana araujo", f"Erase the personal data of {NAME} (PT)?"),
         ("Joanna Araújo", f"Did you mean {NAME}?"),
-        ("Joana", f"Erase {NAME} (PT)'s personal data?"),
+        ("Joana", f"Erase the personal data of {NAME} (PT)?"),
         ("partner", "members are called 'partner': which one?"),
         ("U0NOBODY", "U0NOBODY is not a member of the consortium."),
         ("", "Name the member to erase"),
@@ -321,7 +321,7 @@ def test_a_name_that_fits_several_asks_which_then_confirms(workspace: LocalWorks
     asked = workspace.command(COORDINATOR, "/consortium forget partner")
     chosen = press(workspace, COORDINATOR, asked, ids.FORGET_PICK, GREEK)
     replies = [c.params for c in chosen.calls if c.method == "response_url"]
-    assert "Erase Greek partner (GR)'s personal data?" in replies[-1]["text"]
+    assert "Erase the personal data of Greek partner (GR)?" in replies[-1]["text"]
     cancelled = workspace.click(COORDINATOR, ids.FORGET_CANCEL, json.dumps({"m": GREEK}))
     replies = [c.params for c in cancelled.calls if c.method == "response_url"]
     assert "nothing was erased" in replies[-1]["text"]
