@@ -22,6 +22,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.attendance.cli import add_commands as add_attendance_commands
 from bot.attendance.cli import add_export_options, run_attendance, run_export
+from bot.privacy.cli import add_commands as add_privacy_commands
+from bot.privacy.cli import run_forget
 from bot.privacy.my_data_cli import add_command as add_my_data_command
 from bot.privacy.my_data_cli import run_my_data
 from bot.runtime import StartupError, open_database, start_jobs
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_attendance_commands(commands)
     add_my_data_command(commands)
+    add_privacy_commands(commands)
 
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -192,6 +195,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_attendance(settings, args)
     if args.command == "my-data":
         return run_my_data(settings, args)
+    if args.command == "forget":
+        return run_forget(settings, args)
     if args.command == "export":
         return _export(settings, args.round_ref, args.format_name, args.output)
     if args.command == "db":

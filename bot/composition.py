@@ -41,6 +41,7 @@ from scheduling.meetings.rsvp import RsvpService
 from scheduling.meetings.service import MeetingService
 from scheduling.nudges.service import NudgeService
 from scheduling.privacy.access import PersonalDataService
+from scheduling.privacy.erasure import ErasureService
 from scheduling.updates.rounds import RoundService
 from scheduling.updates.service import UpdateService
 from scheduling.workdays.away import AwayService
@@ -70,6 +71,7 @@ class Domain:
     away: AwayService
     personal_data: PersonalDataService
     lifecycle: LifecycleService
+    erasure: ErasureService
 
 
 def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> Domain:
@@ -95,6 +97,7 @@ def compose_domain(database: Database, clock: Clock, *, mail: bool = False) -> D
         away=AwayService(database, clock, directory),
         personal_data=PersonalDataService(database, clock),
         lifecycle=LifecycleService(database, clock),
+        erasure=ErasureService(database, clock, directory),
     )
 
 

@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block, ButtonElement, MarkdownTextObject, Se
 
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, section
-from bot.core.mrkdwn import escape, mention, truncate
+from bot.core.mrkdwn import escape, person, truncate
 from scheduling.actions.items import ActionLine, ActionListing
 from scheduling.actions.minutes import MinutesAdded
 from scheduling.language.dates import due_words, short_date
@@ -27,7 +27,7 @@ def action_words(item: ActionLine, today: date) -> str:
     """`#3 🇵🇹 Portugal: Send the draft · due tomorrow`, as mrkdwn (text escaped)."""
     whose = []
     if item.member_id:
-        whose.append(mention(item.member_id))
+        whose.append(person(item.member_id))
     if item.country:
         whose.append(f"{item.country.flag} {escape(item.country.name)}")
     due = f" · {due_words(item.due_on, today)}" if item.due_on else ""
@@ -116,5 +116,5 @@ def minutes_post(added: MinutesAdded) -> Message:
     mrkdwn, plain = _minutes_words(added)
     return Message(
         text=escape(f"📝 {plain}"),
-        blocks=as_dicts([section(f"📝 {mrkdwn}, added by {mention(added.added_by)}")]),
+        blocks=as_dicts([section(f"📝 {mrkdwn}, added by {person(added.added_by)}")]),
     )

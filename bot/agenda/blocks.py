@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, header, section, section_texts
-from bot.core.mrkdwn import escape, mention, truncate
+from bot.core.mrkdwn import escape, person, truncate
 from scheduling.agenda.facts import MAX_AGENDA_TEXT, AgendaFacts, TopicLine
 from scheduling.agenda.topics import Carried, Proposed, Supported, TopicList
 from scheduling.language.dates import short_date
@@ -183,7 +183,7 @@ def _topic_line(topic: TopicLine, names: Mapping[str, str]) -> str:
     who = f" · {escape(_countries(topic.supporters, names))}" if support else ""
     return (
         f"*{topic.number}.* {escape(topic.title)} · {support} "
-        f"{'country' if support == 1 else 'countries'}{who} · from {mention(topic.proposed_by)}"
+        f"{'country' if support == 1 else 'countries'}{who} · from {person(topic.proposed_by)}"
     )
 
 

@@ -23,6 +23,7 @@ from bot.core.help import (
 )
 from bot.core.mrkdwn import unescape
 from bot.core.web_api.background import Background, SchedulerState
+from bot.privacy.forget import handle_forget
 from bot.privacy.my_data import asks_for_my_data, handle_my_data
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedService
@@ -32,6 +33,7 @@ from scheduling.errors import FieldError
 from scheduling.language.words import suggest
 from scheduling.meetings.service import MeetingService
 from scheduling.privacy.access import PersonalDataService
+from scheduling.privacy.erasure import ErasureService
 from scheduling.workdays.away import AwayService
 
 if TYPE_CHECKING:  # the Home tab's module draws on the features' blocks
@@ -53,12 +55,16 @@ async def handle(
     away: AwayService,
     personal_data: PersonalDataService,
     web: WebClient,
+    erasure: ErasureService,
 ) -> None:
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
     if asks_for_my_data(words):
         await handle_my_data(ack, command, caller, personal_data, web, background)
+        return
+    if subcommand == "forget":
+        await handle_forget(ack, command, caller, erasure)
         return
     if subcommand == "away":
         changed = await handle_away(ack, command, caller, directory, away)

@@ -65,6 +65,8 @@ COORDINATOR_ACTIONS = {
     ids.TOPIC_CARRY: "carry topics",
     ids.AGENDA_EDIT: "edit and publish agendas",
     ids.FEED_RESET_OTHERS_CONFIRM: "reset the shared feed links or another member's links",
+    ids.FORGET_ERASE: "erase a member's data",
+    ids.FORGET_PICK: "erase a member's data",
 }
 
 

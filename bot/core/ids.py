@@ -130,3 +130,10 @@ def update_action_block(item_id: int) -> str:
 
 def update_action_note_block(item_id: int) -> str:
     return f"update_action_note_{item_id}"
+
+
+# Erasing a member (`/consortium forget`): Erase and Cancel on the confirmation, and the
+# choice among members a name fits.
+FORGET_ERASE = "forget_erase"
+FORGET_CANCEL = "forget_cancel"
+FORGET_PICK = "forget_pick"

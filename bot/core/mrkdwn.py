@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from scheduling.privacy.former import former_words
+
 
 def escape(text: str) -> str:
     """Escape Slack's three control characters so user text cannot mention or link anyone.
@@ -25,6 +27,13 @@ def mention(slack_id: str) -> str:
     if not slack_id.isalnum():
         raise ValueError(f"not a Slack ID: {slack_id!r}")
     return f"<@{slack_id}>"
+
+
+def person(value: str) -> str:
+    """Who acted, as mrkdwn: a mention of a member's Slack ID, or the words of an erased
+    member's mark ("a former member of PT"), which must never become a mention."""
+    words = former_words(value)
+    return escape(words) if words is not None else mention(value)
 
 
 def channel_link(channel_id: str) -> str:

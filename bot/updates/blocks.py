@@ -20,6 +20,7 @@ from bot.core.blocks import (
     section,
 )
 from bot.core.mrkdwn import escape, escaped_chunks, escaped_prefix_length, truncate
+from scheduling.privacy.former import person_words
 from scheduling.updates.notes import Counted
 from scheduling.updates.views import RoundView, UpdateView
 from scheduling.vocabulary import SECTIONS, UpdateField
@@ -43,7 +44,7 @@ def _body(label: str, text: str, limit: int = MAX_SECTION_TEXT) -> tuple[str, bo
 
 
 def _who(update: UpdateView, names: Mapping[str, str]) -> str:
-    return names.get(update.author_id, update.author_id)
+    return person_words(update.author_id, names)
 
 
 def update_card(update: UpdateView, names: Mapping[str, str], edited: bool = False) -> Message:

@@ -5,7 +5,7 @@ failure is logged with Slack's error and told to the author."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -71,7 +71,15 @@ class UpdatePublisher:
             " I will try again.",
         )
 
-    def _refresh(self, update: UpdateView, author_id: str) -> None:
+    def redraw(self, updates: Sequence[UpdateView]) -> None:
+        """Cards posted earlier drawn again as they read now (an erased author's name "a
+        former member of …"); a failure is only logged: nobody waits for it."""
+        for update in updates:
+            if update.posted_channel and update.posted_ts:
+                self._redrawn(update)
+
+    def _redrawn(self, update: UpdateView) -> str | None:
+        """The card drawn again in place: None, or Slack's error."""
         card = update_card(update, self.directory.names())
         assert update.posted_channel is not None and update.posted_ts is not None
         try:
@@ -82,8 +90,14 @@ class UpdatePublisher:
                 blocks=card.blocks,
             )
         except SlackApiError as error:
-            code = error.response.get("error", "unknown_error")
+            code = str(error.response.get("error", "unknown_error"))
             logger.warning("update %s not refreshed: %s", update.id, code)
+            return code
+        return None
+
+    def _refresh(self, update: UpdateView, author_id: str) -> None:
+        code = self._redrawn(update)
+        if code is not None:
             tell(
                 self.client,
                 author_id,

@@ -16,6 +16,7 @@ from scheduling.language.dates import short_date
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import to_series
 from scheduling.meetings.occurrences import Occurrence, Series, localise, occurrences
+from scheduling.privacy.former import former_words
 from storage.db import Database
 from storage.meeting_records import Attendance
 
@@ -97,6 +98,7 @@ class RecordService:
                 ActionLine(
                     item.text,
                     names.get(item.country_code or "", "")
+                    or former_words(item.member_id)
                     or (
                         snapshot.profiles[item.member_id].name
                         if item.member_id in snapshot.profiles

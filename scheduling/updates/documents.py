@@ -227,6 +227,7 @@ def to_json(report: RoundReport) -> str:
                 "id": update.id,
                 "country_code": update.country.code,
                 "author_id": update.author_id,
+                "author_name": report.authors.get(update.author_id, ""),
                 "created_at": update.created_at.isoformat(),
                 "updated_at": update.updated_at.isoformat(),
                 "posted_channel": update.posted_channel,

@@ -10,6 +10,7 @@ from typing import Any
 
 from scheduling.clock import Clock
 from scheduling.errors import FieldError
+from scheduling.privacy.former import former_words
 from scheduling.updates.views import RoundStatus, UpdateView, statuses, to_view
 from scheduling.vocabulary import FIELDS
 from storage.db import Database
@@ -92,6 +93,10 @@ def report_of(work: UnitOfWork, clock: Clock, round_: Round) -> RoundReport:
                 "roles": member.role_names,
             }
         )
+    for slack_id in people:
+        words = former_words(slack_id)
+        if words is not None:  # an erased member's mark: how every export names them
+            authors[slack_id] = words
     needed = {row.country.code for row in status.countries}
     needed |= {code for member in members for code in member["countries"]}
     countries = tuple(

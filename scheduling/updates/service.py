@@ -20,6 +20,7 @@ from scheduling.delivery.cards import queue_card
 from scheduling.errors import FieldError, NotAllowedError
 from scheduling.language.places import AUDIENCE_PHRASES, country_names
 from scheduling.language.words import suggest
+from scheduling.privacy.former import former_words
 from scheduling.updates.notes import Counted, add_to_answer, awaiting_round, first_answer
 from scheduling.updates.views import RoundRef, RoundView, UpdateDraft, UpdateView, to_view
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
@@ -234,7 +235,7 @@ class UpdateService:
             if seen_version is not None and update.version != seen_version:
                 editor = update.revisions[-1].editor_id if update.revisions else update.author_id
                 found = work.directory.members([editor])
-                who = found[0].name if found else "Someone"
+                who = former_words(editor) or (found[0].name if found else "Someone")
                 when = update.updated_at.astimezone(ZoneInfo(profile.timezone))
                 raise EditConflictError(
                     f"{who} changed this update at {when:%H:%M} ({profile.timezone}), after "

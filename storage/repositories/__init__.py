@@ -22,6 +22,7 @@ from storage.repositories.meeting_records.actions import ActionRepository
 from storage.repositories.meeting_records.agendas import AgendaRepository
 from storage.repositories.meeting_records.attendance import AttendanceRepository
 from storage.repositories.meetings import MeetingRepository
+from storage.repositories.privacy.erasure import ErasureRepository
 from storage.repositories.privacy.holdings import PersonalDataRepository
 from storage.repositories.privacy.retention import RetentionRepository
 from storage.repositories.rounds import RoundRepository
@@ -100,6 +101,10 @@ class UnitOfWork:
     @cached_property
     def events(self) -> SlackEventRepository:
         return SlackEventRepository(self.session)
+
+    @cached_property
+    def erasure(self) -> ErasureRepository:
+        return ErasureRepository(self.session)
 
     def add(self, row: Base) -> None:
         """Store a new row of any table when the transaction commits."""

@@ -77,7 +77,7 @@ def test_an_unknown_subcommand_is_named_and_help_suggested(workspace: LocalWorks
     exchange = workspace.command(COORDINATOR, "/consortium <!channel>")
     assert exchange.ack_text == (
         "I don't know `/consortium &lt;!channel&gt;`. /consortium takes: help, whoami, "
-        "subscribe, remind, invites, digest, away, hours, my-data, status. Each with an example: "
+        "subscribe, remind, invites, digest, away, hours, my-data, status, forget. Each with an example: "
         "/consortium help settings."
     )
     blocks = json.dumps(exchange.ack["blocks"] if isinstance(exchange.ack, dict) else [])

@@ -91,4 +91,15 @@ ENTRIES: tuple[CommandHelp, ...] = (
         refusal="see the bot's status",
         topic="admin",
     ),
+    CommandHelp(
+        CONSORTIUM_COMMAND,
+        "/consortium forget @member",
+        "Erase a member's personal data (GDPR art. 17), after a confirmation that says what "
+        'goes: their updates stay, by "a former member of" their country.',
+        "/consortium forget @Ana",
+        coordinators_only=True,
+        words=("forget",),
+        refusal="erase a member's data",
+        topic="admin",
+    ),
 )
