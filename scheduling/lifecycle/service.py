@@ -9,7 +9,6 @@ since when, and only for members the consortium knows.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import timedelta
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import MemberProfile
@@ -21,10 +20,6 @@ from scheduling.lifecycle.workspace import (
 )
 from storage.db import Database
 from storage.repositories import UnitOfWork
-
-# Slack retries an event three times within minutes; an event ID older than this is only
-# kept in case a clock or a queue was slow.
-EVENT_MEMORY = timedelta(days=1)
 
 
 def workspace_state(work: UnitOfWork) -> WorkspaceInactive | None:
@@ -55,14 +50,10 @@ class LifecycleService:
 
     def first_time(self, event_id: str) -> bool:
         """Record an Events API delivery: True the first time its `event_id` is seen, False
-        for a retry (or a second instance's copy of it). Event IDs older than a day are
-        forgotten in the same transaction."""
-        now = self.clock.now()
+        for a retry (or a second instance's copy of it). The daily retention run forgets
+        old IDs (`slack_events` in the consortium file's `retention:`)."""
         with self.database.write() as work:
-            first = work.events.record(event_id, now)
-            if first:
-                work.events.prune_events(now - EVENT_MEMORY)
-        return first
+            return work.events.record(event_id, self.clock.now())
 
     def state(self) -> WorkspaceInactive | None:
         with self.database.read() as work:

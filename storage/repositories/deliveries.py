@@ -194,20 +194,7 @@ class DeliveryRepository(DeliveryReads):
 
     def mark_sent(self, claim: Claim, slack_channel: str, slack_ts: str, now: datetime) -> bool:
         """Mark the claim's delivery sent; False when this attempt no longer owns it."""
-        marked = self.session.execute(
-            update(Delivery)
-            .where(self._owned(claim))
-            .values(
-                status=DeliveryStatus.SENT,
-                slack_channel=slack_channel,
-                slack_ts=slack_ts,
-                sent_at=now,
-                error=None,
-                lease_until=None,
-                in_doubt=False,
-            )
-        )
-        return marked.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+        return self._sent(claim, slack_channel, slack_ts, now, None)
 
     def mark_sent_privately(
         self, claim: Claim, channel: str, now: datetime, note: str | None = None
@@ -215,18 +202,16 @@ class DeliveryRepository(DeliveryReads):
         """Mark the claim's delivery sent privately in `channel` (an ephemeral message: no ts
         to keep, nothing to redraw); `note` says when its arrival is not certain. False when
         this attempt no longer owns it."""
+        return self._sent(claim, channel, None, now, note)
+
+    def _sent(
+        self, claim: Claim, channel: str, ts: str | None, now: datetime, note: str | None
+    ) -> bool:
+        values = {"slack_channel": channel, "slack_ts": ts, "sent_at": now, "error": note}
         marked = self.session.execute(
             update(Delivery)
             .where(self._owned(claim))
-            .values(
-                status=DeliveryStatus.SENT,
-                slack_channel=channel,
-                slack_ts=None,
-                sent_at=now,
-                error=note,
-                lease_until=None,
-                in_doubt=False,
-            )
+            .values(status=DeliveryStatus.SENT, lease_until=None, in_doubt=False, **values)
         )
         return marked.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 

@@ -7,13 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
-from scheduling.lifecycle.service import EVENT_MEMORY, LifecycleService
+from scheduling.lifecycle.service import LifecycleService
 from storage.db import Database
-from storage.models import SlackEvent
 from tests.support import ROOT, run_at_once
 
 STRANGER = "U0STRANGER"
@@ -69,20 +67,6 @@ def test_two_instances_receiving_one_event_at_once_handle_it_once(database: Data
 
         assert run_at_once(4, receive) == []
         assert sorted(seen) == [False, False, False, True]
-
-
-def test_event_ids_older_than_a_day_are_forgotten(database: Database) -> None:
-    clock = FixedClock(datetime(2024, 1, 2, 9, 0, tzinfo=UTC))
-    lifecycle = LifecycleService(database, clock)
-    assert lifecycle.first_time("Ev0OLD")
-    clock.advance(EVENT_MEMORY + timedelta(minutes=1))
-    assert lifecycle.first_time("Ev0NEW")
-    with database.read() as work:
-        kept = work.session.scalars(select(SlackEvent.event_id)).all()
-    assert kept == ["Ev0NEW"]
-    # The retention job may prune too, by its own date.
-    with database.write() as work:
-        assert work.events.prune_events(clock.now() + timedelta(seconds=1)) == 1
 
 
 def test_the_manifest_subscribes_to_the_lifecycle_events() -> None:

@@ -100,3 +100,21 @@ def a_season_of_work(workspace: LocalWorkspace, clock: FixedClock) -> None:
     added = workspace.command(PORTUGUESE, '/action add PT "Send the Lisbon roadmap draft"')
     assert "Send the Lisbon roadmap draft" in added.ack_text, added.ack_text
     workspace.command(GREEK, '/action add GR "Translate the Athens contract"')
+
+
+# A consortium file that names every kind of retention period, as people write them.
+RETENTION_FILE = """\
+consortium:
+  name: Retained
+  timezone: Europe/Vienna
+  retention:
+    deliveries: 90d
+    revisions: 2 years
+    updates: keep
+    rsvps: 6 months
+    slack events: 7 days
+countries:
+  - {code: AT, name: Austria, role: core}
+members:
+  - {slack_id: U0COORD1, name: Coordinator, country: AT, roles: [coordinator]}
+"""

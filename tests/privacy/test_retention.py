@@ -29,33 +29,18 @@ from storage.models import (
     UpdateRevision,
 )
 from storage.repositories.deliveries import DeliveryStatus
+from tests.privacy.support import RETENTION_FILE
 from tests.support import EXAMPLE_FILE, OpenWorkspace, run_at_once
 
 # Wednesday 10:00 in Vienna: today's run (due from 03:00) has not been done.
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
-FILE = """\
-consortium:
-  name: Retained
-  timezone: Europe/Vienna
-  retention:
-    deliveries: 90d
-    revisions: 2 years
-    updates: keep
-    rsvps: 6 months
-    slack events: 7 days
-countries:
-  - {code: AT, name: Austria, role: core}
-members:
-  - {slack_id: U0COORD1, name: Coordinator, country: AT, roles: [coordinator]}
-"""
-
 
 # --- the daily run -------------------------------------------------------------------------
 
 
-def _consortium(database: Database, text: str = FILE) -> FixedClock:
+def _consortium(database: Database, text: str = RETENTION_FILE) -> FixedClock:
     clock = FixedClock(NOW - 3 * 365 * DAY)
     import_consortium(database, parse_consortium_text(text), clock)
     clock.set(NOW)
@@ -136,7 +121,7 @@ def test_revisions_past_two_years_go_while_their_update_stays_and_updates_are_ke
 
 
 def test_updates_with_a_period_go_with_their_revisions(database: Database) -> None:
-    clock = _consortium(database, FILE.replace("updates: keep", "updates: 2y"))
+    clock = _consortium(database, RETENTION_FILE.replace("updates: keep", "updates: 2y"))
     with database.write() as work:
         work.add(_update(NOW - 1000 * DAY, edited=NOW - 900 * DAY))
         work.add(_update(NOW - 1000 * DAY, edited=NOW - 10 * DAY))  # edited lately: stays
@@ -153,7 +138,9 @@ def test_updates_with_a_period_go_with_their_revisions(database: Database) -> No
 def test_rsvps_and_attendance_go_once_their_occurrence_ended_the_period_ago(
     database: Database,
 ) -> None:
-    text = FILE.replace("slack events: 7 days", "slack events: 7 days\n    attendance: 5y")
+    text = RETENTION_FILE.replace(
+        "slack events: 7 days", "slack events: 7 days\n    attendance: 5y"
+    )
     clock = _consortium(database, text)
     with database.write() as work:
         meeting = Meeting(

@@ -22,24 +22,9 @@ from scheduling.privacy.retention import (
     read_period,
 )
 from storage.db import Database
+from tests.privacy.support import RETENTION_FILE
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
-
-FILE = """\
-consortium:
-  name: Retained
-  timezone: Europe/Vienna
-  retention:
-    deliveries: 90d
-    revisions: 2 years
-    updates: keep
-    rsvps: 6 months
-    slack events: 7 days
-countries:
-  - {code: AT, name: Austria, role: core}
-members:
-  - {slack_id: U0COORD1, name: Coordinator, country: AT, roles: [coordinator]}
-"""
 
 
 @pytest.mark.parametrize(
@@ -94,7 +79,7 @@ def test_deliveries_are_kept_long_enough_to_stop_a_message_going_twice() -> None
 
 
 def test_every_problem_of_the_retention_key_is_reported_with_its_line() -> None:
-    text = FILE.replace("deliveries: 90d", "delivries: 90d").replace(
+    text = RETENTION_FILE.replace("deliveries: 90d", "delivries: 90d").replace(
         "rsvps: 6 months", "rsvps: 6m\n    slack_events: 8d"
     )
     with pytest.raises(ConsortiumFileError) as raised:
@@ -111,7 +96,7 @@ def test_every_problem_of_the_retention_key_is_reported_with_its_line() -> None:
 
 
 def test_retention_must_be_a_mapping() -> None:
-    text = FILE.replace("  retention:\n", "  retention: 90 days\n  old_retention:\n")
+    text = RETENTION_FILE.replace("  retention:\n", "  retention: 90 days\n  old_retention:\n")
     with pytest.raises(ConsortiumFileError) as raised:
         parse_consortium_text(text, "consortium.yaml")
     assert (
@@ -123,7 +108,7 @@ def test_retention_must_be_a_mapping() -> None:
 def test_kinds_left_out_keep_their_defaults_and_the_import_stores_what_was_written(
     database: Database,
 ) -> None:
-    spec = parse_consortium_text(FILE)
+    spec = parse_consortium_text(RETENTION_FILE)
     assert spec.retention.period(RetainedKind.DELIVERIES) == Period(90, Unit.DAYS)
     assert spec.retention.period(RetainedKind.UPDATES) is None
     assert spec.retention.period(RetainedKind.ATTENDANCE) is None  # the EU reporting's record

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,8 +27,3 @@ class SlackEventRepository:
             .returning(SlackEvent.event_id)
         )
         return self.session.scalar(statement) is not None
-
-    def prune_events(self, before: datetime) -> int:
-        """Forget the events received before `before`; how many were forgotten."""
-        pruned = self.session.execute(delete(SlackEvent).where(SlackEvent.received_at < before))
-        return int(pruned.rowcount)  # type: ignore[attr-defined]
