@@ -22,8 +22,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.attendance.cli import add_commands as add_attendance_commands
 from bot.attendance.cli import add_export_options, run_attendance, run_export
-from bot.privacy.cli import add_commands as add_privacy_commands
-from bot.privacy.cli import run_forget
+from bot.privacy.forget_cli import add_commands as add_privacy_commands
+from bot.privacy.forget_cli import run_forget
 from bot.privacy.my_data_cli import add_command as add_my_data_command
 from bot.privacy.my_data_cli import run_my_data
 from bot.runtime import StartupError, open_database, start_jobs

@@ -250,12 +250,14 @@ def _settings(settings: MySettings, public_url: str | None, coordinator: bool) -
         section("*Your settings*\n" + "\n".join(lines)),
         section(truncate(_feed_lines(settings.feeds, public_url), MAX_SECTION_TEXT)),
         context(
-            f"What this bot stores about you: {stored}; your answers to meetings; the updates "
-            "you post and edit. "
+            f"What this bot stores about you: {stored}; your settings and days away; your "
+            "answers to meetings and attendance; the updates you post and edit; the messages it "
+            "sent you. `/consortium my-data` sends you all of it as a file. "
             + (
-                "They come from the consortium file, which coordinators keep."
+                "Profiles come from the consortium file, which coordinators keep; "
+                "`/consortium forget @member` erases a member."
                 if coordinator
-                else "Ask a coordinator to see or remove them."
+                else "To have something corrected or erased, ask a coordinator."
             )
         ),
     ]

@@ -18,7 +18,12 @@ from bot.core.blocks import Message, plain_message
 from bot.core.buttons import answer_in_place, pressed_object
 from bot.core.mrkdwn import unescape
 from bot.core.web_api.background import Background
-from bot.privacy.blocks import choose_member, erased_message, forget_confirmation, kept_message
+from bot.privacy.forget_blocks import (
+    choose_member,
+    erased_message,
+    forget_confirmation,
+    kept_message,
+)
 from bot.updates.publisher import UpdatePublisher
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.errors import FieldError

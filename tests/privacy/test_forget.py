@@ -21,7 +21,7 @@ from bot.cli import main
 from bot.composition import compose_domain
 from bot.core import ids
 from bot.local.workspace import LocalWorkspace
-from bot.privacy.cli import forget as forget_on_command_line
+from bot.privacy.forget_cli import forget as forget_on_command_line
 from bot.reminders.digest_blocks import digest_messages
 from scheduling.actions.items import Assignee
 from scheduling.attendance.documents import render_record, render_register

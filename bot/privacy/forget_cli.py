@@ -8,7 +8,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from bot.privacy.blocks import FILE_NOTE, removed_lines
+from bot.privacy.forget_blocks import FILE_NOTE, removed_lines
 from bot.settings import Settings
 from scheduling.clock import SystemClock
 from scheduling.privacy.erasure import ErasureError, ErasureService
