@@ -174,6 +174,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from bot.local.demo import run_demo
 
+        # The demo's transcript says what happens; log lines would only break it up.
+        logging.getLogger().setLevel(logging.WARNING)
         return run_demo(sys.stdout)
     if args.command == "preview":
         from bot.local.preview.examples import run_preview

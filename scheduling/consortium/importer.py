@@ -98,7 +98,9 @@ class _Importer:
                 "holidays": spec.holidays.stored() or None,
                 "nudges": list(spec.nudges) if spec.nudges is not None else None,
                 "retention": spec.retention.stored() or None,
-                "team_id": spec.team_id,
+                # The workspace the bot's token belongs to is recorded at start-up; a file
+                # that does not name it leaves it be.
+                **({"team_id": spec.team_id} if spec.team_id is not None else {}),
             },
         )
         for country in spec.countries:

@@ -232,7 +232,7 @@ class Deliverer:
             logger.error("delivery %s raised", claim.key, exc_info=failure)
             error = DeliveryError(type(failure).__name__, ambiguous=True)
         if error.revoked:
-            self._workspace_gone(claim, error, report)
+            self._workspace_gone(claim, error, report, payload)
             return
         # Slack's Retry-After says when; otherwise each try waits twice as long as the last.
         wait = self.settings.retry_base * 2 ** (claim.attempts - 1)
@@ -259,7 +259,13 @@ class Deliverer:
         report.errors.append(f"{claim.key}: {error.code}")
         report.failures[claim.key] = error
 
-    def _workspace_gone(self, claim: Claim, error: DeliveryError, report: SweepReport) -> None:
+    def _workspace_gone(
+        self,
+        claim: Claim,
+        error: DeliveryError,
+        report: SweepReport,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
         """Slack takes nothing from the bot any more: the workspace is marked inactive and
         the message goes back to the queue, its attempt not counted; nothing is retried into
         the dead token until a start-up finds the token working again."""
@@ -267,7 +273,7 @@ class Deliverer:
         with self.database.write() as work:
             work.lifecycle.mark_inactive(error.code, now)
             reason = f"kept: Slack refused the bot's token ({error.code})"
-            work.deliveries.requeue(claim, reason, now, in_doubt=error.ambiguous)
+            work.deliveries.requeue(claim, reason, now, in_doubt=error.ambiguous, payload=payload)
             report.inactive = workspace_state(work)
         logger.error(
             "delivery %s: Slack refused the bot's token (%s); the workspace is marked inactive"

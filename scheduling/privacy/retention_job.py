@@ -135,7 +135,8 @@ class RetentionJob:
             raise
         run = RetentionRun(now, removed)
         self._record(run)
-        logger.info("retention: removed %s", run.summary())
+        if any(run.removed.values()):  # a day with nothing old enough is not news
+            logger.info("retention: removed %s", run.summary())
         return run
 
     def _record(self, run: RetentionRun) -> None:

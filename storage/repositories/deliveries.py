@@ -239,10 +239,20 @@ class DeliveryRepository(DeliveryReads):
             values["payload"] = payload
         self.session.execute(update(Delivery).where(self._owned(claim)).values(values))
 
-    def requeue(self, claim: Claim, reason: str, now: datetime, *, in_doubt: bool) -> None:
+    def requeue(
+        self,
+        claim: Claim,
+        reason: str,
+        now: datetime,
+        *,
+        in_doubt: bool,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
         """Put the claim's delivery back in the queue, its attempt given back: it was not
         refused for what it is, the platform could not take anything (the workspace is
-        inactive). `in_doubt`: the next try looks for it before posting."""
+        inactive). `in_doubt`: the next try looks for it before posting; `payload`, when
+        given, is what the next try starts from."""
+        values: dict[str, Any] = {"payload": payload} if payload is not None else {}
         self.session.execute(
             update(Delivery)
             .where(self._owned(claim))
@@ -253,6 +263,7 @@ class DeliveryRepository(DeliveryReads):
                 lease_until=None,
                 in_doubt=in_doubt,
                 attempts=claim.attempts - 1,
+                **values,
             )
         )
 

@@ -251,3 +251,23 @@ def test_a_file_with_a_bad_team_id_is_rejected_with_its_line(original: str, chan
     (problem,) = rejected.value.problems
     assert problem.line == bad_line
     assert f"{bad_value!r} is not a Slack workspace ID" in problem.reason
+
+
+def test_a_private_reminder_met_by_a_revoked_token_goes_out_after_the_reinstall(
+    workspace: LocalWorkspace, clock: FixedClock
+) -> None:
+    """The token dies while the reminder goes privately: nothing was shown, so after the
+    reinstall it is shown once, not marked sent as 'outcome unknown'."""
+    from bot.lifecycle.startup import resume
+
+    workspace.command(GREEK, "/consortium remind me dm", channel_id=ANNOUNCEMENTS)
+    workspace.emulator.inject_fault("chat.postEphemeral", status=200, error="invalid_auth")
+    sweep_at(workspace, clock, REMINDER_DUE)
+    assert ephemerals(workspace, GREEK) == []
+    with workspace.database.read() as work:
+        (kept,) = work.session.scalars(select(Delivery).where(Delivery.channel == GREEK)).all()
+        assert kept.status == "queued" and "privately" not in kept.payload
+    resume(workspace.services.lifecycle, "T0LOCAL")  # a start-up whose new token works
+    sweep_at(workspace, clock, REMINDER_DUE + timedelta(minutes=5))
+    sweep_at(workspace, clock, REMINDER_DUE + timedelta(minutes=10))
+    assert len(ephemerals(workspace, GREEK)) == 1
