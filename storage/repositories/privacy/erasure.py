@@ -15,7 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, Table, Text, cast, delete, func, or_, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    String,
+    Table,
+    Text,
+    and_,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
@@ -33,7 +45,12 @@ from storage.models import (
     Rsvp,
     UpdateRevision,
 )
-from storage.repositories.privacy.people import MEMBER_ID_COLUMNS, MEMBER_NAME_COLUMNS
+from storage.repositories.privacy.people import (
+    MEMBER_ID_COLUMNS,
+    MEMBER_NAME_COLUMNS,
+    addressed_to,
+    attended_by,
+)
 
 # The tables whose rows naming the member are deleted outright (theirs alone), so the marks
 # and the search leave them be.
@@ -104,7 +121,7 @@ class ErasureRepository:
                     ActionItem.done_by == member_id,
                 ),
             ),
-            deliveries=self._count(Delivery.__table__, self._their_deliveries(member_id)),
+            deliveries=self._count(Delivery.__table__, self._their_deliveries(person)),
             feed_links=self._count(FeedToken.__table__, FeedToken.member_id == member_id),
             days_away=self._count(AwayPeriod.__table__, AwayPeriod.member_id == member_id),
             other=other,
@@ -127,7 +144,7 @@ class ErasureRepository:
         member_id = person.slack_id
         self.session.execute(delete(Rsvp).where(Rsvp.member_id == member_id))
         self.session.execute(delete(Attendance).where(_their_attendance(person)))
-        self.session.execute(delete(Delivery).where(self._their_deliveries(member_id)))
+        self.session.execute(delete(Delivery).where(self._their_deliveries(person)))
         written = list(
             self.session.scalars(
                 select(CountryUpdate.id).where(CountryUpdate.author_id == member_id)
@@ -152,16 +169,17 @@ class ErasureRepository:
         self.session.add(erasure)
         self.session.flush()
 
-    def _their_deliveries(self, member_id: str) -> ColumnElement[bool]:
-        """Messages addressed to the member: to their ID, or in their DM channel (a `D…`
-        channel Slack gave a message sent to their ID)."""
+    def _their_deliveries(self, person: ErasedPerson) -> ColumnElement[bool]:
+        """Messages addressed to the member: to their ID or e-mail address, or in their DM
+        channel (a `D…` channel Slack gave a message sent to their ID)."""
+        member_id = person.slack_id
         direct = select(Delivery.slack_channel).where(
             Delivery.channel == member_id,
             Delivery.slack_channel.is_not(None),
             Delivery.slack_channel.like("D%"),
         )
         channels = [c for c in self.session.scalars(direct) if c]
-        found = Delivery.channel == member_id
+        found = addressed_to(member_id, person.email)
         return or_(found, Delivery.slack_channel.in_(channels)) if channels else found
 
     def _count(self, table: Any, condition: ColumnElement[bool]) -> int:
@@ -208,16 +226,10 @@ def _marked_columns() -> list[Any]:
 
 
 def _their_attendance(person: ErasedPerson) -> ColumnElement[bool]:
-    """Their attendance rows: by their ID, and rows an imported report matched (or kept as
-    a guest) by their e-mail or their name."""
-    found = [
-        Attendance.member_id == person.slack_id,
-        Attendance.person_key == person.slack_id,
-        func.lower(Attendance.name) == person.name.lower(),
-    ]
-    if person.email:
-        found.append(func.lower(Attendance.email) == person.email.lower())
-    return or_(*found)
+    """Their attendance rows: by their ID or e-mail, and a guest row an imported report kept
+    under exactly their name (never a row of another member who shares it)."""
+    guest = and_(Attendance.member_id.is_(None), func.lower(Attendance.name) == person.name.lower())
+    return or_(attended_by(person.slack_id, person.email), guest)
 
 
 def _needles(person: ErasedPerson, whole_name: bool) -> list[str]:

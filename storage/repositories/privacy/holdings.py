@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.meeting_records import (
@@ -36,6 +36,7 @@ from storage.models import (
     Rsvp,
     UpdateRevision,
 )
+from storage.repositories.privacy.people import addressed_to, attended_by
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class PersonalDataRepository:
             attendance=self._pairs(
                 select(Attendance, Meeting)
                 .join(Meeting, Meeting.id == Attendance.meeting_id)
-                .where(_attended_by(member_id, email))
+                .where(attended_by(member_id, email))
                 .order_by(Attendance.created_at, Attendance.id)
             ),
             attendance_recorded=self._pairs(
@@ -185,7 +186,7 @@ class PersonalDataRepository:
             ),
             deliveries=self._rows(
                 select(Delivery)
-                .where(_addressed_to(member_id, email))
+                .where(addressed_to(member_id, email))
                 .order_by(Delivery.due_at, Delivery.id)
             ),
             erasures=self._rows(
@@ -200,20 +201,3 @@ class PersonalDataRepository:
 
     def _pairs(self, query: Any) -> list[tuple[Any, Any]]:
         return [(first, second) for first, second in self.session.execute(query)]
-
-
-def _attended_by(member_id: str, email: str | None) -> ColumnElement[bool]:
-    """Attendance rows of the member: by their Slack ID, or a report's row with their
-    e-mail address (a guest row made before the address was known to the consortium)."""
-    mine = or_(Attendance.member_id == member_id, Attendance.person_key == member_id)
-    if email is None:
-        return mine
-    return or_(mine, func.lower(Attendance.email) == email)
-
-
-def _addressed_to(member_id: str, email: str | None) -> ColumnElement[bool]:
-    """Deliveries to the member: DMs name their Slack ID, invitations by e-mail their
-    address."""
-    if email is None:
-        return Delivery.channel == member_id
-    return or_(Delivery.channel == member_id, func.lower(Delivery.channel) == email)

@@ -8,6 +8,7 @@ list, so a new table that names members is covered as soon as it is listed here,
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.meeting_records import (
@@ -66,3 +67,20 @@ MEMBER_NAME_COLUMNS: tuple[InstrumentedAttribute[str] | InstrumentedAttribute[st
     Attendance.name,
     Attendance.email,
 )
+
+
+def attended_by(member_id: str, email: str | None) -> ColumnElement[bool]:
+    """Attendance rows of the member: by their Slack ID, or a report's row with their
+    e-mail address (a guest row made before the address was known to the consortium)."""
+    mine = or_(Attendance.member_id == member_id, Attendance.person_key == member_id)
+    if email is None:
+        return mine
+    return or_(mine, func.lower(Attendance.email) == email.lower())
+
+
+def addressed_to(member_id: str, email: str | None) -> ColumnElement[bool]:
+    """Deliveries to the member: DMs name their Slack ID, invitations by e-mail their
+    address."""
+    if email is None:
+        return Delivery.channel == member_id
+    return or_(Delivery.channel == member_id, func.lower(Delivery.channel) == email.lower())
