@@ -152,12 +152,16 @@ class FeedService:
                 return None
             audience = Audience.from_stored(found.audience)
             countries = work.directory.countries()
-            if found.member_id is not None and audience != Audience.ALL:
-                # A personal link serves its holder's audience only while they are in it (a
-                # work-package leader no more no longer reads the leaders' calendar).
+            if found.member_id is not None:
+                # A personal link serves its holder only while Slack has not deactivated
+                # them, and their audience only while they are in it (a work-package leader
+                # no more no longer reads the leaders' calendar).
                 member = work.directory.member(found.member_id)
+                if member is None or member.deactivated_at is not None:
+                    return None
                 refs = {c.code: CountryRef.of(c) for c in countries}
-                if member is None or not audience.includes(MemberProfile.of(member, refs)):
+                profile = MemberProfile.of(member, refs)
+                if audience != Audience.ALL and not audience.includes(profile):
                     return None
             consortium = work.directory.consortium()
             name = consortium.name if consortium else "Consortium"

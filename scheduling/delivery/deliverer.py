@@ -116,7 +116,9 @@ class Deliverer:
             )
             report.held += int(queued)
             return True
-        gone = work.lifecycle.deactivated_since(channel)
+        # A DM names its member; an invitation by e-mail names them in its payload.
+        named = payload.get("member")
+        gone = work.lifecycle.deactivated_since(named if isinstance(named, str) else channel)
         if gone is None:
             return False
         reason = f"deactivated in Slack since {gone:%Y-%m-%d}"

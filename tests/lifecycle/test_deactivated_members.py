@@ -153,3 +153,19 @@ def test_a_second_deactivation_keeps_the_first_date(
     clock.set(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
     user_change(workspace, PORTUGUESE, deleted=True)
     assert "since Sun 1 Mar 2026" in home_of(workspace, COORDINATOR)
+
+
+def test_a_deactivated_members_feed_links_stop_and_start_again(
+    workspace: LocalWorkspace,
+) -> None:
+    """Someone who left keeps no window on the meetings and their join links: every feed
+    link of theirs, the whole consortium's too, answers as revoked while Slack has them
+    deactivated, and works again when they are back."""
+    links = workspace.services.feeds.links_for(
+        workspace.services.directory.load().profiles[PORTUGUESE]
+    )
+    assert links and all(workspace.services.feeds.document(link.token) for link in links)
+    user_change(workspace, PORTUGUESE, deleted=True)
+    assert [workspace.services.feeds.document(link.token) for link in links] == [None] * len(links)
+    user_change(workspace, PORTUGUESE, deleted=False)
+    assert all(workspace.services.feeds.document(link.token) for link in links)

@@ -24,6 +24,7 @@ from storage.models import (
     Delivery,
     Erasure,
     Meeting,
+    Round,
     Rsvp,
     SlackEvent,
     UpdateRevision,
@@ -133,6 +134,38 @@ def test_updates_with_a_period_go_with_their_revisions(database: Database) -> No
     with database.read() as work:
         assert work.session.query(CountryUpdate).count() == 2
         assert work.session.query(UpdateRevision).count() == 1
+
+
+def test_an_answer_to_a_round_still_open_is_kept_whatever_its_age(database: Database) -> None:
+    """A round open for years still reads its answers (status, nudges, requests): they are
+    not old records while the round asks for them."""
+    clock = _consortium(database, RETENTION_FILE.replace("updates: keep", "updates: 1y"))
+    with database.write() as work:
+        long_open = Round(
+            title="Open for ever",
+            opens_on=(NOW - 800 * DAY).date(),
+            due_on=(NOW + 30 * DAY).date(),
+            created_at=NOW - 800 * DAY,
+        )
+        closed = Round(
+            title="Closed long ago",
+            opens_on=(NOW - 800 * DAY).date(),
+            due_on=(NOW - 700 * DAY).date(),
+            created_at=NOW - 800 * DAY,
+            closed_at=NOW - 700 * DAY,
+        )
+        work.add(long_open)
+        work.add(closed)
+        work.flush()
+        for round_ in (long_open, closed):
+            update = _update(NOW - 750 * DAY)
+            update.round_id = round_.id
+            work.add(update)
+    run = RetentionJob(database, clock).run_if_due()
+    assert run is not None and run.removed[RetainedKind.UPDATES] == 1
+    with database.read() as work:
+        (kept,) = work.session.query(CountryUpdate).all()
+        assert kept.round_id == long_open.id
 
 
 def test_rsvps_and_attendance_go_once_their_occurrence_ended_the_period_ago(

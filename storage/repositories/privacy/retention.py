@@ -14,7 +14,15 @@ from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.meeting_records import Attendance
-from storage.models import CountryUpdate, Delivery, Erasure, Rsvp, SlackEvent, UpdateRevision
+from storage.models import (
+    CountryUpdate,
+    Delivery,
+    Erasure,
+    Round,
+    Rsvp,
+    SlackEvent,
+    UpdateRevision,
+)
 from storage.repositories.deliveries import DeliveryStatus
 
 # The deliverer parks a failure it gave up on ten years ahead; a failure whose next try is
@@ -61,7 +69,13 @@ class RetentionRepository:
     def delete_updates(self, before: datetime, limit: int) -> tuple[int, int]:
         """Updates written and last edited before `before`, with their revisions (deleted
         here, not left to the foreign key, so they are counted): (updates, revisions)."""
-        old = and_(CountryUpdate.created_at < before, CountryUpdate.updated_at < before)
+        # Never an answer to a round still open: its status, nudges and requests read them.
+        open_rounds = select(Round.id).where(Round.closed_at.is_(None))
+        old = and_(
+            CountryUpdate.created_at < before,
+            CountryUpdate.updated_at < before,
+            or_(CountryUpdate.round_id.is_(None), CountryUpdate.round_id.not_in(open_rounds)),
+        )
         ids = list(self.session.scalars(select(CountryUpdate.id).where(old).limit(limit)))
         if not ids:
             return 0, 0
