@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.blocks import Message, as_dicts, section
 from bot.core.web_api.background import Background
+from bot.lifecycle.retries import hand_back
 from storage.db import DatabaseBusyError
 
 logger = logging.getLogger("consortium_bot.errors")
@@ -52,6 +53,9 @@ def install(app: AsyncApp) -> None:
         else:
             logger.error("listener failed (reference %s)", reference, exc_info=error)
             message = error_message(reference)
+        if body.get("type") == "event_callback":
+            # Not acknowledged, Slack sends the event again (X-Slack-Retry-Num).
+            return await hand_back(body, context)
         # A slash command's HTTP response is still open here: answer in it.
         if body.get("command"):
             return BoltResponse(status=200, body=message.as_ephemeral())

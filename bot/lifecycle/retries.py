@@ -4,9 +4,10 @@ same event again, with `X-Slack-Retry-Num` and `X-Slack-Retry-Reason` (over Sock
 only, records each `event_id` in one small transaction before any listener runs; a second
 delivery (a retry, or the same event at another instance) is acknowledged and does nothing.
 
-The ID is recorded before the event is handled, so a retry never runs a listener twice; the
-price is that an event whose handling failed is not handled again by Slack's retry (the
-listeners' own work after the ack is retried by the outbox, not by Slack).
+The ID is recorded before the event is handled, so a retry never runs a listener twice; when
+a listener fails, the error handler answers 500 (so Slack retries) and `hand_back` forgets
+the ID, so that retry is handled. (The listeners' own work after the ack is retried by the
+outbox.)
 """
 
 from __future__ import annotations
@@ -58,3 +59,13 @@ def install(app: AsyncApp, bot_user_id: str | None) -> None:
             _header(request, "x-slack-retry-reason") or body.get("retry_reason") or "no reason",
         )
         return BoltResponse(status=200, body="")
+
+
+async def hand_back(body: dict[str, Any], context: dict[str, Any]) -> BoltResponse:
+    """The answer to an event whose handling failed: its ID forgotten and a 500, so Slack's
+    retry is handled as a first delivery rather than dropped as a repeat."""
+    lifecycle: LifecycleService | None = context.get("lifecycle")
+    event_id = body.get("event_id")
+    if lifecycle is not None and isinstance(event_id, str) and event_id:
+        await asyncio.to_thread(lifecycle.forget_event, event_id)
+    return BoltResponse(status=500, body="")

@@ -55,6 +55,11 @@ class LifecycleService:
         with self.database.write() as work:
             return work.events.record(event_id, self.clock.now())
 
+    def forget_event(self, event_id: str) -> None:
+        """Handling the event failed: its retry is to be handled as a first delivery."""
+        with self.database.write() as work:
+            work.events.forget(event_id)
+
     def state(self) -> WorkspaceInactive | None:
         with self.database.read() as work:
             return workspace_state(work)

@@ -74,3 +74,23 @@ def test_the_manifest_subscribes_to_the_lifecycle_events() -> None:
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     assert {"app_uninstalled", "tokens_revoked", "user_change"} <= set(events)
     assert "users:read" in manifest["oauth_config"]["scopes"]["bot"]  # user_change needs it
+
+
+def test_an_event_whose_handling_failed_is_handled_at_slacks_retry(
+    workspace: LocalWorkspace,
+) -> None:
+    """A listener that fails answers 500, so Slack sends the event again; that retry runs
+    the listener (its ID was forgotten), and a retry after a success does not."""
+    handled: list[str] = []
+
+    @workspace.app.event("team_rename")
+    async def renamed(event: dict[str, str]) -> None:
+        handled.append(event["name"])
+        if len(handled) == 1:
+            raise RuntimeError("the database went away for a moment")
+
+    event = {"type": "team_rename", "name": "CapaCITIES", "team_id": "T0LOCAL"}
+    assert workspace.event(event, event_id="Ev0RENAME").status == 500
+    assert workspace.event(event, event_id="Ev0RENAME", retry=1).status == 200
+    assert workspace.event(event, event_id="Ev0RENAME", retry=2).status == 200
+    assert handled == ["CapaCITIES", "CapaCITIES"]

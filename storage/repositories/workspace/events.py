@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,3 +28,7 @@ class SlackEventRepository:
             .returning(SlackEvent.event_id)
         )
         return self.session.scalar(statement) is not None
+
+    def forget(self, event_id: str) -> None:
+        """Forget a handled event (its handling failed, so a retry must run)."""
+        self.session.execute(delete(SlackEvent).where(SlackEvent.event_id == event_id))
