@@ -67,6 +67,8 @@ def backup(database: Database, file: Path) -> Copied:
     # Written beside the target and renamed into place: a crash leaves no half a backup.
     partial = file.with_name(f".{file.name}.partial")
     partial.unlink(missing_ok=True)
+    # Every member's data is in it: readable by the operator alone, from its first byte.
+    partial.touch(mode=0o600)
     try:
         if database.engine.dialect.name == "sqlite":
             _sqlite_online_backup(database.engine, partial)

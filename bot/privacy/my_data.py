@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.connect.privately import DM_REFUSED
 from bot.core.access import tell_presser
 from bot.core.blocks import plain_message
 from bot.core.web_api.background import Background
@@ -101,6 +102,15 @@ def send_my_data(
         code = str(failure.response.get("error") or "unknown_error")
         logger.warning("my-data of %s not sent: %s", caller.slack_id, code)
         reason = f"Slack answered `{code}`"
+        if code in DM_REFUSED:
+            # A partner of another workspace whom no app may DM: a file cannot go privately
+            # anywhere else, so the coordinators send it (`consortium-bot my-data`).
+            reason = (
+                "Slack lets me open no direct message with you (you are in another "
+                "organisation's workspace), and a file can only reach you privately there. "
+                "Ask a coordinator: they can send you the same file (`consortium-bot my-data "
+                f"{caller.slack_id}`)"
+            )
         if uploaded:
             reason = f"the file is in your DM with me, but its summary is not ({reason})"
         tell_presser(web, caller.slack_id, not_sent_message(reason), None, response_url)

@@ -271,3 +271,21 @@ def test_a_private_reminder_met_by_a_revoked_token_goes_out_after_the_reinstall(
     sweep_at(workspace, clock, REMINDER_DUE + timedelta(minutes=5))
     sweep_at(workspace, clock, REMINDER_DUE + timedelta(minutes=10))
     assert len(ephemerals(workspace, GREEK)) == 1
+
+
+def test_a_partner_no_dm_reaches_is_told_how_to_get_their_data(
+    workspace: LocalWorkspace,
+) -> None:
+    """A file cannot go privately into a shared channel: the partner hears why, and that a
+    coordinator can send it (`consortium-bot my-data`); nothing is uploaded anywhere."""
+    workspace.command(GREEK, "/consortium my-data", channel_id=ANNOUNCEMENTS)
+    said = " ".join(
+        str(c.params.get("text"))
+        for c in workspace.emulator.calls()
+        if c.method in ("chat.postEphemeral", "response_url")
+    )
+    assert "another organisation's workspace" in said
+    assert f"consortium-bot my-data {GREEK}" in said
+    assert not [
+        c for c in workspace.emulator.calls("files.completeUploadExternal") if c.response.get("ok")
+    ]

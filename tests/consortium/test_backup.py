@@ -66,6 +66,7 @@ def test_a_round_trip_keeps_every_row_of_every_table(
     taken = backup(database, file)
     assert taken.rows["members"] == 10 and taken.rows["update_revisions"] == 1
     assert sqlite3.connect(file).execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert file.stat().st_mode & 0o777 == 0o600  # every member's data: the operator's alone
     # Restored into a new SQLite file, whichever database it came from.
     target = Database.connect(f"sqlite:///{tmp_path / 'restored.db'}")
     restored = restore(target, file)
