@@ -3,8 +3,6 @@ messages (`chat.postEphemeral`), the first saying why they come there."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from slack_sdk import WebClient
 
 from bot.core.blocks import MAX_MESSAGE_BLOCKS, Message, context
@@ -17,12 +15,14 @@ DM_REFUSED = frozenset({"user_not_visible", "invalid_user_combination", "channel
 WHY_HERE = "I could not open a DM with you, so this comes here, only you can see it."
 
 
-def post_privately(client: WebClient, channel: str, user: str, messages: Sequence[Message]) -> None:
-    """Post `messages` to `user` as ephemerals in `channel`; raises SlackApiError."""
-    for number, message in enumerate(messages):
-        text, blocks = message.text, list(message.blocks)
-        if number == 0:
-            text = f"{WHY_HERE} {text}"
-            if blocks and len(blocks) < MAX_MESSAGE_BLOCKS:
-                blocks = [context(f"{mention(user)} {WHY_HERE}").to_dict(), *blocks]
-        client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks or None)
+def post_privately(
+    client: WebClient, channel: str, user: str, message: Message, first: bool
+) -> None:
+    """Post `message` to `user` as an ephemeral in `channel` (the `first` of its parts says
+    why it comes there); raises SlackApiError."""
+    text, blocks = message.text, list(message.blocks)
+    if first:
+        text = f"{WHY_HERE} {text}"
+        if blocks and len(blocks) < MAX_MESSAGE_BLOCKS:
+            blocks = [context(f"{mention(user)} {WHY_HERE}").to_dict(), *blocks]
+    client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks or None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from http.client import HTTPException
 from typing import Any, TypeVar
 
@@ -140,7 +141,21 @@ class SlackOutgoing:
         """Every part, as ephemeral messages only the recipient (this DM's member) sees in
         `channel`, the first saying why it comes there (`ports.PrivateDelivery`)."""
         messages = [part for part in self._parts if isinstance(part, Message)]
-        calling(lambda: post_privately(self.client, channel, self.channel, messages))
+        for number, message in enumerate(messages):
+            try:
+                calling(
+                    partial(
+                        post_privately, self.client, channel, self.channel, message, number == 0
+                    )
+                )
+            except DeliveryError as error:
+                if number == 0:
+                    raise
+                # Parts were shown and cannot be looked up: posting again would repeat them,
+                # so the rest is settled as of unknown outcome (at most once).
+                raise DeliveryError(
+                    error.code, error.retry_after, ambiguous=True, revoked=error.revoked
+                ) from error
         return Posted(channel, "")
 
     def frozen(self) -> dict[str, Any]:

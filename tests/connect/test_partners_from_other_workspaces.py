@@ -289,3 +289,27 @@ def test_a_partner_no_dm_reaches_is_told_how_to_get_their_data(
     assert not [
         c for c in workspace.emulator.calls("files.completeUploadExternal") if c.response.get("ok")
     ]
+
+
+def test_a_message_of_several_parts_refused_halfway_is_never_shown_twice(
+    workspace: LocalWorkspace,
+) -> None:
+    """Parts already shown cannot be looked up: a refusal after the first part settles the
+    rest as of unknown outcome (the delivery records it so), rather than showing part one
+    again at the next try."""
+    from bot.core.blocks import Message
+    from bot.reminders.outgoing import SlackOutgoing
+    from scheduling.ports import DeliveryError
+
+    parts = [Message("Digest, part one", []), Message("Digest, part two", [])]
+    outgoing = SlackOutgoing(workspace.services.web, GREEK, "digest:test", parts)
+    workspace.emulator.inject_fault("chat.postEphemeral", status=429, retry_after=1, skip=1)
+    with pytest.raises(DeliveryError) as refused:
+        outgoing.privately(ANNOUNCEMENTS)
+    assert refused.value.ambiguous
+    shown = [m.text for m in ephemerals(workspace, GREEK)]
+    assert len(shown) == 1 and shown[0].endswith("Digest, part one")
+    workspace.emulator.inject_fault("chat.postEphemeral", status=429, retry_after=1)
+    with pytest.raises(DeliveryError) as first_refused:
+        outgoing.privately(ANNOUNCEMENTS)
+    assert not first_refused.value.ambiguous  # nothing shown: the next try may post it all
