@@ -54,6 +54,11 @@ class HomeTabs:
         for slack_id in self.home.viewers(only):
             self.background.redraws.request(("home", slack_id), self._redraw_of(slack_id))
 
+    def forgotten(self, slack_id: str) -> None:
+        """The member was erased: the tab Slack still shows them (their settings, e-mail,
+        feed links) is replaced by what anyone outside the consortium sees."""
+        self.background.redraws.request(("home", slack_id), self._redraw_of(slack_id))
+
     def answered(self, slack_id: str) -> None:
         """An RSVP: the member's own tab shows their answer, the coordinators' the totals."""
         coordinators = [person.slack_id for person in self.directory.directory().coordinators]

@@ -115,6 +115,7 @@ async def erase(
         background.messages.run(_redraw_cards, updates, publisher, done.updates_written)
     coordinators = [p.slack_id for p in directory.directory().coordinators]
     background.forms.run(homes.changed, coordinators)
+    homes.forgotten(slack_id)
 
 
 def _redraw_cards(

@@ -189,6 +189,11 @@ def erase_through_buttons(workspace: LocalWorkspace) -> str:
     pressed = press(workspace, COORDINATOR, asked, ids.FORGET_ERASE)
     replies = [c.params for c in pressed.calls if c.method == "response_url"]
     assert replies and "Erased" in replies[-1]["text"], pressed.calls
+    # Their own Home tab no longer shows their settings: it is a stranger's now.
+    (tab,) = [
+        c.params for c in pressed.calls if c.method == "views.publish" and c.params["user_id"] == PT
+    ]
+    assert "not in the" in json.dumps(tab["view"]) and NAME not in json.dumps(tab["view"])
     again = press(workspace, COORDINATOR, asked, ids.FORGET_ERASE)
     replies = [c.params for c in again.calls if c.method == "response_url"]
     assert "Nothing to do" in replies[-1]["text"]
