@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,7 +149,7 @@ def _sqlite_online_backup(engine: Engine, target: Path) -> None:
     try:
         source = raw.driver_connection
         assert isinstance(source, sqlite3.Connection)
-        with _closing(sqlite3.connect(target)) as destination:
+        with closing(sqlite3.connect(target)) as destination:
             source.backup(destination)
     finally:
         raw.close()
@@ -219,7 +219,7 @@ def _advance_sequences(connection: Connection) -> None:
 def _single_file(file: Path) -> dict[str, int]:
     """Make the backup one self-contained file (no write-ahead log beside it), check it, and
     count its rows."""
-    with _closing(sqlite3.connect(file)) as connection:
+    with closing(sqlite3.connect(file)) as connection:
         connection.execute("PRAGMA journal_mode=DELETE")
         verdict = connection.execute("PRAGMA integrity_check").fetchone()
         if verdict is None or verdict[0] != "ok":
@@ -240,13 +240,5 @@ def _single_file(file: Path) -> dict[str, int]:
 
 @contextmanager
 def _read_only(file: Path) -> Iterator[sqlite3.Connection]:
-    with _closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+    with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as connection:
         yield connection
-
-
-@contextmanager
-def _closing(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    try:
-        yield connection
-    finally:
-        connection.close()

@@ -38,11 +38,11 @@ from bot.consortium.subscribe_blocks import (
     subscribe_message,
     subscribe_usage,
 )
+from bot.core.access import tell_presser
 from bot.core.blocks import Message, plain_message
 from bot.core.buttons import answer_in_place, answered_call, pressed_object
 from bot.core.catalogue.model import SLACK_USER_ID
 from bot.core.web_api.background import Background
-from bot.core.web_api.clients import make_webhook_client
 from bot.settings import Settings
 from scheduling.calendars.feeds import FeedReset, FeedService
 from scheduling.consortium.directory import DirectoryService, MemberProfile
@@ -219,12 +219,13 @@ async def confirm_others(
         return
     await answer_in_place(respond, member_reset_done(reset), replace=True)
     message = member_reset_dm(reset, caller.name, settings.public_url)
-    background.messages.run(tell_member, web, reset, message, body.get("response_url"))
+    response_url = body.get("response_url")
+    background.messages.run(tell_member, web, reset, message, caller.slack_id, response_url)
     background.messages.run(homes.changed, [member.slack_id])
 
 
 def tell_member(
-    web: WebClient, reset: FeedReset, message: Message, response_url: str | None
+    web: WebClient, reset: FeedReset, message: Message, coordinator: str, response_url: str | None
 ) -> None:
     """DM a member their new links; if that fails, tell the coordinator who reset them."""
     member = reset.member
@@ -234,12 +235,7 @@ def tell_member(
     except SlackApiError as failure:
         reason = str(failure.response.get("error"))
     logger.warning("could not DM %s their new feed links: %s", member.slack_id, reason)
-    if response_url:
-        answer = member_not_told(member.name, reason).as_ephemeral()
-        try:
-            make_webhook_client(response_url).send_dict(answer)
-        except (OSError, ValueError) as failure:
-            logger.info("no answer by response_url: %s", failure)
+    tell_presser(web, coordinator, member_not_told(member.name, reason), None, response_url)
 
 
 async def keep(
