@@ -186,6 +186,9 @@ class Meeting(Base):
     created_by: Mapped[str | None] = mapped_column(String(32))
     # When the sweep must next look at this series; indexed so a sweep reads only what is due.
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The start of its next occurrence as of the last change or sweep (None: no more to come; a
+    # past instant: stale, worked out again when read), so readers expand only what is shown.
+    next_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     exceptions: Mapped[list[MeetingException]] = relationship(
         back_populates="meeting",
         cascade="all, delete-orphan",

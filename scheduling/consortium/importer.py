@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from scheduling.clock import Clock
 from scheduling.consortium.spec import ConsortiumSpec, MeetingSpec, MemberSpec
-from scheduling.meetings.mapping import refresh_next_reminder
+from scheduling.meetings.mapping import refresh_next_instants
 from scheduling.nudges.plan import plan_nudges
 from scheduling.updates.views import consortium_today
 from storage.db import Database
@@ -251,4 +251,4 @@ class _Importer:
         self.work.flush()
         meeting = existing or self.work.meetings.by_import_key(spec.key)
         if meeting is not None and (changed or meeting.next_reminder_at is None):
-            refresh_next_reminder(meeting, now)
+            refresh_next_instants(meeting, now)

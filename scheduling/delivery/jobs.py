@@ -37,6 +37,7 @@ from scheduling.delivery.requests import RoundRequestDelivery
 from scheduling.errors import NotAllowedError
 from scheduling.lifecycle.service import workspace_state
 from scheduling.lifecycle.workspace import WorkspaceInactive
+from scheduling.meetings.mapping import next_starts_moved_on
 from scheduling.meetings.rsvp import RsvpRecorded
 from scheduling.nudges.sweep import NudgeSweep
 from scheduling.ports import DeliveryNotifier
@@ -99,6 +100,8 @@ class Jobs:
         self.attendance.sweep(now, report)
         with self.database.write() as work:
             work.meetings.set_next_reminders(next_reminders)
+            # Series that started since: their next start moves on (what readers expand).
+            work.meetings.set_next_starts(next_starts_moved_on(work, now))
         self.agendas.sweep(now, report)
         self.nudges.sweep(now, report)  # queued here, sent by the retries below when due
         self.retry(now, report)

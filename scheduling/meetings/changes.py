@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from scheduling.meetings.edits import MeetingError
-from scheduling.meetings.mapping import refresh_next_reminder
+from scheduling.meetings.mapping import refresh_next_instants
 from scheduling.meetings.occurrences import CANCELLED, MOVED, Series, occurrences
 from storage.models import Meeting, MeetingException
 
@@ -66,4 +66,4 @@ def record_exception(
 def touch(meeting: Meeting, now: datetime) -> None:
     meeting.sequence += 1
     meeting.updated_at = now
-    refresh_next_reminder(meeting, now)
+    refresh_next_instants(meeting, now)

@@ -97,17 +97,20 @@ class Upcoming:
 
 
 def upcoming_for(
-    series: Sequence[Series],
+    every_series: Sequence[Series],
+    my_series: Sequence[Series],
     member: MemberProfile,
     now: datetime,
     *,
     everyone: bool,
     limit: int,
 ) -> Upcoming:
-    every = next_occurrences(list(series), now, limit)
+    """The next `limit` occurrences of `every_series` (everyone's) or of `my_series` (those
+    that concern the member), and how many of everyone's next ones are not the member's."""
+    every = next_occurrences(list(every_series), now, limit)
     if everyone:
         return Upcoming(every, True)
-    mine = next_occurrences([s for s in series if concerns(s, member)], now, limit)
+    mine = next_occurrences([s for s in my_series if concerns(s, member)], now, limit)
     hidden = sum(1 for occurrence in every if not concerns(occurrence.series, member))
     return Upcoming(mine, False, hidden)
 

@@ -1,14 +1,15 @@
-"""Meetings as stored, turned into the domain's `Series`, and the sweep index kept current."""
+"""Meetings as stored, turned into the domain's `Series`, and the indexed instants (the next
+reminder, the next start) kept current and read."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from scheduling.meetings.edits import MeetingError
-from scheduling.meetings.occurrences import OccurrenceChange, Series
+from scheduling.meetings.occurrences import OccurrenceChange, Series, next_of
 from scheduling.meetings.reminders import next_reminder_at
 from scheduling.vocabulary import Audience, MeetingKind
 from storage.models import Meeting
@@ -94,9 +95,18 @@ def series_of(meeting: StoredMeeting, exceptions: Sequence[StoredException]) -> 
 REMINDER_LOOKBACK = timedelta(minutes=30)
 
 
-def refresh_next_reminder(meeting: Meeting, now: datetime) -> None:
-    """Keep the indexed `next_reminder_at` right after any change to a series."""
-    meeting.next_reminder_at = next_reminder_at(to_series(meeting), now - REMINDER_LOOKBACK)
+def refresh_next_instants(meeting: Meeting, now: datetime) -> None:
+    """Keep the indexed instants right after any change to a series: when the sweep must next
+    look at it (`next_reminder_at`) and when it next starts (`next_start_at`)."""
+    series = to_series(meeting)
+    meeting.next_reminder_at = next_reminder_at(series, now - REMINDER_LOOKBACK)
+    meeting.next_start_at = next_start(series, now)
+
+
+def next_start(series: Series, now: datetime) -> datetime | None:
+    """The start of the series' next occurrence at or after `now` (None: none to come)."""
+    found = next_of(series, now)
+    return found.start if found is not None else None
 
 
 CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
@@ -121,3 +131,54 @@ def live_meeting(work: UnitOfWork, meeting_id: int) -> Meeting:
     if meeting is None or meeting.cancelled_at is not None:
         raise no_such_meeting(meeting_id)
     return meeting
+
+
+# Series read at a time while looking for the soonest: a page of `/meeting next` and a margin.
+_BATCH = 24
+
+
+def series_starting_soonest(
+    work: UnitOfWork,
+    now: datetime,
+    limit: int,
+    *,
+    kind: MeetingKind | None = None,
+    wanted: Callable[[Series], bool] = lambda _: True,
+) -> list[Series]:
+    """The `limit` wanted series that start soonest at or after `now`, from the indexed next
+    start: every occurrence of a wanted series left out starts after the last of theirs, so
+    the first `limit` occurrences of all wanted series are among these series' occurrences.
+    Reads the series in batches in the index's order, and works out again only the next
+    start of those whose stored one has passed (the sweep moves them on every minute)."""
+    kind_name = str(kind) if kind is not None else None
+    found: list[tuple[datetime, int, Series]] = []
+    for meeting in work.meetings.started_before(now, kind_name):
+        series = to_series(meeting)
+        start = next_start(series, now)
+        if start is not None and wanted(series):
+            found.append((start, series.id, series))
+    after: tuple[datetime, int] | None = None
+    while True:
+        batch = work.meetings.starting_from(now, after, _BATCH, kind_name)
+        for meeting in batch:
+            series = to_series(meeting)
+            if meeting.next_start_at is not None and wanted(series):
+                found.append((meeting.next_start_at, series.id, series))
+        found.sort(key=lambda item: item[:2])
+        if len(batch) < _BATCH:
+            break
+        last = batch[-1]
+        assert last.next_start_at is not None
+        after = (last.next_start_at, last.id)
+        if len(found) >= limit and found[limit - 1][:2] <= after:
+            break
+    return [series for _, _, series in found[:limit]]
+
+
+def next_starts_moved_on(work: UnitOfWork, now: datetime) -> dict[int, tuple[datetime | None, int]]:
+    """The next start of each series whose stored one has passed, with the SEQUENCE it was
+    worked out from (`set_next_starts` keeps a change made meanwhile)."""
+    return {
+        meeting.id: (next_start(to_series(meeting), now), meeting.sequence)
+        for meeting in work.meetings.started_before(now)
+    }

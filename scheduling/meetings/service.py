@@ -28,6 +28,7 @@ from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.defaults import (
     Upcoming,
     channel_id,
+    concerns,
     first_start,
     next_working_day,
     resolve_channel,
@@ -43,7 +44,11 @@ from scheduling.meetings.edits import (
     editable_field,
     parse_reminders,
 )
-from scheduling.meetings.mapping import refresh_next_reminder, to_series
+from scheduling.meetings.mapping import (
+    refresh_next_instants,
+    series_starting_soonest,
+    to_series,
+)
 from scheduling.meetings.occurrences import (
     MOVED,
     Occurrence,
@@ -119,6 +124,10 @@ def check_zone(name: str) -> str:
         raise MeetingError(str(error), "timezone") from None
 
 
+# `/meeting next` shows this many occurrences.
+UPCOMING_SHOWN = 10
+
+
 class MeetingService:
     def __init__(
         self,
@@ -156,9 +165,15 @@ class MeetingService:
         self, member: MemberProfile, kind: MeetingKind | None = None, *, everyone: bool = False
     ) -> Upcoming:
         """`/meeting next`: the member's meetings (or everyone's), and how many it left out."""
-        series = [s for s in self.all() if kind is None or s.kind == kind]
-        found = upcoming_for(series, member, self.clock.now(), everyone=everyone, limit=10)
+        now, limit = self.clock.now(), UPCOMING_SHOWN
         with self.database.read() as work:
+            every = series_starting_soonest(work, now, limit, kind=kind)
+            mine = every
+            if not everyone:
+                mine = series_starting_soonest(
+                    work, now, limit, kind=kind, wanted=lambda s: concerns(s, member)
+                )
+            found = upcoming_for(every, mine, member, now, everyone=everyone, limit=limit)
             return replace(found, holidays=audience_holidays(work, found.occurrences))
 
     def next_of(self, series: Series) -> Occurrence | None:
@@ -234,7 +249,7 @@ class MeetingService:
                 created_by=actor.slack_id,
             )
             work.meetings.add(meeting)
-            refresh_next_reminder(meeting, now)
+            refresh_next_instants(meeting, now)
             return self._change(
                 work, meeting, AnnouncementFacts(Announced.NEW, requested_by=actor.slack_id)
             )
@@ -319,7 +334,7 @@ class MeetingService:
             apply_edit(meeting, name, value.strip(), lambda text: resolve_channel(work, text))
             if name in ("reminders", "agenda"):
                 # Reminders are the bot's own business: no new card, file or SEQUENCE.
-                refresh_next_reminder(meeting, now)
+                refresh_next_instants(meeting, now)
                 return MeetingChange(to_series(meeting), as_of=now, quiet=True)
             touch(meeting, now)
             facts = AnnouncementFacts(Announced.CHANGED, field=name, requested_by=actor.slack_id)

@@ -15,7 +15,7 @@ from storage.models import Meeting, MeetingException
 _SERIES_COLUMNS = [
     column
     for column in Meeting.__table__.columns
-    if column.name not in ("import_key", "created_by", "next_reminder_at")
+    if column.name not in ("import_key", "created_by", "next_reminder_at", "next_start_at")
 ]
 
 
@@ -68,6 +68,42 @@ class MeetingRepository:
                 Meeting.cancelled_at.is_(None),
             )
         ).first()
+
+    def starting_from(
+        self, now: datetime, after: tuple[datetime, int] | None, limit: int, kind: str | None
+    ) -> Sequence[Meeting]:
+        """Live series in the order of their indexed next start at or after `now`, from just
+        after `after` (a next start and an id, where the last page ended), at most `limit`."""
+        query = select(Meeting).where(Meeting.cancelled_at.is_(None), Meeting.next_start_at >= now)
+        if after is not None:
+            start, meeting_id = after
+            query = query.where(
+                (Meeting.next_start_at > start)
+                | ((Meeting.next_start_at == start) & (Meeting.id > meeting_id))
+            )
+        if kind is not None:
+            query = query.where(Meeting.kind == kind)
+        query = query.order_by(Meeting.next_start_at, Meeting.id).limit(limit)
+        return self.session.scalars(query.options(selectinload(Meeting.exceptions))).all()
+
+    def started_before(self, now: datetime, kind: str | None = None) -> Sequence[Meeting]:
+        """Live series whose indexed next start has passed: stale until the sweep moves them
+        on, so a reader works their next start out again (few: the sweep runs every minute)."""
+        query = select(Meeting).where(Meeting.cancelled_at.is_(None), Meeting.next_start_at < now)
+        if kind is not None:
+            query = query.where(Meeting.kind == kind)
+        query = query.order_by(Meeting.id).options(selectinload(Meeting.exceptions))
+        return self.session.scalars(query).all()
+
+    def set_next_starts(self, next_at: Mapping[int, tuple[datetime | None, int]]) -> None:
+        """Move each series' next start on, unless the series changed (its SEQUENCE moved on)
+        since the value was computed: a change sets it itself."""
+        for meeting_id, (instant, sequence) in next_at.items():
+            self.session.execute(
+                update(Meeting)
+                .where(Meeting.id == meeting_id, Meeting.sequence == sequence)
+                .values(next_start_at=instant)
+            )
 
     def all(self, *, include_cancelled: bool = False) -> Sequence[Meeting]:
         query = select(Meeting).options(selectinload(Meeting.exceptions)).order_by(Meeting.id)
