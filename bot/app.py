@@ -30,11 +30,13 @@ from bot import (
     rounds,
     updates,
 )
-from bot.composition import Services, compose, provide
+from bot.composition import Services, compose
 from bot.core import access, errors, log_secrets, readings
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_async_web_client, make_web_client
 from bot.core.web_api.retries import AFTER_THE_ACK
+from bot.door import Registrar
+from bot.lifecycle import retries
 from bot.lifecycle.startup import resume
 from bot.meetings.invitations import Mailer
 from bot.settings import Settings
@@ -121,14 +123,16 @@ def build_app(
         logger=bolt_logger,
     )
     services = compose(settings, database, clock, client, web, background, mailer=mailer)
-    provide(app, services)
+    named = services.by_name()
+    door = Registrar(app, named)
     # A retried event stops here, before any other middleware.
-    lifecycle.install(app, authorized.bot_user_id)
-    errors.install(app)
-    access.install(app)
-    readings.install(app)
+    retries.install(door, services.lifecycle, authorized.bot_user_id)
+    errors.install(app, named)
+    access.install(door, services.directory, services.background, services.web)
+    readings.install(door)
     for feature in FEATURES:
-        feature.register(app)
+        feature.register(door)
+    door.close()
     # The token works: a workspace marked inactive (uninstalled, token revoked) is active again.
     resume(services.lifecycle, identity.get("team_id"))
     return Bot(app, services)

@@ -8,13 +8,12 @@ services by name through Bolt's context (`provide`), declaring them as typed par
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk import WebClient
 
+from bot.answers.kept import KeptAnswers
 from bot.core.web_api.background import Background, SchedulerState
 from bot.core.web_api.retries import DEFAULT_LIMITS, SendLimits
 from bot.home.tabs import HomeTabs
@@ -116,6 +115,7 @@ class Services(Domain):
     web: WebClient
     scheduler: SchedulerState
     homes: HomeTabs
+    answers: KeptAnswers  # reading commands' answers, kept while the database is unchanged
 
     def by_name(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -178,16 +178,5 @@ def compose(
         web=web,
         scheduler=SchedulerState(),
         homes=homes,
+        answers=KeptAnswers(database.changes, clock),
     )
-
-
-def provide(app: AsyncApp, services: Services) -> None:
-    """Register the middleware that hands every listener the services by name."""
-    named = services.by_name()
-
-    @app.middleware
-    async def provide_services(
-        context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
-    ) -> Any:
-        context.update(named)
-        return await next()

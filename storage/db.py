@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.changes import ChangeWatch, Unwatched, watch
 from storage.repositories import UnitOfWork
 
 # A write waits this long for another's lock, then gives up with DatabaseBusyError: writes
@@ -110,6 +111,8 @@ class Database:
     engine: Engine
     _writer: sessionmaker[Session]
     _reader: sessionmaker[Session]
+    # Whether anything was committed since a moment (what answers kept in memory check).
+    changes: ChangeWatch = field(default_factory=Unwatched)
 
     @classmethod
     def connect(cls, url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> Database:
@@ -119,6 +122,7 @@ class Database:
             engine=engine,
             _writer=sessionmaker(engine, expire_on_commit=False),
             _reader=sessionmaker(reader_bind, expire_on_commit=False),
+            changes=watch(*database_backend(url)),
         )
 
     @property
@@ -141,6 +145,7 @@ class Database:
             return work.may_write()
 
     def dispose(self) -> None:
+        self.changes.close()
         self.engine.dispose()
 
 

@@ -3,14 +3,13 @@ handed over by `meetings/records.py`."""
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.actions import commands, shortcut
 from bot.core import ids
 from bot.core.catalogue import ACTION_COMMAND
+from bot.door import Registrar
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.command(ACTION_COMMAND)(commands.handle)
     app.action(ids.ACTION_DONE)(commands.done_pressed)
     app.shortcut(ids.ACTION_SHORTCUT)(shortcut.from_message)

@@ -4,13 +4,12 @@ modal that edits and publishes an agenda. (`/meeting propose|agenda|topics` come
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.agenda import buttons, form, proposing
 from bot.core import ids
+from bot.door import Registrar
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.action(ids.TOPIC_SUPPORT)(buttons.support)
     app.action(ids.TOPIC_DROP)(buttons.drop)
     app.action(ids.TOPIC_UP)(buttons.up)

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.attendance import button
 from bot.core import ids
+from bot.door import Registrar
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.action(ids.ATTENDANCE_HERE)(button.here)

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.checks.blocks import change_answer
 from bot.core import ids
@@ -18,6 +18,7 @@ from bot.core.blocks import Message, plain_message
 from bot.core.buttons import pressed_text
 from bot.core.mrkdwn import escape
 from bot.core.readings import Reply
+from bot.door import Registrar
 from scheduling.errors import FieldError
 
 T = TypeVar("T")
@@ -43,5 +44,5 @@ async def change(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> 
     await respond(replace_original=True, text=escape(change_answer(pressed_text(body))))
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.action(ids.CHECK_CHANGE)(change)

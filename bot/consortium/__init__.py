@@ -4,15 +4,14 @@ message to the bot)."""
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.consortium import away, commands, subscribe, welcome
 from bot.core import ids
 from bot.core.catalogue import CONSORTIUM_COMMAND
 from bot.core.readings import reading_for
+from bot.door import Registrar
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.command(CONSORTIUM_COMMAND)(commands.handle)
     for action_id in ids.READING_ACTIONS:
         app.action(action_id, matchers=[reading_for(CONSORTIUM_COMMAND)])(away.reading_chosen)

@@ -60,7 +60,7 @@ async def handle(
     words = unescape(command.get("text", "")).split()
     subcommand = words[0].lower() if words else "help"
     name = directory.directory().consortium_name
-    if asks_for_my_data(words):
+    if subcommand not in SUBCOMMANDS and asks_for_my_data(words):
         await handle_my_data(ack, command, caller, personal_data, web, background)
         return
     if subcommand == "forget":
@@ -111,6 +111,12 @@ async def handle(
         # The member's own Home tab shows their settings (drawn only if they have opened it).
         background.forms.run(homes.changed, [caller.slack_id])
 
+
+# The subcommands this listener answers itself (anything else may be `my data` misspelt).
+SUBCOMMANDS = frozenset(
+    {"forget", "away", "help", "whoami", "subscribe", "remind", "invites", "invitations"}
+    | {"digest", "hours", "status"}
+)
 
 # The subcommands that change a member's settings.
 SETTINGS = frozenset({"remind", "invites", "invitations", "digest", "hours"})

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -32,6 +32,9 @@ from bot.core.readings import chosen_command
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_webhook_client
 from scheduling.consortium.directory import Directory, DirectoryService, MemberProfile
+
+if TYPE_CHECKING:  # the app's door registers this middleware
+    from bot.door import Next, Registrar
 
 logger = logging.getLogger("consortium_bot.access")
 
@@ -120,14 +123,11 @@ def coordinators_only(what: str, directory: DirectoryService) -> str:
     return f"Only coordinators can {what}. Ask {directory.coordinator_names()}."
 
 
-def install(app: AsyncApp) -> None:
-    @app.middleware
-    async def members_only(
-        body: dict[str, Any],
-        context: AsyncBoltContext,
-        directory: DirectoryService,
-        next: Callable[[], Awaitable[BoltResponse]],
-    ) -> BoltResponse | None:
+def install(
+    app: Registrar, directory: DirectoryService, background: Background, web: WebClient
+) -> None:
+    async def members_only(request: AsyncBoltRequest, next: Next) -> BoltResponse | None:
+        body, context = request.body, request.context
         if not _is_user_action(body):
             return await next()
         profile = await find_member(directory, context.user_id)
@@ -136,26 +136,34 @@ def install(app: AsyncApp) -> None:
             if body.get("type") == "view_submission":
                 update = {"response_action": "update", "view": stranger_view(known)}
                 return BoltResponse(status=200, body=update)
-            return _answer(body, context, stranger_message(known, _stranger_doing(body)))
+            stranger = stranger_message(known, _stranger_doing(body))
+            return _answer(body, context, stranger, background, web)
         # A partner of another workspace (Slack Connect) is known by their Slack ID like
         # anyone; a workspace other than the file's is only logged (bot/connect).
         note_team(profile, acting_team(body))
         refusal = None if profile.is_coordinator else _coordinators_only(body)
         if refusal is not None:
-            return _refuse(body, context, coordinators_only(refusal, directory))
+            refused = coordinators_only(refusal, directory)
+            return _refuse(body, context, refused, background, web)
         context["caller"] = profile
         return await next()
 
+    app.middleware(members_only)
 
-def _answer(body: dict[str, Any], context: AsyncBoltContext, message: Message) -> BoltResponse:
+
+def _answer(
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    message: Message,
+    background: Background,
+    web: WebClient,
+) -> BoltResponse:
     """The door's answer: in the ack of a slash command (Slack shows it); to anything else
     (a button), by chat.postEphemeral after the ack, since Slack shows no ack body there."""
     if body.get("command"):
         return BoltResponse(status=200, body=message.as_ephemeral())
-    background: Background | None = context.get("background")
-    web: WebClient | None = context.get("web")
     user = context.user_id
-    if background is not None and web is not None and user:
+    if user:
         channel = _text((body.get("channel") or {}), "id") or _text(
             (body.get("container") or {}), "channel_id"
         )
@@ -236,7 +244,13 @@ def _coordinators_only(body: dict[str, Any]) -> str | None:
     return None
 
 
-def _refuse(body: dict[str, Any], context: AsyncBoltContext, text: str) -> BoltResponse:
+def _refuse(
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    text: str,
+    background: Background,
+    web: WebClient,
+) -> BoltResponse:
     if body.get("type") == "view_submission":
         inputs = [b for b in body.get("view", {}).get("blocks", []) if b.get("type") == "input"]
         if inputs:
@@ -249,7 +263,7 @@ def _refuse(body: dict[str, Any], context: AsyncBoltContext, text: str) -> BoltR
             "blocks": plain_message(text).blocks,
         }
         return BoltResponse(status=200, body={"response_action": "update", "view": view})
-    return _answer(body, context, plain_message(text))
+    return _answer(body, context, plain_message(text), background, web)
 
 
 def _is_user_action(body: dict[str, Any]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -40,11 +41,15 @@ def busy_message() -> Message:
     return Message(text=BUSY_TEXT, blocks=as_dicts([section(BUSY_TEXT)]))
 
 
-def install(app: AsyncApp) -> None:
+def install(app: AsyncApp, services: Mapping[str, Any]) -> None:
+    """`services`: by name, as the listeners get them (a failure may come before a listener
+    matched, when the context holds none)."""
+
     @app.error
     async def apologise(
         error: Exception, body: dict[str, Any], context: dict[str, Any]
     ) -> BoltResponse:
+        context = {**services, **context}
         reference = secrets.token_hex(4)
         if isinstance(error, DatabaseBusyError):
             # Not a fault of the bot's: one line, and the honest answer, not an apology.

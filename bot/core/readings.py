@@ -11,12 +11,13 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from bot.core import ids
 from bot.core.blocks import MAX_SECTION_TEXT, Message, plain_message
 from bot.core.buttons import pressed_object, pressed_text
 from bot.core.mrkdwn import escape, truncate
+from bot.door import Registrar
 from scheduling.language.dates import in_words
 from scheduling.language.phrases import DatesRead
 
@@ -137,7 +138,7 @@ def reading_for(command: str) -> Callable[..., Awaitable[bool]]:
     return matches
 
 
-def install(app: AsyncApp) -> None:
+def install(app: Registrar) -> None:
     @app.action(ids.READING_NEITHER)
     async def neither(ack: AsyncAck, respond: AsyncRespond) -> None:
         await ack()

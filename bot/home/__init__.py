@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.core import ids
+from bot.door import Registrar
 from bot.home import listeners
 from bot.home.replies import reply_by_dm
 
 
-def register(app: AsyncApp) -> None:
-    app.middleware(reply_by_dm)
+def register(app: Registrar) -> None:
+    app.middleware(reply_by_dm(app.services["web"]))
     app.event("app_home_opened")(listeners.opened)
     app.action(ids.HOME_ROUND_REMIND)(listeners.remind)
     app.action(ids.HOME_SCHEDULE_MEETING)(listeners.schedule_meeting)

@@ -9,13 +9,15 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookResponse
 
 from bot.core.access import tell_presser
 from bot.core.blocks import Message
+from bot.door import Next
 
 
 class DirectReply(AsyncRespond):
@@ -52,11 +54,14 @@ def on_home_tab(body: dict[str, Any]) -> bool:
     )
 
 
-async def reply_by_dm(
-    body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
-) -> Any:
+def reply_by_dm(web: WebClient) -> Callable[[AsyncBoltRequest, Next], Awaitable[Any]]:
     """Middleware: on the Home tab, `respond` sends a DM."""
-    user = (body.get("user") or {}).get("id")
-    if on_home_tab(body) and isinstance(user, str) and "web" in context:
-        context["respond"] = DirectReply(context["web"], user)
-    return await next()
+
+    async def on_home_tab_by_dm(request: AsyncBoltRequest, next: Next) -> Any:
+        body = request.body
+        user = (body.get("user") or {}).get("id")
+        if on_home_tab(body) and isinstance(user, str):
+            request.context["respond"] = DirectReply(web, user)
+        return await next()
+
+    return on_home_tab_by_dm

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from scheduling.lifecycle.service import LifecycleService
+
+if TYPE_CHECKING:  # the app's door registers this middleware
+    from bot.door import Next, Registrar
 
 logger = logging.getLogger("consortium_bot.lifecycle")
 
@@ -31,20 +32,14 @@ def _header(request: AsyncBoltRequest, name: str) -> str | None:
     return values[0] if values else None
 
 
-def install(app: AsyncApp, bot_user_id: str | None) -> None:
-    """Register the middleware; after the one that provides the services, before the rest.
-    `bot_user_id` is this bot's user as `auth.test` named it at start-up: Bolt authorises no
-    `app_uninstalled` or `tokens_revoked` event (their token may be dead), so events find it
-    in `context["own_bot_user"]` instead."""
+def install(app: Registrar, lifecycle: LifecycleService, bot_user_id: str | None) -> None:
+    """Register the middleware, before the rest. `bot_user_id` is this bot's user as
+    `auth.test` named it at start-up: Bolt authorises no `app_uninstalled` or
+    `tokens_revoked` event (their token may be dead), so events find it in
+    `context["own_bot_user"]` instead."""
 
-    @app.middleware
-    async def once_per_event(
-        body: dict[str, Any],
-        request: AsyncBoltRequest,
-        context: AsyncBoltContext,
-        lifecycle: LifecycleService,
-        next: Callable[[], Awaitable[BoltResponse]],
-    ) -> BoltResponse | None:
+    async def once_per_event(request: AsyncBoltRequest, next: Next) -> BoltResponse | None:
+        body, context = request.body, request.context
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if not isinstance(event_id, str) or not event_id:
             return await next()
@@ -59,6 +54,8 @@ def install(app: AsyncApp, bot_user_id: str | None) -> None:
             _header(request, "x-slack-retry-reason") or body.get("retry_reason") or "no reason",
         )
         return BoltResponse(status=200, body="")
+
+    app.middleware(once_per_event)
 
 
 async def hand_back(body: dict[str, Any], context: dict[str, Any]) -> BoltResponse:

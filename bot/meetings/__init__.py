@@ -3,15 +3,14 @@ buttons that confirm, keep or undo a cancellation."""
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.core import ids
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.readings import reading_for
+from bot.door import Registrar
 from bot.meetings import buttons, commands, form
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.command(MEETING_COMMAND)(commands.handle)
     app.view(ids.MEETING_MODAL)(form.submit)
     app.view(ids.MEETING_CHECK_FORM)(form.submit_checked)

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk import WebClient
 
+from bot.answers.kept import KeptAnswers
 from bot.checks import checked_first
 from bot.checks.blocks import meeting_question
 from bot.core.blocks import Message, plain_message
@@ -56,6 +57,7 @@ async def handle(
     rsvps: RsvpService,
     context: AsyncBoltContext,
     checks: CalendarChecks,
+    answers: KeptAnswers,
 ) -> None:
     word, _, rest = command.get("text", "").strip().partition(" ")
     if word.lower() in SUBCOMMANDS:
@@ -79,13 +81,23 @@ async def handle(
         await ack()
         background.forms.run(open_form, web, command["trigger_id"], meetings)
         return
+    if isinstance(parsed, grammar.ListMeetings | grammar.NextMeetings):
+        # Reading only: the same answer while nothing changed (`bot/answers`).
+        draw = partial(_reading, parsed, meetings, caller)
+        try:
+            reading = await answers.answer((MEETING_COMMAND, parsed, caller.slack_id), draw)
+        except FieldError as error:
+            reading = plain_message(str(error))
+        await ack(**reading.as_ephemeral())
+        return
     question = _question(parsed)
     if question is not None:
         await ack(**question.as_ephemeral())
         return
-    check = partial(_warning, parsed, checks, caller)
-    if not command.get("checked") and await checked_first(ack, check) is None:
-        return
+    if isinstance(parsed, grammar.Schedule | grammar.Move):  # what the calendar checks
+        check = partial(_warning, parsed, checks, caller)
+        if not command.get("checked") and await checked_first(ack, check) is None:
+            return
     try:
         message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
     except FieldError as error:
@@ -110,13 +122,24 @@ async def reading_chosen(
     rsvps: RsvpService,
     context: AsyncBoltContext,
     checks: CalendarChecks,
+    answers: KeptAnswers,
 ) -> None:
     """A button of a two-way date question (the command again, with the date chosen), or
     Confirm of a holiday or hours warning (the command again, checked)."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
         await handle(
-            answer, command, caller, meetings, announcer, background, web, rsvps, context, checks
+            answer,
+            command,
+            caller,
+            meetings,
+            announcer,
+            background,
+            web,
+            rsvps,
+            context,
+            checks,
+            answers,
         )
 
     await rerun_chosen(ack, body, respond, run)
@@ -180,11 +203,6 @@ def _answer(
     caller: MemberProfile,
 ) -> tuple[Message, MeetingChange | None]:
     """The database work of a subcommand (run in a worker thread) and the reply it makes."""
-    if isinstance(parsed, grammar.ListMeetings):
-        return meeting_list(meetings.listing()), None
-    if isinstance(parsed, grammar.NextMeetings):
-        found = meetings.upcoming_for(caller, parsed.kind, everyone=parsed.everyone)
-        return upcoming_list(found, parsed.kind), None
     if isinstance(parsed, grammar.Who):
         return who_message(rsvps.who(parsed.meeting_id, parsed.on)), None
     if isinstance(parsed, grammar.Schedule):
@@ -221,6 +239,17 @@ def _answer(
         change = meetings.invite(caller, parsed.meeting_id)
         reply = f"Posting the invite for #{change.series.id} again."
     return plain_message(reply), change
+
+
+def _reading(
+    parsed: grammar.ListMeetings | grammar.NextMeetings,
+    meetings: MeetingService,
+    caller: MemberProfile,
+) -> Message:
+    if isinstance(parsed, grammar.ListMeetings):
+        return meeting_list(meetings.listing())
+    found = meetings.upcoming_for(caller, parsed.kind, everyone=parsed.everyone)
+    return upcoming_list(found, parsed.kind)
 
 
 def _zone_named(typed: str) -> str:

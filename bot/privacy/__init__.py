@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.core import ids
+from bot.door import Registrar
 from bot.privacy import forget
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     """The buttons and forms of this feature (its subcommands go through `/consortium`)."""
     app.action(ids.FORGET_ERASE)(forget.erase)
     app.action(ids.FORGET_CANCEL)(forget.cancel)

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from functools import partial
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.core.blocks import plain_message
+from bot.answers.kept import KeptAnswers
+from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import DIGEST_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message
 from bot.core.web_api.background import Background
 from bot.reminders.digest_blocks import digest_messages
 from scheduling.consortium.directory import DirectoryService, MemberProfile
 from scheduling.delivery.jobs import Jobs
+
+
+def _preview(jobs: Jobs) -> Message:
+    """The digest's first part, its text saying how many parts there are."""
+    pages = digest_messages(jobs.preview())
+    first = pages[0]
+    if len(pages) > 1:
+        first = replace(first, text=f"{first.text} (showing part 1 of {len(pages)})")
+    return first
 
 
 async def handle(
@@ -22,16 +34,13 @@ async def handle(
     jobs: Jobs,
     directory: DirectoryService,
     background: Background,
+    answers: KeptAnswers,
 ) -> None:
     word = (command.get("text") or "preview").strip().lower()
     if word == "preview":
-        digest = await asyncio.to_thread(jobs.preview)
-        pages = digest_messages(digest)
-        first = pages[0]
-        body = first.as_ephemeral()
-        if len(pages) > 1:
-            body["text"] = f"{first.text} (showing part 1 of {len(pages)})"
-        await ack(**body)
+        # Everyone's preview is the same; kept while nothing changed (`bot/answers`).
+        first = await answers.answer((DIGEST_COMMAND, word), partial(_preview, jobs))
+        await ack(**first.as_ephemeral())
         return
     if word == "now":
         setting = await asyncio.to_thread(jobs.digest_setting)

@@ -3,15 +3,14 @@ confirm, keep or undo closing one; the form that opens a round from the Home tab
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.core import ids
 from bot.core.catalogue import ROUND_COMMAND
 from bot.core.readings import reading_for
+from bot.door import Registrar
 from bot.rounds import buttons, commands, form
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.command(ROUND_COMMAND)(commands.handle)
     app.view(ids.ROUND_FORM)(form.submit)
     app.view(ids.ROUND_CHECK_FORM)(form.submit_checked)

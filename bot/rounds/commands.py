@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
+from bot.answers.kept import KeptAnswers
 from bot.checks import checked_first
 from bot.checks.blocks import due_question
 from bot.core.blocks import Message, plain_message
@@ -49,6 +50,7 @@ async def handle(
     messenger: RoundMessenger,
     background: Background,
     checks: CalendarChecks,
+    answers: KeptAnswers,
 ) -> None:
     try:
         parsed = parse_round_command(
@@ -75,7 +77,15 @@ async def handle(
             return
         parsed = due_read
     try:
-        reply, after = await asyncio.to_thread(run, parsed, rounds, caller, nudges)
+        if parsed.action == "status":
+            # Reading only: the same answer while nothing changed (`bot/answers`).
+            draw = partial(_status, parsed, rounds, caller, nudges)
+            reply, after = (
+                await answers.answer((ROUND_COMMAND, parsed, caller.slack_id), draw),
+                None,
+            )
+        else:
+            reply, after = await asyncio.to_thread(run, parsed, rounds, caller, nudges)
     except RoundChoiceError as choice:
         # No round named and several open: ask which rather than take the newest.
         await ack(**round_choices(parsed.action, choice.rounds, parsed.format_name).as_ephemeral())
@@ -85,6 +95,13 @@ async def handle(
         return
     await ack(**reply.as_ephemeral())
     follow_up(after, parsed, caller, messenger, background)
+
+
+def _status(
+    parsed: RoundCommand, rounds: RoundService, caller: MemberProfile, nudges: NudgeService
+) -> Message:
+    reply, _ = run(parsed, rounds, caller, nudges)
+    return reply
 
 
 def follow_up(
@@ -111,12 +128,15 @@ async def reading_chosen(
     messenger: RoundMessenger,
     background: Background,
     checks: CalendarChecks,
+    answers: KeptAnswers,
 ) -> None:
     """A button of a two-way due-date question, or Keep or Move of a due-date warning: open
     the round with the chosen date."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
-        await handle(answer, command, caller, rounds, nudges, messenger, background, checks)
+        await handle(
+            answer, command, caller, rounds, nudges, messenger, background, checks, answers
+        )
 
     await rerun_chosen(ack, body, respond, run)
 

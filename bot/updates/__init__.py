@@ -3,14 +3,13 @@ count a quick note for a round or open the form for it."""
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.core import ids
 from bot.core.catalogue import UPDATE_COMMAND
+from bot.door import Registrar
 from bot.updates import buttons, commands, form
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Registrar) -> None:
     app.command(UPDATE_COMMAND)(commands.handle)
     app.view(ids.UPDATE_FORM)(form.submit)
     app.action(ids.UPDATE_EDIT)(buttons.edit)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk import WebClient
 
+from bot.answers.kept import KeptAnswers
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import UPDATE_COMMAND
 from bot.core.help import topic_help_message, usage_message
@@ -32,6 +34,7 @@ async def handle(
     directory: DirectoryService,
     background: Background,
     web: WebClient,
+    answers: KeptAnswers,
 ) -> None:
     text = unescape(command.get("text", "")).strip()
     word = text.split(maxsplit=1)[0].lower() if text else ""
@@ -51,12 +54,15 @@ async def handle(
         return
     if word in ("list", "mine"):
         argument = text.split(maxsplit=1)[1] if " " in text else None
+        # Reading only: the same answer while nothing changed (`bot/answers`).
+        key = (UPDATE_COMMAND, word, argument, caller.slack_id)
+        draw = partial(_browse, updates, directory, caller, word, argument)
         try:
-            listing = await asyncio.to_thread(updates.browse, caller, word, argument)
+            message = await answers.answer(key, draw)
         except FieldError as error:
             await ack(**plain_message(str(error)).as_ephemeral())
             return
-        await ack(**_listing(listing, directory.names()).as_ephemeral())
+        await ack(**message.as_ephemeral())
         return
     slip = _slip(text, caller)
     if slip is not None:
@@ -86,6 +92,16 @@ def _slip(text: str, caller: MemberProfile) -> str | None:
         f"Did you mean `/update {meant}`? Nothing was posted. To post it as a note, "
         f"start with your country code, e.g. `/update {code}: {text}`."
     )
+
+
+def _browse(
+    updates: UpdateService,
+    directory: DirectoryService,
+    caller: MemberProfile,
+    word: str,
+    argument: str | None,
+) -> Message:
+    return _listing(updates.browse(caller, word, argument), directory.names())
 
 
 def _listing(listing: Listing, names: dict[str, str]) -> Message:

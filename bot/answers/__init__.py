@@ -1,0 +1,1 @@
+"""Answers kept in memory while the database has not changed (see `kept.py`)."""
