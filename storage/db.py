@@ -8,17 +8,17 @@ deadlock-prone). Read-only sessions keep a deferred BEGIN so readers never queue
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.changes import ChangeWatch, Unwatched, watch
+from storage.changes import NOTIFY, ChangeWatch, Unwatched, watch
 from storage.repositories import UnitOfWork
 
 # A write waits this long for another's lock, then gives up with DatabaseBusyError: writes
@@ -122,7 +122,7 @@ class Database:
             engine=engine,
             _writer=sessionmaker(engine, expire_on_commit=False),
             _reader=sessionmaker(reader_bind, expire_on_commit=False),
-            changes=watch(*database_backend(url)),
+            changes=watch(normalise_database_url(url), timeout_seconds),
         )
 
     @property
@@ -131,8 +131,10 @@ class Database:
 
     def write(self) -> AbstractContextManager[UnitOfWork]:
         """One transaction that commits on success and rolls back on any error;
-        DatabaseBusyError when it could not get through in time."""
-        return _in_time(self._writer)
+        DatabaseBusyError when it could not get through in time. On PostgreSQL it notifies
+        the other instances as it commits (`storage/changes.py`)."""
+        notify = NOTIFY if self.engine.dialect.name == "postgresql" else None
+        return _in_time(self._writer, notify, self.changes.committed)
 
     def read(self) -> AbstractContextManager[UnitOfWork]:
         """One transaction for lookups; it never holds SQLite's write lock."""
@@ -150,10 +152,18 @@ class Database:
 
 
 @contextmanager
-def _in_time(sessions: sessionmaker[Session]) -> Iterator[UnitOfWork]:
+def _in_time(
+    sessions: sessionmaker[Session],
+    notify: str | None = None,
+    committed: Callable[[], None] | None = None,
+) -> Iterator[UnitOfWork]:
     try:
         with sessions.begin() as session:
             yield UnitOfWork(session)
+            if notify is not None:
+                session.execute(text(notify))
+        if committed is not None:
+            committed()
     except DBAPIError as error:
         if timed_out(error):
             raise DatabaseBusyError(str(error.orig or error).strip()) from error

@@ -8,7 +8,9 @@ any process) and the clock has not reached the next whole minute (every answer a
 reads it to the minute: what is next, what is due, what is late). A kept answer is given
 from the event loop with no worker thread, no query and no drawing.
 
-Nothing is kept when the database cannot tell its changes (PostgreSQL: `storage/changes.py`).
+Nothing is kept while the database cannot tell its changes (`storage/changes.py`: on
+PostgreSQL, while the connection listening for other instances' commits is down). A change
+made by hand outside the bot (psql) is seen on PostgreSQL at the next minute at the latest.
 The least recently used answers go first beyond `capacity`.
 """
 
@@ -47,6 +49,7 @@ class KeptAnswers:
         self._answers: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        changes.version()  # PostgreSQL: starts listening for changes now, not at the first ask
 
     async def answer(self, key: Hashable, draw: Callable[[], Message]) -> Message:
         """The answer kept for `key` when still valid, else `draw()` run in a worker thread

@@ -1,21 +1,24 @@
 """Reading commands asked again: the same answer, read from memory while nothing was
 committed and the minute has not turned; drawn afresh after any commit, by the bot or by
-another process, and at the next minute; never kept on PostgreSQL (`bot/answers/kept.py`)."""
+another process or instance, and at the next minute (`bot/answers/kept.py`)."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bot.local.workspace import LocalWorkspace
 from scheduling.clock import FixedClock
+from scheduling.consortium.directory import DirectoryService
 from scheduling.consortium.file import load_consortium_file
 from scheduling.consortium.importer import ImportReport, import_consortium
+from scheduling.meetings.service import MeetingService
 from storage.db import Database
 from tests.support import EXAMPLE_FILE
 
@@ -101,15 +104,51 @@ def test_the_next_minute_draws_the_answer_again(
     assert seen
 
 
-def test_on_postgresql_nothing_is_kept(database: Database) -> None:
+def test_on_postgresql_a_change_by_another_instance_shows_once_notified(
+    database: Database,
+) -> None:
     if database.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite keeps answers: the tests above")
+        pytest.skip("SQLite: the tests above")
     clock = FixedClock(datetime(2024, 1, 2, 9, 0, tzinfo=UTC))
     spec = load_consortium_file(EXAMPLE_FILE)
     import_consortium(database, spec, clock)
-    with LocalWorkspace.on(database, spec, clock, ImportReport()) as workspace:
-        first = workspace.command(COORDINATOR, "/meeting next")
-        with statements(database) as seen:
-            again = workspace.command(COORDINATOR, "/meeting next")
-        assert again.ack == first.ack
-        assert seen  # PostgreSQL's changes are not watched: always drawn afresh
+    other = Database.connect(database.engine.url.render_as_string(hide_password=False))
+    try:
+        with LocalWorkspace.on(database, spec, clock, ImportReport()) as workspace:
+            deadline = time.monotonic() + 5
+            while database.changes.version() is None:  # listening from the app's start
+                assert time.monotonic() < deadline, "not listening for changes"
+                time.sleep(0.01)
+            first = workspace.command(COORDINATOR, "/meeting next")
+            assert _kept(workspace, "/meeting next", first.ack)
+            coordinator = DirectoryService(other).profile(COORDINATOR)
+            assert coordinator is not None
+            MeetingService(other, clock).edit(coordinator, 1, "title", "Renamed elsewhere")
+            while "Renamed elsewhere" not in str(
+                workspace.command(COORDINATOR, "/meeting next").ack
+            ):
+                assert time.monotonic() < deadline, "the other instance's change never showed"
+                time.sleep(0.05)
+            # While the listening connection is down, nothing is kept.
+            with other.write() as work:
+                work.session.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE query LIKE 'LISTEN%' AND datname = current_database()"
+                    )
+                )
+            while database.changes.version() is not None:
+                assert time.monotonic() < deadline + 5, "the listener was not stopped"
+                time.sleep(0.01)
+            with statements(database) as seen:
+                workspace.command(COORDINATOR, "/meeting next")
+            assert seen
+    finally:
+        other.dispose()
+
+
+def _kept(workspace: LocalWorkspace, line: str, ack: object) -> bool:
+    """Whether asking `line` again gives `ack` without a statement."""
+    with statements(workspace.database) as seen:
+        again = workspace.command(COORDINATOR, line)
+    return again.ack == ack and seen == []
