@@ -103,7 +103,8 @@ class Case:
         self.users = [EmulatedUser(m.slack_id, m.name, "UTC") for m in spec.members]
 
     def sweep(self, emulator: SlackEmulator, burst: int | None) -> Run:
-        with self.database.write() as session:  # undo the previous run
+        with self.database.write() as work:  # undo the previous run
+            session = work.session
             session.execute(delete(Delivery))
             for meeting_id, next_at in self.saved:
                 changed = update(Meeting).where(Meeting.id == meeting_id)
