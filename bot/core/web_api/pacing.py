@@ -44,7 +44,8 @@ from dataclasses import dataclass
 logger = logging.getLogger("consortium_bot.pacing")
 
 SLACK_POST_INTERVAL = 1.0  # seconds between posts to one channel: Slack's documented 1/s
-# Channels whose turn is long past are forgotten once this many are remembered.
+# Channels whose turn is past are forgotten once this many are remembered (and then once
+# twice as many as were left are: forgetting stays a small cost per post).
 REMEMBERED_CHANNELS = 1024
 
 Clock = Callable[[], float]
@@ -96,6 +97,7 @@ class ChannelPacer:
         self.sleep = sleep
         self._changed = threading.Condition()
         self._channels: dict[str, _Channel] = {}
+        self._forget_above = REMEMBERED_CHANNELS
 
     @contextmanager
     def turn(self, channel: str, longest_wait: float) -> Iterator[Turn]:
@@ -140,7 +142,7 @@ class ChannelPacer:
             self._channels[turn.channel].busy = False
             if turn.held:
                 logger.info("posts to %s wait %.1f s: Slack asked to", turn.channel, turn.held)
-            if len(self._channels) > REMEMBERED_CHANNELS:
+            if len(self._channels) > self._forget_above:
                 self._forget_past(now)
             self._changed.notify_all()
 
@@ -148,3 +150,4 @@ class ChannelPacer:
         past = [c for c, s in self._channels.items() if not s.busy and s.free_at <= now]
         for channel in past:
             del self._channels[channel]
+        self._forget_above = max(REMEMBERED_CHANNELS, 2 * len(self._channels))
