@@ -34,6 +34,7 @@ from bot.composition import Services, compose
 from bot.core import access, errors, log_secrets, readings
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_async_web_client, make_web_client
+from bot.core.web_api.pacing import ChannelPacer
 from bot.core.web_api.retries import AFTER_THE_ACK
 from bot.door import Registrar
 from bot.lifecycle import retries
@@ -94,7 +95,10 @@ def build_app(
     instead of polling for the ack every 10 ms.
     """
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    client = client or make_web_client(settings)
+    # One pacer for the process: the scheduler's posts and those after an ack share each
+    # channel's turns (`bot/core/web_api/pacing.py`).
+    pacer = ChannelPacer()
+    client = client or make_web_client(settings, pacer=pacer)
     identity = client.auth_test()
     authorized = AuthorizeResult(
         enterprise_id=identity.get("enterprise_id"),
@@ -110,7 +114,7 @@ def build_app(
 
     # Acks, Web API bodies and the Home tab carry feed links: no log record shows their tokens.
     log_secrets.install()
-    web = web or make_web_client(settings, limits=AFTER_THE_ACK)
+    web = web or make_web_client(settings, limits=AFTER_THE_ACK, pacer=pacer)
     background = background or Background.pools()
     bolt_logger = logging.getLogger("consortium_bot.bolt")
     if not any(isinstance(f, _IgnoredTokenNotice) for f in bolt_logger.filters):

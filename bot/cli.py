@@ -350,6 +350,7 @@ def _tick(settings: Settings, at: str | None) -> int:
     from bot.composition import compose
     from bot.core.web_api.background import Background
     from bot.core.web_api.clients import make_web_client
+    from bot.core.web_api.pacing import ChannelPacer
     from bot.lifecycle.startup import resume_if_token_works
     from scheduling.clock import FixedClock
 
@@ -367,7 +368,7 @@ def _tick(settings: Settings, at: str | None) -> int:
         clock = FixedClock(instant)
     database = open_database(settings)
     with ThreadPoolExecutor(max_workers=1) as executor:
-        client = make_web_client(settings)
+        client = make_web_client(settings, pacer=ChannelPacer())
         background = Background.on(executor, lambda _seconds, _later: None)
         services = compose(settings, database, clock, client, client, background)
         resume_if_token_works(client, services.lifecycle)  # after a reinstall

@@ -128,8 +128,9 @@ CALLS_PER_STEP = 6
 
 def check_lease(job_settings: JobSettings, limits: SendLimits) -> None:
     """A claim's lease must outlast the longest step a sender may take while holding it, or
-    a second sender could take over a message that is still going out."""
-    longest = CALLS_PER_STEP * limits.longest_call()
+    a second sender could take over a message that is still going out: its calls, and the
+    wait of its one post for its channel's turn (`bot/core/web_api/pacing.py`)."""
+    longest = CALLS_PER_STEP * limits.longest_call() + limits.pace_wait
     if job_settings.lease.total_seconds() <= longest:
         raise ValueError(
             f"the delivery lease ({job_settings.lease}) must outlast one step of a send"

@@ -25,7 +25,8 @@ from bot.app import build_app
 from bot.composition import Services
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_web_client
-from bot.core.web_api.retries import DEFAULT_LIMITS, SendLimits
+from bot.core.web_api.pacing import ChannelPacer
+from bot.core.web_api.retries import AFTER_THE_ACK, DEFAULT_LIMITS, SendLimits
 from bot.local.emulator import EmulatedChannel, EmulatedUser, RecordedCall, SlackEmulator
 from bot.local.emulator.blockkit import filled_values
 from bot.local.executor import TrackingExecutor
@@ -85,6 +86,7 @@ class LocalWorkspace:
         public_url: str | None = None,
         limits: SendLimits = DEFAULT_LIMITS,
         mailer: Mailer | None = None,
+        pacer: ChannelPacer | None = None,
     ) -> None:
         self.spec = spec
         self.database = database
@@ -107,9 +109,13 @@ class LocalWorkspace:
         self.mailer: Mailer = mailer or self.recorded
         # Retry-After is honoured on the workspace's clock, not by really waiting.
         self.waits: list[float] = []
-        self.client = make_web_client(self.settings, sleep=self._wait, limits=limits)
-        after_the_ack = replace(limits, rate_limit_retries=0, rate_limit_wait=0.0)
-        web = make_web_client(self.settings, sleep=self._wait, limits=after_the_ack)
+        # The emulator limits no post rate unless told to: the workspace paces its posts only
+        # when handed a pacer (at the rate a test gave the emulator), shared by both clients.
+        self.client = make_web_client(self.settings, sleep=self._wait, limits=limits, pacer=pacer)
+        after_the_ack = replace(
+            limits, rate_limit_retries=0, rate_limit_wait=0.0, pace_wait=AFTER_THE_ACK.pace_wait
+        )
+        web = make_web_client(self.settings, sleep=self._wait, limits=after_the_ack, pacer=pacer)
         # Work put off for a while (Slack asked to wait) comes back at once, on a clock moved on.
         background = Background.on(self.executor, self._later)
         self.bot = build_app(
@@ -160,17 +166,19 @@ class LocalWorkspace:
         public_url: str | None = "https://consortium.example.org",
         limits: SendLimits = DEFAULT_LIMITS,
         mailer: Mailer | None = None,
+        pacer: ChannelPacer | None = None,
     ) -> Iterator[LocalWorkspace]:
         """A workspace on a database that already holds `spec` (the tests' templates);
         `limits` bound its Web API calls (a short timeout for tests of slow answers);
-        `mailer` sends its invitations by e-mail (by default they are only kept)."""
+        `mailer` sends its invitations by e-mail (by default they are only kept); `pacer`
+        paces its posts per channel (by default they are not)."""
         users = [EmulatedUser(m.slack_id, m.name, m.timezone, m.team_id) for m in spec.members]
         # Partners of other workspaces meet in the consortium's channels (Slack Connect).
         partners = tuple(sorted({u.team_id for u in users if u.team_id} - {LOCAL_TEAM_ID}))
         channels = [EmulatedChannel(c, p, partners) for p, c in spec.channels.items()]
         with SlackEmulator(users=users, channels=channels, team_id=LOCAL_TEAM_ID) as emulator:
             workspace = cls(
-                spec, database, emulator, clock, import_report, public_url, limits, mailer
+                spec, database, emulator, clock, import_report, public_url, limits, mailer, pacer
             )
             try:
                 yield workspace

@@ -6,7 +6,9 @@ The acks' own database work has a pool of its own too (`use_ack_threads`). After
 asked for (announcements, update cards, round requests, exports), and `redraws` repaints
 posted reminders after an RSVP, one redraw per message at a time however many answers come
 in. Nothing here waits out a rate limit in a thread: work that Slack asks to slow down is
-handed back with the seconds to wait, and comes back on its lane when they have passed.
+handed back with the seconds to wait, and comes back on its lane when they have passed. A post
+waits for at most one turn of its channel (`pacing.py`, `AFTER_THE_ACK`); a later turn is
+handed back the same way.
 """
 
 from __future__ import annotations

@@ -60,12 +60,16 @@ class SendLimits:
     """The time bounds of every Web API call the bot makes from a thread.
 
     `longest_call` is the most one call can take with all its retries and waits; the outbox's
-    lease must outlast the calls of one step of a send (see `bot/composition.py`)."""
+    lease must outlast the calls of one step of a send and one wait for a channel's turn (see
+    `bot/composition.py`)."""
 
     timeout: float = 10.0  # seconds for one HTTP exchange
     retries: int = 2  # after a dropped connection or a 500/503, for idempotent calls only
     rate_limit_retries: int = 3
     rate_limit_wait: float = 10.0  # the longest Retry-After waited out in the thread
+    # The longest a post waits for its channel's turn (`pacing.py`); a turn further away is
+    # refused before sending, as a 429 with the seconds to wait, and the outbox tries later.
+    pace_wait: float = 10.0
 
     def longest_call(self) -> float:
         exchanges = 1 + self.retries + self.rate_limit_retries
@@ -76,7 +80,9 @@ class SendLimits:
 
 DEFAULT_LIMITS = SendLimits()
 # After an ack no thread waits out a rate limit: the work comes back when Slack says it may.
-AFTER_THE_ACK = SendLimits(rate_limit_retries=0, rate_limit_wait=0.0)
+# A post waits for at most one turn of its channel (one post per second there), never for a
+# queue of them: more is handed back with the seconds to wait, like a 429.
+AFTER_THE_ACK = SendLimits(rate_limit_retries=0, rate_limit_wait=0.0, pace_wait=1.0)
 
 
 def retry_after_seconds(headers: Mapping[str, str | list[str]], default: float = 1.0) -> float:
