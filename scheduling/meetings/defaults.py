@@ -28,8 +28,9 @@ from scheduling.meetings.recurrence import (
     first_occurrence,
     normalise_until,
 )
-from scheduling.vocabulary import MeetingKind
+from scheduling.vocabulary import Audience, MeetingKind, MemberRole
 from storage.repositories import UnitOfWork
+from storage.repositories.meetings import AudienceFilter
 
 if TYPE_CHECKING:  # the service imports this module
     from scheduling.meetings.service import ScheduleRequest
@@ -79,6 +80,18 @@ def concerns(series: Series, member: MemberProfile) -> bool:
     """Whether a meeting is the member's business: they are in its audience, or they are a
     coordinator, who runs every meeting."""
     return member.is_coordinator or series.audience.includes(member)
+
+
+def audiences_concerning(member: MemberProfile) -> AudienceFilter | None:
+    """The stored audiences of the meetings that concern a member (`Audience.includes`), for
+    the database to read only those (None: every meeting, a coordinator's). `concerns`
+    still decides each series, so this may take more, never less."""
+    if member.is_coordinator:
+        return None
+    groups = [str(Audience.ALL), *sorted({str(country.role) for country in member.countries})]
+    if MemberRole.WP_LEAD in member.roles:
+        groups.append(str(Audience.WP_LEAD))
+    return AudienceFilter(groups, [country.code for country in member.countries])
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from scheduling.meetings.reminders import next_reminder_at
 from scheduling.vocabulary import Audience, MeetingKind
 from storage.models import Meeting
 from storage.repositories import UnitOfWork
+from storage.repositories.meetings import AudienceFilter
 
 
 class StoredException(Protocol):
@@ -144,22 +145,26 @@ def series_starting_soonest(
     *,
     kind: MeetingKind | None = None,
     wanted: Callable[[Series], bool] = lambda _: True,
+    audiences: AudienceFilter | None = None,
 ) -> list[Series]:
     """The `limit` wanted series that start soonest at or after `now`, from the indexed next
     start: every occurrence of a wanted series left out starts after the last of theirs, so
     the first `limit` occurrences of all wanted series are among these series' occurrences.
     Reads the series in batches in the index's order, and works out again only the next
-    start of those whose stored one has passed (the sweep moves them on every minute)."""
+    start of those whose stored one has passed (the sweep moves them on every minute).
+    `audiences` lets the database leave out at once the series `wanted` would refuse for
+    their audience (at least all those it would take), so a member whose meetings are few
+    among many does not read everyone's to find theirs."""
     kind_name = str(kind) if kind is not None else None
     found: list[tuple[datetime, int, Series]] = []
-    for meeting in work.meetings.started_before(now, kind_name):
+    for meeting in work.meetings.started_before(now, kind_name, audiences):
         series = to_series(meeting)
         start = next_start(series, now)
         if start is not None and wanted(series):
             found.append((start, series.id, series))
     after: tuple[datetime, int] | None = None
     while True:
-        batch = work.meetings.starting_from(now, after, _BATCH, kind_name)
+        batch = work.meetings.starting_from(now, after, _BATCH, kind_name, audiences)
         for meeting in batch:
             series = to_series(meeting)
             if meeting.next_start_at is not None and wanted(series):

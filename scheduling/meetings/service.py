@@ -27,6 +27,7 @@ from scheduling.meetings import cancels
 from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.defaults import (
     Upcoming,
+    audiences_concerning,
     channel_id,
     concerns,
     first_start,
@@ -171,7 +172,12 @@ class MeetingService:
             mine = every
             if not everyone:
                 mine = series_starting_soonest(
-                    work, now, limit, kind=kind, wanted=lambda s: concerns(s, member)
+                    work,
+                    now,
+                    limit,
+                    kind=kind,
+                    wanted=lambda s: concerns(s, member),
+                    audiences=audiences_concerning(member),
                 )
             found = upcoming_for(every, mine, member, now, everyone=everyone, limit=limit)
             return replace(found, holidays=audience_holidays(work, found.occurrences))
