@@ -19,11 +19,13 @@ from bot.checks.blocks import meeting_question
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
-from bot.core.readings import Reply, rerun_chosen, two_way_question
+from bot.core.paging import Paging, rerun_carried
+from bot.core.readings import Reply, two_way_question
 from bot.core.web_api.background import Background
 from bot.meetings import grammar, records
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import (
+    MAX_CHOICES,
     cancel_choices,
     cancel_confirmation,
     cancelled_message,
@@ -87,7 +89,8 @@ async def handle(
     if not command.get("checked") and await checked_first(ack, check) is None:
         return
     try:
-        message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller)
+        paging = Paging.of(MEETING_COMMAND, command)
+        message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller, paging)
     except FieldError as error:
         await ack(**plain_message(str(error)).as_ephemeral())
         return
@@ -111,15 +114,16 @@ async def reading_chosen(
     context: AsyncBoltContext,
     checks: CalendarChecks,
 ) -> None:
-    """A button of a two-way date question (the command again, with the date chosen), or
-    Confirm of a holiday or hours warning (the command again, checked)."""
+    """A button of a two-way date question (the command again, with the date chosen),
+    Confirm of a holiday or hours warning (the command again, checked), or More under a
+    page of `/meeting list` or `topics` (the command again, for the next page)."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
         await handle(
             answer, command, caller, meetings, announcer, background, web, rsvps, context, checks
         )
 
-    await rerun_chosen(ack, body, respond, run)
+    await rerun_carried(ack, body, respond, run)
 
 
 def _local(moment: datetime, series: Series) -> str:
@@ -178,10 +182,11 @@ def _answer(
     meetings: MeetingService,
     rsvps: RsvpService,
     caller: MemberProfile,
+    paging: Paging,
 ) -> tuple[Message, MeetingChange | None]:
     """The database work of a subcommand (run in a worker thread) and the reply it makes."""
     if isinstance(parsed, grammar.ListMeetings):
-        return meeting_list(meetings.listing()), None
+        return meeting_list(meetings.listing_page(paging.after), paging), None
     if isinstance(parsed, grammar.NextMeetings):
         found = meetings.upcoming_for(caller, parsed.kind, everyone=parsed.everyone)
         return upcoming_list(found, parsed.kind), None
@@ -197,7 +202,7 @@ def _answer(
     elif isinstance(parsed, grammar.Cancel):
         # A whole series (or a named none) asks first; one occurrence goes at once, with Undo.
         if parsed.meeting_id is None:
-            return cancel_choices(meetings.listing()), None
+            return cancel_choices(*meetings.cancel_choices(MAX_CHOICES)), None
         if parsed.on is None:
             return cancel_confirmation(meetings.cancel_preview(caller, parsed.meeting_id)), None
         change = meetings.cancel(caller, parsed.meeting_id, parsed.on)

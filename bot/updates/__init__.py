@@ -1,5 +1,5 @@
-"""`/update`, its form, the Edit and Show all buttons on update cards, and the buttons that
-count a quick note for a round or open the form for it."""
+"""`/update`, its form, the Edit and Show all buttons on update cards, the buttons that count
+a quick note for a round or open the form for it, and More under a page of updates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core import ids
 from bot.core.catalogue import UPDATE_COMMAND
+from bot.core.readings import reading_for
 from bot.updates import buttons, commands, form
 
 
@@ -17,3 +18,4 @@ def register(app: AsyncApp) -> None:
     app.action(ids.UPDATE_SHOW_ALL)(buttons.show_all)
     app.action(ids.ROUND_SUBMIT)(buttons.submit_for_round)
     app.action(ids.NOTE_COUNT)(buttons.count_note)
+    app.action(ids.PAGE_MORE, matchers=[reading_for(UPDATE_COMMAND)])(commands.more_pressed)

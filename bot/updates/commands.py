@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from slack_bolt.async_app import AsyncAck
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import UPDATE_COMMAND
 from bot.core.help import topic_help_message, usage_message
 from bot.core.mrkdwn import unescape
+from bot.core.paging import Paging, rerun_page
+from bot.core.readings import Reply
 from bot.core.web_api.background import Background
 from bot.updates.blocks import note_posted_message, update_list
 from bot.updates.form import open_form
@@ -24,7 +27,7 @@ SUBCOMMANDS = ("list", "mine", "help")
 
 
 async def handle(
-    ack: AsyncAck,
+    ack: Reply,
     command: dict[str, str],
     caller: MemberProfile,
     updates: UpdateService,
@@ -51,12 +54,13 @@ async def handle(
         return
     if word in ("list", "mine"):
         argument = text.split(maxsplit=1)[1] if " " in text else None
+        paging = Paging.of(UPDATE_COMMAND, command)
         try:
-            listing = await asyncio.to_thread(updates.browse, caller, word, argument)
+            listing = await asyncio.to_thread(updates.browse, caller, word, argument, paging.after)
         except FieldError as error:
             await ack(**plain_message(str(error)).as_ephemeral())
             return
-        await ack(**_listing(listing, directory.names()).as_ephemeral())
+        await ack(**_listing(listing, directory.names(), paging).as_ephemeral())
         return
     slip = _slip(text, caller)
     if slip is not None:
@@ -88,11 +92,30 @@ def _slip(text: str, caller: MemberProfile) -> str | None:
     )
 
 
-def _listing(listing: Listing, names: dict[str, str]) -> Message:
+async def more_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    caller: MemberProfile,
+    updates: UpdateService,
+    publisher: UpdatePublisher,
+    directory: DirectoryService,
+    background: Background,
+    web: WebClient,
+) -> None:
+    """More under a page of `/update list` or `mine`: the command again, for the next page."""
+
+    async def run(answer: Reply, command: dict[str, str]) -> None:
+        await handle(answer, command, caller, updates, publisher, directory, background, web)
+
+    await rerun_page(ack, body, respond, run)
+
+
+def _listing(listing: Listing, names: dict[str, str], paging: Paging) -> Message:
     title = {
         "mine": "Your updates",
         "recent": "Recent updates",
         "country": f"Updates from {listing.name}",
         "round": f"Updates for {listing.name}",
     }[listing.kind]
-    return update_list(title, listing.updates, names, editable=listing.kind == "mine")
+    return update_list(title, listing.page, names, listing.kind == "mine", paging)

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.occurrences import OccurrenceChange, Series, next_of
 from scheduling.meetings.reminders import next_reminder_at
+from scheduling.paging import Key, Page, key_length, key_number, page_of
 from scheduling.vocabulary import Audience, MeetingKind
 from storage.models import Meeting
 from storage.repositories import UnitOfWork
@@ -178,6 +179,27 @@ def series_starting_soonest(
         if len(found) >= limit and found[limit - 1][:2] <= after:
             break
     return [series for _, _, series in found[:limit]]
+
+
+def series_page(work: UnitOfWork, after: Key | None, size: int) -> Page[Series]:
+    """A page of live series by number: the first, or the one after `after` (the last
+    number a page showed). One more than shown is read, to know whether another follows."""
+    after_id = key_number(key_length(after, 1))
+    rows = work.meetings.live_page(after_id, size + 1)
+    total = work.meetings.count_live()
+    remaining = total if after_id is None else work.meetings.count_live(after_id)
+    return page_of(rows, size, total, remaining, lambda row: (row.id,)).map(to_series)
+
+
+def series_not_starting(work: UnitOfWork, now: datetime, limit: int) -> list[Series]:
+    """Up to `limit` live series with no occurrence to come, by number: those the index
+    says so of, and those whose stored next start has passed and that have none after it."""
+    if limit <= 0:
+        return []
+    found = [to_series(meeting) for meeting in work.meetings.not_starting(limit)]
+    stale = (to_series(meeting) for meeting in work.meetings.started_before(now))
+    found += [series for series in stale if next_start(series, now) is None]
+    return sorted(found, key=lambda series: series.id)[:limit]
 
 
 def next_starts_moved_on(work: UnitOfWork, now: datetime) -> dict[int, tuple[datetime | None, int]]:

@@ -140,6 +140,31 @@ class MeetingRepository:
                 .values(next_start_at=instant)
             )
 
+    def not_starting(self, limit: int) -> Sequence[Meeting]:
+        """Up to `limit` live series with no occurrence to come (no indexed next start), by
+        id."""
+        query = select(Meeting).where(
+            Meeting.cancelled_at.is_(None), Meeting.next_start_at.is_(None)
+        )
+        query = query.order_by(Meeting.id).limit(limit).options(selectinload(Meeting.exceptions))
+        return self.session.scalars(query).all()
+
+    def live_page(self, after_id: int | None, limit: int) -> Sequence[Meeting]:
+        """Live series in the order of their ids, from just after `after_id`, at most
+        `limit`: a page of `/meeting list`."""
+        query = select(Meeting).where(Meeting.cancelled_at.is_(None))
+        if after_id is not None:
+            query = query.where(Meeting.id > after_id)
+        query = query.order_by(Meeting.id).limit(limit).options(selectinload(Meeting.exceptions))
+        return self.session.scalars(query).all()
+
+    def count_live(self, after_id: int | None = None) -> int:
+        """How many series are live (of those after `after_id`, when given)."""
+        query = select(func.count()).select_from(Meeting).where(Meeting.cancelled_at.is_(None))
+        if after_id is not None:
+            query = query.where(Meeting.id > after_id)
+        return self.session.scalar(query) or 0
+
     def all(self, *, include_cancelled: bool = False) -> Sequence[Meeting]:
         query = select(Meeting).options(selectinload(Meeting.exceptions)).order_by(Meeting.id)
         if not include_cancelled:
