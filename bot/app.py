@@ -31,7 +31,7 @@ from bot import (
     updates,
 )
 from bot.composition import Services, compose, provide
-from bot.core import access, errors, log_secrets, readings
+from bot.core import access, errors, log_secrets, paging, readings
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_async_web_client, make_web_client
 from bot.core.web_api.retries import AFTER_THE_ACK
@@ -129,6 +129,7 @@ def build_app(
     readings.install(app)
     for feature in FEATURES:
         feature.register(app)
+    paging.install(app)  # after the features: the More buttons none of them answers
     # The token works: a workspace marked inactive (uninstalled, token revoked) is active again.
     resume(services.lifecycle, identity.get("team_id"))
     return Bot(app, services)

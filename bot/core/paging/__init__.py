@@ -10,11 +10,12 @@ block and trimmed to a section's 3,000 characters, so it keeps within Slack's 50
 """
 
 from bot.core.paging.blocks import entry_sections, nothing_more, page_footer
-from bot.core.paging.more import Paging, rerun_carried, rerun_page
+from bot.core.paging.more import Paging, install, rerun_carried, rerun_page
 
 __all__ = [
     "Paging",
     "entry_sections",
+    "install",
     "nothing_more",
     "page_footer",
     "rerun_carried",

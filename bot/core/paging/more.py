@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.core import ids
 from bot.core.blocks import plain_message
@@ -111,3 +111,13 @@ async def rerun_carried(
     pressed = first.get("action_id") if isinstance(first, dict) else None
     rerun = rerun_page if pressed == ids.PAGE_MORE else rerun_chosen
     await rerun(ack, body, respond, run)
+
+
+def install(app: AsyncApp) -> None:
+    """After every feature's: a More button none of them answers (its value garbled, or a
+    command that has no pages) is told it no longer works, rather than left unanswered."""
+
+    @app.action(ids.PAGE_MORE)
+    async def no_longer_works(ack: AsyncAck, respond: AsyncRespond) -> None:
+        await ack()
+        await answer_in_place(respond, plain_message(NO_LONGER_WORKS), replace=False)
