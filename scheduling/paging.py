@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
 from scheduling.errors import FieldError
@@ -24,6 +24,9 @@ U = TypeVar("U")
 Key = tuple[int | str | None, ...]
 
 NO_LONGER_WORKS = "That button no longer works; type the command again."
+# Ids and places in a list are INTEGER columns (32 bits on PostgreSQL): a larger number is
+# refused before the database sees it.
+MAX_KEY_NUMBER = 2**31 - 1
 
 
 class PageError(FieldError):
@@ -88,7 +91,7 @@ def key_number(after: Key | None, index: int = 0) -> int | None:
     if after is None:
         return None
     value = after[index] if index < len(after) else None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_KEY_NUMBER:
         raise PageError()
     return value
 
@@ -98,11 +101,13 @@ def key_instant(after: Key, index: int) -> datetime:
     value = after[index] if index < len(after) else None
     try:
         found = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        found = None
-    if found is None or found.tzinfo is None:
+        # In UTC, as stored; an offset that would carry it past year 1 or 9999 is refused.
+        in_utc = found.astimezone(UTC) if found is not None and found.tzinfo else None
+    except (ValueError, OverflowError):
+        in_utc = None
+    if in_utc is None:
         raise PageError()
-    return found
+    return in_utc
 
 
 def key_day(after: Key, index: int) -> date | None:

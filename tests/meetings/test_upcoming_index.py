@@ -174,6 +174,25 @@ def test_next_from_the_index_is_what_expanding_every_series_answered(
                     assert _shown(found) == _shown(expected), (name, kind, everyone, later)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_cancel_without_a_number_offers_what_it_offered_before(
+    database: Database, seed: int
+) -> None:
+    # Before the index: every live series with its next occurrence, the soonest first, those
+    # with none to come after them by number; the first ten offered, out of all of them.
+    _consortium(database, seed, NOW)
+    for later in (timedelta(), timedelta(days=45)):
+        service = MeetingService(database, FixedClock(NOW + later))
+        every = [(s, service.next_of(s)) for s in service.all()]
+        far = datetime.max.replace(tzinfo=UTC)
+        every.sort(key=lambda e: (e[1].start if e[1] else far, e[0].id))
+        offered, total = service.cancel_choices(10)
+        assert [(s.id, o and o.start) for s, o in offered] == [
+            (s.id, o and o.start) for s, o in every[:10]
+        ]
+        assert total == len(every)
+
+
 def test_what_the_sweep_moved_on_answers_the_same(database: Database) -> None:
     _consortium(database, 7, NOW)
     service = MeetingService(database, FixedClock(NOW))

@@ -4,6 +4,7 @@ and nothing missed when an update is posted between pages."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -109,3 +110,22 @@ def test_a_short_list_has_no_footer(workspace: LocalWorkspace, clock: FixedClock
     listed = workspace.command(FINNISH, "/update list")
     assert update_numbers(shown(listed)) == [3, 2, 1]
     assert footer(shown(listed)) == "" and more(workspace, FINNISH, listed) is None
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ["9999-12-31T23:59:59-05:00", 1],  # past year 9999 in UTC
+        ["2025-10-06T09:00:00", 1],  # no offset: not an instant the list wrote
+        ["2025-10-06T09:00:00+00:00", 2**40],  # past any id
+        ["2025-10-06T09:00:00+00:00"],
+        [1, 2],
+    ],
+)
+def test_a_key_no_page_of_updates_ends_at_is_refused(
+    workspace: LocalWorkspace, after: list[object]
+) -> None:
+    value = json.dumps({"command": "/update", "text": "list", "after": after})
+    pressed = workspace.click(FINNISH, ids.PAGE_MORE, value)
+    assert pressed.status == 200
+    assert "That button no longer works" in shown(pressed)["text"]
