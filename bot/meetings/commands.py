@@ -88,8 +88,8 @@ async def handle(
     check = partial(_warning, parsed, checks, caller)
     if not command.get("checked") and await checked_first(ack, check) is None:
         return
+    paging = Paging.of(MEETING_COMMAND, command)
     try:
-        paging = Paging.of(MEETING_COMMAND, command)
         message, change = await asyncio.to_thread(_answer, parsed, meetings, rsvps, caller, paging)
     except FieldError as error:
         await ack(**plain_message(str(error)).as_ephemeral())

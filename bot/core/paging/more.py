@@ -48,10 +48,9 @@ class Paging:
     after: Key | None = None
 
     @classmethod
-    def of(cls, name: str, command: Mapping[str, str], text: str | None = None) -> Paging:
-        """The paging of `command` (of the slash command `name`) as its listener got it;
-        `text` when the listener got only the words after a subcommand. A key that is not
-        one reads as an empty one, which every list refuses."""
+    def of(cls, name: str, command: Mapping[str, str]) -> Paging:
+        """The paging of `command` (of the slash command `name`) as its listener got it. A
+        key that is not one reads as an empty one, which every list refuses."""
         carried = command.get(AFTER)
         after: Key | None = None
         if carried is not None:
@@ -59,7 +58,7 @@ class Paging:
                 after = carried_key(json.loads(carried)) or ()
             except (ValueError, RecursionError):
                 after = ()
-        return cls(name, command.get("text", "") if text is None else text, after)
+        return cls(name, command.get("text", ""), after)
 
     def more_value(self, after: Key) -> str | None:
         """The More button's value for the page after `after`; None when the command is too
