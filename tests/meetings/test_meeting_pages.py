@@ -19,9 +19,11 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy import event, func, select
 
 from bot.core import ids
+from bot.core.paging import Paging, page_footer
 from bot.local.workspace import Exchange, LocalWorkspace
 from scheduling.clock import FixedClock
 from scheduling.meetings.mapping import refresh_next_instants
+from scheduling.paging import Page
 from storage.models import Meeting
 from tests.support import buttons_of
 
@@ -171,6 +173,15 @@ def test_a_page_of_the_longest_titles_keeps_within_slacks_limits(
     assert [c.response.get("ok") for c in replies] == [True, True]
     seen = [n for page in pages for n in numbers(shown(page))]
     assert seen == list(range(1, 52))
+
+
+def test_a_command_too_long_for_a_button_says_to_narrow_it_down_instead_of_more() -> None:
+    page = Page(tuple(range(20)), 0, 45, (20,))
+    fits = page_footer(Paging("/update", "list Portugal"), page)
+    assert [b["type"] for b in fits] == ["context", "actions"]
+    assert len(fits[1]["elements"][0]["value"]) <= 2000
+    (too_long,) = page_footer(Paging("/update", "list " + "x" * 2000), page)
+    assert too_long["elements"][0]["text"].startswith("Showing 1–20 of 45: the command is too")
 
 
 @pytest.mark.parametrize(
