@@ -31,7 +31,7 @@ from bot import (
     updates,
 )
 from bot.composition import Services, compose
-from bot.core import access, errors, log_secrets, readings
+from bot.core import access, errors, log_secrets, paging, readings
 from bot.core.web_api.background import Background
 from bot.core.web_api.clients import make_async_web_client, make_web_client
 from bot.core.web_api.pacing import ChannelPacer
@@ -136,6 +136,7 @@ def build_app(
     readings.install(door)
     for feature in FEATURES:
         feature.register(door)
+    paging.install(door)  # after the features: the More buttons none of them answers
     door.close()
     # The token works: a workspace marked inactive (uninstalled, token revoked) is active again.
     resume(services.lifecycle, identity.get("team_id"))

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block, ButtonElement, MarkdownTextObject, Se
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, section
 from bot.core.mrkdwn import escape, person, truncate
+from bot.core.paging import Paging, nothing_more, page_footer
 from scheduling.actions.items import ActionLine, ActionListing
 from scheduling.actions.minutes import MinutesAdded
 from scheduling.language.dates import due_words, short_date
@@ -54,20 +55,23 @@ def action_section(item: ActionLine, today: date, block_id: str) -> SectionBlock
     )
 
 
-def action_list(listing: ActionListing) -> Message:
-    """`/action list`: the open items, one section each with its Done button."""
-    count = len(listing.items) + listing.more
-    if not count:
+def action_list(listing: ActionListing, paging: Paging) -> Message:
+    """`/action list`: a page of the open items, one section each with its Done button."""
+    page = listing.page
+    if not page.items and page.before:
+        return nothing_more(page.total)
+    if not page.total:
         text = f"No open actions ({listing.whose}). `/action add` gives one."
         return Message(text=escape(text), blocks=as_dicts([section(escape(text))]))
-    title = f"Open actions, {listing.whose}: {count}"
+    title = f"Open actions, {listing.whose}: {page.total}"
     blocks: list[Block] = [section(f"*{escape(title)}*")]
-    blocks += [action_section(item, listing.today, f"action-{item.id}") for item in listing.items]
-    if listing.more:
-        blocks.append(context(f"…and {listing.more} more: `/action list <country>` narrows it"))
+    blocks += [action_section(item, listing.today, f"action-{item.id}") for item in page.items]
     blocks.append(context("`/action done <n> [note]` or Done closes one."))
-    lines = [f"#{item.id} {item.text}" for item in listing.items[:5]]
-    return Message(text=escape(f"{title}. " + "; ".join(lines)), blocks=as_dicts(blocks))
+    lines = [f"#{item.id} {item.text}" for item in page.items[:5]]
+    footer = page_footer(paging, page)
+    return Message(
+        text=escape(f"{title}. " + "; ".join(lines)), blocks=[*as_dicts(blocks), *footer]
+    )
 
 
 def added_message(item: ActionLine, today: date) -> Message:

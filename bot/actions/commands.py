@@ -15,6 +15,7 @@ from bot.core.blocks import Message, plain_message
 from bot.core.buttons import answer_in_place, pressed_text
 from bot.core.catalogue import ACTION_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
+from bot.core.paging import Paging, rerun_page
 from bot.core.readings import Reply
 from bot.core.web_api.background import Background
 from scheduling.actions.items import ActionService
@@ -47,8 +48,9 @@ async def handle(
     if isinstance(parsed, grammar.ActionHelp):
         await ack(**topic_help_message("actions").as_ephemeral())
         return
+    paging = Paging.of(ACTION_COMMAND, command)
     try:
-        message = await asyncio.to_thread(_answer, parsed, action_items, caller, today)
+        message = await asyncio.to_thread(_answer, parsed, action_items, caller, today, paging)
     except FieldError as error:
         await ack(**plain_message(str(error)).as_ephemeral())
         return
@@ -58,15 +60,37 @@ async def handle(
 
 
 def _answer(
-    parsed: grammar.ActionCommand, action_items: ActionService, caller: MemberProfile, today: Any
+    parsed: grammar.ActionCommand,
+    action_items: ActionService,
+    caller: MemberProfile,
+    today: Any,
+    paging: Paging,
 ) -> Message:
     if isinstance(parsed, grammar.ListActions):
-        return action_list(action_items.listing(caller, parsed.scope, today))
+        listing = action_items.listing(caller, parsed.scope, today, paging.after)
+        return action_list(listing, paging)
     if isinstance(parsed, grammar.AddAction):
         item = action_items.add(caller, parsed.assignee, parsed.text, parsed.due, parsed.meeting_id)
         return added_message(item, today)
     assert isinstance(parsed, grammar.DoneAction)
     return done_message(action_items.done(caller, parsed.item_id, parsed.note), today)
+
+
+async def more_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    caller: MemberProfile,
+    action_items: ActionService,
+    homes: HomeTabs,
+    background: Background,
+) -> None:
+    """More under a page of `/action list`: the command again, for the next page."""
+
+    async def run(answer: Reply, command: dict[str, str]) -> None:
+        await handle(answer, command, caller, action_items, homes, background)
+
+    await rerun_page(ack, body, respond, run)
 
 
 async def done_pressed(

@@ -13,13 +13,16 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.core import ids
 from bot.core.blocks import Message, as_dicts, context, header, section, section_texts
+from bot.core.catalogue import MEETING_COMMAND
 from bot.core.mrkdwn import escape, person, truncate
+from bot.core.paging import Paging, nothing_more, page_footer
 from scheduling.agenda.facts import MAX_AGENDA_TEXT, AgendaFacts, TopicLine
 from scheduling.agenda.topics import Carried, Proposed, Supported, TopicList
 from scheduling.language.dates import short_date
 from scheduling.meetings.occurrences import Occurrence, Series
+from scheduling.paging import Key, page_of_all
 
-MAX_LISTED_TOPICS = 20  # two blocks each, within a message's 50
+MAX_LISTED_TOPICS = 20  # a page of topics: two blocks each, within a message's 50
 
 
 def occurrence_value(series_id: int, original_local: datetime) -> str:
@@ -187,13 +190,21 @@ def _topic_line(topic: TopicLine, names: Mapping[str, str]) -> str:
     )
 
 
-def topics_message(listed: TopicList, names: Mapping[str, str], coordinator: bool) -> Message:
-    """An occurrence's topics, each with Support for everyone it is for, and Up and Drop for
-    coordinators."""
+def topics_message(
+    listed: TopicList, names: Mapping[str, str], coordinator: bool, after: Key | None = None
+) -> Message:
+    """A page of an occurrence's topics (the first, or the one after `after`), each with
+    Support for everyone it is for, and Up and Drop for coordinators. More carries the
+    listing of that occurrence, never the drop or merge the list may answer."""
+    page = page_of_all(listed.topics, after, MAX_LISTED_TOPICS)
+    listing = f"topics {listed.series.id} on {listed.occurrence.local_date:%Y-%m-%d}"
+    paging = Paging(MEETING_COMMAND, listing, after)
+    if not page.items and page.before:
+        return nothing_more(page.total)
     day = short_date(listed.occurrence.local_date)
     title = f"Topics for {listed.series.title} on {day}"
     blocks: list[Block] = [header(title)]
-    for topic in listed.topics[:MAX_LISTED_TOPICS]:
+    for topic in page.items:
         blocks.append(section(_topic_line(topic, names)))
         elements = [ButtonElement(text="Support", action_id=ids.TOPIC_SUPPORT, value=str(topic.id))]
         if coordinator and topic.number != 1:
@@ -207,8 +218,6 @@ def topics_message(listed: TopicList, names: Mapping[str, str], coordinator: boo
         blocks.append(ActionsBlock(block_id=f"topic-{topic.id}", elements=elements))
     if not listed.topics:
         blocks.append(section("No topics proposed yet."))
-    more = len(listed.topics) - MAX_LISTED_TOPICS
-    hint = f"{more} more not shown. " if more > 0 else ""
     meeting = listed.series.id
     how = (
         f"`/meeting topics {meeting} drop N` drops one; "
@@ -216,8 +225,9 @@ def topics_message(listed: TopicList, names: Mapping[str, str], coordinator: boo
         if coordinator
         else f'`/meeting propose {meeting} "<topic>"` proposes one.'
     )
-    blocks.append(context(f"{hint}{how}"))
-    return Message(text=escape(title), blocks=as_dicts(blocks))
+    blocks.append(context(how))
+    footer = page_footer(paging, page)
+    return Message(text=escape(title), blocks=[*as_dicts(blocks), *footer])
 
 
 def carry_offer(series_id: int, original_local: datetime, had: Carried, to: Occurrence) -> Message:

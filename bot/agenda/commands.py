@@ -18,6 +18,7 @@ from bot.core.access import tell_presser
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.help import usage_message
+from bot.core.paging import Paging
 from bot.core.readings import Reply
 from bot.core.web_api.background import Background
 from bot.meetings.schedule_grammar import GrammarError
@@ -93,7 +94,8 @@ async def topics(ack: Reply, command: dict[str, str], context: AsyncBoltContext)
             listed = service.merge(caller, topic_id, into)
         else:
             listed = service.listing(caller, parsed.meeting_id, parsed.on)
-        return topics_message(listed, _names(context), caller.is_coordinator)
+        after = Paging.of(MEETING_COMMAND, command).after
+        return topics_message(listed, _names(context), caller.is_coordinator, after)
 
     await _answer(ack, command, caller, context, grammar.parse_topics, work)
 

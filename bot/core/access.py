@@ -228,11 +228,11 @@ def _coordinators_only(body: dict[str, Any]) -> str | None:
         entry = entry_for(body["command"], unescape(body.get("text") or ""))
         return entry.refusal if entry is not None and entry.coordinators_only else None
     if body.get("type") == "block_actions":
-        # A reading button runs its command again: the command's own rule applies.
+        # A reading or More button runs its command again: the command's own rule applies.
         actions = body.get("actions")
         action = actions[0] if isinstance(actions, list) and actions else {}
         action = action if isinstance(action, dict) else {}
-        reading = action.get("action_id") in ids.READING_ACTIONS
+        reading = action.get("action_id") in ids.COMMAND_BUTTONS
         chosen = chosen_command(action.get("value")) if reading else None
         if chosen is not None:
             entry = entry_for(*chosen)

@@ -105,6 +105,10 @@ CHECK_MOVE = "check_move"
 CHECK_CHANGE = "check_change"
 # Buttons that run the command they carry again.
 READING_ACTIONS = (READING_AS_READ, READING_OTHER, CHECK_KEEP, CHECK_MOVE)
+# More, under a page of a long answer (`core/paging/`): the command again, for the next page.
+PAGE_MORE = "page_more"
+# Every button that carries a command to run again: the command's own rule applies at the door.
+COMMAND_BUTTONS = (*READING_ACTIONS, PAGE_MORE)
 # The same warnings pushed over the round and meeting forms (`bot/checks/forms.py`): a view
 # that carries what the form said, with Keep / Move (a round's) as radio buttons.
 ROUND_CHECK_FORM = "round_open_checked"

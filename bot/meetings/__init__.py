@@ -14,7 +14,7 @@ def register(app: Registrar) -> None:
     app.command(MEETING_COMMAND)(commands.handle)
     app.view(ids.MEETING_MODAL)(form.submit)
     app.view(ids.MEETING_CHECK_FORM)(form.submit_checked)
-    for action_id in ids.READING_ACTIONS:
+    for action_id in ids.COMMAND_BUTTONS:
         app.action(action_id, matchers=[reading_for(MEETING_COMMAND)])(commands.reading_chosen)
     app.action(ids.MEETING_CANCEL_PICK)(buttons.pick)
     app.action(ids.MEETING_CANCEL_CONFIRM)(buttons.confirm)

@@ -22,12 +22,14 @@ from bot.core.blocks import (
     section_texts,
 )
 from bot.core.mrkdwn import channel_link, date_token, escape, truncate
+from bot.core.paging import Paging, entry_sections, nothing_more, page_footer
 from scheduling.durations import format_duration
 from scheduling.language.dates import short_date
 from scheduling.meetings.cancels import CancelPreview, CancelTicket
 from scheduling.meetings.defaults import Upcoming
 from scheduling.meetings.occurrences import Occurrence, Series
 from scheduling.meetings.rsvp import WhoAnswered
+from scheduling.paging import Page
 from scheduling.undo import UNDO_WINDOW, undo_until
 from scheduling.vocabulary import Audience, MeetingKind, RsvpAnswer
 
@@ -127,18 +129,24 @@ def _listing(title: str, lines: Sequence[str], empty: str, text: str) -> Message
     return Message(text=text, blocks=as_dicts(blocks))
 
 
-def meeting_list(entries: Sequence[tuple[Series, Occurrence | None]]) -> Message:
-    lines = []
-    for series, upcoming in entries:
+def meeting_list(page: Page[tuple[Series, Occurrence | None]], paging: Paging) -> Message:
+    """`/meeting list`: a page of the series and events by number, each with its next date."""
+    if not page.items and page.before:
+        return nothing_more(page.total)
+    entries = []
+    for series, upcoming in page.items:
         nxt = when_mrkdwn(upcoming) if upcoming else "no upcoming date"
-        lines.append(
+        entries.append(
             f"*#{series.id}* {escape(series.title)} · {series.kind.label} · "
             f"{escape(series.rule_in_words)}\n      next: {nxt}"
         )
-    text = f"{len(entries)} meetings scheduled" if entries else "No meetings are scheduled."
-    return _listing(
-        "Meetings", lines, "No meetings are scheduled yet. `/meeting schedule` adds one.", text
-    )
+    if not entries:
+        empty = "No meetings are scheduled yet. `/meeting schedule` adds one."
+        return Message(
+            text="No meetings are scheduled.", blocks=as_dicts([header("Meetings"), section(empty)])
+        )
+    blocks = [*as_dicts([header("Meetings"), *entry_sections(entries)]), *page_footer(paging, page)]
+    return Message(text=f"{page.total} meetings scheduled", blocks=blocks)
 
 
 def holiday_note(codes: Sequence[str]) -> str:
@@ -329,9 +337,9 @@ def cancelled_message(
     return Message(text=escape(reply), blocks=as_dicts(blocks))
 
 
-def cancel_choices(entries: Sequence[tuple[Series, Occurrence | None]]) -> Message:
-    """`/meeting cancel` without a number: the meetings to choose from, the next first, each
-    with a button that shows what cancelling it would do."""
+def cancel_choices(entries: Sequence[tuple[Series, Occurrence | None]], total: int) -> Message:
+    """`/meeting cancel` without a number: the meetings to choose from (the next first, of
+    `total` live ones), each with a button that shows what cancelling it would do."""
     if not entries:
         return Message(
             text="No meetings are scheduled, so there is nothing to cancel.",
@@ -358,7 +366,7 @@ def cancel_choices(entries: Sequence[tuple[Series, Occurrence | None]]) -> Messa
             )
         )
     shown = min(len(ordered), MAX_CHOICES)
-    more = f"Showing {shown} of {len(ordered)}. " if len(ordered) > shown else ""
+    more = f"Showing {shown} of {total}. " if total > shown else ""
     blocks.append(
         context(
             f"{more}Or type the number: `/meeting cancel &lt;id&gt;` (a series) or "

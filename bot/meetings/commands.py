@@ -20,11 +20,13 @@ from bot.checks.blocks import meeting_question
 from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import MEETING_COMMAND
 from bot.core.help import topic_help_message, unknown_subcommand_message, usage_message
-from bot.core.readings import Reply, rerun_chosen, two_way_question
+from bot.core.paging import Paging, rerun_carried
+from bot.core.readings import Reply, two_way_question
 from bot.core.web_api.background import Background
 from bot.meetings import grammar, records
 from bot.meetings.announcer import MeetingAnnouncer
 from bot.meetings.blocks import (
+    MAX_CHOICES,
     cancel_choices,
     cancel_confirmation,
     cancelled_message,
@@ -83,9 +85,11 @@ async def handle(
         return
     if isinstance(parsed, grammar.ListMeetings | grammar.NextMeetings):
         # Reading only: the same answer while nothing changed (`bot/answers`).
-        draw = partial(_reading, parsed, meetings, caller)
+        paging = Paging.of(MEETING_COMMAND, command)
+        draw = partial(_reading, parsed, meetings, caller, paging)
         try:
-            reading = await answers.answer((MEETING_COMMAND, parsed, caller.slack_id), draw)
+            key = (MEETING_COMMAND, parsed, paging, caller.slack_id)
+            reading = await answers.answer(key, draw)
         except FieldError as error:
             reading = plain_message(str(error))
         await ack(**reading.as_ephemeral())
@@ -124,8 +128,9 @@ async def reading_chosen(
     checks: CalendarChecks,
     answers: KeptAnswers,
 ) -> None:
-    """A button of a two-way date question (the command again, with the date chosen), or
-    Confirm of a holiday or hours warning (the command again, checked)."""
+    """A button of a two-way date question (the command again, with the date chosen),
+    Confirm of a holiday or hours warning (the command again, checked), or More under a
+    page of `/meeting list` or `topics` (the command again, for the next page)."""
 
     async def run(answer: Reply, command: dict[str, str]) -> None:
         await handle(
@@ -142,7 +147,7 @@ async def reading_chosen(
             answers,
         )
 
-    await rerun_chosen(ack, body, respond, run)
+    await rerun_carried(ack, body, respond, run)
 
 
 def _local(moment: datetime, series: Series) -> str:
@@ -215,7 +220,7 @@ def _answer(
     elif isinstance(parsed, grammar.Cancel):
         # A whole series (or a named none) asks first; one occurrence goes at once, with Undo.
         if parsed.meeting_id is None:
-            return cancel_choices(meetings.listing()), None
+            return cancel_choices(*meetings.cancel_choices(MAX_CHOICES)), None
         if parsed.on is None:
             return cancel_confirmation(meetings.cancel_preview(caller, parsed.meeting_id)), None
         change = meetings.cancel(caller, parsed.meeting_id, parsed.on)
@@ -245,9 +250,10 @@ def _reading(
     parsed: grammar.ListMeetings | grammar.NextMeetings,
     meetings: MeetingService,
     caller: MemberProfile,
+    paging: Paging,
 ) -> Message:
     if isinstance(parsed, grammar.ListMeetings):
-        return meeting_list(meetings.listing())
+        return meeting_list(meetings.listing_page(paging.after), paging)
     found = meetings.upcoming_for(caller, parsed.kind, everyone=parsed.everyone)
     return upcoming_list(found, parsed.kind)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
@@ -20,12 +20,13 @@ from bot.core.blocks import (
     section,
 )
 from bot.core.mrkdwn import escape, escaped_chunks, escaped_prefix_length, truncate
+from bot.core.paging import Paging, nothing_more, page_footer
+from scheduling.paging import Page
 from scheduling.privacy.former import person_words
 from scheduling.updates.notes import Counted
 from scheduling.updates.views import RoundView, UpdateView
 from scheduling.vocabulary import SECTIONS, UpdateField
 
-MAX_LISTED_UPDATES = 20
 MAX_BUTTON_TEXT = 75
 _SHOWN_FIELDS = (UpdateField.NOTE, *SECTIONS, UpdateField.LINKS)
 
@@ -104,15 +105,18 @@ def full_update_view(update: UpdateView, names: Mapping[str, str]) -> dict[str, 
 
 
 def update_list(
-    title: str, updates: Sequence[UpdateView], names: Mapping[str, str], editable: bool
+    title: str, page: Page[UpdateView], names: Mapping[str, str], editable: bool, paging: Paging
 ) -> Message:
-    """Recent updates, one section each; with Edit buttons for `/update mine`."""
+    """A page of updates, the latest first, one section each; with Edit buttons for
+    `/update mine`."""
+    if not page.items and page.before:
+        return nothing_more(page.total)
     blocks: list[Block] = [header(title)]
-    if not updates:
+    if not page.items:
         text = "No updates yet."
         blocks.append(section(text))
         return Message(text=f"{title}: {text}", blocks=as_dicts(blocks))
-    for update in updates[:MAX_LISTED_UPDATES]:
+    for update in page.items:
         round_part = f" · {escape(update.round.title)}" if update.round else ""
         summary = escape(truncate(update.first_line, 300))
         sections = (
@@ -132,12 +136,11 @@ def update_list(
                 accessibility_label=f"Edit update {update.id} for {update.country.name}",
             )
         blocks.append(SectionBlock(text=truncate(text, MAX_SECTION_TEXT), accessory=accessory))
-    if len(updates) > MAX_LISTED_UPDATES:
-        blocks.append(context(f"Showing the {MAX_LISTED_UPDATES} most recent."))
     plain = "; ".join(
-        f"{u.country.name} #{u.id}: {truncate(u.first_line, 60)}" for u in updates[:5]
+        f"{u.country.name} #{u.id}: {truncate(u.first_line, 60)}" for u in page.items[:5]
     )
-    return Message(text=escape(f"{title}: {plain}"), blocks=as_dicts(blocks))
+    footer = page_footer(paging, page)
+    return Message(text=escape(f"{title}: {plain}"), blocks=[*as_dicts(blocks), *footer])
 
 
 def note_posted_message(update: UpdateView, awaiting: RoundView | None = None) -> Message:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import Any
 
-from slack_bolt.async_app import AsyncAck
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk import WebClient
 
 from bot.answers.kept import KeptAnswers
@@ -13,6 +14,8 @@ from bot.core.blocks import Message, plain_message
 from bot.core.catalogue import UPDATE_COMMAND
 from bot.core.help import topic_help_message, usage_message
 from bot.core.mrkdwn import unescape
+from bot.core.paging import Paging, rerun_page
+from bot.core.readings import Reply
 from bot.core.web_api.background import Background
 from bot.updates.blocks import note_posted_message, update_list
 from bot.updates.form import open_form
@@ -26,7 +29,7 @@ SUBCOMMANDS = ("list", "mine", "help")
 
 
 async def handle(
-    ack: AsyncAck,
+    ack: Reply,
     command: dict[str, str],
     caller: MemberProfile,
     updates: UpdateService,
@@ -55,8 +58,9 @@ async def handle(
     if word in ("list", "mine"):
         argument = text.split(maxsplit=1)[1] if " " in text else None
         # Reading only: the same answer while nothing changed (`bot/answers`).
-        key = (UPDATE_COMMAND, word, argument, caller.slack_id)
-        draw = partial(_browse, updates, directory, caller, word, argument)
+        paging = Paging.of(UPDATE_COMMAND, command)
+        key = (UPDATE_COMMAND, word, argument, paging, caller.slack_id)
+        draw = partial(_browse, updates, directory, caller, word, argument, paging)
         try:
             message = await answers.answer(key, draw)
         except FieldError as error:
@@ -94,21 +98,45 @@ def _slip(text: str, caller: MemberProfile) -> str | None:
     )
 
 
+async def more_pressed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    caller: MemberProfile,
+    updates: UpdateService,
+    publisher: UpdatePublisher,
+    directory: DirectoryService,
+    background: Background,
+    web: WebClient,
+    answers: KeptAnswers,
+) -> None:
+    """More under a page of `/update list` or `mine`: the command again, for the next page."""
+
+    async def run(answer: Reply, command: dict[str, str]) -> None:
+        await handle(
+            answer, command, caller, updates, publisher, directory, background, web, answers
+        )
+
+    await rerun_page(ack, body, respond, run)
+
+
 def _browse(
     updates: UpdateService,
     directory: DirectoryService,
     caller: MemberProfile,
     word: str,
     argument: str | None,
+    paging: Paging,
 ) -> Message:
-    return _listing(updates.browse(caller, word, argument), directory.names())
+    listing = updates.browse(caller, word, argument, paging.after)
+    return _listing(listing, directory.names(), paging)
 
 
-def _listing(listing: Listing, names: dict[str, str]) -> Message:
+def _listing(listing: Listing, names: dict[str, str], paging: Paging) -> Message:
     title = {
         "mine": "Your updates",
         "recent": "Recent updates",
         "country": f"Updates from {listing.name}",
         "round": f"Updates for {listing.name}",
     }[listing.kind]
-    return update_list(title, listing.updates, names, editable=listing.kind == "mine")
+    return update_list(title, listing.page, names, listing.kind == "mine", paging)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, DirectoryService, MemberProfile
@@ -14,9 +15,11 @@ from scheduling.errors import FieldError, NotAllowedError
 from scheduling.language.words import did_you_mean
 from scheduling.meetings.mapping import to_series
 from scheduling.meetings.occurrences import next_of, occurrences
+from scheduling.paging import Key, Page, key_day, key_instant, key_length, key_number, page_of
 from storage.db import Database
 from storage.meeting_records import MAX_ACTION_LENGTH, ActionItem
 from storage.repositories import UnitOfWork
+from storage.repositories.meeting_records.actions import ActionKey
 
 MAX_NOTE_LENGTH = 1000
 LISTED = 25  # `/action list` shows this many, and says how many more
@@ -50,12 +53,30 @@ class Assignee:
 
 @dataclass(frozen=True)
 class ActionListing:
-    """Open items of a scope (`whose` names it in words), the first LISTED of them."""
+    """Open items of a scope (`whose` names it in words), a page of LISTED of them."""
 
     whose: str
-    items: tuple[ActionLine, ...]
-    more: int
+    page: Page[ActionLine]
     today: date
+
+    @property
+    def items(self) -> tuple[ActionLine, ...]:
+        return self.page.items
+
+
+def _key(item: ActionItem) -> Key:
+    """An item's place in `/action list`, as a page's key."""
+    due = item.due_on.isoformat() if item.due_on else None
+    return due, item.created_at.isoformat(), item.id
+
+
+def _action_key(after: Key | None) -> ActionKey | None:
+    if key_length(after, 3) is None:
+        return None
+    assert after is not None
+    number = key_number(after, 2)
+    assert number is not None
+    return key_day(after, 0), key_instant(after, 1), number
 
 
 def may_close(caller: MemberProfile, item: ActionItem) -> bool:
@@ -188,28 +209,34 @@ class ActionService:
             work.actions.add(item)
             return line_of(item, countries)
 
-    def listing(self, caller: MemberProfile, scope: str, today: date) -> ActionListing:
+    def listing(
+        self, caller: MemberProfile, scope: str, today: date, after: Key | None = None
+    ) -> ActionListing:
         """`scope`: "" (the caller's countries and themselves; everything for a coordinator
-        with no country), "mine" (the caller's own and their countries'), or a country."""
+        with no country), "mine" (the caller's own and their countries'), or a country; the
+        page after `after` (the first without)."""
         countries = self.directory.snapshot().countries
         own = [c.code for c in caller.countries]
+        last = _action_key(after)
+        found: dict[str, Any] = {}
+        if scope.lower() in ("", "mine", "me"):
+            everyone = not scope and caller.is_coordinator and not own
+            if not everyone:
+                found = {"countries": own, "member_id": caller.slack_id}
+            whose = "everyone's" if everyone else "yours and your country's"
+        elif scope.lower() in ("all", "everyone"):
+            whose = "everyone's"
+        else:
+            code = find_country(scope, countries)
+            found, whose = {"countries": [code]}, f"{countries[code].name}'s"
         with self.database.read() as work:
-            if scope.lower() in ("", "mine", "me"):
-                everyone = not scope and caller.is_coordinator and not own
-                items = work.actions.open_items(
-                    countries=None if everyone else own,
-                    member_id=None if everyone else caller.slack_id,
-                )
-                whose = "everyone's" if everyone else "yours and your country's"
-            elif scope.lower() in ("all", "everyone"):
-                items = work.actions.open_items()
-                whose = "everyone's"
-            else:
-                code = find_country(scope, countries)
-                items = work.actions.open_items(countries=[code])
-                whose = f"{countries[code].name}'s"
-            lines = [line_of(item, countries) for item in items]
-        return ActionListing(whose, tuple(lines[:LISTED]), max(0, len(lines) - LISTED), today)
+            rows = work.actions.open_items(limit=LISTED + 1, after=last, **found)
+            total = work.actions.count_open_items(**found)
+            remaining = (
+                total if last is None else work.actions.count_open_items(after=last, **found)
+            )
+            page = page_of(rows, LISTED, total, remaining, _key)
+        return ActionListing(whose, page.map(lambda item: line_of(item, countries)), today)
 
     def done(self, caller: MemberProfile, item_id: int, note: str | None) -> ActionLine:
         """Mark an item done (once: a second time says so)."""

@@ -13,12 +13,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from scheduling.consortium.directory import MemberProfile
 from scheduling.durations import check_planning_date
 from scheduling.language.dates import short_date
+from scheduling.language.places import find_zone
 from scheduling.language.words import suggest
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.mapping import CHANNEL_ID, meeting_channel
@@ -28,13 +28,38 @@ from scheduling.meetings.recurrence import (
     first_occurrence,
     normalise_until,
 )
-from scheduling.vocabulary import MeetingKind
+from scheduling.vocabulary import Audience, MeetingKind, MemberRole, VocabularyError
 from storage.repositories import UnitOfWork
-
-if TYPE_CHECKING:  # the service imports this module
-    from scheduling.meetings.service import ScheduleRequest
+from storage.repositories.meetings import AudienceFilter
 
 SATURDAY = 5
+DEFAULT_ZONE = "Europe/Brussels"
+
+
+@dataclass(frozen=True)
+class ScheduleRequest:
+    kind: MeetingKind
+    title: str
+    rrule: str | None
+    first_date: date | None
+    explicit_from: bool
+    at: time | None
+    duration_minutes: int | None
+    timezone: str | None
+    channel: str | None  # None: the consortium file's channel for the kind, else announcements
+    # None: the kind's default (see `MeetingKind`); text as a person typed it for the others.
+    audience: Audience | None = None
+    reminders: str | None = None
+    location: str | None = None
+    join_url: str | None = None
+
+
+def check_zone(name: str) -> str:
+    """The IANA zone `name` names (`Vienna` -> Europe/Vienna)."""
+    try:
+        return find_zone(name)
+    except VocabularyError as error:
+        raise MeetingError(str(error), "timezone") from None
 
 
 def next_working_day(now: datetime, zone: str) -> date:
@@ -79,6 +104,18 @@ def concerns(series: Series, member: MemberProfile) -> bool:
     """Whether a meeting is the member's business: they are in its audience, or they are a
     coordinator, who runs every meeting."""
     return member.is_coordinator or series.audience.includes(member)
+
+
+def audiences_concerning(member: MemberProfile) -> AudienceFilter | None:
+    """The stored audiences of the meetings that concern a member (`Audience.includes`), for
+    the database to read only those (None: every meeting, a coordinator's). `concerns`
+    still decides each series, so this may take more, never less."""
+    if member.is_coordinator:
+        return None
+    groups = [str(Audience.ALL), *sorted({str(country.role) for country in member.countries})]
+    if MemberRole.WP_LEAD in member.roles:
+        groups.append(str(Audience.WP_LEAD))
+    return AudienceFilter(groups, [country.code for country in member.countries])
 
 
 @dataclass(frozen=True)

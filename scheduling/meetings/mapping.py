@@ -11,9 +11,11 @@ from typing import Any, Protocol
 from scheduling.meetings.edits import MeetingError
 from scheduling.meetings.occurrences import OccurrenceChange, Series, next_of
 from scheduling.meetings.reminders import next_reminder_at
+from scheduling.paging import Key, Page, key_length, key_number, page_of
 from scheduling.vocabulary import Audience, MeetingKind
 from storage.models import Meeting
 from storage.repositories import UnitOfWork
+from storage.repositories.meetings import AudienceFilter
 
 
 class StoredException(Protocol):
@@ -144,22 +146,26 @@ def series_starting_soonest(
     *,
     kind: MeetingKind | None = None,
     wanted: Callable[[Series], bool] = lambda _: True,
+    audiences: AudienceFilter | None = None,
 ) -> list[Series]:
     """The `limit` wanted series that start soonest at or after `now`, from the indexed next
     start: every occurrence of a wanted series left out starts after the last of theirs, so
     the first `limit` occurrences of all wanted series are among these series' occurrences.
     Reads the series in batches in the index's order, and works out again only the next
-    start of those whose stored one has passed (the sweep moves them on every minute)."""
+    start of those whose stored one has passed (the sweep moves them on every minute).
+    `audiences` lets the database leave out at once the series `wanted` would refuse for
+    their audience (at least all those it would take), so a member whose meetings are few
+    among many does not read everyone's to find theirs."""
     kind_name = str(kind) if kind is not None else None
     found: list[tuple[datetime, int, Series]] = []
-    for meeting in work.meetings.started_before(now, kind_name):
+    for meeting in work.meetings.started_before(now, kind_name, audiences):
         series = to_series(meeting)
         start = next_start(series, now)
         if start is not None and wanted(series):
             found.append((start, series.id, series))
     after: tuple[datetime, int] | None = None
     while True:
-        batch = work.meetings.starting_from(now, after, _BATCH, kind_name)
+        batch = work.meetings.starting_from(now, after, _BATCH, kind_name, audiences)
         for meeting in batch:
             series = to_series(meeting)
             if meeting.next_start_at is not None and wanted(series):
@@ -173,6 +179,27 @@ def series_starting_soonest(
         if len(found) >= limit and found[limit - 1][:2] <= after:
             break
     return [series for _, _, series in found[:limit]]
+
+
+def series_page(work: UnitOfWork, after: Key | None, size: int) -> Page[Series]:
+    """A page of live series by number: the first, or the one after `after` (the last
+    number a page showed). One more than shown is read, to know whether another follows."""
+    after_id = key_number(key_length(after, 1))
+    rows = work.meetings.live_page(after_id, size + 1)
+    total = work.meetings.count_live()
+    remaining = total if after_id is None else work.meetings.count_live(after_id)
+    return page_of(rows, size, total, remaining, lambda row: (row.id,)).map(to_series)
+
+
+def series_not_starting(work: UnitOfWork, now: datetime, limit: int) -> list[Series]:
+    """Up to `limit` live series with no occurrence to come, by number: those the index
+    says so of, and those whose stored next start has passed and that have none after it."""
+    if limit <= 0:
+        return []
+    found = [to_series(meeting) for meeting in work.meetings.not_starting(limit)]
+    stale = (to_series(meeting) for meeting in work.meetings.started_before(now))
+    found += [series for series in stale if next_start(series, now) is None]
+    return sorted(found, key=lambda series: series.id)[:limit]
 
 
 def next_starts_moved_on(work: UnitOfWork, now: datetime) -> dict[int, tuple[datetime | None, int]]:

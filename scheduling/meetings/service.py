@@ -22,12 +22,15 @@ from scheduling.delivery.mails import queue_change_messages
 from scheduling.delivery.notices import Announced, AnnouncementFacts
 from scheduling.durations import check_planning_date
 from scheduling.errors import NotAllowedError
-from scheduling.language.places import find_zone
 from scheduling.meetings import cancels
 from scheduling.meetings.changes import original_on, record_exception, touch
 from scheduling.meetings.defaults import (
+    DEFAULT_ZONE,
+    ScheduleRequest,
     Upcoming,
+    audiences_concerning,
     channel_id,
+    check_zone,
     concerns,
     first_start,
     next_working_day,
@@ -46,6 +49,8 @@ from scheduling.meetings.edits import (
 )
 from scheduling.meetings.mapping import (
     refresh_next_instants,
+    series_not_starting,
+    series_page,
     series_starting_soonest,
     to_series,
 )
@@ -61,33 +66,21 @@ from scheduling.meetings.recurrence import (
     check_series_wall_clock,
     check_wall_clock,
 )
-from scheduling.vocabulary import Audience, MeetingKind, VocabularyError
+from scheduling.paging import Key, Page
+from scheduling.vocabulary import MeetingKind, VocabularyError
 from scheduling.workdays.checks import audience_holidays
 from storage.db import Database
 from storage.models import Meeting
 from storage.repositories import UnitOfWork
 
-__all__ = ["MeetingChange", "MeetingError", "MeetingService", "ScheduleRequest"]
-
-DEFAULT_ZONE = "Europe/Brussels"
-
-
-@dataclass(frozen=True)
-class ScheduleRequest:
-    kind: MeetingKind
-    title: str
-    rrule: str | None
-    first_date: date | None
-    explicit_from: bool
-    at: time | None
-    duration_minutes: int | None
-    timezone: str | None
-    channel: str | None  # None: the consortium file's channel for the kind, else announcements
-    # None: the kind's default (see `MeetingKind`); text as a person typed it for the others.
-    audience: Audience | None = None
-    reminders: str | None = None
-    location: str | None = None
-    join_url: str | None = None
+__all__ = [
+    "DEFAULT_ZONE",
+    "MeetingChange",
+    "MeetingError",
+    "MeetingService",
+    "ScheduleRequest",
+    "check_zone",
+]
 
 
 @dataclass(frozen=True)
@@ -116,16 +109,9 @@ class MeetingChange:
         return moved or next_of(self.series, self.as_of)
 
 
-def check_zone(name: str) -> str:
-    """The IANA zone `name` names (`Vienna` -> Europe/Vienna)."""
-    try:
-        return find_zone(name)
-    except VocabularyError as error:
-        raise MeetingError(str(error), "timezone") from None
-
-
-# `/meeting next` shows this many occurrences.
+# `/meeting next` shows this many occurrences; a page of `/meeting list` this many series.
 UPCOMING_SHOWN = 10
+LISTED_SHOWN = 20
 
 
 class MeetingService:
@@ -156,10 +142,24 @@ class MeetingService:
         with self.database.read() as work:
             return [to_series(m) for m in work.meetings.all()]
 
-    def listing(self) -> list[tuple[Series, Occurrence | None]]:
-        """Every live series with its next occurrence, for `/meeting list`."""
+    def cancel_choices(self, limit: int) -> tuple[list[tuple[Series, Occurrence | None]], int]:
+        """`/meeting cancel` without a number: the `limit` series that start soonest (then
+        those with no date to come, by number), each with its next occurrence, and how many
+        are live in all."""
         now = self.clock.now()
-        return [(series, next_of(series, now)) for series in self.all()]
+        with self.database.read() as work:
+            chosen = series_starting_soonest(work, now, limit)
+            chosen += series_not_starting(work, now, limit - len(chosen))
+            total = work.meetings.count_live()
+        return [(series, next_of(series, now)) for series in chosen], total
+
+    def listing_page(self, after: Key | None = None) -> Page[tuple[Series, Occurrence | None]]:
+        """`/meeting list`: a page of live series by number (the first, or the one after
+        `after`), each with its next occurrence."""
+        now = self.clock.now()
+        with self.database.read() as work:
+            page = series_page(work, after, LISTED_SHOWN)
+        return page.map(lambda series: (series, next_of(series, now)))
 
     def upcoming_for(
         self, member: MemberProfile, kind: MeetingKind | None = None, *, everyone: bool = False
@@ -171,7 +171,12 @@ class MeetingService:
             mine = every
             if not everyone:
                 mine = series_starting_soonest(
-                    work, now, limit, kind=kind, wanted=lambda s: concerns(s, member)
+                    work,
+                    now,
+                    limit,
+                    kind=kind,
+                    wanted=lambda s: concerns(s, member),
+                    audiences=audiences_concerning(member),
                 )
             found = upcoming_for(every, mine, member, now, everyone=everyone, limit=limit)
             return replace(found, holidays=audience_holidays(work, found.occurrences))

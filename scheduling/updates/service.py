@@ -10,25 +10,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from scheduling.actions.items import ActionLine, close_answered, open_lines
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef, MemberProfile
 from scheduling.delivery.cards import queue_card
-from scheduling.errors import FieldError, NotAllowedError
-from scheduling.language.places import AUDIENCE_PHRASES, country_names
-from scheduling.language.words import suggest
+from scheduling.errors import NotAllowedError
+from scheduling.paging import Key
 from scheduling.privacy.former import former_words
+from scheduling.updates.browsing import Listing, browse
 from scheduling.updates.notes import Counted, add_to_answer, awaiting_round, first_answer
-from scheduling.updates.views import RoundRef, RoundView, UpdateDraft, UpdateView, to_view
+from scheduling.updates.views import (
+    RoundRef,
+    RoundView,
+    UpdateDraft,
+    UpdateError,
+    UpdateView,
+    to_view,
+)
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, UpdateField
 from storage.db import Database
 from storage.models import CountryUpdate, UpdateRevision
 from storage.repositories import UnitOfWork
 
-__all__ = ["Published", "UpdateDraft", "UpdateError", "UpdateService", "UpdateView"]
+__all__ = [
+    "Listing",
+    "Published",
+    "UpdateDraft",
+    "UpdateError",
+    "UpdateService",
+    "UpdateView",
+]
 
 # Slack's plain_text_input allows at most 3,000 characters; a note is held to the same so it
 # can be edited in the form.
@@ -37,10 +50,6 @@ FORM_ACTIONS = 5  # open actions the update form asks about, and countries it re
 MAX_NOTE_LENGTH = 3000
 # Where cards go: the consortium file's updates channel, else its announcements channel.
 UPDATES_CHANNEL_PURPOSES = ("updates", "announcements")
-
-
-class UpdateError(FieldError):
-    """A refused update; the message says why, for the person who tried."""
 
 
 @dataclass(frozen=True)
@@ -62,15 +71,6 @@ class FormChoices:
     rounds: list[RoundRef]
     # Each country's open actions (a few), asked about in the form.
     actions: dict[str, list[ActionLine]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Listing:
-    """`/update list` or `mine`: what was asked for, and the updates found."""
-
-    kind: Literal["mine", "recent", "country", "round"]
-    name: str
-    updates: list[UpdateView]
 
 
 def may_post(profile: MemberProfile, country_code: str) -> bool:
@@ -285,51 +285,13 @@ class UpdateService:
             )
             return [to_view(u) for u in found]
 
-    def browse(self, profile: MemberProfile, word: str, argument: str | None) -> Listing:
-        """`mine`, or `list` of the latest, of a country (code or name) or of a round."""
+    def browse(
+        self, profile: MemberProfile, word: str, argument: str | None, after: Key | None = None
+    ) -> Listing:
+        """`mine`, or `list` of the latest, of a country (code or name) or of a round: the
+        page after `after` (the first without)."""
         with self.database.read() as work:
-            if word == "mine":
-                mine = work.updates.recent(limit=20, author_id=profile.slack_id)
-                return Listing("mine", "", [to_view(u) for u in mine])
-            if argument is None:
-                return Listing("recent", "", [to_view(u) for u in work.updates.recent(limit=10)])
-            names = {country.code: country.name for country in work.directory.countries()}
-            code = country_names(names).get(" ".join(argument.casefold().split()))
-            if code is not None:
-                found = work.updates.recent(limit=10, country_code=code)
-                return Listing("country", names[code], [to_view(u) for u in found])
-            group = AUDIENCE_PHRASES.get(" ".join(argument.casefold().split()))
-            if group is not None:
-                audience = Audience.from_stored(group)
-                roles = {country.code: country.role for country in work.directory.countries()}
-                codes = audience.countries(roles)
-                found = work.updates.recent(limit=10, country_codes=codes)
-                return Listing("country", audience.words, [to_view(u) for u in found])
-            round_ = work.rounds.find(argument)
-            if round_ is None:
-                raise UpdateError(_neither(argument, names, work), "argument")
-            found = work.updates.recent(limit=20, round_id=round_.id)
-            return Listing("round", round_.title, [to_view(u) for u in found])
-
-
-def _neither(argument: str, names: dict[str, str], work: UnitOfWork) -> str:
-    """Why `argument` names nothing, with the closest country or round title."""
-    titles = [r.title for r in work.rounds.all()]
-    countries = country_names(names)
-    close = suggest(argument, [*countries, *titles, *AUDIENCE_PHRASES], cutoff=0.7)
-    if close in AUDIENCE_PHRASES:
-        return f"{argument!r} is neither a country nor a round: did you mean {close!r}?"
-    if close in titles:
-        return f"{argument!r} is neither a country nor a round: did you mean the round “{close}”?"
-    if close is not None:
-        code = countries[close]
-        return (
-            f"{argument!r} is neither a country nor a round: did you mean {names[code]} ({code})?"
-        )
-    return (
-        f"{argument!r} is neither a country (name or code, e.g. Portugal or PT) nor a round "
-        "(its number or title)."
-    )
+            return browse(work, profile, word, argument, after)
 
 
 def _asked(audience: str, roles: dict[str, str]) -> list[str]:

@@ -10,12 +10,17 @@ from zoneinfo import ZoneInfo
 
 from scheduling.clock import Clock
 from scheduling.consortium.directory import CountryRef
+from scheduling.errors import FieldError
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, MemberRole, UpdateField
 from storage.models import CountryUpdate, Member, Round
 from storage.repositories import UnitOfWork
 
 if TYPE_CHECKING:
     from scheduling.nudges.status import RoundCalendar
+
+
+class UpdateError(FieldError):
+    """A refused update; the message says why, for the person who tried."""
 
 
 @dataclass(frozen=True)

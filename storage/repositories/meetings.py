@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, func, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Meeting, MeetingException
@@ -17,6 +17,31 @@ _SERIES_COLUMNS = [
     for column in Meeting.__table__.columns
     if column.name not in ("import_key", "created_by", "next_reminder_at", "next_start_at")
 ]
+
+
+class AudienceFilter(NamedTuple):
+    """The stored audiences to read: these groups (`all`, `core`, …), and the lists of
+    countries (`countries:AT,FI`, any case) that name one of these codes."""
+
+    groups: Sequence[str]
+    codes: Sequence[str]
+
+
+_LISTED_PREFIX = "COUNTRIES:"
+
+
+def _for_audiences(query: Select[Any], audiences: AudienceFilter | None) -> Select[Any]:
+    if audiences is None:
+        return query
+    stored = func.upper(Meeting.audience)
+    # `,AT,FI,` holds `,FI,`: a code matches a whole entry of the list, never part of one.
+    listed = literal(",").concat(func.substr(stored, len(_LISTED_PREFIX) + 1)).concat(",")
+    matches: list[ColumnElement[bool]] = [Meeting.audience.in_(audiences.groups)]
+    matches += [
+        stored.startswith(_LISTED_PREFIX) & listed.contains(f",{code.upper()},")
+        for code in audiences.codes
+    ]
+    return query.where(or_(*matches))
 
 
 class MeetingRows(NamedTuple):
@@ -70,10 +95,16 @@ class MeetingRepository:
         ).first()
 
     def starting_from(
-        self, now: datetime, after: tuple[datetime, int] | None, limit: int, kind: str | None
+        self,
+        now: datetime,
+        after: tuple[datetime, int] | None,
+        limit: int,
+        kind: str | None,
+        audiences: AudienceFilter | None = None,
     ) -> Sequence[Meeting]:
         """Live series in the order of their indexed next start at or after `now`, from just
-        after `after` (a next start and an id, where the last page ended), at most `limit`."""
+        after `after` (a next start and an id, where the last page ended), at most `limit`;
+        of a kind, and for some audiences, when given."""
         query = select(Meeting).where(Meeting.cancelled_at.is_(None), Meeting.next_start_at >= now)
         if after is not None:
             start, meeting_id = after
@@ -83,15 +114,19 @@ class MeetingRepository:
             )
         if kind is not None:
             query = query.where(Meeting.kind == kind)
+        query = _for_audiences(query, audiences)
         query = query.order_by(Meeting.next_start_at, Meeting.id).limit(limit)
         return self.session.scalars(query.options(selectinload(Meeting.exceptions))).all()
 
-    def started_before(self, now: datetime, kind: str | None = None) -> Sequence[Meeting]:
+    def started_before(
+        self, now: datetime, kind: str | None = None, audiences: AudienceFilter | None = None
+    ) -> Sequence[Meeting]:
         """Live series whose indexed next start has passed: stale until the sweep moves them
         on, so a reader works their next start out again (few: the sweep runs every minute)."""
         query = select(Meeting).where(Meeting.cancelled_at.is_(None), Meeting.next_start_at < now)
         if kind is not None:
             query = query.where(Meeting.kind == kind)
+        query = _for_audiences(query, audiences)
         query = query.order_by(Meeting.id).options(selectinload(Meeting.exceptions))
         return self.session.scalars(query).all()
 
@@ -104,6 +139,31 @@ class MeetingRepository:
                 .where(Meeting.id == meeting_id, Meeting.sequence == sequence)
                 .values(next_start_at=instant)
             )
+
+    def not_starting(self, limit: int) -> Sequence[Meeting]:
+        """Up to `limit` live series with no occurrence to come (no indexed next start), by
+        id."""
+        query = select(Meeting).where(
+            Meeting.cancelled_at.is_(None), Meeting.next_start_at.is_(None)
+        )
+        query = query.order_by(Meeting.id).limit(limit).options(selectinload(Meeting.exceptions))
+        return self.session.scalars(query).all()
+
+    def live_page(self, after_id: int | None, limit: int) -> Sequence[Meeting]:
+        """Live series in the order of their ids, from just after `after_id`, at most
+        `limit`: a page of `/meeting list`."""
+        query = select(Meeting).where(Meeting.cancelled_at.is_(None))
+        if after_id is not None:
+            query = query.where(Meeting.id > after_id)
+        query = query.order_by(Meeting.id).limit(limit).options(selectinload(Meeting.exceptions))
+        return self.session.scalars(query).all()
+
+    def count_live(self, after_id: int | None = None) -> int:
+        """How many series are live (of those after `after_id`, when given)."""
+        query = select(func.count()).select_from(Meeting).where(Meeting.cancelled_at.is_(None))
+        if after_id is not None:
+            query = query.where(Meeting.id > after_id)
+        return self.session.scalar(query) or 0
 
     def all(self, *, include_cancelled: bool = False) -> Sequence[Meeting]:
         query = select(Meeting).options(selectinload(Meeting.exceptions)).order_by(Meeting.id)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import CountryUpdate
+
+T = TypeVar("T")
 
 
 def _with_everything() -> Select[CountryUpdate]:
@@ -36,6 +38,32 @@ _FIRST_TEXT = func.coalesce(
     ),
     "",
 )
+
+
+def _matching(
+    query: Select[T],
+    country_code: str | None,
+    round_id: int | None,
+    author_id: str | None,
+    country_codes: Sequence[str] | None,
+) -> Select[T]:
+    if country_code is not None:
+        query = query.where(CountryUpdate.country_code == country_code)
+    if country_codes is not None:
+        query = query.where(CountryUpdate.country_code.in_(country_codes))
+    if round_id is not None:
+        query = query.where(CountryUpdate.round_id == round_id)
+    if author_id is not None:
+        query = query.where(CountryUpdate.author_id == author_id)
+    return query
+
+
+def _older_than(after: tuple[datetime, int]) -> ColumnElement[bool]:
+    """After `after` in the order of the latest first (created_at, then id, descending)."""
+    created_at, update_id = after
+    return (CountryUpdate.created_at < created_at) | (
+        (CountryUpdate.created_at == created_at) & (CountryUpdate.id < update_id)
+    )
 
 
 class UpdateLineRow(NamedTuple):
@@ -71,22 +99,36 @@ class UpdateRepository:
         self,
         *,
         limit: int,
+        after: tuple[datetime, int] | None = None,
         country_code: str | None = None,
         round_id: int | None = None,
         author_id: str | None = None,
         country_codes: Sequence[str] | None = None,
     ) -> Sequence[CountryUpdate]:
-        query = _with_everything()
-        if country_code is not None:
-            query = query.where(CountryUpdate.country_code == country_code)
-        if country_codes is not None:
-            query = query.where(CountryUpdate.country_code.in_(country_codes))
-        if round_id is not None:
-            query = query.where(CountryUpdate.round_id == round_id)
-        if author_id is not None:
-            query = query.where(CountryUpdate.author_id == author_id)
+        """The latest updates first (those of a country, a round, an author or some countries
+        when given), from just after `after` (the created_at and id where a page ended)."""
+        query = _matching(_with_everything(), country_code, round_id, author_id, country_codes)
+        if after is not None:
+            query = query.where(_older_than(after))
         query = query.order_by(CountryUpdate.created_at.desc(), CountryUpdate.id.desc())
         return self.session.scalars(query.limit(limit)).all()
+
+    def count_recent(
+        self,
+        *,
+        after: tuple[datetime, int] | None = None,
+        country_code: str | None = None,
+        round_id: int | None = None,
+        author_id: str | None = None,
+        country_codes: Sequence[str] | None = None,
+    ) -> int:
+        """How many updates `recent` lists with the same filters (after `after` when given),
+        counted in the database."""
+        query = select(func.count()).select_from(CountryUpdate)
+        query = _matching(query, country_code, round_id, author_id, country_codes)
+        if after is not None:
+            query = query.where(_older_than(after))
+        return self.session.scalar(query) or 0
 
     def in_rounds(self, round_ids: Sequence[int]) -> Sequence[CountryUpdate]:
         """The updates answering any of these rounds, oldest first."""

@@ -25,13 +25,18 @@ CALLERS = [COORDINATOR, PORTUGUESE, "U0FI", BULGARIAN, STRANGER]
 BUTTONS = [*ids.RSVP_ACTIONS.values(), ids.UPDATE_EDIT, ids.UPDATE_SHOW_ALL, ids.ROUND_SUBMIT,
            ids.MEETING_CANCEL_PICK, ids.MEETING_CANCEL_CONFIRM, ids.MEETING_CANCEL_KEEP,
            ids.MEETING_CANCEL_UNDO, ids.ROUND_PICK, ids.ROUND_CLOSE_CONFIRM, ids.ROUND_CLOSE_KEEP,
-           ids.ROUND_CLOSE_UNDO]  # fmt: skip
+           ids.ROUND_CLOSE_UNDO, ids.PAGE_MORE]  # fmt: skip
 VALUES = [
     "", "x", "{}", "[]", "null", "true", "1", "²", "9" * 30, "-1", '{"m": 1}',
     '{"m": 1, "o": "1999-01-01T03:33:00", "r": 60}',
     '{"m": 1, "o": "2027-01-07T10:00:00", "r": 60}',
     '{"m": 99999999999, "o": "2027-01-07T10:00:00"}', '{"m": "1", "o": 5}',
     '{"round": 1}', '{"round": "x", "country": "ZZ"}', '{"country": "PT"}',
+    '{"command": "/meeting", "text": "list", "after": [1]}',
+    '{"command": "/update", "text": "list", "after": ["2027-01-04T09:00:00+00:00", 9]}',
+    '{"command": "/action", "text": "list all", "after": [null, "x", 1]}',
+    '{"command": "/meeting", "text": "cancel 1", "after": [1]}',
+    '{"command": "/update", "text": "", "after": [1]}',
 ]  # fmt: skip
 METADATA = [
     "", "{", "[]", "null", '"text"', '{"update_id": "x"}', '{"update_id": 1, "version": "x"}',

@@ -3,14 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from storage.meeting_records import ActionItem, Agenda, OccurrenceLink
 
 Occurrence = tuple[int, datetime]  # meeting id, original local start
+ActionKey = tuple[date | None, datetime, int]  # an item's place in the list: due, created, id
+T = TypeVar("T")
+
+
+def _open(
+    query: Select[T],
+    countries: Collection[str] | None,
+    member_id: str | None,
+    after: ActionKey | None,
+) -> Select[T]:
+    query = query.where(ActionItem.status == "open")
+    if countries is not None and member_id is not None:
+        query = query.where(
+            ActionItem.country_code.in_(countries) | (ActionItem.member_id == member_id)
+        )
+    elif countries is not None:
+        query = query.where(ActionItem.country_code.in_(countries))
+    elif member_id is not None:
+        query = query.where(ActionItem.member_id == member_id)
+    if after is not None:
+        query = query.where(_after(after))
+    return query
+
+
+def _after(key: ActionKey) -> ColumnElement[bool]:
+    """After `key` in the order of the list: dated items by date, the undated last, each
+    then by when they were given and their id."""
+    due_on, created_at, item_id = key
+    later = (ActionItem.created_at > created_at) | (
+        (ActionItem.created_at == created_at) & (ActionItem.id > item_id)
+    )
+    if due_on is None:
+        return ActionItem.due_on.is_(None) & later
+    return (
+        ActionItem.due_on.is_(None)
+        | (ActionItem.due_on > due_on)
+        | ((ActionItem.due_on == due_on) & later)
+    )
 
 
 class ActionRepository:
@@ -72,24 +111,29 @@ class ActionRepository:
         countries: Collection[str] | None = None,
         member_id: str | None = None,
         limit: int | None = None,
+        after: ActionKey | None = None,
     ) -> list[ActionItem]:
         """Open items, soonest due first (undated last), then oldest; of `countries` or of
-        `member_id` when given (either matches when both are)."""
-        query = select(ActionItem).where(ActionItem.status == "open")
-        if countries is not None and member_id is not None:
-            query = query.where(
-                ActionItem.country_code.in_(countries) | (ActionItem.member_id == member_id)
-            )
-        elif countries is not None:
-            query = query.where(ActionItem.country_code.in_(countries))
-        elif member_id is not None:
-            query = query.where(ActionItem.member_id == member_id)
+        `member_id` when given (either matches when both are); from just after `after` (where
+        a page ended) when given."""
+        query = _open(select(ActionItem), countries, member_id, after)
         query = query.order_by(
             ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.created_at, ActionItem.id
         )
         if limit is not None:
             query = query.limit(limit)
         return list(self.session.scalars(query))
+
+    def count_open_items(
+        self,
+        *,
+        countries: Collection[str] | None = None,
+        member_id: str | None = None,
+        after: ActionKey | None = None,
+    ) -> int:
+        """How many items `open_items` lists with the same filters, counted in the database."""
+        query = _open(select(func.count()).select_from(ActionItem), countries, member_id, after)
+        return self.session.scalar(query) or 0
 
     def count_open(self, countries: Collection[str]) -> int:
         return (
