@@ -238,7 +238,8 @@ def report(run: Run, scales: list[int], probes: list[Probe], described: dict[int
     if top != base:
         sequential = MODES[0][0]
         print(f"\ngrowth of the bot's {sequential} p50, {top}x / {base}x (target < {GROWTH_TARGET}x;"
-              " the bare app's says how far the machine moved in between)")  # fmt: skip
+              " the bare app's, acking the bot's answer of each scale, is what the answer's"
+              " size and the machine's drift between the two account for)")  # fmt: skip
         for probe in probes:
             small, large = (results[(s, probe.name, "bot", sequential)].p50_ms for s in (base, top))
             bare = [results[(s, probe.name, "bare", sequential)].p50_ms for s in (base, top)]
