@@ -6,21 +6,31 @@ SLACK_SIGNING_SECRET and SLACK_API_URL (`auth.test` is called once: at start-up 
 on the first request for `AsyncApp`). `async_*` need aiohttp (`pip install aiohttp`).
 
 - `async_ack`: `AsyncApp`, default `process_before_response=False` (the ack is polled every 10 ms)
-- `async_ack_pbr`: `AsyncApp(process_before_response=True)`
+- `async_ack_pbr`: `AsyncApp(process_before_response=True)`; with `BARE_ACK_BODY_FILE` set
+  (`bench/commands.py` does) it also answers the bot's other commands, any form submission
+  and any button, acking each with that file's body (a JSON object, else text, else nothing):
+  the bot's own answer to the command measured, so both send the same bytes
 - `sync_ack`: sync `App` behind Bolt's Starlette `SlackRequestHandler` (dispatch on the event loop)
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+
+ACK_BODY_FILE = "BARE_ACK_BODY_FILE"
+COMMANDS = ("/consortium", "/meeting", "/round", "/update", "/digest")
 
 
 def _starlette(handle: Callable[[Request], Awaitable[Response]]) -> Starlette:
@@ -43,11 +53,34 @@ def _async_app(process_before_response: bool) -> Starlette:
         process_before_response=process_before_response,
     )
 
-    @app.command("/consortium")
-    async def only_ack(ack: AsyncAck) -> None:
-        await ack()
+    body_file = os.environ.get(ACK_BODY_FILE)
+    if body_file is None:
 
+        @app.command("/consortium")
+        async def only_ack(ack: AsyncAck) -> None:
+            await ack()
+
+        return _starlette(AsyncSlackRequestHandler(app).handle)
+
+    answer = _ack_body(Path(body_file).read_text(encoding="utf-8"))
+
+    async def ack_with_body(ack: AsyncAck) -> None:
+        await ack(answer)
+
+    for command in COMMANDS:
+        app.command(command)(ack_with_body)
+    app.view(re.compile(".*"))(ack_with_body)
+    app.action(re.compile(".*"))(ack_with_body)
     return _starlette(AsyncSlackRequestHandler(app).handle)
+
+
+def _ack_body(text: str) -> dict[str, Any] | str:
+    """What Bolt's `ack` sends back as `text`: a JSON object as itself, anything else as text."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return text
+    return parsed if isinstance(parsed, dict) else text
 
 
 async_ack = partial(_async_app, process_before_response=False)
