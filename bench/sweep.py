@@ -9,14 +9,19 @@ idle sweep: nothing due; "dir cached" keeps the directory snapshot, "dir reloade
 first, as in production (a sweep every 60 s, snapshot max_age 30 s); both include the retry and
 the job_runs write. due sweep: copy 0's core-team reminder (channel + 2 DMs), its writes undone
 between repeats; then with 10 more members taking DMs, which says what one more message costs.
-digest: `Jobs.preview()`. part: steps of an idle sweep (nudges: the rounds' index, holidays and
-hours are read only for a round due; draft agendas and attendance expand every series: the
-part that grows with the data, for issue 16). Growth ratios near 1: the cost does not follow
-the data. Targets at 100x: idle sweep and digest build under 50 ms, the digest in at most
-20 statements, a due sweep at most 4 statements per message plus a constant. Query plans end
-the output (the sweep's select must use ix_meetings_next_reminder_at, the nudges' select
-ix_rounds_next_nudge_at). Each copy also has an open round with nudges (its next one
-weeks ahead) and every member a week away ahead: an idle sweep must not read either.
+digest: `Jobs.preview()` (it lists every update of the week and every occurrence of the next
+14 days: at N copies it shows N times as much). next due: `Jobs.next_due`, where the shell and
+the demo stop next. part: steps of an idle sweep (nudges: the rounds' index, holidays and
+hours are read only for a round due; draft agendas and attendance read only the series that
+may start within their windows, through ix_meetings_next_start_at and _as_of: the drafts'
+week ahead holds each copy's jour fixe, so that step still reads one series per copy). Growth
+ratios near 1: the cost does not follow the data. Targets at 100x: idle sweep and digest
+build under 50 ms, the digest in at most 20 statements, a due sweep at most 4 statements per
+message plus a constant. Query plans end the output (the sweep's select must use
+ix_meetings_next_reminder_at, the nudges' select ix_rounds_next_nudge_at, the drafts' and the
+attendance's selects the next-start indexes). Each copy also has an open round with nudges
+(its next one weeks ahead) and every member a week away ahead: an idle sweep must not read
+either.
 
     python bench/sweep.py [--quick] [--scales 1,10,100] [--repeat R]
 """
@@ -41,6 +46,7 @@ from sqlalchemy import Engine, delete, event, func, insert, select, update
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scheduling.attendance.buttons import AttendanceNotice  # noqa: E402
 from scheduling.clock import FixedClock  # noqa: E402
 from scheduling.consortium.directory import DirectoryService, audience_members  # noqa: E402
 from scheduling.consortium.file import parse_consortium_text  # noqa: E402
@@ -75,6 +81,9 @@ PLANS = {  # statement -> substrings that pick it out of the SQL log
     "retry (outbox)": ("FROM deliveries", "lease_until <"),
     "digest last_sent": ("FROM deliveries", "due_at DESC"),
     "nudge select": ("FROM rounds", "next_nudge_at <="),
+    "drafts select": ("FROM meetings", "agenda_days IS NULL", "next_start_as_of >"),
+    "attendance select": ("FROM meetings", "all_day", "next_start_as_of >"),
+    "digest meetings": ("FROM meetings", "UNION", "meeting_exceptions.created_at >"),
 }
 
 
@@ -100,6 +109,12 @@ class NullNotifier:
 
     def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> OnePart:
         return OnePart(lambda: Posted(channel, "0.000001"))
+
+    # An *I'm here* poster, so the sweep's attendance step runs as in production.
+    def attendance(self, notice: AttendanceNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.channel, "1.000006"))
+
+    def update_attendance(self, posted: Posted, notice: AttendanceNotice) -> None: ...
 
 
 def scaled_text(copies: int) -> str:
@@ -244,6 +259,7 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         "idle sweep, dir reloaded": (jobs.sweep, at(idle, reload=True), repeat),
         "due sweep, dir reloaded": (jobs.sweep, at(due, reload=True, undo=True), few),
         "digest build (preview)": (jobs.preview, at(idle), few),
+        "next due (shell, demo)": (lambda: jobs.next_due(idle), at(idle), repeat),
         "  part: indexed select": (due_select, at(idle), repeat),
         "  part: directory load": (world.directory.load, at(idle), repeat),
         "  part: nudges (select)": (

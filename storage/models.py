@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -160,6 +161,17 @@ class Meeting(Base):
     """A series (or a one-off event): wall-clock start in its own zone plus a recurrence rule."""
 
     __tablename__ = "meetings"
+    __table_args__ = (
+        # Partial (cancelled series only): the digest reads those cancelled since the last one,
+        # and a select of live series (`cancelled_at IS NULL`) is never led away from its own
+        # index by one that holds nearly every row.
+        Index(
+            "ix_meetings_cancelled_at",
+            "cancelled_at",
+            sqlite_where=text("cancelled_at IS NOT NULL"),
+            postgresql_where=text("cancelled_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
@@ -180,7 +192,8 @@ class Meeting(Base):
     # Days before an occurrence its draft agenda goes to the coordinators (None: the default).
     agenda_days: Mapped[int | None] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: the digest reads the series created or cancelled since the last one.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))
@@ -189,6 +202,10 @@ class Meeting(Base):
     # The start of its next occurrence as of the last change or sweep (None: no more to come; a
     # past instant: stale, worked out again when read), so readers expand only what is shown.
     next_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The instant `next_start_at` was worked out at: no occurrence starts from then until
+    # `next_start_at`, so a window that begins before it (a digest sent late, the attendance
+    # button's grace) also reads the series whose next start was worked out since it began.
+    next_start_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     exceptions: Mapped[list[MeetingException]] = relationship(
         back_populates="meeting",
         cascade="all, delete-orphan",
@@ -209,7 +226,8 @@ class MeetingException(Base):
     original_start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     status: Mapped[str] = mapped_column(String(16))
     new_start_local: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: the digest reads the occurrences cancelled or moved since the last one.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     meeting: Mapped[Meeting] = relationship(back_populates="exceptions")
 
 
