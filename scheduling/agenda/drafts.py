@@ -76,13 +76,14 @@ class AgendaDrafts(ScheduledWork):
 
     def next_due(self, after: datetime, horizon: timedelta) -> datetime | None:
         """The first instant after `after`, within `horizon`, at which a draft falls due."""
-        # On the default lead a draft falls due when its occurrence is a lead away: after
-        # `moment`, the first start of a series whose next start is known as of then is that
-        # start (read as one indexed minimum); the other series (their next start passed, or
-        # worked out since) and those with a lead of their own are expanded.
+        # On the default lead a draft falls due a lead before its occurrence: after `moment`,
+        # a series whose next start was worked out by then starts first at that start, and
+        # every stored next start is a start of its series (one indexed minimum for those);
+        # the others (next start passed, or worked out since) and those with a lead of their
+        # own are expanded.
         moment = after + DEFAULT_LEAD
         with self.database.read() as work:
-            first = work.meetings.first_known_start_between(
+            first = work.meetings.first_next_start_between(
                 moment, moment + horizon, kinds=_DRAFTED, own_agenda_lead=False
             )
             others = work.meetings.may_start_between(

@@ -86,10 +86,10 @@ class AttendanceButtons(ScheduledWork):
         """The first meeting start after `after`, within `horizon`: its button's moment."""
         end = after + horizon
         with self.database.read() as work:
-            # A series whose next start was worked out by `after` starts first after it then
-            # (one indexed minimum); the others (next start passed, or worked out since) are
-            # expanded.
-            first = work.meetings.first_known_start_between(after, end, timed_only=True)
+            # A series whose next start was worked out by `after` starts first after it then,
+            # and every stored next start is a start of its series: one indexed minimum for
+            # those; the others (next start passed, or worked out since) are expanded.
+            first = work.meetings.first_next_start_between(after, end, timed_only=True)
             others = work.meetings.may_start_between(after, after + INSTANT, timed_only=True)
         found = [first] if first is not None else []
         for meeting in others:

@@ -129,7 +129,7 @@ class MeetingRepository:
         # Sorted here: ordered by id in SQL, SQLite would rather scan the table in id order.
         return sorted(self.session.scalars(query), key=lambda meeting: meeting.id)
 
-    def first_known_start_between(
+    def first_next_start_between(
         self,
         after: datetime,
         end: datetime,
@@ -138,9 +138,9 @@ class MeetingRepository:
         kinds: Sequence[str] | None = None,
         own_agenda_lead: bool | None = None,
     ) -> datetime | None:
-        """The earliest next start in (after, end) of the live series whose next start was
-        worked out by `after`: for each of them that is its first start after `after`. (The
-        others are those `may_start_between(after, after)` reads.)"""
+        """The earliest stored next start of a live series in (after, end): the first start
+        after `after` of every series whose next start was worked out by then, and a start
+        of its series for any other (those `may_start_between(after, after)` reads)."""
         # In the index's order, the first that qualifies (`min()` would read the whole range).
         query = (
             _filtered(select(Meeting.next_start_at), timed_only, kinds, own_agenda_lead)
@@ -148,7 +148,6 @@ class MeetingRepository:
                 Meeting.cancelled_at.is_(None),
                 Meeting.next_start_at > after,
                 Meeting.next_start_at < end,
-                Meeting.next_start_as_of <= after,
             )
             .order_by(Meeting.next_start_at)
             .limit(1)
