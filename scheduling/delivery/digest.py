@@ -126,8 +126,8 @@ class DigestJob(ScheduledWork):
         open_rounds = work.rounds.open_rounds()
         submissions = work.updates.submissions([r.id for r in open_rounds])
         listed = work.directory.countries_with_members()
-        profiles = self.directory.snapshot().profiles
-        totals = TotalsCounter(profiles)
+        snapshot = self.directory.snapshot()
+        totals = TotalsCounter(snapshot.profiles, snapshot.invited_ids)
         upcoming = tuple(
             UpcomingMeeting(o, totals(o, answers[(o.series.id, o.original_local)]))
             for o in upcoming_occurrences
