@@ -52,7 +52,7 @@ from scheduling.consortium.directory import DirectoryService, audience_members  
 from scheduling.consortium.file import parse_consortium_text  # noqa: E402
 from scheduling.consortium.importer import import_consortium  # noqa: E402
 from scheduling.delivery.deliverer import SweepReport  # noqa: E402
-from scheduling.delivery.digest import iso_week  # noqa: E402
+from scheduling.delivery.digest import UPCOMING_DAYS, iso_week  # noqa: E402
 from scheduling.delivery.jobs import SWEEP, Jobs  # noqa: E402
 from scheduling.delivery.notices import (  # noqa: E402
     CardNotice,
@@ -61,6 +61,7 @@ from scheduling.delivery.notices import (  # noqa: E402
     ReminderNotice,
     RoundRequestNotice,
 )
+from scheduling.meetings.mapping import next_starts_moved_on  # noqa: E402
 from scheduling.meetings.occurrences import occurrences  # noqa: E402
 from scheduling.meetings.service import MeetingService  # noqa: E402
 from scheduling.ports import OnePart, Posted  # noqa: E402
@@ -253,6 +254,10 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         with world.database.read() as work:
             work.meetings.due_for_reminders(idle)
 
+    def next_starts() -> None:
+        with world.database.write() as work:
+            work.meetings.set_next_starts(next_starts_moved_on(work, idle), as_of=idle)
+
     few = max(5, repeat // 2)  # the slower operations
     ops: dict[str, tuple[Callable[[], object], Callable[[], None], int]] = {
         "idle sweep, dir cached": (jobs.sweep, at(idle), repeat),
@@ -262,6 +267,7 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         "next due (shell, demo)": (lambda: jobs.next_due(idle), at(idle), repeat),
         "  part: indexed select": (due_select, at(idle), repeat),
         "  part: directory load": (world.directory.load, at(idle), repeat),
+        "  part: next starts moved on": (next_starts, at(idle), repeat),
         "  part: nudges (select)": (
             lambda: jobs.nudges.sweep(idle, SweepReport()),
             at(idle),
@@ -289,6 +295,13 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
             found = [s for s in statements if all(mark in s[0] for mark in marks)]
             facts["plans"].update({kind: found[0]} if found else {})
     facts["per message"] = per_message(world)
+    digest: Digest = facts["digest build (preview)"]
+    with world.database.read() as work:
+        consortium = work.directory.consortium()
+        set_up = consortium.set_up_at if consortium is not None and consortium.set_up_at else idle
+        horizon = idle + timedelta(days=UPCOMING_DAYS)
+        read = work.meetings.rows_for_digest(idle, horizon, max(digest.since, set_up), idle)
+    facts["digest read"] = len(read.meetings)
     return results, facts
 
 
@@ -332,7 +345,7 @@ def show(world: World, results: Results, facts: dict[str, Any], plans: bool) -> 
     print(
         f"  the due sweep sent {sent}; the digest lists {sum(len(v) for _, v in digest.updates)}"
         f" updates and {len(digest.upcoming)} upcoming occurrences (of {world.fortnight} in"
-        " its 14 days)"
+        f" its 14 days), read from {facts['digest read']} of the {len(world.series)} series"
     )
     few_sql, few_sent, many_sql, many_sent = facts["per message"]
     slope = (many_sql - few_sql) / max(1, many_sent - few_sent)
