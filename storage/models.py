@@ -162,9 +162,7 @@ class Meeting(Base):
 
     __tablename__ = "meetings"
     __table_args__ = (
-        # Partial (cancelled series only): the digest reads those cancelled since the last one,
-        # and a select of live series (`cancelled_at IS NULL`) is never led away from its own
-        # index by one that holds nearly every row.
+        # Cancelled series only (the digest's): a select of live ones keeps its own index.
         Index(
             "ix_meetings_cancelled_at",
             "cancelled_at",
@@ -202,9 +200,8 @@ class Meeting(Base):
     # The start of its next occurrence as of the last change or sweep (None: no more to come; a
     # past instant: stale, worked out again when read), so readers expand only what is shown.
     next_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    # The instant `next_start_at` was worked out at: no occurrence starts from then until
-    # `next_start_at`, so a window that begins before it (a digest sent late, the attendance
-    # button's grace) also reads the series whose next start was worked out since it began.
+    # When `next_start_at` was worked out (none starts from then until it): a window that
+    # begins earlier (a late digest, the button's grace) reads those worked out since, too.
     next_start_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     exceptions: Mapped[list[MeetingException]] = relationship(
         back_populates="meeting",
