@@ -6,10 +6,23 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, union, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from storage.models import Meeting, MeetingException
+from storage.types import UTCDateTime
 
 # What a series is made of (not how it was imported, or where the sweep stands).
 _SERIES_COLUMNS = [
@@ -162,15 +175,9 @@ class MeetingRepository:
         until] with its upcoming [first, end) reads: the live ones that may start in [first,
         end), and those created, cancelled, or with an occurrence cancelled or moved in
         (since, until]; each with all its cancelled and moved occurrences."""
-        ids = union(
-            select(Meeting.id).where(_may_start_between(first, end)),
-            select(Meeting.id).where(Meeting.created_at > since, Meeting.created_at <= until),
-            select(Meeting.id).where(Meeting.cancelled_at > since, Meeting.cancelled_at <= until),
-            select(MeetingException.meeting_id).where(
-                MeetingException.created_at > since, MeetingException.created_at <= until
-            ),
-        ).subquery()
-        return self._as_rows(select(ids.c[0]))
+        meetings_query, exceptions_query = _DIGEST_QUERIES
+        values = {"first": first, "end": end, "since": since, "until": until}
+        return self._rows(meetings_query, exceptions_query, values)
 
     def titles(self, meeting_ids: Collection[int]) -> dict[int, str]:
         """The titles of these meetings (cancelled ones too), by id."""
@@ -191,20 +198,18 @@ class MeetingRepository:
         """Every meeting, cancelled ones too, and every cancelled or moved occurrence, as
         plain rows in two queries: for reads of all of them that need no objects, which
         costs a fraction of building each as an object."""
-        return self._as_rows(None)
+        return self._rows(*_rows_queries(None))
 
-    def _as_rows(self, ids: Select[Any] | None) -> MeetingRows:
-        """The meetings whose ids `ids` selects (all when None) with their exceptions."""
-        meetings_query = select(*_SERIES_COLUMNS).order_by(Meeting.id)
-        exceptions_query = select(*MeetingException.__table__.columns).order_by(
-            MeetingException.meeting_id, MeetingException.original_start_local
-        )
-        if ids is not None:
-            meetings_query = meetings_query.where(Meeting.id.in_(ids))
-            exceptions_query = exceptions_query.where(MeetingException.meeting_id.in_(ids))
-        meetings = self.session.connection().execute(meetings_query).all()
+    def _rows(
+        self,
+        meetings_query: Select[Any],
+        exceptions_query: Select[Any],
+        values: Mapping[str, Any] | None = None,
+    ) -> MeetingRows:
+        connection = self.session.connection()
+        meetings = connection.execute(meetings_query, values).all()
         exceptions: dict[int, list[Row[Any]]] = {}
-        for row in self.session.connection().execute(exceptions_query):
+        for row in connection.execute(exceptions_query, values):
             exceptions.setdefault(row.meeting_id, []).append(row)
         return MeetingRows(meetings, exceptions)
 
@@ -246,7 +251,9 @@ class MeetingRepository:
         self.session.flush()
 
 
-def _may_start_between(first: datetime, end: datetime) -> ColumnElement[bool]:
+def _may_start_between(
+    first: datetime | BindParameter[datetime], end: datetime | BindParameter[datetime]
+) -> ColumnElement[bool]:
     """Whether a live series may have an occurrence starting in [first, end): none starts
     from when its next start was worked out (`next_start_as_of`) until that start, so one
     that does either starts at or after its next start (which is then before `end`: a stale
@@ -276,3 +283,37 @@ def _filtered(
         lead = Meeting.agenda_days
         query = query.where(lead.is_not(None) if own_agenda_lead else lead.is_(None))
     return query
+
+
+def _rows_queries(ids: Select[Any] | None) -> tuple[Select[Any], Select[Any]]:
+    """The meetings whose ids `ids` selects (all when None), and their exceptions."""
+    meetings_query = select(*_SERIES_COLUMNS).order_by(Meeting.id)
+    exceptions_query = select(*MeetingException.__table__.columns).order_by(
+        MeetingException.meeting_id, MeetingException.original_start_local
+    )
+    if ids is None:
+        return meetings_query, exceptions_query
+    return (
+        meetings_query.where(Meeting.id.in_(ids)),
+        exceptions_query.where(MeetingException.meeting_id.in_(ids)),
+    )
+
+
+def _digest_ids() -> Select[Any]:
+    """The ids of the series the digest reads (see `rows_for_digest`), its instants bound."""
+    first, end, since, until = (
+        bindparam(name, type_=UTCDateTime) for name in ("first", "end", "since", "until")
+    )
+    ids = union(
+        select(Meeting.id).where(_may_start_between(first, end)),
+        select(Meeting.id).where(Meeting.created_at > since, Meeting.created_at <= until),
+        select(Meeting.id).where(Meeting.cancelled_at > since, Meeting.cancelled_at <= until),
+        select(MeetingException.meeting_id).where(
+            MeetingException.created_at > since, MeetingException.created_at <= until
+        ),
+    ).subquery()
+    return select(ids.c[0])
+
+
+# Built once: making a statement this size costs more than running it on a small consortium.
+_DIGEST_QUERIES = _rows_queries(_digest_ids())
