@@ -9,14 +9,17 @@ idle sweep: nothing due; "dir cached" keeps the directory snapshot, "dir reloade
 first, as in production (a sweep every 60 s, snapshot max_age 30 s); both include the retry and
 the job_runs write. due sweep: copy 0's core-team reminder (channel + 2 DMs), its writes undone
 between repeats; then with 10 more members taking DMs, which says what one more message costs.
-digest: `Jobs.preview()`. part: steps of an idle sweep (nudges: the rounds' index, holidays and
-hours are read only for a round due; draft agendas and attendance expand every series: the
-part that grows with the data, for issue 16). Growth ratios near 1: the cost does not follow
-the data. Targets at 100x: idle sweep and digest build under 50 ms, the digest in at most
-20 statements, a due sweep at most 4 statements per message plus a constant. Query plans end
-the output (the sweep's select must use ix_meetings_next_reminder_at, the nudges' select
-ix_rounds_next_nudge_at). Each copy also has an open round with nudges (its next one
-weeks ahead) and every member a week away ahead: an idle sweep must not read either.
+digest: `Jobs.preview()` (it lists every update of the week and occurrence of the next 14
+days: N times as much at N copies). next due: `Jobs.next_due` (the shell's and demo's stops).
+part: steps of an idle sweep (nudges: the rounds' index, holidays and hours are read only for
+a round due; draft agendas and attendance read only the series that may start within their
+windows, through ix_meetings_next_start_at and _as_of: the drafts' week ahead holds each
+copy's jour fixe). Growth ratios near 1: the cost does not follow the data. Targets at 100x:
+idle sweep and digest build under 50 ms, the digest in at most 20 statements, a due sweep at
+most 4 statements per message plus a constant. Query plans end the output (the sweep's select
+must use ix_meetings_next_reminder_at, the nudges' ix_rounds_next_nudge_at, the drafts' and
+attendance's the next-start indexes). Each copy also has an open round with nudges (its next
+one weeks ahead) and every member a week away ahead: an idle sweep must not read either.
 
     python bench/sweep.py [--quick] [--scales 1,10,100] [--repeat R]
 """
@@ -41,12 +44,13 @@ from sqlalchemy import Engine, delete, event, func, insert, select, update
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scheduling.attendance.buttons import AttendanceNotice  # noqa: E402
 from scheduling.clock import FixedClock  # noqa: E402
 from scheduling.consortium.directory import DirectoryService, audience_members  # noqa: E402
 from scheduling.consortium.file import parse_consortium_text  # noqa: E402
 from scheduling.consortium.importer import import_consortium  # noqa: E402
 from scheduling.delivery.deliverer import SweepReport  # noqa: E402
-from scheduling.delivery.digest import iso_week  # noqa: E402
+from scheduling.delivery.digest import UPCOMING_DAYS, iso_week  # noqa: E402
 from scheduling.delivery.jobs import SWEEP, Jobs  # noqa: E402
 from scheduling.delivery.notices import (  # noqa: E402
     CardNotice,
@@ -55,6 +59,7 @@ from scheduling.delivery.notices import (  # noqa: E402
     ReminderNotice,
     RoundRequestNotice,
 )
+from scheduling.meetings.mapping import next_starts_moved_on  # noqa: E402
 from scheduling.meetings.occurrences import occurrences  # noqa: E402
 from scheduling.meetings.service import MeetingService  # noqa: E402
 from scheduling.ports import OnePart, Posted  # noqa: E402
@@ -75,6 +80,9 @@ PLANS = {  # statement -> substrings that pick it out of the SQL log
     "retry (outbox)": ("FROM deliveries", "lease_until <"),
     "digest last_sent": ("FROM deliveries", "due_at DESC"),
     "nudge select": ("FROM rounds", "next_nudge_at <="),
+    "drafts select": ("FROM meetings", "agenda_days IS NULL", "next_start_as_of >"),
+    "attendance select": ("FROM meetings", "all_day", "next_start_as_of >"),
+    "digest meetings": ("FROM meetings", "UNION", "meeting_exceptions.created_at >"),
 }
 
 
@@ -100,6 +108,12 @@ class NullNotifier:
 
     def thaw(self, channel: str, key: str, frozen: dict[str, Any]) -> OnePart:
         return OnePart(lambda: Posted(channel, "0.000001"))
+
+    # An *I'm here* poster, so the sweep's attendance step runs as in production.
+    def attendance(self, notice: AttendanceNotice) -> OnePart:
+        return OnePart(lambda: Posted(notice.channel, "1.000006"))
+
+    def update_attendance(self, posted: Posted, notice: AttendanceNotice) -> None: ...
 
 
 def scaled_text(copies: int) -> str:
@@ -238,14 +252,20 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
         with world.database.read() as work:
             work.meetings.due_for_reminders(idle)
 
+    def next_starts() -> None:
+        with world.database.write() as work:
+            work.meetings.set_next_starts(next_starts_moved_on(work, idle), as_of=idle)
+
     few = max(5, repeat // 2)  # the slower operations
     ops: dict[str, tuple[Callable[[], object], Callable[[], None], int]] = {
         "idle sweep, dir cached": (jobs.sweep, at(idle), repeat),
         "idle sweep, dir reloaded": (jobs.sweep, at(idle, reload=True), repeat),
         "due sweep, dir reloaded": (jobs.sweep, at(due, reload=True, undo=True), few),
         "digest build (preview)": (jobs.preview, at(idle), few),
+        "next due (shell, demo)": (lambda: jobs.next_due(idle), at(idle), repeat),
         "  part: indexed select": (due_select, at(idle), repeat),
         "  part: directory load": (world.directory.load, at(idle), repeat),
+        "  part: next starts moved on": (next_starts, at(idle), repeat),
         "  part: nudges (select)": (
             lambda: jobs.nudges.sweep(idle, SweepReport()),
             at(idle),
@@ -273,6 +293,9 @@ def measure(world: World, repeat: int) -> tuple[Results, dict[str, Any]]:
             found = [s for s in statements if all(mark in s[0] for mark in marks)]
             facts["plans"].update({kind: found[0]} if found else {})
     facts["per message"] = per_message(world)
+    with world.database.read() as work:  # the series the digest reads (none of it is news)
+        horizon = idle + timedelta(days=UPCOMING_DAYS)
+        facts["digest read"] = len(work.meetings.rows_for_digest(idle, horizon, idle, idle)[0])
     return results, facts
 
 
@@ -316,7 +339,7 @@ def show(world: World, results: Results, facts: dict[str, Any], plans: bool) -> 
     print(
         f"  the due sweep sent {sent}; the digest lists {sum(len(v) for _, v in digest.updates)}"
         f" updates and {len(digest.upcoming)} upcoming occurrences (of {world.fortnight} in"
-        " its 14 days)"
+        f" its 14 days), read from {facts['digest read']} of the {len(world.series)} series"
     )
     few_sql, few_sent, many_sql, many_sent = facts["per message"]
     slope = (many_sql - few_sql) / max(1, many_sent - few_sent)

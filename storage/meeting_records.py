@@ -132,7 +132,8 @@ class OccurrenceLink(Base):
     # "minutes", "notes", "recording" or "slides".
     kind: Mapped[str] = mapped_column(String(16))
     added_by: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: the digest lists the links added since the last one.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class ActionItem(Base):

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -160,6 +161,15 @@ class Meeting(Base):
     """A series (or a one-off event): wall-clock start in its own zone plus a recurrence rule."""
 
     __tablename__ = "meetings"
+    __table_args__ = (
+        # Cancelled series only (the digest's): a select of live ones keeps its own index.
+        Index(
+            "ix_meetings_cancelled_at",
+            "cancelled_at",
+            sqlite_where=text("cancelled_at IS NOT NULL"),
+            postgresql_where=text("cancelled_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
@@ -180,7 +190,8 @@ class Meeting(Base):
     # Days before an occurrence its draft agenda goes to the coordinators (None: the default).
     agenda_days: Mapped[int | None] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: the digest reads the series created or cancelled since the last one.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))
@@ -189,6 +200,9 @@ class Meeting(Base):
     # The start of its next occurrence as of the last change or sweep (None: no more to come; a
     # past instant: stale, worked out again when read), so readers expand only what is shown.
     next_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When `next_start_at` was worked out (none starts from then until it): a window that
+    # begins earlier (a late digest, the button's grace) reads those worked out since, too.
+    next_start_as_of: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     exceptions: Mapped[list[MeetingException]] = relationship(
         back_populates="meeting",
         cascade="all, delete-orphan",
@@ -209,7 +223,8 @@ class MeetingException(Base):
     original_start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     status: Mapped[str] = mapped_column(String(16))
     new_start_local: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: the digest reads the occurrences cancelled or moved since the last one.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     meeting: Mapped[Meeting] = relationship(back_populates="exceptions")
 
 

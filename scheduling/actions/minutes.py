@@ -142,8 +142,7 @@ def links_between(work: UnitOfWork, start: datetime, end: datetime) -> list[Link
     links = work.actions.links_added_between(start, end)
     if not links:
         return []
-    stored = work.meetings.as_rows()
-    titles = {m.id: m.title for m in stored.meetings}
+    titles = work.meetings.titles({link.meeting_id for link in links})
     return [
         LinkLine(
             titles.get(link.meeting_id, f"#{link.meeting_id}"),

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scheduling.agenda.facts import AgendaDraftNotice
+from scheduling.agenda.facts import DEFAULT_AGENDA_DAYS, MAX_AGENDA_DAYS, AgendaDraftNotice
 from scheduling.agenda.reading import agenda_days, gather
 from scheduling.consortium.directory import MemberProfile
 from scheduling.delivery.deliverer import DeliveryKind, Pending, ScheduledWork, SweepReport
@@ -22,12 +22,33 @@ from scheduling.meetings.occurrences import Occurrence, Series, occurrences, sch
 from scheduling.vocabulary import MeetingKind
 from scheduling.workdays.quiet import hold_until
 from storage.models import Meeting
+from storage.repositories import UnitOfWork
 
 DRAFTED_KINDS = (MeetingKind.JOUR_FIXE, MeetingKind.CONSORTIUM)
+_DRAFTED = [str(kind) for kind in DRAFTED_KINDS]
+DEFAULT_LEAD = timedelta(days=DEFAULT_AGENDA_DAYS)
+LONGEST_LEAD = timedelta(days=MAX_AGENDA_DAYS)
 
 
 def draft_key(meeting_id: int, original_local: datetime, coordinator: str) -> str:
     return f"agenda:{meeting_id}:{original_local.isoformat()}:{coordinator}"
+
+
+# The shortest window that holds one instant: `occurrences` ends its windows before their end.
+_INSTANT = timedelta(microseconds=1)
+
+
+def _drafted_starting(work: UnitOfWork, now: datetime) -> list[Meeting]:
+    """The series that get drafts and may start between `now` and a lead later (so a draft
+    may be due for them), in id order: through the next-start index, those on the default
+    lead a week ahead and those with a lead of their own as far as the longest lead."""
+    # A draft is due once `start - lead <= now`: the window's end is exclusive, one second on.
+    late = timedelta(seconds=1)
+    default = work.meetings.may_start_between(
+        now, now + DEFAULT_LEAD + late, kinds=_DRAFTED, own_agenda_lead=False
+    )
+    own = work.meetings.may_start_between(now, now + LONGEST_LEAD + late, own_agenda_lead=True)
+    return sorted((*default, *own), key=lambda meeting: meeting.id)
 
 
 @dataclass(frozen=True)
@@ -48,19 +69,31 @@ class AgendaDrafts(ScheduledWork):
         if not coordinators:
             return
         with self.database.read() as work:
-            owed = self._owed(work.meetings.all(), coordinators, now)
+            owed = self._owed(_drafted_starting(work, now), coordinators, now)
             known = work.agendas.known_keys([o.key for o in owed])
         for found in (o for o in owed if o.key not in known):
             self._send(found, report)
 
     def next_due(self, after: datetime, horizon: timedelta) -> datetime | None:
         """The first instant after `after`, within `horizon`, at which a draft falls due."""
+        # On the default lead a draft falls due a lead before its occurrence: after `moment`,
+        # a series whose next start was worked out by then starts first at that start, and
+        # every stored next start is a start of its series (one indexed minimum for those);
+        # the others (next start passed, or worked out since) and those with a lead of their
+        # own are expanded.
+        moment = after + DEFAULT_LEAD
         with self.database.read() as work:
-            meetings = work.meetings.all()
-        found = []
-        for meeting in meetings:
-            if meeting.kind not in DRAFTED_KINDS and meeting.agenda_days is None:
-                continue
+            first = work.meetings.first_next_start_between(
+                moment, moment + horizon, kinds=_DRAFTED, own_agenda_lead=False
+            )
+            others = work.meetings.may_start_between(
+                moment, moment + _INSTANT, kinds=_DRAFTED, own_agenda_lead=False
+            )
+            own = work.meetings.may_start_between(
+                after, after + LONGEST_LEAD + horizon, own_agenda_lead=True
+            )
+        found = [first - DEFAULT_LEAD] if first is not None else []
+        for meeting in (*others, *own):
             lead = timedelta(days=agenda_days(meeting))
             series = to_series(meeting)
             for occurrence in occurrences(series, after + lead, after + lead + horizon):

@@ -22,6 +22,8 @@ from scheduling.ports import DeliveryError, Outgoing, Posted
 logger = logging.getLogger("consortium_bot.jobs")
 
 PREFIX = "attendance"
+# The shortest window that holds one instant: `occurrences` ends its windows before their end.
+INSTANT = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,16 @@ class AttendanceButtons(ScheduledWork):
         if poster is None:
             return
         due: list[tuple[Occurrence, str, str]] = []
+        first, end = now - self.settings.grace, now + INSTANT
         with self.database.read() as work:
             channels = {c.purpose: c.slack_channel_id for c in work.directory.channels()}
-            for meeting in work.meetings.all():
+            # Only the series that may have started within the grace (the next-start index).
+            for meeting in work.meetings.may_start_between(first, end, timed_only=True):
                 series = to_series(meeting)
                 channel = meeting_channel(series.channel_purpose, channels)
                 if series.all_day or channel is None:
                     continue
-                for occurrence in occurrences(
-                    series, now - self.settings.grace, now + timedelta(microseconds=1)
-                ):
+                for occurrence in occurrences(series, first, end):
                     if occurrence.start <= now < occurrence.end:
                         key = button_key(series.id, occurrence.original_local)
                         due.append((occurrence, channel, key))
@@ -82,14 +84,19 @@ class AttendanceButtons(ScheduledWork):
 
     def next_due(self, after: datetime, horizon: timedelta) -> datetime | None:
         """The first meeting start after `after`, within `horizon`: its button's moment."""
+        end = after + horizon
         with self.database.read() as work:
-            meetings = work.meetings.all()
-        found = []
-        for meeting in meetings:
+            # A series whose next start was worked out by `after` starts first after it then,
+            # and every stored next start is a start of its series: one indexed minimum for
+            # those; the others (next start passed, or worked out since) are expanded.
+            first = work.meetings.first_next_start_between(after, end, timed_only=True)
+            others = work.meetings.may_start_between(after, after + INSTANT, timed_only=True)
+        found = [first] if first is not None else []
+        for meeting in others:
             series = to_series(meeting)
             if series.all_day:
                 continue
-            for occurrence in occurrences(series, after, after + horizon):
+            for occurrence in occurrences(series, after, end):
                 if occurrence.start > after:
                     found.append(occurrence.start)
                     break

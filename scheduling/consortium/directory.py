@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from scheduling.consortium.countries import flag_emoji
@@ -106,6 +106,19 @@ class DirectorySnapshot:
     profiles: dict[str, MemberProfile]
     loaded_at: float
     countries: dict[str, CountryRef]
+    # Who each audience includes, worked out once per snapshot (see `invited_ids`).
+    _invited: dict[Audience, frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def invited_ids(self, audience: Audience) -> frozenset[str]:
+        """The Slack IDs of the members `audience` includes: worked out once per snapshot,
+        so a digest or a Home tab counting "no answer" does not go through every member."""
+        found = self._invited.get(audience)
+        if found is None:
+            found = frozenset(p.slack_id for p in self.profiles.values() if audience.includes(p))
+            self._invited[audience] = found  # the same value if two threads race here
+        return found
 
 
 class DirectoryService:

@@ -105,19 +105,16 @@ class DigestJob(ScheduledWork):
             for views in sorted(grouped.values(), key=lambda v: v[0].country.name)
         )
         horizon = until + timedelta(days=UPCOMING_DAYS)
-        stored = work.meetings.as_rows()
-        # Wall-clock bounds of the window in any zone (offsets stay within a day).
-        first_local = until.replace(tzinfo=None) - timedelta(days=2)
-        last_local = horizon.replace(tzinfo=None) + timedelta(days=2)
+        # What the consortium file set up is where the schedule starts, never news.
+        set_up_at = consortium.set_up_at if consortium is not None else None
+        news_since = max(since, set_up_at) if set_up_at is not None else since
+        # Only the series that may start in the next 14 days, or whose news this is: read
+        # through the next-start and change indexes, not every series stored.
+        stored = work.meetings.rows_for_digest(until, horizon, news_since, until)
         live = [
             series_of(m, stored.exceptions.get(m.id, []))
             for m in stored.meetings
             if m.cancelled_at is None
-            and (
-                m.rrule is not None
-                or first_local <= m.starts_local <= last_local
-                or m.id in stored.exceptions  # a moved occurrence may fall in the window
-            )
         ]
         upcoming_occurrences = sorted(
             (o for series in live for o in occurrences(series, until, horizon)),
@@ -129,8 +126,8 @@ class DigestJob(ScheduledWork):
         open_rounds = work.rounds.open_rounds()
         submissions = work.updates.submissions([r.id for r in open_rounds])
         listed = work.directory.countries_with_members()
-        profiles = self.directory.snapshot().profiles
-        totals = TotalsCounter(profiles)
+        snapshot = self.directory.snapshot()
+        totals = TotalsCounter(snapshot.profiles, snapshot.invited_ids)
         upcoming = tuple(
             UpcomingMeeting(o, totals(o, answers[(o.series.id, o.original_local)]))
             for o in upcoming_occurrences
@@ -148,9 +145,6 @@ class DigestJob(ScheduledWork):
                     tuple(row.country for row in status.unlisted),
                 )
             )
-        # What the consortium file set up is where the schedule starts, never news.
-        set_up_at = consortium.set_up_at if consortium is not None else None
-        news_since = max(since, set_up_at) if set_up_at is not None else since
         changes = _changes(stored, news_since, until)
         return Digest(
             name,

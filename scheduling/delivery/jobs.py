@@ -101,7 +101,7 @@ class Jobs:
         with self.database.write() as work:
             work.meetings.set_next_reminders(next_reminders)
             # Series that started since: their next start moves on (what readers expand).
-            work.meetings.set_next_starts(next_starts_moved_on(work, now))
+            work.meetings.set_next_starts(next_starts_moved_on(work, now), as_of=now)
         self.agendas.sweep(now, report)
         self.nudges.sweep(now, report)  # queued here, sent by the retries below when due
         self.retry(now, report)

@@ -99,10 +99,12 @@ REMINDER_LOOKBACK = timedelta(minutes=30)
 
 def refresh_next_instants(meeting: Meeting, now: datetime) -> None:
     """Keep the indexed instants right after any change to a series: when the sweep must next
-    look at it (`next_reminder_at`) and when it next starts (`next_start_at`)."""
+    look at it (`next_reminder_at`) and when it next starts (`next_start_at`, worked out as
+    of `now`: `next_start_as_of`)."""
     series = to_series(meeting)
     meeting.next_reminder_at = next_reminder_at(series, now - REMINDER_LOOKBACK)
     meeting.next_start_at = next_start(series, now)
+    meeting.next_start_as_of = now
 
 
 def next_start(series: Series, now: datetime) -> datetime | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -67,15 +67,24 @@ class TotalsCounter:
     """Each occurrence's RSVP totals against its audience, the audience's members worked out
     once per distinct audience however many occurrences share it (the digest, the Home tab)."""
 
-    def __init__(self, profiles: Mapping[str, MemberProfile]) -> None:
+    def __init__(
+        self,
+        profiles: Mapping[str, MemberProfile],
+        invited_ids: Callable[[Audience], frozenset[str]] | None = None,
+    ) -> None:
+        """`invited_ids`: who an audience includes, when known already (a snapshot's)."""
         self.profiles = profiles
+        self.invited_ids = invited_ids
         self.invited: dict[Audience, frozenset[str]] = {}
 
     def __call__(self, occurrence: Occurrence, answers: Mapping[str, str]) -> RsvpTotals:
         audience = occurrence.series.audience
         if audience not in self.invited:
-            members = audience_members(self.profiles.values(), audience)
-            self.invited[audience] = frozenset(member.slack_id for member in members)
+            if self.invited_ids is not None:
+                self.invited[audience] = self.invited_ids(audience)
+            else:
+                members = audience_members(self.profiles.values(), audience)
+                self.invited[audience] = frozenset(member.slack_id for member in members)
         return RsvpTotals.of(summarise(answers, self.profiles), self.invited[audience])
 
 

@@ -28,16 +28,25 @@ class RsvpRepository:
         ).first()
 
     def answers(self, occurrences: Collection[Occurrence]) -> dict[Occurrence, dict[str, str]]:
-        """Each occurrence's answers by member, read in one query."""
+        """Each occurrence's answers by member, read in one query through the unique index:
+        those of these series between the first and last of these occurrences, not every
+        answer their series ever had."""
         found: dict[Occurrence, dict[str, str]] = {o: {} for o in occurrences}
         if not occurrences:
             return found
-        meeting_ids = {meeting_id for meeting_id, _ in occurrences}
-        rows = self.session.scalars(select(Rsvp).where(Rsvp.meeting_id.in_(meeting_ids)))
-        for row in rows:
-            answers = found.get((row.meeting_id, row.occurrence_local))
+        meeting_ids = sorted({meeting_id for meeting_id, _ in occurrences})
+        starts = [start for _, start in occurrences]
+        rows = self.session.execute(
+            select(Rsvp.meeting_id, Rsvp.occurrence_local, Rsvp.member_id, Rsvp.answer).where(
+                Rsvp.meeting_id.in_(meeting_ids),
+                Rsvp.occurrence_local >= min(starts),
+                Rsvp.occurrence_local <= max(starts),
+            )
+        )
+        for meeting_id, occurrence_local, member_id, answer in rows:
+            answers = found.get((meeting_id, occurrence_local))
             if answers is not None:
-                answers[row.member_id] = row.answer
+                answers[member_id] = answer
         return found
 
     def put(

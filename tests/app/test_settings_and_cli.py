@@ -144,7 +144,7 @@ def test_import_then_import_again_then_db_current(tmp_path: Path) -> None:
     assert second.returncode == 0
     assert "created" not in second.stdout and "updated" not in second.stdout
     current = run_cli("db", "current", cwd=tmp_path, env=env)
-    assert "schema 0014 (latest 0014)" in current.stdout
+    assert "schema 0015 (latest 0015)" in current.stdout
 
 
 @pytest.mark.slow
@@ -167,7 +167,7 @@ def test_db_upgrade_uses_the_default_sqlite_file_in_the_working_directory(tmp_pa
     result = run_cli("db", "upgrade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "consortium.db").exists()
-    assert "schema empty -> 0014" in result.stdout
+    assert "schema empty -> 0015" in result.stdout
 
 
 @pytest.mark.slow

@@ -185,7 +185,7 @@ def test_the_commands_say_what_they_did(tmp_path: Path, sqlite_database: Databas
     source = {"DATABASE_URL": str(sqlite_database.engine.url)}
     taken = run_cli("backup", "nightly.backup", cwd=tmp_path, env=source)
     assert taken.returncode == 0, taken.stderr
-    assert "schema 0014" in taken.stdout and "to nightly.backup" in taken.stdout
+    assert "schema 0015" in taken.stdout and "to nightly.backup" in taken.stdout
     again = run_cli("backup", "nightly.backup", cwd=tmp_path, env=source)
     assert again.returncode == 1
     assert again.stderr.strip() == (
@@ -194,7 +194,7 @@ def test_the_commands_say_what_they_did(tmp_path: Path, sqlite_database: Databas
     target = {"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
     restored = run_cli("restore", "nightly.backup", cwd=tmp_path, env=target)
     assert restored.returncode == 0, restored.stderr
-    assert "Restored nightly.backup (schema 0014" in restored.stdout
+    assert "Restored nightly.backup (schema 0015" in restored.stdout
     refused = run_cli("restore", "nightly.backup", cwd=tmp_path, env=target)
     assert refused.returncode == 1 and "is not empty" in refused.stderr
     assert "Traceback" not in refused.stderr

@@ -202,7 +202,7 @@ def test_what_the_sweep_moved_on_answers_the_same(database: Database) -> None:
         for everyone in (False, True)
     }
     with database.write() as work:
-        work.meetings.set_next_starts(next_starts_moved_on(work, NOW))
+        work.meetings.set_next_starts(next_starts_moved_on(work, NOW), as_of=NOW)
     with database.read() as work:
         assert work.meetings.started_before(NOW) == []
     after = {
@@ -280,7 +280,7 @@ def _costs(database: Database) -> dict[tuple[str, bool], tuple[Any, dict[str, in
 def _swept(database: Database) -> None:
     """Next starts as the sweep leaves them: none stale."""
     with database.write() as work:
-        work.meetings.set_next_starts(next_starts_moved_on(work, NOW))
+        work.meetings.set_next_starts(next_starts_moved_on(work, NOW), as_of=NOW)
 
 
 @pytest.mark.parametrize("seed", [3, 11, 19, 23])
