@@ -52,7 +52,7 @@ def with_calendars(work: UnitOfWork, status: RoundStatus, today: date) -> RoundS
         return status
     book = holiday_book(work)
     rules = rules_of(round_, consortium_rules(work))
-    members = work.directory.members()
+    members = work.directory.member_rows()  # plain rows: a thousand members are no objects
     names = {member.slack_id: member.name for member in members}
     codes = [row.country.code for row in status.countries]
     asked = asked_members(members, codes)

@@ -254,7 +254,8 @@ def _find(work: UnitOfWork, reference: str | None, *, newest: bool = False) -> R
     """A round by number or title. Without one: the only open round; when several are open,
     the one opened last if `newest`, else RoundChoiceError asks which."""
     if reference is None:
-        open_rounds = work.rounds.open_rounds()
+        # When the newest will do, only it is read (the first in that order).
+        open_rounds = work.rounds.open_rounds(limit=1 if newest else None)
         if not open_rounds:
             raise RoundError("No round is open; name one by its number or title.", "round")
         if len(open_rounds) > 1 and not newest:

@@ -14,6 +14,7 @@ from scheduling.errors import FieldError
 from scheduling.vocabulary import FIELDS, SECTIONS, Audience, MemberRole, UpdateField
 from storage.models import CountryUpdate, Member, Round
 from storage.repositories import UnitOfWork
+from storage.repositories.directory import MemberRow
 
 if TYPE_CHECKING:
     from scheduling.nudges.status import RoundCalendar
@@ -236,7 +237,9 @@ def statuses(work: UnitOfWork, clock: Clock, rounds: Sequence[Round]) -> list[Ro
     return [round_status(RoundView.of(r), updates, countries, zone, today, listed) for r in rounds]
 
 
-def asked_members(members: Iterable[Member], codes: Collection[str]) -> dict[str, tuple[str, ...]]:
+def asked_members(
+    members: Iterable[Member | MemberRow], codes: Collection[str]
+) -> dict[str, tuple[str, ...]]:
     """Whom a round asks for each of `codes`: the country's partners and ambassadors, else
     any member of it (requests, reminders and nudges all ask them)."""
     chosen: dict[str, list[str]] = {code: [] for code in codes}

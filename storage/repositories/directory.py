@@ -25,6 +25,7 @@ class MemberRow(NamedTuple):
     working_hours: str | None = None
     team_id: str | None = None
     dm_unreachable_since: datetime | None = None
+    deactivated_at: datetime | None = None
 
 
 class DirectoryRepository:
@@ -124,6 +125,7 @@ class DirectoryRepository:
                 Member.working_hours,
                 Member.team_id,
                 Member.dm_unreachable_since,
+                Member.deactivated_at,
             ).order_by(Member.name)
         )
         return [
@@ -140,6 +142,7 @@ class DirectoryRepository:
                 hours,
                 team_id,
                 unreachable,
+                deactivated,
             )
             for (
                 slack_id,
@@ -152,6 +155,7 @@ class DirectoryRepository:
                 hours,
                 team_id,
                 unreachable,
+                deactivated,
             ) in rows
         ]
 

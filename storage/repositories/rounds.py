@@ -52,12 +52,13 @@ class RoundRepository:
     def all(self) -> Sequence[Round]:
         return self.session.scalars(select(Round).order_by(Round.id)).all()
 
-    def open_rounds(self) -> Sequence[Round]:
-        """Rounds not closed, the one opened last first."""
+    def open_rounds(self, limit: int | None = None) -> Sequence[Round]:
+        """Rounds not closed, the one opened last first (the first `limit` of them)."""
         return self.session.scalars(
             select(Round)
             .where(Round.closed_at.is_(None))
             .order_by(Round.opens_on.desc(), Round.id.desc())
+            .limit(limit)
         ).all()
 
     def nudges_due(self, now: datetime) -> list[int]:
