@@ -12,7 +12,6 @@ connections take numbered tickets until none is left.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import itertools
 import json
 import math
@@ -20,7 +19,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -97,35 +95,15 @@ def wrk_mix(port: int, bodies: list[str], total: int, folder: Path) -> Load:
 def python_mix(port: int, bodies: list[str], total: int) -> Load:
     signed = [(body.encode(), ack_latency.signed_headers(body)) for body in bodies]
     tickets = itertools.count()
-    latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
-    errors = [0] * CONNECTIONS
     start = time.perf_counter()
 
-    def worker(mine: list[float], index: int) -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=10)
-        while (ticket := next(tickets)) < total and time.perf_counter() < start + SIGNED_FOR:
-            body, headers = signed[ticket % len(signed)]
-            began = time.perf_counter()
-            try:
-                connection.request("POST", EVENTS_PATH, body, headers)
-                response = connection.getresponse()
-                response.read()
-                errors[index] += response.status != 200
-            except (OSError, http.client.HTTPException):
-                errors[index] += 1
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=10)
-            mine.append(time.perf_counter() - began)
-        connection.close()
+    def next_request(_: int) -> tuple[bytes, dict[str, str]] | None:
+        ticket = next(tickets)
+        if ticket >= total or time.perf_counter() >= start + SIGNED_FOR:
+            return None
+        return signed[ticket % len(signed)]
 
-    workers = [threading.Thread(target=worker, args=(mine, i)) for i, mine in enumerate(latencies)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    every = sorted(x * 1000 for mine in latencies for x in mine)
-    p50, p99 = (every[max(0, round(q / 100 * len(every)) - 1)] for q in (50, 99))
-    return len(every), sum(errors), p50, p99, time.perf_counter() - start
+    return ack_latency.keep_alive_load(port, CONNECTIONS, next_request)
 
 
 def listening_pid(port: int) -> int:

@@ -181,14 +181,31 @@ def wrk_load(
 
 def python_load(port: int, connections: int, seconds: float, body_text: str = BODY) -> Load:
     """Threads on keep-alive connections, each bounded by time and by count."""
-    body, headers = body_text.encode(), signed_headers(body_text)
+    request = (body_text.encode(), signed_headers(body_text))
+    start = time.perf_counter()
+    counts = [0] * connections
+
+    def next_request(index: int) -> tuple[bytes, dict[str, str]] | None:
+        counts[index] += 1
+        within = time.perf_counter() < start + seconds
+        return request if within and counts[index] <= MAX_REQUESTS_PER_THREAD else None
+
+    return keep_alive_load(port, connections, next_request)
+
+
+def keep_alive_load(
+    port: int, connections: int, next_request: Callable[[int], tuple[bytes, dict[str, str]] | None]
+) -> Load:
+    """`connections` threads, each sending what `next_request(its index)` gives (None: stop)
+    on one keep-alive connection; a failed request counts as an error and reconnects."""
     latencies: list[list[float]] = [[] for _ in range(connections)]
     errors = [0] * connections
     start = time.perf_counter()
 
     def worker(mine: list[float], index: int) -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=10)
-        while time.perf_counter() < start + seconds and len(mine) < MAX_REQUESTS_PER_THREAD:
+        while (request := next_request(index)) is not None:
+            body, headers = request
             began = time.perf_counter()
             try:
                 connection.request("POST", EVENTS_PATH, body, headers)

@@ -48,7 +48,6 @@ class KeptAnswers:
         self.capacity = capacity
         self._answers: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
         changes.version()  # PostgreSQL: starts listening for changes now, not at the first ask
 
     async def answer(self, key: Hashable, draw: Callable[[], Message]) -> Message:
@@ -63,9 +62,7 @@ class KeptAnswers:
                 kept = self._answers.get(key)
                 if kept is not None and kept.version == version and kept.since <= now < kept.until:
                     self._answers.move_to_end(key)
-                    self.hits += 1
                     return kept.message
-        self.misses += 1
         message = await asyncio.to_thread(draw)
         if version is not None:
             since = now.replace(second=0, microsecond=0)
